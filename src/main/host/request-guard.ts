@@ -1,0 +1,50 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+
+export interface GuardConfig {
+  port: number;
+  token: string;
+}
+
+export type GuardVerdict = { ok: true } | { ok: false; status: number; code: 'unauthorized' | 'forbidden'; message: string };
+
+/** The only Host values a loopback server should see; anything else is a DNS-rebinding attempt. */
+export function allowedHosts(port: number): Set<string> {
+  return new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+}
+
+export function allowedOrigins(port: number): Set<string> {
+  return new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`]);
+}
+
+export function checkHost(headers: IncomingHttpHeaders, port: number): GuardVerdict {
+  const host = headers.host?.toLowerCase();
+  if (!host || !allowedHosts(port).has(host)) {
+    return { ok: false, status: 403, code: 'forbidden', message: 'Unexpected Host header' };
+  }
+  return { ok: true };
+}
+
+/** Browsers send Origin on cross-origin and on all POSTs; Sec-Fetch-Site when they know the relation. */
+export function checkOrigin(headers: IncomingHttpHeaders, port: number): GuardVerdict {
+  const origin = headers.origin;
+  if (origin !== undefined && !allowedOrigins(port).has(origin)) {
+    return { ok: false, status: 403, code: 'forbidden', message: 'Cross-origin requests are refused' };
+  }
+  const site = headers['sec-fetch-site'];
+  if (site !== undefined && site !== 'same-origin' && site !== 'none') {
+    return { ok: false, status: 403, code: 'forbidden', message: 'Cross-site requests are refused' };
+  }
+  return { ok: true };
+}
+
+export function checkToken(headers: IncomingHttpHeaders, token: string): GuardVerdict {
+  const header = headers.authorization ?? '';
+  const match = /^Bearer ([A-Za-z0-9_-]{1,256})$/.exec(header);
+  const given = Buffer.from(match?.[1] ?? '');
+  const expected = Buffer.from(token);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    return { ok: false, status: 401, code: 'unauthorized', message: 'A valid bearer token is required' };
+  }
+  return { ok: true };
+}

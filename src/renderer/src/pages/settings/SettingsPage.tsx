@@ -1,0 +1,34 @@
+import type { Settings } from '../../../../shared/schemas/settings';
+import type { Workspace } from '../../../../shared/schemas/workspace';
+import { useOperation } from '../../api/hooks';
+import { ErrorBanner } from '../../components/ErrorBanner';
+import { ConnectionForm } from './ConnectionForm';
+import { OrganizationSettings } from './OrganizationSettings';
+import { WorkspaceList } from './WorkspaceList';
+
+export function SettingsPage({
+  workspaces,
+  activeId,
+  onWorkspacesChanged,
+  onSettingsSaved,
+}: {
+  workspaces: Workspace[];
+  activeId: string | null;
+  onWorkspacesChanged: () => void;
+  onSettingsSaved: (s: Settings) => void;
+}): React.JSX.Element {
+  const settings = useOperation('settings.get', {});
+  return (
+    <section className="page" aria-labelledby="page-title">
+      <header className="page-header">
+        <h1 id="page-title">Settings</h1>
+        <p className="muted">Helpdesk connections, your organisation and the texts Lethe puts in archives.</p>
+      </header>
+      <h2>Helpdesk connections</h2>
+      <WorkspaceList workspaces={workspaces} activeId={activeId} onChanged={onWorkspacesChanged} />
+      <ConnectionForm onCreated={onWorkspacesChanged} />
+      {settings.error ? <ErrorBanner error={settings.error} onRetry={settings.reload} title="Settings could not be read" /> : null}
+      {settings.data ? <OrganizationSettings settings={settings.data} onSaved={onSettingsSaved} /> : null}
+    </section>
+  );
+}

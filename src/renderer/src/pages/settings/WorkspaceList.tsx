@@ -1,0 +1,89 @@
+import { useState } from 'react';
+import type { ConnectionTestResult, Workspace } from '../../../../shared/schemas/workspace';
+import { useMutation } from '../../api/hooks';
+import { ErrorBanner } from '../../components/ErrorBanner';
+
+export function WorkspaceList({ workspaces, activeId, onChanged }: { workspaces: Workspace[]; activeId: string | null; onChanged: () => void }): React.JSX.Element {
+  const remove = useMutation('workspaces.remove');
+  const tester = useMutation('workspaces.testConnection');
+  const [results, setResults] = useState<Record<string, ConnectionTestResult>>({});
+  const [confirming, setConfirming] = useState<string | null>(null);
+
+  if (workspaces.length === 0) {
+    return <p className="muted">No helpdesk connections yet.</p>;
+  }
+  return (
+    <div className="stack">
+      {remove.error ? <ErrorBanner error={remove.error} title="The connection was not removed" /> : null}
+      {tester.error ? <ErrorBanner error={tester.error} title="The connection could not be tested" /> : null}
+      <table className="table">
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Helpdesk</th>
+            <th scope="col">Agent</th>
+            <th scope="col">Token</th>
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {workspaces.map((w) => {
+            const result = results[w.id];
+            return (
+              <tr key={w.id}>
+                <td>
+                  {w.name} {w.id === activeId ? <span className="pill">active</span> : null}
+                  {w.kind === 'demo' ? <span className="pill pill-muted">demo</span> : null}
+                </td>
+                <td>{w.baseUrl}</td>
+                <td>{w.email}</td>
+                <td>{w.hasToken ? (w.kind === 'demo' ? 'in memory' : 'in keychain') : <span className="text-danger">missing</span>}</td>
+                <td className="actions">
+                  {result ? (
+                    <span className={result.ok ? 'text-ok' : 'text-danger'} role="status">
+                      {result.ok ? 'Connected' : result.message}
+                    </span>
+                  ) : null}
+                  <button
+                    type="button"
+                    className="button button-small"
+                    onClick={async () => {
+                      const r = await tester.run({ id: w.id });
+                      if (r) setResults((prev) => ({ ...prev, [w.id]: r }));
+                    }}
+                  >
+                    Test
+                  </button>
+                  {confirming === w.id ? (
+                    <>
+                      <button
+                        type="button"
+                        className="button button-small button-danger"
+                        onClick={async () => {
+                          await remove.run({ id: w.id });
+                          setConfirming(null);
+                          onChanged();
+                        }}
+                      >
+                        Remove {w.name} and its local cache
+                      </button>
+                      <button type="button" className="button button-small" onClick={() => setConfirming(null)}>
+                        Cancel
+                      </button>
+                    </>
+                  ) : (
+                    <button type="button" className="button button-small" onClick={() => setConfirming(w.id)}>
+                      Remove…
+                    </button>
+                  )}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
