@@ -1,0 +1,12 @@
+export { ZendeskClient, MAX_IDS, type HelpdeskAuth } from './client';
+export { RateLimitScheduler, type SchedulerOptions, type SchedulerStats } from './scheduler';
+export { systemClock, VirtualClock, type Clock } from './clock';
+export { parseRetryAfter, backoffDelay, isIdempotent, isRetryableStatus } from './retry-policy';
+export * from './errors';
+export * from './schemas';
+export type { JobOutcome, JobPollOptions } from './jobs';
+export type { CursorPage, OffsetPage, IncrementalCursorPage, IncrementalTimePage, IncrementalCursorStart, Sideloads } from './pagination';
+export { itemsOf, collect } from './pagination';
+export type { AttachmentDownload } from './attachments';
+export type { TransportOptions, RequestInfo } from './transport';
+export { testConnection, basicAuthHeader, type HelpdeskCredentials } from './test-connection';

@@ -1,0 +1,184 @@
+import { z } from 'zod';
+import { CursorPageMeta, IncrementalCursorPageMeta, IncrementalTimePageMeta, OffsetPageMeta } from './schemas';
+import { operationOf, validate, type CallSpec, type HelpdeskTransport } from './transport';
+
+/** Top-level keys of a page that are neither the items nor the wrapper: the sideloads (`users`, …). */
+export type Sideloads = Record<string, unknown>;
+
+export interface CursorPage<T> {
+  items: T[];
+  hasMore: boolean;
+  afterCursor: string | null;
+  sideloads: Sideloads;
+}
+
+export interface OffsetPage<T> {
+  items: T[];
+  nextPage: string | null;
+  count: number | null;
+  sideloads: Sideloads;
+}
+
+export interface IncrementalCursorPage<T> {
+  items: T[];
+  /** Persist this with the page: the next sync resumes from it (`cursor=`). */
+  afterCursor: string | null;
+  endOfStream: boolean;
+  sideloads: Sideloads;
+}
+
+export interface IncrementalTimePage<T> {
+  items: T[];
+  /** Persist this with the page: the next sync resumes with `start_time=endTime`. */
+  endTime: number | null;
+  nextPage: string | null;
+  endOfStream: boolean;
+  sideloads: Sideloads;
+}
+
+const WRAPPER_KEYS = new Set([
+  'meta',
+  'links',
+  'next_page',
+  'previous_page',
+  'count',
+  'after_cursor',
+  'after_url',
+  'before_cursor',
+  'before_url',
+  'end_of_stream',
+  'end_time',
+  'facets',
+]);
+
+interface Listing<T> {
+  spec: CallSpec;
+  /** The array key: `tickets`, `users`, `results`… */
+  key: string;
+  item: z.ZodType<T>;
+}
+
+/**
+ * Reads one page: the wrapper and the item array are validated separately, so a bad row is named
+ * as `tickets.412.requester_id`, and the whole array is validated in one pass (no per-row calls).
+ */
+async function fetchPage<T, W extends z.ZodType>(
+  transport: HelpdeskTransport,
+  listing: Listing<T>,
+  spec: CallSpec,
+  wrapper: W,
+): Promise<{ wrapper: z.output<W>; items: T[]; sideloads: Sideloads }> {
+  const operation = operationOf(spec);
+  const body = await transport.json(spec);
+  const meta = validate(wrapper, body, operation, listing.key);
+  const record = body as Record<string, unknown>;
+  const items = validate(z.object({ [listing.key]: z.array(listing.item) }), record, operation, listing.key)[listing.key] as T[];
+  const sideloads: Sideloads = {};
+  for (const key of Object.keys(record)) {
+    if (key !== listing.key && !WRAPPER_KEYS.has(key)) sideloads[key] = record[key];
+  }
+  return { wrapper: meta, items, sideloads };
+}
+
+/** CBP: `page[size]`, then `links.next` while `meta.has_more`. */
+export async function* cursorPages<T>(
+  transport: HelpdeskTransport,
+  listing: Listing<T>,
+  pageSize: number,
+): AsyncGenerator<CursorPage<T>> {
+  let spec: CallSpec = { ...listing.spec, query: { ...listing.spec.query, 'page[size]': pageSize } };
+  for (;;) {
+    const page = await fetchPage(transport, listing, spec, CursorPageMeta);
+    const hasMore = page.wrapper.meta.has_more;
+    yield { items: page.items, hasMore, afterCursor: page.wrapper.meta.after_cursor ?? null, sideloads: page.sideloads };
+    const next = page.wrapper.links.next;
+    if (!hasMore || !next) return;
+    spec = { ...listing.spec, url: next };
+  }
+}
+
+/** OBP: `per_page`, then `next_page` until null. */
+export async function* offsetPages<T>(
+  transport: HelpdeskTransport,
+  listing: Listing<T>,
+  perPage: number,
+): AsyncGenerator<OffsetPage<T>> {
+  let spec: CallSpec = { ...listing.spec, query: { ...listing.spec.query, per_page: perPage } };
+  const seen = new Set<string>();
+  for (;;) {
+    const page = await fetchPage(transport, listing, spec, OffsetPageMeta);
+    const next = page.wrapper.next_page ?? null;
+    yield { items: page.items, nextPage: next, count: page.wrapper.count ?? null, sideloads: page.sideloads };
+    if (!next || seen.has(next)) return;
+    seen.add(next);
+    spec = { ...listing.spec, url: next };
+  }
+}
+
+export interface IncrementalCursorStart {
+  /** Epoch seconds, first sync only. */
+  startTime?: number;
+  /** A persisted `after_cursor`, to resume. Wins over `startTime`. */
+  cursor?: string;
+  perPage?: number;
+}
+
+/**
+ * Incremental cursor export: `start_time` or `cursor`, then `cursor=after_cursor` until
+ * `end_of_stream`. Each page carries its `after_cursor` so the caller can store it in the same
+ * transaction as the rows.
+ */
+export async function* incrementalCursorPages<T>(
+  transport: HelpdeskTransport,
+  listing: Listing<T>,
+  start: IncrementalCursorStart,
+): AsyncGenerator<IncrementalCursorPage<T>> {
+  const base = { ...listing.spec.query, ...(start.perPage ? { per_page: start.perPage } : {}) };
+  let query: CallSpec['query'] =
+    start.cursor !== undefined ? { ...base, cursor: start.cursor } : { ...base, start_time: start.startTime ?? 0 };
+  for (;;) {
+    const spec: CallSpec = { ...listing.spec, query, export: true };
+    const page = await fetchPage(transport, listing, spec, IncrementalCursorPageMeta);
+    const afterCursor = page.wrapper.after_cursor ?? null;
+    const endOfStream = page.wrapper.end_of_stream;
+    yield { items: page.items, afterCursor, endOfStream, sideloads: page.sideloads };
+    if (endOfStream || !afterCursor) return;
+    query = { ...base, cursor: afterCursor };
+  }
+}
+
+/** Incremental time export: `start_time`, then `next_page` until `end_of_stream`. */
+export async function* incrementalTimePages<T>(
+  transport: HelpdeskTransport,
+  listing: Listing<T>,
+  start: { startTime: number; perPage?: number },
+): AsyncGenerator<IncrementalTimePage<T>> {
+  let spec: CallSpec = {
+    ...listing.spec,
+    query: { ...listing.spec.query, start_time: start.startTime, ...(start.perPage ? { per_page: start.perPage } : {}) },
+    export: true,
+  };
+  let previous = '';
+  for (;;) {
+    const page = await fetchPage(transport, listing, spec, IncrementalTimePageMeta);
+    const next = page.wrapper.next_page ?? null;
+    const endOfStream = page.wrapper.end_of_stream;
+    yield { items: page.items, endTime: page.wrapper.end_time ?? null, nextPage: next, endOfStream, sideloads: page.sideloads };
+    // A next_page equal to the one just read would loop forever (same end_time, nothing new).
+    if (endOfStream || !next || next === previous) return;
+    previous = next;
+    spec = { ...listing.spec, url: next, export: true };
+  }
+}
+
+/** Flattens any page iterator into its items. */
+export async function* itemsOf<T>(pages: AsyncIterable<{ items: T[] }>): AsyncGenerator<T> {
+  for await (const page of pages) yield* page.items;
+}
+
+/** Collects every item (for small listings: identities, memberships of one user). */
+export async function collect<T>(pages: AsyncIterable<{ items: T[] }>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const page of pages) all.push(...page.items);
+  return all;
+}
