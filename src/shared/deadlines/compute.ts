@@ -1,15 +1,7 @@
 import { z } from 'zod';
 import { LetheError } from '../errors';
 import { addWorkingDays, nextWorkingDay, type WorkingCalendar } from './calendar';
-import {
-  addDays,
-  addMonthsClamped,
-  endOfLocalDay,
-  localDateOf,
-  parseIsoDate,
-  weekdayName,
-  type IsoDate,
-} from './civil-date';
+import { addDays, addMonthsClamped, endOfLocalDay, localDateOf, parseIsoDate, weekdayName, type IsoDate } from './civil-date';
 import { deadlineSettingsSchema, type DeadlineSettings, type DeadlineSettingsInput } from './settings';
 import {
   deadlineRequestSchema,
@@ -77,12 +69,7 @@ const GDPR_ARTICLE: Record<RequestType, string> = {
   'opt-out': 'Art. 21(2)–(3)',
 };
 
-function gdprRule(
-  regulation: 'GDPR' | 'UK_GDPR',
-  type: RequestType,
-  received: IsoDate,
-  s: DeadlineSettings['GDPR'],
-): RuleOutcome {
+function gdprRule(regulation: 'GDPR' | 'UK_GDPR', type: RequestType, received: IsoDate, s: DeadlineSettings['GDPR']): RuleOutcome {
   const name = regulation === 'GDPR' ? 'GDPR' : 'UK GDPR';
   const steps = [`Received ${show(received)}; the day of receipt is not counted.`];
   const initialRaw = addMonthsExplained(received, 1, steps, 'end of the one-month period');
@@ -178,10 +165,7 @@ function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, what: stri
  * the organization's time zone and the settings.
  * Throws LetheError('invalid_input') for bad input or a type the regulation does not know.
  */
-export function computeDeadlines(
-  request: DeadlineRequest,
-  settings: DeadlineSettingsInput | DeadlineSettings = {},
-): Deadlines {
+export function computeDeadlines(request: DeadlineRequest, settings: DeadlineSettingsInput | DeadlineSettings = {}): Deadlines {
   const req = parseOrThrow(deadlineRequestSchema, request, 'deadline request');
   const s = parseOrThrow(deadlineSettingsSchema, settings, 'deadline settings');
   if (!isSupportedType(req.regulation, req.type)) {

@@ -15,10 +15,7 @@ const calendarShape = {
   /** Public holidays (ISO dates) for this regulation's periods. */
   holidays: z.array(isoDate).max(2_000).default([]),
   /** Non-working ISO weekdays, Monday = 1 … Sunday = 7. */
-  weekend: z
-    .array(z.number().int().min(1).max(7))
-    .max(6, 'at least one day of the week must be a working day')
-    .default([6, 7]),
+  weekend: z.array(z.number().int().min(1).max(7)).max(6, 'at least one day of the week must be a working day').default([6, 7]),
 };
 
 const gdprLike = z

@@ -6,23 +6,11 @@ export const REGULATIONS = ['GDPR', 'UK_GDPR', 'CCPA', 'LGPD'] as const;
 export const regulationSchema = z.enum(REGULATIONS);
 export type Regulation = z.infer<typeof regulationSchema>;
 
-export const REQUEST_TYPES = [
-  'access',
-  'portability',
-  'erasure',
-  'rectification',
-  'restriction',
-  'objection',
-  'opt-out',
-] as const;
+export const REQUEST_TYPES = ['access', 'portability', 'erasure', 'rectification', 'restriction', 'objection', 'opt-out'] as const;
 export const requestTypeSchema = z.enum(REQUEST_TYPES);
 export type RequestType = z.infer<typeof requestTypeSchema>;
 
-export const timeZoneSchema = z
-  .string()
-  .min(1)
-  .max(64)
-  .refine(isValidTimeZone, 'an IANA time zone such as Europe/Berlin');
+export const timeZoneSchema = z.string().min(1).max(64).refine(isValidTimeZone, 'an IANA time zone such as Europe/Berlin');
 
 export const deadlineRequestSchema = z.object({
   regulation: regulationSchema,
