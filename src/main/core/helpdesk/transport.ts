@@ -74,6 +74,8 @@ export class HelpdeskTransport {
   readonly baseUrl: URL;
   readonly scheduler: RateLimitScheduler;
   readonly #authorization: string;
+  /** Every form the credentials take on the wire, to scrub from anything a server echoes back. */
+  readonly #secrets: string[];
   readonly #maxAttempts: number;
   readonly #backoff: BackoffOptions;
   readonly #random: () => number;
@@ -92,9 +94,13 @@ export class HelpdeskTransport {
     if ('bearer' in auth) {
       registerSecret(auth.bearer);
       this.#authorization = `Bearer ${auth.bearer}`;
+      this.#secrets = [auth.bearer];
     } else {
       registerSecret(auth.token);
-      this.#authorization = `Basic ${Buffer.from(`${auth.email}/token:${auth.token}`).toString('base64')}`;
+      const encoded = Buffer.from(`${auth.email}/token:${auth.token}`).toString('base64');
+      registerSecret(encoded);
+      this.#authorization = `Basic ${encoded}`;
+      this.#secrets = [auth.token, encoded];
     }
     this.scheduler = options.scheduler ?? new RateLimitScheduler(options.clock ? { clock: options.clock } : {});
     this.#maxAttempts = Math.max(1, options.maxAttempts ?? 5);
@@ -244,8 +250,14 @@ export class HelpdeskTransport {
         await this.#sleep(wait, spec, operation);
         continue;
       }
-      throw errorFor(operation, response.status, text, response.headers.get('content-type'), attempt);
+      throw errorFor(operation, response.status, this.#scrub(text), response.headers.get('content-type'), attempt);
     }
+  }
+
+  #scrub(text: string): string {
+    let out = text;
+    for (const secret of this.#secrets) if (secret) out = out.split(secret).join('[secret]');
+    return out;
   }
 
   async #sleep(ms: number, spec: CallSpec, operation: string): Promise<void> {
