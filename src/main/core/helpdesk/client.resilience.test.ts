@@ -136,6 +136,7 @@ describe('retries', () => {
     const tickets = await collect(client.requestedTickets(99, { pageSize: 2 }));
     expect(tickets.map((t) => t.id)).toEqual([1, 2, 3, 4, 5]);
     expect(server.requests.map((r) => r.url.searchParams.get('page[after]'))).toEqual([null, 'c1', 'c1', 'c2']);
+    expect(new Set(server.requests.map((r) => r.url.pathname))).toEqual(new Set(['/api/v2/users/99/tickets/requested']));
     // The next link named another host; it was followed on our own host, credentials and all.
     for (const r of server.requests) expect(r.headers.authorization).toBe(`Basic ${ENCODED}`);
     expect(client.scheduler.stats().retries).toBe(1);

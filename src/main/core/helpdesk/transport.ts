@@ -137,7 +137,8 @@ export class HelpdeskTransport {
    */
   rebase(link: string): URL {
     const parsed = new URL(link, this.baseUrl);
-    const prefix = this.baseUrl.pathname;
+    // A base URL with a path prefix (a proxy, the simulator under a path) keeps it on every link.
+    const prefix = this.baseUrl.pathname.replace(/\/+$/, '');
     const path = prefix && !parsed.pathname.startsWith(`${prefix}/`) ? prefix + parsed.pathname : parsed.pathname;
     return new URL(`${this.baseUrl.origin}${path}${parsed.search}`);
   }
