@@ -39,7 +39,7 @@ export function registerServeCommand(program: Command): void {
       const running = await serve({ port: parsePort(opts.port), demo: Boolean(opts.demo), rendererDir: builtRendererDir() });
       await new Promise<void>((resolveStop) => {
         const stop = () => {
-          running.stop().finally(resolveStop);
+          void running.stop().finally(resolveStop);
         };
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);

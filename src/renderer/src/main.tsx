@@ -1,7 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createApi } from './api/client';
-import { ApiProvider } from './api/hooks';
+import { ApiProvider, createQueryClient } from './api/hooks';
 import { detectTransport } from './api/transport';
 import { App } from './app/App';
 import './styles.css';
@@ -12,7 +12,7 @@ const api = createApi(detectTransport());
 
 createRoot(root).render(
   <StrictMode>
-    <ApiProvider api={api}>
+    <ApiProvider api={api} queryClient={createQueryClient()}>
       <App />
     </ApiProvider>
   </StrictMode>,

@@ -9,7 +9,7 @@ import { keychainUnavailable, type SecretStore } from './secret-store';
 export class KeychainSecretStore implements SecretStore {
   readonly kind = 'keychain' as const;
 
-  constructor(private readonly service = 'lethe') {}
+  constructor(private readonly service = process.env.LETHE_KEYCHAIN_SERVICE ?? 'lethe') {}
 
   async get(account: string): Promise<string | null> {
     try {

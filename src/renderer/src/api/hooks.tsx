@@ -1,12 +1,25 @@
-import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
+import { QueryClient, QueryClientProvider, useMutation as useQueryMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { createContext, useContext, useEffect, type ReactNode } from 'react';
 import type { Contract, OperationName } from '../../../shared/contract';
 import type { InputOf, OutputOf } from '../../../shared/contract/define';
 import { ApiError, type Api } from './client';
 
 const ApiContext = createContext<Api | null>(null);
 
-export function ApiProvider({ api, children }: { api: Api; children: ReactNode }): React.JSX.Element {
-  return <ApiContext.Provider value={api}>{children}</ApiContext.Provider>;
+/**
+ * TanStack Query keeps the cache, de-duplicates reads and invalidates after writes, so pages do not
+ * hand-roll loading flags. Nothing is retried automatically: a refused call shows its error.
+ */
+export function createQueryClient(): QueryClient {
+  return new QueryClient({ defaultOptions: { queries: { retry: false, refetchOnWindowFocus: false }, mutations: { retry: false } } });
+}
+
+export function ApiProvider({ api, queryClient, children }: { api: Api; queryClient: QueryClient; children: ReactNode }): React.JSX.Element {
+  return (
+    <ApiContext.Provider value={api}>
+      <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>
+    </ApiContext.Provider>
+  );
 }
 
 export function useApi(): Api {
@@ -26,64 +39,42 @@ function asApiError(error: unknown): ApiError {
   return error instanceof ApiError ? error : new ApiError({ code: 'internal_error', message: String(error) });
 }
 
-/** Runs a read operation when `key` changes and keeps the last good value while reloading. */
-export function useOperation<K extends OperationName>(
-  name: K,
-  input: InputOf<Contract, K>,
-  key: string = '',
-): OperationState<OutputOf<Contract, K>> {
+/** A read operation, cached under its name and input. */
+export function useOperation<K extends OperationName>(name: K, input: InputOf<Contract, K>): OperationState<OutputOf<Contract, K>> {
   const api = useApi();
-  const [data, setData] = useState<OutputOf<Contract, K>>();
-  const [error, setError] = useState<ApiError | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [generation, setGeneration] = useState(0);
-  const inputRef = useRef(input);
-  inputRef.current = input;
-
-  useEffect(() => {
-    let live = true;
-    setLoading(true);
-    api.call(name, inputRef.current).then(
-      (value) => {
-        if (!live) return;
-        setData(value);
-        setError(null);
-        setLoading(false);
-      },
-      (reason: unknown) => {
-        if (!live) return;
-        setError(asApiError(reason));
-        setLoading(false);
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [api, name, key, generation]);
-
-  const reload = useCallback(() => setGeneration((g) => g + 1), []);
-  return { data, error, loading, reload };
+  const query = useQuery({ queryKey: [name, input], queryFn: () => api.call(name, input) });
+  return {
+    data: query.data,
+    error: query.error ? asApiError(query.error) : null,
+    loading: query.isPending,
+    reload: () => void query.refetch(),
+  };
 }
 
-/** A write operation with its pending and error state, for forms and buttons. */
+/** A write operation; every successful write refreshes the cached reads. */
 export function useMutation<K extends OperationName>(name: K) {
   const api = useApi();
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
-  const run = useCallback(
-    async (input: InputOf<Contract, K>): Promise<OutputOf<Contract, K> | undefined> => {
-      setPending(true);
-      setError(null);
+  const client = useQueryClient();
+  const mutation = useQueryMutation({
+    mutationFn: (input: InputOf<Contract, K>) => api.call(name, input),
+    onSuccess: () => client.invalidateQueries(),
+  });
+  return {
+    run: async (input: InputOf<Contract, K>): Promise<OutputOf<Contract, K> | undefined> => {
       try {
-        return await api.call(name, input);
-      } catch (reason) {
-        setError(asApiError(reason));
+        return await mutation.mutateAsync(input);
+      } catch {
         return undefined;
-      } finally {
-        setPending(false);
       }
     },
-    [api, name],
-  );
-  return { run, pending, error, clearError: () => setError(null) };
+    pending: mutation.isPending,
+    error: mutation.error ? asApiError(mutation.error) : null,
+  };
+}
+
+/** Core events invalidate the reads they concern. */
+export function useEventInvalidation(): void {
+  const api = useApi();
+  const client = useQueryClient();
+  useEffect(() => api.subscribe(() => void client.invalidateQueries()), [api, client]);
 }

@@ -11,11 +11,7 @@ export interface Transport {
   subscribe(handler: EventHandler): () => void;
 }
 
-declare global {
-  interface Window {
-    lethe?: LetheBridge;
-  }
-}
+// window.lethe is declared by src/preload/api.d.ts: present only in Electron.
 
 export function bridgeTransport(bridge: LetheBridge): Transport {
   return {

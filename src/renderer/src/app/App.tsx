@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { Settings } from '../../../shared/schemas/settings';
-import { useApi, useMutation, useOperation } from '../api/hooks';
+import { useEventInvalidation, useMutation, useOperation } from '../api/hooks';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { ArchivesPage, AuditPage, ErasurePage, RequestsPage, SubjectsPage, SyncPage } from '../pages/PlaceholderPages';
 import { SettingsPage } from '../pages/settings/SettingsPage';
@@ -26,7 +26,6 @@ function useTheme(theme: Settings['theme'] | undefined): void {
 }
 
 export function App(): React.JSX.Element {
-  const api = useApi();
   const [route, navigate] = useRoute('requests');
   const info = useOperation('app.info', {});
   const workspaces = useOperation('workspaces.list', {});
@@ -36,7 +35,7 @@ export function App(): React.JSX.Element {
   useTheme(theme ?? settings.data?.theme);
 
   const reloadWorkspaces = workspaces.reload;
-  useEffect(() => api.subscribe((name) => name === 'workspaces.changed' && reloadWorkspaces()), [api, reloadWorkspaces]);
+  useEventInvalidation();
 
   const list = workspaces.data?.workspaces ?? [];
   const activeId = workspaces.data?.activeId ?? null;
@@ -105,9 +104,7 @@ export function App(): React.JSX.Element {
               id="workspace-select"
               value={activeId ?? ''}
               disabled={list.length === 0 || select.pending}
-              onChange={async (e) => {
-                if (await select.run({ id: e.target.value })) reloadWorkspaces();
-              }}
+              onChange={(e) => void select.run({ id: e.target.value })}
             >
               {list.length === 0 ? <option value="">No workspace</option> : null}
               {list.map((w) => (

@@ -1,4 +1,4 @@
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import type { Settings } from '../../../../shared/schemas/settings';
 import { useMutation } from '../../api/hooks';
 import { ErrorBanner } from '../../components/ErrorBanner';
@@ -19,7 +19,6 @@ export function OrganizationSettings({ settings, onSaved }: { settings: Settings
   const [draft, setDraft] = useState<Settings>(settings);
   const [saved, setSaved] = useState(false);
   const save = useMutation('settings.set');
-  useEffect(() => setDraft(settings), [settings]);
 
   const onSubmit = async (event: FormEvent) => {
     event.preventDefault();

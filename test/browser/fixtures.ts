@@ -1,0 +1,61 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test as base } from '@playwright/test';
+
+export interface Console {
+  url: string;
+  origin: string;
+  token: string;
+  dataDir: string;
+  process: ChildProcess;
+}
+
+/**
+ * Starts the built `lethe serve` as a subprocess with its own data directory and keychain service,
+ * exactly as a person would, and reads the one line it prints.
+ */
+export async function startConsole(options: { demo?: boolean } = {}): Promise<Console> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'lethe-browser-'));
+  const child = spawn(process.execPath, ['bin/lethe.mjs', 'serve', '--port', '0', ...(options.demo ? ['--demo'] : [])], {
+    env: { ...process.env, LETHE_DATA_DIR: dataDir, LETHE_KEYCHAIN_SERVICE: `lethe-browser-test-${Date.now()}` },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
+  const line = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`lethe serve did not announce itself: ${stderr}`)), 30_000);
+    child.stdout?.on('data', (c: Buffer) => {
+      out += c.toString();
+      const found = out.split('\n').find((l) => l.startsWith('Lethe is serving at '));
+      if (found) {
+        clearTimeout(timer);
+        resolve(found);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`lethe serve exited with ${code}: ${stderr}`)));
+  });
+  const url = line.slice('Lethe is serving at '.length).trim();
+  const parsed = new URL(url);
+  const token = /token=([^&]+)/.exec(parsed.hash)?.[1] ?? '';
+  return { url, origin: parsed.origin, token, dataDir, process: child };
+}
+
+export async function stopConsole(c: Console): Promise<void> {
+  c.process.kill('SIGTERM');
+  await new Promise((r) => c.process.once('exit', r));
+  await rm(c.dataDir, { recursive: true, force: true });
+}
+
+export const test = base.extend<{ lethe: Console }>({
+  // eslint-disable-next-line no-empty-pattern -- Playwright fixtures take their dependencies as the first argument
+  lethe: async ({}, use) => {
+    const c = await startConsole();
+    await use(c);
+    await stopConsole(c);
+  },
+});
+
+export { expect } from '@playwright/test';
