@@ -99,7 +99,7 @@ export interface TicketRecord {
   follower_ids?: readonly number[] | null;
   tags?: readonly string[] | null;
   custom_fields?: ReadonlyArray<{ id: number; value: unknown }> | null;
-  via?: { channel?: string | null } | null;
+  via?: { channel?: string | number | null } | null;
   created_at?: string | null;
   updated_at?: string | null;
   generated_timestamp?: number | null;

@@ -21,14 +21,14 @@ export function searchPeople(db: SqliteDb, text: string, limit = 50): number[] {
   return stmt(
     db,
     `SELECT user_id FROM (
-       SELECT rowid AS user_id FROM users_fts WHERE users_fts MATCH ?1
+       SELECT rowid AS user_id FROM users_fts WHERE users_fts MATCH @query
        UNION
        SELECT i.user_id FROM identities_fts JOIN identities i ON i.id = identities_fts.rowid
-        WHERE identities_fts MATCH ?1
-     ) ORDER BY user_id LIMIT ?2`,
+        WHERE identities_fts MATCH @query
+     ) ORDER BY user_id LIMIT @limit`,
   )
     .pluck()
-    .all(query, limit) as number[];
+    .all({ query, limit }) as number[];
 }
 
 export interface CommentHit {
