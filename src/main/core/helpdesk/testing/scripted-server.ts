@@ -10,7 +10,7 @@ export interface RecordedRequest {
   body: string;
 }
 
-export type Script = (request: RecordedRequest, res: ServerResponse, index: number) => void | Promise<void>;
+export type Script = (request: RecordedRequest, res: ServerResponse, index: number) => unknown;
 
 /**
  * A throwaway HTTP server for tests that need exact misbehaviour the simulator cannot give on cue
