@@ -12,10 +12,11 @@ import { LetheError } from '../../../shared/errors';
 const EMAIL = /[^\s@<>()[\]\\,;:"']+@[^\s@<>()[\]\\,;:"']+\.[a-z]{2,}/i;
 /** International form: a plus sign, then digits with common separators. */
 const INTERNATIONAL_PHONE = /\+\s?\d[\d\s().\-/]{4,}\d/g;
-/** National form: at least three groups of digits separated by space, dot, dash, slash or parentheses. */
-const GROUPED_DIGITS = /(?<![\w.-])\(?\d{1,5}\)?(?:[\s.\-/]\(?\d{1,5}\)?){2,5}(?![\w-])/g;
+/** National form: two or more digit groups separated by space, dot, dash, slash or parentheses. */
+const GROUPED_DIGITS = /(?<![\w.-])\(?\d{1,8}\)?(?:[\s.\-/]\(?\d{1,8}\)?){1,5}(?![\w-])/g;
 const ISO_DATE_PREFIX = /^\d{4}-\d{2}-\d{2}/;
 const DMY_DATE = /^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}$/;
+const DECIMAL = /^\d+\.\d+$/;
 const UUID_OR_HEX = /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{16,})$/i;
 
 const digitCount = (s: string) => s.replace(/\D/g, '').length;
@@ -32,7 +33,7 @@ export function looksLikePhone(text: string): boolean {
   }
   for (const m of text.matchAll(GROUPED_DIGITS)) {
     const candidate = m[0].trim();
-    if (ISO_DATE_PREFIX.test(candidate) || DMY_DATE.test(candidate)) continue;
+    if (ISO_DATE_PREFIX.test(candidate) || DMY_DATE.test(candidate) || DECIMAL.test(candidate)) continue;
     const n = digitCount(candidate);
     if (n >= 7 && n <= 15) return true;
   }
