@@ -30,8 +30,7 @@ export type DeadlineRequest = z.input<typeof deadlineRequestSchema>;
 export type DeadlineWarning =
   | 'extension_not_available' // extended: true on a request type whose rule has no extension
   | 'extension_notice_missing' // extended without a recorded notice date
-  | 'extension_notice_late' // notice dated after extensionNoticeBy: the extension may not hold
-  | 'received_on_non_working_day'; // informational: receipt on a weekend or holiday does not move the clock
+  | 'extension_notice_late'; // notice dated after extensionNoticeBy: the extension may not hold
 
 export interface Deadlines {
   regulation: Regulation;
