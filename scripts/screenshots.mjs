@@ -1,0 +1,77 @@
+#!/usr/bin/env node
+// Regenerates docs/screenshots/*.png from the built console in Debian's Chromium: each page in light
+// and dark, empty and with the demo helpdesk, and an error state. The README shows some of them.
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { chromium } from '@playwright/test';
+
+const OUT = 'docs/screenshots';
+mkdirSync(OUT, { recursive: true });
+
+function startConsole(demo) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'lethe-shots-'));
+  const child = spawn(process.execPath, ['bin/lethe.mjs', 'serve', '--port', '0', ...(demo ? ['--demo'] : [])], {
+    env: { ...process.env, LETHE_DATA_DIR: dataDir, LETHE_KEYCHAIN_SERVICE: 'lethe-screenshots' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (c) => {
+      out += c.toString();
+      const line = out.split('\n').find((l) => l.startsWith('Lethe is serving at '));
+      if (line) resolve({ url: line.slice('Lethe is serving at '.length).trim(), child, dataDir });
+    });
+    child.once('exit', (code) => reject(new Error(`lethe serve exited with ${code}`)));
+  });
+}
+
+async function stop(c) {
+  c.child.kill('SIGTERM');
+  await new Promise((r) => c.child.once('exit', r));
+  rmSync(c.dataDir, { recursive: true, force: true });
+}
+
+const browser = await chromium.launch({
+  ...(existsSync('/usr/bin/chromium') ? { executablePath: '/usr/bin/chromium' } : {}),
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
+
+async function shoot(c, name, route, scheme, prepare) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: scheme });
+  await page.goto(c.url);
+  if (route) await page.evaluate((r) => (window.location.hash = `#/${r}`), route);
+  await page.waitForLoadState('networkidle');
+  if (prepare) await prepare(page);
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: join(OUT, `${name}-${scheme}.png`), fullPage: false });
+  await page.close();
+  console.log(`${OUT}/${name}-${scheme}.png`);
+}
+
+const empty = await startConsole(false);
+for (const scheme of ['light', 'dark']) {
+  await shoot(empty, 'welcome', null, scheme);
+  await shoot(empty, 'settings-empty', 'settings', scheme);
+  await shoot(empty, 'settings-error', 'settings', scheme, async (page) => {
+    await page.getByLabel('Name').fill('Acme support');
+    await page.getByLabel('Full address').check();
+    await page.getByLabel('Address').fill('http://helpdesk.acme.example');
+    await page.getByLabel('Agent e-mail').fill('dpo@acme.example');
+    await page.getByLabel('API token').fill('not-a-real-token-123');
+    await page.getByRole('button', { name: 'Save connection' }).click();
+    await page.getByRole('alert').waitFor();
+  });
+}
+await stop(empty);
+
+const demo = await startConsole(true);
+for (const scheme of ['light', 'dark']) {
+  for (const route of ['requests', 'subjects', 'erasure', 'archives', 'audit', 'sync', 'settings']) {
+    await shoot(demo, `demo-${route}`, route, scheme);
+  }
+}
+await stop(demo);
+await browser.close();
