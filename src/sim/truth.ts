@@ -1,0 +1,126 @@
+import { identityKey, type SimState } from './state';
+import type { TicketStatus } from './types';
+
+/**
+ * Ground truth for one data subject, computed from the simulator's state directly (never through
+ * HTTP), so tests can check a dossier built over the API against it.
+ *
+ * Definitions (the contract tests rely on):
+ * - Only tickets that are not deleted (soft or permanent) count.
+ * - Roles: requester, submitter, cc (email_cc_ids or collaborator_ids), follower, assignee,
+ *   commenter (author of any comment on the ticket).
+ * - A mention is a comment authored by another user id whose body contains one of the subject's
+ *   identity values: an email (compared case-insensitively) or a phone (compared by its digits).
+ *   Attachment contents are not scanned.
+ * - Other accounts: other users (not permanently deleted) holding an identity with the same value.
+ */
+
+export type ParticipantRole = 'requester' | 'submitter' | 'cc' | 'follower' | 'commenter' | 'assignee';
+
+export interface SubjectTicket {
+  ticketId: number;
+  roles: ParticipantRole[];
+  status: TicketStatus;
+  archived: boolean;
+  legalHold: boolean;
+}
+
+export interface SubjectMention {
+  ticketId: number;
+  commentIds: number[];
+  matched: ('email' | 'phone')[];
+}
+
+export interface SubjectTruth {
+  userId: number;
+  name: string;
+  emails: string[];
+  phones: string[];
+  tickets: SubjectTicket[];
+  mentions: SubjectMention[];
+  otherAccounts: number[];
+}
+
+const EMAIL_IN_TEXT = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
+const PHONE_IN_TEXT = /\(?\+?\d[\d\s().-]{5,}\d/g;
+
+export function findIdentityKeysInText(text: string): Set<string> {
+  const keys = new Set<string>();
+  for (const m of text.matchAll(EMAIL_IN_TEXT)) keys.add(`e:${m[0].toLowerCase()}`);
+  for (const m of text.matchAll(PHONE_IN_TEXT)) {
+    const digits = m[0].replace(/\D/g, '');
+    if (digits.length >= 6) keys.add(`p:${digits}`);
+  }
+  return keys;
+}
+
+export function resolveSubject(state: SimState, userIdOrEmail: number | string): number {
+  if (typeof userIdOrEmail === 'number') {
+    if (!state.userView(userIdOrEmail)) throw new Error(`no user ${userIdOrEmail}`);
+    return userIdOrEmail;
+  }
+  const ids = state.usersWithIdentity(userIdOrEmail);
+  const first = ids[0];
+  if (first === undefined) throw new Error('no user with that identity');
+  return first;
+}
+
+export function groundTruth(state: SimState, userIdOrEmail: number | string): SubjectTruth {
+  const userId = resolveSubject(state, userIdOrEmail);
+  const v = state.userView(userId);
+  if (!v) throw new Error(`no user ${userId}`);
+  const identities = v.status === 'purged' ? [] : v.rec.identities;
+  const keys = new Map<string, 'email' | 'phone'>();
+  for (const i of identities) {
+    const k = identityKey(i.value);
+    if (k) keys.set(k, i.type === 'email' ? 'email' : 'phone');
+  }
+  const tickets: SubjectTicket[] = [];
+  const mentions: SubjectMention[] = [];
+  for (let ti = 0; ti < state.ds.ticketCount; ti++) {
+    const p = state.ticketPeople(ti);
+    if (p.state !== 'live') continue;
+    const view = state.ticketView(p.id);
+    if (!view) continue;
+    const rec = view.rec;
+    const roles: ParticipantRole[] = [];
+    if (rec.requester_id === userId) roles.push('requester');
+    if (rec.submitter_id === userId) roles.push('submitter');
+    if (rec.email_cc_ids.includes(userId) || rec.collaborator_ids.includes(userId)) roles.push('cc');
+    if (rec.follower_ids.includes(userId)) roles.push('follower');
+    if (rec.assignee_id === userId) roles.push('assignee');
+    const mentionComments: number[] = [];
+    const matched = new Set<'email' | 'phone'>();
+    let commented = false;
+    for (const c of state.ticketComments(p.id)) {
+      if (c.author_id === userId) {
+        commented = true;
+        continue;
+      }
+      if (keys.size === 0) continue;
+      let hit = false;
+      for (const k of findIdentityKeysInText(c.body)) {
+        const kind = keys.get(k);
+        if (kind) {
+          hit = true;
+          matched.add(kind);
+        }
+      }
+      if (hit) mentionComments.push(c.id);
+    }
+    if (commented) roles.push('commenter');
+    if (roles.length) tickets.push({ ticketId: p.id, roles, status: rec.status, archived: view.archived, legalHold: rec.tags.includes('legal_hold') });
+    if (mentionComments.length) mentions.push({ ticketId: p.id, commentIds: mentionComments, matched: [...matched].sort() });
+  }
+  const others = new Set<number>();
+  for (const i of identities) for (const u of state.usersWithIdentity(i.value)) if (u !== userId) others.add(u);
+  return {
+    userId,
+    name: v.rec.name,
+    emails: identities.filter((i) => i.type === 'email').map((i) => i.value),
+    phones: identities.filter((i) => i.type === 'phone_number').map((i) => i.value),
+    tickets,
+    mentions,
+    otherAccounts: [...others].sort((a, b) => a - b),
+  };
+}
