@@ -28,9 +28,13 @@ export interface Spec {
 
 let cached: { file: string; spec: Spec } | undefined;
 
-export function loadSpec(file: string): Spec {
+/** How to loosen a property, wherever it appears in the spec's schemas (see allowlist.ts). */
+export type PropertyOverride = 'nullable' | 'any';
+
+export function loadSpec(file: string, overrides: Record<string, PropertyOverride> = {}): Spec {
   if (cached?.file === file) return cached.spec;
   const doc = parse(readFileSync(file, 'utf8'), { maxAliasCount: -1 }) as Json;
+  propertyOverrides = overrides;
   const spec = buildSpec(doc);
   cached = { file, spec };
   return spec;
@@ -57,6 +61,15 @@ function deref(doc: Json, node: unknown): Json {
  * OpenAPI 3.0 schema → JSON Schema for ajv: `nullable` becomes a null alternative, examples go,
  * and `#/components/...` references point into the registered document.
  */
+let propertyOverrides: Record<string, PropertyOverride> = {};
+
+function overrideProperty(name: string, schema: unknown): unknown {
+  const override = propertyOverrides[name];
+  if (override === 'any') return {};
+  if (override === 'nullable') return { anyOf: [schema, { type: 'null' }] };
+  return schema;
+}
+
 function toJsonSchema(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(toJsonSchema);
   if (!node || typeof node !== 'object') return node;
@@ -65,7 +78,7 @@ function toJsonSchema(node: unknown): unknown {
     if (key === 'example' || key === 'examples' || key === 'nullable' || key === 'discriminator' || key === 'xml') continue;
     if (key === '$ref' && typeof value === 'string') out.$ref = value.startsWith('#/') ? `oas${value}` : value;
     else if (key === 'properties' && value && typeof value === 'object') {
-      out.properties = Object.fromEntries(Object.entries(value as Json).map(([k, v]) => [k, toJsonSchema(v)]));
+      out.properties = Object.fromEntries(Object.entries(value as Json).map(([k, v]) => [k, overrideProperty(k, toJsonSchema(v))]));
     } else out[key] = toJsonSchema(value);
   }
   if ((node as Json).nullable === true) {
