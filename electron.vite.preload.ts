@@ -10,7 +10,7 @@ import type { PreloadViteConfig } from 'electron-vite';
  * bundled in. `externalizeDeps: false` is the important line: electron-vite externalises
  * package.json `dependencies` by default, which turns the contract's `import 'zod'` into
  * `require("zod")` and the preload then fails to load in the sandbox (window.lethe missing).
- * src/preload/preload-bundle.test.ts builds with exactly this config and loads the result with
+ * src/main/shell/preload-bundle.test.ts builds with exactly this config and loads the result with
  * only `electron` requirable.
  */
 export function preloadConfig(root: string, outDir: string = resolve(root, 'out/preload')): PreloadViteConfig {

@@ -22,11 +22,7 @@ export function findElectronBinary(env: NodeJS.ProcessEnv = process.env): Electr
   const pathFile = join(packageDir, 'path.txt');
   const relative = existsSync(pathFile) ? readFileSync(pathFile, 'utf8').trim() : null;
   const override = env.ELECTRON_OVERRIDE_DIST_PATH;
-  const candidate = override
-    ? join(override, relative ?? 'electron')
-    : relative !== null
-      ? join(packageDir, 'dist', relative)
-      : null;
+  const candidate = override ? join(override, relative ?? 'electron') : relative !== null ? join(packageDir, 'dist', relative) : null;
   if (candidate === null || !existsSync(candidate)) return { available: false, reason: NOT_INSTALLED_REASON };
   return { available: true, executablePath: candidate };
 }

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { operationNames } from '../../src/shared/contract';
 import { CONTENT_SECURITY_POLICY } from '../../src/main/shell/csp';
 import { APP_URL } from '../../src/main/shell/app-origin';
-import { appRoot, binary, expect, launchApp, test } from './fixtures';
+import { appRoot, binary, expect, test } from './fixtures';
 
 /**
  * The renderer globals these probes touch. Declared here rather than pulling the DOM lib into
@@ -154,7 +154,7 @@ test.describe('Electron shell security', () => {
       return {
         csp: response.headers.get('content-security-policy'),
         eval: tryCode(() => win.eval('1 + 1')),
-        // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the point is that it is refused
+        // The point is that the CSP refuses it.
         fn: tryCode(() => new Function('return 1')()),
       };
     });

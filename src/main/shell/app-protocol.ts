@@ -24,9 +24,7 @@ export function contentTypeFor(path: string): string {
   return CONTENT_TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream';
 }
 
-export type AppRequestCheck =
-  | { ok: true; segments: readonly string[] }
-  | { ok: false; status: 400 | 403 | 405; reason: string };
+export type AppRequestCheck = { ok: true; segments: readonly string[] } | { ok: false; status: 400 | 403 | 405; reason: string };
 
 /**
  * Decides from the method and the raw URL alone whether a request may touch the file system, and

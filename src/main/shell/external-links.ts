@@ -11,13 +11,10 @@ export interface ExternalLinkLog {
  * Returns whether the URL was passed on; refusals are logged by scheme only (a URL can carry
  * personal data in its query).
  */
-export function createExternalOpener(
-  openExternal: (url: string) => Promise<void>,
-  log: ExternalLinkLog,
-): (url: unknown) => boolean {
+export function createExternalOpener(openExternal: (url: string) => Promise<void>, log: ExternalLinkLog): (url: unknown) => boolean {
   return (url) => {
     if (!isTrustedExternalUrl(url)) {
-      const scheme = typeof url === 'string' ? /^[a-zA-Z][a-zA-Z0-9+.-]*:/.exec(url.trim())?.[0] ?? '(no scheme)' : typeof url;
+      const scheme = typeof url === 'string' ? (/^[a-zA-Z][a-zA-Z0-9+.-]*:/.exec(url.trim())?.[0] ?? '(no scheme)') : typeof url;
       log.warn(`refused to open an external link (${scheme})`);
       return false;
     }

@@ -123,11 +123,7 @@ export interface EventSourceLike {
  * Pushes core events to the windows that show the app: a window whose main frame is not the
  * app's origin (it should not exist, navigation is blocked) gets nothing. Returns unsubscribe.
  */
-export function forwardCoreEvents(
-  events: EventSourceLike,
-  targets: () => Iterable<EventTargetLike>,
-  log: BindingLog,
-): () => void {
+export function forwardCoreEvents(events: EventSourceLike, targets: () => Iterable<EventTargetLike>, log: BindingLog): () => void {
   return events.subscribe((name, payload) => {
     for (const target of targets()) {
       try {

@@ -7,9 +7,7 @@ const srcDir = join(shellDir, '..', '..');
 
 async function sourceFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true });
-  return entries
-    .filter((e) => e.isFile() && /\.ts$/.test(e.name))
-    .map((e) => join(e.parentPath, e.name));
+  return entries.filter((e) => e.isFile() && /\.ts$/.test(e.name)).map((e) => join(e.parentPath, e.name));
 }
 
 const IMPORTS_ELECTRON = /(?:from\s+|import\s*\(\s*|require\s*\(\s*)['"]electron(?:\/[^'"]*)?['"]/;

@@ -6,10 +6,10 @@ import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { operationNames } from '../shared/contract';
-import { IPC_EVENT_CHANNEL } from '../shared/contract/bridge';
+import { operationNames } from '../../shared/contract';
+import { IPC_EVENT_CHANNEL } from '../../shared/contract/bridge';
 
-const root = resolve(import.meta.dirname, '..', '..');
+const root = resolve(import.meta.dirname, '..', '..', '..');
 const SANDBOX_MODULES = new Set(['electron', 'events', 'timers', 'url']);
 
 type Handler = (event: unknown, ...args: unknown[]) => void;
@@ -80,7 +80,10 @@ describe('the built preload bundle', () => {
     runInNewContext(`(function (exports, require, module) {${code}\n})`, {})(module.exports, sandboxRequire, module);
 
     expect([...exposed.keys()]).toEqual(['lethe']);
-    const bridge = exposed.get('lethe') as { operations: Record<string, (input: unknown) => Promise<unknown>>; onEvent: (l: (...a: unknown[]) => void) => () => void };
+    const bridge = exposed.get('lethe') as {
+      operations: Record<string, (input: unknown) => Promise<unknown>>;
+      onEvent: (l: (...a: unknown[]) => void) => () => void;
+    };
     expect(Object.keys(bridge).sort()).toEqual(['onEvent', 'operations']);
     expect(Object.keys(bridge.operations).sort()).toEqual([...operationNames].sort());
 

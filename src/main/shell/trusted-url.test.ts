@@ -1,20 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { APP_URL, isAppUrl } from './app-origin';
-import {
-  isAllowedNavigation,
-  isAllowedRendererRequest,
-  isPermissionAllowed,
-  isTrustedExternalUrl,
-  isTrustedSender,
-} from './trusted-url';
+import { isAllowedNavigation, isAllowedRendererRequest, isPermissionAllowed, isTrustedExternalUrl, isTrustedSender } from './trusted-url';
 
 describe('isTrustedExternalUrl', () => {
-  it.each(['https://support.zendesk.com/hc/en-us', 'http://example.com/', 'https://example.com:8443/a?b=c#d'])(
-    'allows %s',
-    (url) => {
-      expect(isTrustedExternalUrl(url)).toBe(true);
-    },
-  );
+  it.each(['https://support.zendesk.com/hc/en-us', 'http://example.com/', 'https://example.com:8443/a?b=c#d'])('allows %s', (url) => {
+    expect(isTrustedExternalUrl(url)).toBe(true);
+  });
 
   it.each([
     ['file URL', 'file:///etc/passwd'],
