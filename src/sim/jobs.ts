@@ -1,5 +1,5 @@
 import { Router, idList, idParam, notFound, paginate, type Ctx } from './http';
-import type { Job, JobResult } from './state';
+import type { Job } from './state';
 
 /** A non-200 reply (201, 204) from a handler; plain objects mean 200. */
 export class Reply {
@@ -8,6 +8,12 @@ export class Reply {
     readonly body: unknown,
     readonly headers: Record<string, string> = {},
   ) {}
+}
+
+/** Failure injection for bulk jobs: listed ids always fail, others fail at the configured rate. */
+export function injector(ctx: Ctx): (id: number) => boolean {
+  const env = ctx.env;
+  return (id) => env.jobFailIds.has(id) || (env.jobFailureRate > 0 && Math.random() < env.jobFailureRate);
 }
 
 export function jobJson(job: Job, base: string): Record<string, unknown> {
@@ -29,14 +35,6 @@ export function jobJson(job: Job, base: string): Record<string, unknown> {
  */
 export function scheduleJob(ctx: Ctx, job: Job): void {
   const env = ctx.env;
-  const inner = job.run;
-  job.run = (): JobResult[] =>
-    inner().map((r) => {
-      if (r.success && (env.jobFailIds.has(r.id) || (env.jobFailureRate > 0 && Math.random() < env.jobFailureRate))) {
-        return { id: r.id, action: r.action, success: false, error: 'InternalError', details: 'Injected failure (simulator)' };
-      }
-      return r;
-    });
   const timer = setTimeout(() => {
     env.timers.delete(timer);
     ctx.state.finishJob(job);

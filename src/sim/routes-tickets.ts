@@ -1,5 +1,5 @@
 import { HttpError, Router, badRequest, bodyObject, idList, idParam, invalid, notFound, paginate, type Ctx } from './http';
-import { Reply, jobJson, scheduleJob } from './jobs';
+import { Reply, injector, jobJson, scheduleJob } from './jobs';
 import { attachmentJson, commentJson, membershipJson, orgJson, parseAttachmentToken, ticketJson, userJson } from './serialize';
 import type { TicketView } from './state';
 import type { AttachmentRecord, CommentRecord, TicketRecord, TicketStatus } from './types';
@@ -147,9 +147,9 @@ export function registerTicketRoutes(r: Router): void {
     const ids = idList(ctx);
     const state = ctx.state;
     const by = ctx.caller.userId;
-    const job = state.createJob('bulk_delete_tickets', ids.length, () =>
-      ids.map((id) => (state.softDeleteTicket(id, by) ? { id, action: 'delete', success: true, status: 'Deleted' } : { id, action: 'delete', success: false, error: 'TicketNotFound', details: 'Ticket not found or already deleted' })),
-    );
+    const job = state.createJob('bulk_delete_tickets', ids, (id) =>
+      state.softDeleteTicket(id, by) ? { id, action: 'delete', success: true, status: 'Deleted' } : { id, action: 'delete', success: false, error: 'TicketNotFound', details: 'Ticket not found or already deleted' },
+    injector(ctx));
     scheduleJob(ctx, job);
     return { job_status: jobJson(job, ctx.base) };
   }, { adminOnly: true });
@@ -280,9 +280,9 @@ export function registerTicketRoutes(r: Router): void {
   }, { adminOnly: true });
   const purgeJob = (ctx: Ctx, ids: number[]) => {
     const state = ctx.state;
-    const job = state.createJob('bulk_delete_tickets_permanently', ids.length, () =>
-      ids.map((id) => (state.purgeTicket(id) ? { id, action: 'destroy', success: true, status: 'Deleted' } : { id, action: 'destroy', success: false, error: 'TicketNotFound', details: 'Ticket is not soft-deleted or does not exist' })),
-    );
+    const job = state.createJob('bulk_delete_tickets_permanently', ids, (id) =>
+      state.purgeTicket(id) ? { id, action: 'destroy', success: true, status: 'Deleted' } : { id, action: 'destroy', success: false, error: 'TicketNotFound', details: 'Ticket is not soft-deleted or does not exist' },
+    injector(ctx));
     scheduleJob(ctx, job);
     return { job_status: jobJson(job, ctx.base) };
   };

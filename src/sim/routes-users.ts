@@ -1,5 +1,5 @@
 import { HttpError, Router, badRequest, bodyObject, idList, idParam, invalid, notFound, paginate, type Ctx } from './http';
-import { Reply, scheduleJob, jobJson } from './jobs';
+import { Reply, injector, jobJson, scheduleJob } from './jobs';
 import { identityJson, membershipJson, ticketJson, userJson } from './serialize';
 import { identityKey, type UserView } from './state';
 import type { IdentityRecord } from './types';
@@ -170,14 +170,12 @@ export function registerUserRoutes(r: Router): void {
   r.add('DELETE', '/api/v2/users/destroy_many', (ctx) => {
     const ids = idList(ctx);
     const state = ctx.state;
-    const job = state.createJob('bulk_delete_users', ids.length, () =>
-      ids.map((id) => {
-        const res = state.softDeleteUser(id);
-        if (res.ok) return { id, action: 'delete', success: true, status: 'Deleted' };
-        if (res.code === 'open_tickets') return { id, action: 'delete', success: false, error: 'UserIsRequesterOfOpenTickets', details: `Requester of ${res.tickets?.length ?? 0} ticket(s) that are not closed` };
-        return { id, action: 'delete', success: false, error: 'UserNotFound', details: 'User not found' };
-      }),
-    );
+    const job = state.createJob('bulk_delete_users', ids, (id) => {
+      const res = state.softDeleteUser(id);
+      if (res.ok) return { id, action: 'delete', success: true, status: 'Deleted' };
+      if (res.code === 'open_tickets') return { id, action: 'delete', success: false, error: 'UserIsRequesterOfOpenTickets', details: `Requester of ${res.tickets?.length ?? 0} ticket(s) that are not closed` };
+      return { id, action: 'delete', success: false, error: 'UserNotFound', details: 'User not found' };
+    }, injector(ctx));
     scheduleJob(ctx, job);
     return { job_status: jobJson(job, ctx.base) };
   }, { adminOnly: true });

@@ -509,8 +509,11 @@ export class SimState {
 
   // ---- jobs --------------------------------------------------------------------------------
 
-  createJob(jobType: string, total: number, run: () => JobResult[]): Job {
-    const job: Job = { id: randomBytes(16).toString('hex'), job_type: jobType, status: 'queued', total, progress: 0, message: null, results: null, createdMs: Date.now(), polls: 0, run };
+  /** A bulk job over ids; perItem runs only when the job completes, and only if no failure is injected for that id. */
+  createJob(jobType: string, ids: number[], perItem: (id: number) => JobResult, injectFailure: (id: number) => boolean = () => false): Job {
+    const run = (): JobResult[] =>
+      ids.map((id) => (injectFailure(id) ? { id, action: jobType.includes('permanent') ? 'destroy' : 'delete', success: false, error: 'InternalError', details: 'Injected failure (simulator)' } : perItem(id)));
+    const job: Job = { id: randomBytes(16).toString('hex'), job_type: jobType, status: 'queued', total: ids.length, progress: 0, message: null, results: null, createdMs: Date.now(), polls: 0, run };
     this.jobs.set(job.id, job);
     return job;
   }
