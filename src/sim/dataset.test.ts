@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import { Dataset } from './dataset';
+import { startSimulator } from './index';
+import { SimState } from './state';
+import { api } from './testing';
+
+const sample = (ds: Dataset) => {
+  const out: unknown[] = [];
+  for (const i of [0, 1, 7, 19, 39]) out.push(ds.baseTicket(i), ds.ticketSkeleton(i));
+  for (const u of [0, 3, 17, 33]) out.push(ds.baseUser(u));
+  for (let i = 0; i < ds.ticketCount; i++) {
+    const sk = ds.ticketSkeleton(i);
+    sk.comments.forEach((c, j) => {
+      out.push(ds.baseComment(i, j));
+      c.attachments.forEach((_, k) => out.push(ds.attachmentBytes(i, j, k).toString('base64')));
+    });
+  }
+  return JSON.stringify(out);
+};
+
+describe('dataset generator', () => {
+  it('is deterministic for a seed and differs between seeds', () => {
+    expect(sample(new Dataset(42, 'tiny'))).toBe(sample(new Dataset(42, 'tiny')));
+    expect(sample(new Dataset(42, 'tiny'))).not.toBe(sample(new Dataset(43, 'tiny')));
+    expect(new Dataset(42, 'tiny').epochMs).toBe(new Dataset(42, 'tiny').epochMs);
+  });
+
+  it('serves the same data over HTTP from two simulators with the same seed', async () => {
+    const strip = (page: { tickets: Record<string, unknown>[] }) => page.tickets.map(({ url: _url, ...rest }) => rest);
+    const [a, b, c] = await Promise.all([startSimulator({ seed: 9, noLimits: true }), startSimulator({ seed: 9, noLimits: true }), startSimulator({ seed: 10, noLimits: true })]);
+    try {
+      const path = '/api/v2/incremental/tickets/cursor.json?start_time=0';
+      const [pa, pb, pc] = await Promise.all([api(a).get(path), api(b).get(path), api(c).get(path)]);
+      expect(strip(pa.body)).toEqual(strip(pb.body));
+      expect(strip(pa.body)).not.toEqual(strip(pc.body));
+    } finally {
+      await Promise.all([a.close(), b.close(), c.close()]);
+    }
+  });
+
+  it('is realistic and messy even at the tiny size', () => {
+    for (const seed of [1, 2, 3, 42]) {
+      const ds = new Dataset(seed, 'tiny');
+      const statuses = new Set<string>();
+      let archived = 0;
+      let legalHold = 0;
+      let mentions = 0;
+      let ccs = 0;
+      let followers = 0;
+      const kinds = new Set<string>();
+      for (let i = 0; i < ds.ticketCount; i++) {
+        const sk = ds.ticketSkeleton(i);
+        statuses.add(sk.status);
+        if (sk.archived) archived++;
+        if (sk.legalHold) legalHold++;
+        if (sk.ccs.length) ccs++;
+        if (sk.followers.length) followers++;
+        for (const c of sk.comments) {
+          if (c.mention) mentions++;
+          for (const a of c.attachments) kinds.add(a.kind);
+        }
+        expect(ds.baseTicket(i).tags.includes('legal_hold')).toBe(sk.legalHold);
+      }
+      expect([...statuses].sort()).toEqual(['closed', 'hold', 'new', 'open', 'pending', 'solved']);
+      expect(archived).toBeGreaterThan(0);
+      expect(legalHold).toBeGreaterThan(0);
+      expect(mentions).toBeGreaterThan(0);
+      expect(ccs).toBeGreaterThan(0);
+      expect(followers).toBeGreaterThan(0);
+      expect([...kinds].sort()).toEqual(['pdf', 'png', 'text']);
+      const users = Array.from({ length: ds.userCount }, (_, u) => ds.baseUser(u));
+      expect(users.some((u) => u.email === null && u.role === 'end-user')).toBe(true);
+      expect(users.some((u) => u.identities.length >= 2)).toBe(true);
+      expect(users.some((u) => u.role === 'admin')).toBe(true);
+      expect(users.filter((u) => u.role === 'agent').length).toBeGreaterThan(1);
+      expect(Array.from({ length: ds.userCount }, (_, u) => ds.twinOf(u)).some((t) => t !== undefined)).toBe(true);
+      const names = users.map((u) => u.name).join(' ');
+      expect(/[\u00C0-\u017F]|[\u0400-\u04FF]|[\u0370-\u03FF]|[\u3040-\u9FFF]|[\u0600-\u06FF]/.test(names)).toBe(true);
+    }
+  });
+
+  it('keeps ids unique: emails across users, comment and attachment ids invert to their position', () => {
+    const ds = new Dataset(4, 'small');
+    const emails = new Set<string>();
+    for (let u = 0; u < ds.userCount; u++) {
+      for (const i of ds.baseUser(u).identities) {
+        if (i.type !== 'email') continue;
+        const key = i.value.toLowerCase();
+        expect(emails.has(key)).toBe(false);
+        emails.add(key);
+      }
+    }
+    for (const ti of [0, 500, 1999]) {
+      const sk = ds.ticketSkeleton(ti);
+      sk.comments.forEach((c, j) => {
+        expect(ds.commentPosition(ds.commentId(ti, j))).toEqual([ti, j]);
+        c.attachments.forEach((_, k) => expect(ds.attachmentPosition(ds.attachmentId(ti, j, k))).toEqual([ti, j, k]));
+      });
+    }
+  });
+
+  it('derives the large size lazily: the last ticket and user exist without generating the others', async () => {
+    const sim = await startSimulator({ size: 'large', seed: 1, noLimits: true });
+    try {
+      const admin = api(sim);
+      expect((await admin.get('/api/v2/tickets/1000000.json')).body.ticket.id).toBe(1_000_000);
+      expect((await admin.get('/api/v2/tickets/1000001.json')).status).toBe(404);
+      const last = sim.dataset.userId(199_999);
+      expect((await admin.get(`/api/v2/users/${last}.json`)).body.user.id).toBe(last);
+      const comments = (await admin.get('/api/v2/tickets/1000000/comments.json')).body.comments;
+      expect(comments.length).toBeGreaterThan(0);
+      expect(sim.state.tickets.size).toBe(0);
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('SimState overlays never change the generated records', () => {
+    const ds = new Dataset(8, 'tiny');
+    const st = new SimState(ds);
+    const before = JSON.stringify(ds.baseTicket(3));
+    const rec = st.touchTicket(4);
+    rec.subject = 'changed';
+    expect(JSON.stringify(ds.baseTicket(3))).toBe(before);
+    expect(st.ticketView(4)?.rec.subject).toBe('changed');
+    expect(ds.baseTicket(3).subject).not.toBe('changed');
+  });
+});
