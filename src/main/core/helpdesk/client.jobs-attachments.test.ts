@@ -121,4 +121,22 @@ describe('attachment download', () => {
     await text(await client.downloadAttachment(`${storage.url}/blob/2`));
     expect(storage.requests[1]!.headers.authorization).toBeUndefined();
   });
+
+  it('an abort while the body streams stops the stream', async () => {
+    const slow = await server((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/octet-stream' });
+      res.write('first chunk');
+      // never ends
+    });
+    const client = new ZendeskClient({ baseUrl: slow.url, email: EMAIL, token: TOKEN });
+    const controller = new AbortController();
+    const download = await client.downloadAttachment(`${slow.url}/attachments/token/9`, { signal: controller.signal });
+    const reading = (async () => {
+      for await (const chunk of download.stream) {
+        expect(Buffer.from(chunk as Buffer).toString()).toBe('first chunk');
+        controller.abort();
+      }
+    })();
+    await expect(reading).rejects.toThrow();
+  });
 });

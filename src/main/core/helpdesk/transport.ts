@@ -215,7 +215,9 @@ export class HelpdeskTransport {
         const redirect = spec.acceptRedirect === true && response.status >= 300 && response.status < 400;
         if (response.ok || redirect) {
           if (!consume || redirect) {
-            done();
+            // The body is the caller's to read (a download): the timeout ends here, but the abort
+            // signal stays linked so cancelling also stops the stream.
+            clearTimeout(timer);
             return response as T;
           }
           result = await consume(response);
