@@ -78,7 +78,7 @@ export const AGENT_EMAIL = `agent@${SIM_DOMAIN}`;
 // Hash streams: one per kind of decision so changing one never shifts another.
 const S = {
   epoch: 1, user: 2, twin: 3, org: 4, ticket: 5, comment: 6, mention: 7, attachment: 8, membership: 9,
-  userTime: 10, ticketTime: 11,
+  userTime: 10, ticketTime: 11, lifetime: 13, userUpdate: 14,
 } as const;
 
 export interface MentionSkeleton {
@@ -98,6 +98,21 @@ export interface CommentSkeleton {
   isPublic: boolean;
   mention: MentionSkeleton | null;
   attachments: AttachmentSkeleton[];
+}
+
+export interface TicketHead {
+  index: number;
+  requester: number;
+  submitter: number;
+  assignee: number | null;
+  ccs: number[];
+  followers: number[];
+  status: TicketStatus;
+  archived: boolean;
+  createdMs: number;
+  updatedMs: number;
+  legalHold: boolean;
+  commentCount: number;
 }
 
 export interface TicketSkeleton {
@@ -181,7 +196,7 @@ export class Dataset {
     const ti = Math.floor(rel / COMMENT_SLOTS);
     const j = rel % COMMENT_SLOTS;
     if (ti >= this.spec.tickets) return undefined;
-    return j < this.ticketSkeleton(ti).comments.length ? [ti, j] : undefined;
+    return j < this.ticketHead(ti).commentCount ? [ti, j] : undefined;
   }
   attachmentId(ti: number, j: number, k: number): number {
     return ID.attachment + (ti * COMMENT_SLOTS + j) * ATTACHMENT_SLOTS + k;
@@ -235,6 +250,11 @@ export class Dataset {
     if (this.isAgentIndex(i)) return this.startMs - 60 * DAY + i * 3_600_000;
     const base = this.startMs - 30 * DAY + (i - this.spec.agents) * this.userStepMs;
     return Math.floor(base + unit(this.seed, S.userTime, i) * this.userStepMs * 0.9);
+  }
+
+  userUpdatedMs(i: number): number {
+    const created = this.userCreatedMs(i);
+    return Math.floor((Math.min(this.epochMs - DAY, created + Math.floor(unit(this.seed, S.userUpdate, i) * 400 * DAY))) / 1000) * 1000;
   }
 
   /** The last end-user index that existed at time ms. */
@@ -338,7 +358,7 @@ export class Dataset {
     const r = new Rng(this.seed, S.user, i, 9);
     const id = this.userId(i);
     const created = this.userCreatedMs(i);
-    const updated = Math.min(this.epochMs - DAY, created + Math.floor(r.next() * 400 * DAY));
+    const updated = this.userUpdatedMs(i);
     const email = this.primaryEmail(i);
     const secondary = this.secondaryEmail(i);
     const phone = this.phone(i);
@@ -455,6 +475,11 @@ export class Dataset {
     return Math.floor(this.startMs + (ti + unit(this.seed, S.ticketTime, ti) * 0.98) * this.ticketStepMs);
   }
 
+  /** O(1) and independent of the rest of the ticket, so the export order is cheap to build. */
+  ticketUpdatedMs(ti: number): number {
+    return this.ticketCreatedMs(ti) + Math.floor(TICKET_LIFETIME_MS * unit(this.seed, S.lifetime, ti) ** 2) + 60_000;
+  }
+
   /** First ticket index created at or after ms (tickets are created in id order). */
   firstTicketCreatedAtOrAfter(ms: number): number {
     let lo = 0;
@@ -481,13 +506,19 @@ export class Dataset {
   }
 
   ticketSkeleton(ti: number): TicketSkeleton {
+    const head = this.ticketHead(ti);
+    return { ...head, comments: this.commentSkeletons(ti, head) };
+  }
+
+  /** Everything about a ticket except its comments: cheap enough to scan a million of. */
+  ticketHead(ti: number): TicketHead {
     const r = new Rng(this.seed, S.ticket, ti);
     const createdMs = this.ticketCreatedMs(ti);
     const requester = r.chance(0.03) ? this.randomAgent(r) : this.randomEndUser(r, createdMs);
     const submitter = r.chance(0.15) ? this.randomAgent(r) : requester;
     const ageMs = this.epochMs - createdMs;
-    const lifetime = Math.floor(TICKET_LIFETIME_MS * r.next() ** 2) + 60_000;
-    const updatedMs = createdMs + lifetime;
+    const updatedMs = this.ticketUpdatedMs(ti);
+    const lifetime = updatedMs - createdMs;
     let status: TicketStatus;
     const s = r.next();
     if (ti < 7 && this.spec.tickets >= 7) {
@@ -519,7 +550,13 @@ export class Dataset {
       }
     }
     const legalHold = ti === 2 || ti === 5 || r.chance(0.03);
-    const count = 1 + r.int(2 * this.spec.avgComments - 1);
+    const commentCount = 1 + r.int(2 * this.spec.avgComments - 1);
+    return { index: ti, requester, submitter, assignee, ccs, followers, status, archived, createdMs, updatedMs, legalHold, commentCount };
+  }
+
+  private commentSkeletons(ti: number, head: TicketHead): CommentSkeleton[] {
+    const { createdMs, updatedMs, submitter, assignee, requester, ccs, commentCount: count } = head;
+    const lifetime = updatedMs - createdMs;
     const comments: CommentSkeleton[] = [];
     for (let j = 0; j < count; j++) {
       const cr = new Rng(this.seed, S.comment, ti, j);
@@ -554,7 +591,7 @@ export class Dataset {
       }
       comments.push({ author, createdMs: Math.min(t, updatedMs), isPublic, mention, attachments });
     }
-    return { index: ti, requester, submitter, assignee, ccs, followers, status, archived, createdMs, updatedMs, legalHold, comments };
+    return comments;
   }
 
   private via(channel: string, fromUser: number | null): Via {

@@ -329,7 +329,7 @@ export class SimState {
     const i = this.ds.ticketIndex(id);
     if (i === undefined) return undefined;
     const del = this.ticketDeleted.get(id);
-    const archived = this.ds.ticketSkeleton(i).archived;
+    const archived = this.ds.ticketHead(i).archived;
     const rec = this.tickets.get(id) ?? this.ds.baseTicket(i);
     if (del?.purgedAtMs != null) {
       return {
@@ -350,7 +350,7 @@ export class SimState {
     const del = this.ticketDeleted.get(id);
     const state: TicketState = del ? (del.purgedAtMs !== null ? 'purged' : 'deleted') : 'live';
     const rec = this.tickets.get(id);
-    const sk = this.ds.ticketSkeleton(i);
+    const sk = this.ds.ticketHead(i);
     if (rec) {
       return { id, requesterId: rec.requester_id, submitterId: rec.submitter_id, assigneeId: rec.assignee_id, ccIds: rec.email_cc_ids, followerIds: rec.follower_ids, status: rec.status, archived: sk.archived, state, organizationId: rec.organization_id, tags: rec.tags, createdMs: sk.createdMs };
     }
@@ -546,7 +546,7 @@ export class SimState {
     if (!this.ticketOrder) {
       const n = this.ds.ticketCount;
       const a = new Float64Array(n);
-      for (let i = 0; i < n; i++) a[i] = Math.floor(this.ds.ticketSkeleton(i).updatedMs / 1000) * PACK + i;
+      for (let i = 0; i < n; i++) a[i] = Math.floor(this.ds.ticketUpdatedMs(i) / 1000) * PACK + i;
       a.sort();
       this.ticketOrder = a;
     }
@@ -557,7 +557,7 @@ export class SimState {
     if (!this.userOrder) {
       const n = this.ds.userCount;
       const a = new Float64Array(n);
-      for (let i = 0; i < n; i++) a[i] = Math.floor(Date.parse(this.ds.baseUser(i).updated_at) / 1000) * PACK + i;
+      for (let i = 0; i < n; i++) a[i] = Math.floor(this.ds.userUpdatedMs(i) / 1000) * PACK + i;
       a.sort();
       this.userOrder = a;
     }

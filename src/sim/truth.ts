@@ -77,39 +77,59 @@ export function groundTruth(state: SimState, userIdOrEmail: number | string): Su
   }
   const tickets: SubjectTicket[] = [];
   const mentions: SubjectMention[] = [];
-  for (let ti = 0; ti < state.ds.ticketCount; ti++) {
+  const ds = state.ds;
+  const valueHits = (value: string | null): boolean => {
+    const k = value ? identityKey(value) : null;
+    return k !== null && keys.has(k);
+  };
+  for (let ti = 0; ti < ds.ticketCount; ti++) {
     const p = state.ticketPeople(ti);
     if (p.state !== 'live') continue;
-    const view = state.ticketView(p.id);
-    if (!view) continue;
-    const rec = view.rec;
+    const changed = state.tickets.get(p.id);
     const roles: ParticipantRole[] = [];
-    if (rec.requester_id === userId) roles.push('requester');
-    if (rec.submitter_id === userId) roles.push('submitter');
-    if (rec.email_cc_ids.includes(userId) || rec.collaborator_ids.includes(userId)) roles.push('cc');
-    if (rec.follower_ids.includes(userId)) roles.push('follower');
-    if (rec.assignee_id === userId) roles.push('assignee');
+    if (p.requesterId === userId) roles.push('requester');
+    if (p.submitterId === userId) roles.push('submitter');
+    if (p.ccIds.includes(userId) || (changed?.collaborator_ids ?? []).includes(userId)) roles.push('cc');
+    if (p.followerIds.includes(userId)) roles.push('follower');
+    if (p.assigneeId === userId) roles.push('assignee');
     const mentionComments: number[] = [];
     const matched = new Set<'email' | 'phone'>();
     let commented = false;
-    for (const c of state.ticketComments(p.id)) {
-      if (c.author_id === userId) {
+    const scan = (commentId: number, authorId: number, body: () => string): void => {
+      if (authorId === userId) {
         commented = true;
-        continue;
+        return;
       }
-      if (keys.size === 0) continue;
+      if (keys.size === 0) return;
       let hit = false;
-      for (const k of findIdentityKeysInText(c.body)) {
+      for (const k of findIdentityKeysInText(body())) {
         const kind = keys.get(k);
         if (kind) {
           hit = true;
           matched.add(kind);
         }
       }
-      if (hit) mentionComments.push(c.id);
+      if (hit) mentionComments.push(commentId);
+    };
+    const sk = ds.ticketSkeleton(ti);
+    sk.comments.forEach((c, j) => {
+      const id = ds.commentId(ti, j);
+      const current = state.comments.get(id);
+      if (current) return scan(id, current.author_id, () => current.body);
+      // An untouched generated body can only hold someone's identity through its mention or the
+      // author's phone signature; skip generating bodies that cannot match (same result, far faster).
+      const m = c.mention;
+      const possible = valueHits(ds.phone(c.author)) || (m !== null && (m.kind === 'email' ? valueHits(ds.primaryEmail(m.userIndex)) : valueHits(ds.phone(m.userIndex))));
+      scan(id, ds.userId(c.author), () => (possible ? ds.baseComment(ti, j, sk).body : ''));
+    });
+    for (const id of state.extraComments.get(p.id) ?? []) {
+      const c = state.comments.get(id);
+      if (c) scan(id, c.author_id, () => c.body);
     }
     if (commented) roles.push('commenter');
-    if (roles.length) tickets.push({ ticketId: p.id, roles, status: rec.status, archived: view.archived, legalHold: rec.tags.includes('legal_hold') });
+    const status = changed?.status ?? p.status;
+    const tags = changed?.tags ?? p.tags;
+    if (roles.length) tickets.push({ ticketId: p.id, roles, status, archived: p.archived, legalHold: tags.includes('legal_hold') });
     if (mentionComments.length) mentions.push({ ticketId: p.id, commentIds: mentionComments, matched: [...matched].sort() });
   }
   const others = new Set<number>();
