@@ -518,7 +518,6 @@ export class Dataset {
     const submitter = r.chance(0.15) ? this.randomAgent(r) : requester;
     const ageMs = this.epochMs - createdMs;
     const updatedMs = this.ticketUpdatedMs(ti);
-    const lifetime = updatedMs - createdMs;
     let status: TicketStatus;
     const s = r.next();
     if (ti < 7 && this.spec.tickets >= 7) {
