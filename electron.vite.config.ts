@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
+import { preloadConfig } from './electron.vite.preload';
 
 const version = (JSON.parse(readFileSync(resolve(__dirname, 'package.json'), 'utf8')) as { version: string }).version;
 const define = { __LETHE_VERSION__: JSON.stringify(version) };
@@ -22,16 +23,8 @@ export default defineConfig({
       },
     },
   },
-  preload: {
-    build: {
-      outDir: 'out/preload',
-      rollupOptions: {
-        input: { index: resolve(__dirname, 'src/preload/index.ts') },
-        // Sandboxed preloads can only require a few modules and cannot be ESM: one CommonJS file.
-        output: { format: 'cjs', entryFileNames: '[name].cjs', inlineDynamicImports: true },
-      },
-    },
-  },
+  // One CommonJS file with every dependency bundled: see electron.vite.preload.ts.
+  preload: preloadConfig(__dirname),
   renderer: {
     root: resolve(__dirname, 'src/renderer'),
     define,

@@ -43,7 +43,7 @@ export default tseslint.config(
   {
     files: ['**/*.js', '**/*.mjs', 'scripts/**', 'bin/**'],
     ...tseslint.configs.disableTypeChecked,
-    languageOptions: { globals: globals.node },
+    languageOptions: { ...tseslint.configs.disableTypeChecked.languageOptions, globals: globals.node },
   },
   {
     files: ['src/shared/**/*.ts'],

@@ -42,7 +42,7 @@ const browser = await chromium.launch({
 async function shoot(c, name, route, scheme, prepare) {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: scheme });
   await page.goto(c.url);
-  if (route) await page.evaluate((r) => (window.location.hash = `#/${r}`), route);
+  if (route) await page.evaluate((r) => (globalThis.location.hash = `#/${r}`), route);
   await page.waitForLoadState('networkidle');
   if (prepare) await prepare(page);
   await page.waitForTimeout(300);

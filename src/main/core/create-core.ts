@@ -1,15 +1,17 @@
 import { mkdir } from 'node:fs/promises';
 import { contract, type Contract } from '../../shared/contract';
 import type { AppInfo } from '../../shared/contract/groups/app';
-import { Settings } from '../../shared/schemas/settings';
+import { createAppHandlers } from './app/app-handlers';
 import { EventBus } from './events/event-bus';
 import { testConnection } from './helpdesk/test-connection';
 import type { Logger } from './log/logger';
 import { createRouter, type Handlers, type Router } from './router/router';
 import { MemorySecretStore, type SecretStore } from './secrets/secret-store';
+import type { CoreServices } from './services';
+import { CacheManager } from './workspaces/cache-manager';
 import { ConfigStore } from './workspaces/config-file';
+import { createWorkspaceHandlers } from './workspaces/workspace-handlers';
 import { WorkspaceService, type DemoHelpdesk } from './workspaces/workspace-service';
-import { LETHE_VERSION } from './version';
 
 export interface CoreOptions {
   dataDir: string;
@@ -18,21 +20,24 @@ export interface CoreOptions {
   log: Logger;
   /** Starts the embedded simulator; absent in builds without it. */
   startDemo?: () => Promise<DemoHelpdesk>;
+  /** Inside Electron: load the SQLite addon built for Electron's ABI. */
+  electron?: boolean;
 }
 
 export interface Core {
   readonly router: Router;
   readonly events: EventBus;
+  readonly services: CoreServices;
   readonly workspaces: WorkspaceService;
   close(): Promise<void>;
 }
 
-/** Builds every core service and binds them to the contract. The only place they are wired. */
+/** Builds every core service and binds the domains' handlers to the contract. The only wiring place. */
 export async function createCore(options: CoreOptions): Promise<Core> {
   await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
   const events = new EventBus();
   const config = new ConfigStore(options.dataDir);
-  const closers: Array<() => Promise<void>> = [];
+  const closers: Array<() => Promise<void> | void> = [];
   const workspaces = new WorkspaceService({
     config,
     secrets: options.secrets,
@@ -41,54 +46,36 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...(options.startDemo ? { startDemo: options.startDemo } : {}),
     onChange: (activeId) => events.emit('workspaces.changed', { activeId }),
   });
+  const caches = new CacheManager(workspaces, { electron: options.electron ?? false, log: options.log });
+  closers.push(() => caches.closeAll());
 
-  let keychainState: AppInfo['keychain'] = 'unknown';
-  const keychainProbe = options.secrets.probe().then((ok) => {
-    keychainState = ok ? 'available' : 'unavailable';
-  });
+  const services: CoreServices = {
+    dataDir: options.dataDir,
+    face: options.face,
+    log: options.log,
+    events,
+    config,
+    secrets: options.secrets,
+    workspaces,
+    caches,
+    onClose: (close) => closers.push(close),
+  };
 
   const handlers: Handlers<Contract> = {
-    'app.info': async () => {
-      await keychainProbe;
-      return {
-        name: 'Lethe',
-        version: LETHE_VERSION,
-        face: options.face,
-        platform: process.platform,
-        dataDir: options.dataDir,
-        demoAvailable: workspaces.demoAvailable,
-        keychain: keychainState,
-      };
-    },
-    'settings.get': async () => (await config.read()).settings,
-    'settings.set': async (patch) =>
-      config.update((file) => {
-        const merged = Settings.parse({
-          ...file.settings,
-          ...patch,
-          informationSheet: { ...file.settings.informationSheet, ...(patch.informationSheet ?? {}) },
-        });
-        file.settings = merged;
-        return merged;
-      }),
-    'workspaces.list': () => workspaces.list(),
-    'workspaces.create': (input) => workspaces.create(input),
-    'workspaces.update': (input) => workspaces.update(input),
-    'workspaces.remove': async ({ id }) => {
-      await workspaces.remove(id);
-      return { removed: true as const };
-    },
-    'workspaces.select': ({ id }) => workspaces.select(id),
-    'workspaces.testConnection': (input) => workspaces.testConnection(input),
-    'demo.start': () => workspaces.startDemo(),
+    ...createAppHandlers(services),
+    ...createWorkspaceHandlers(services),
   };
 
   const router = createRouter(contract, handlers, options.log.child('router'));
+  let closed = false;
   return {
     router,
     events,
+    services,
     workspaces,
     async close() {
+      if (closed) return;
+      closed = true;
       for (const close of closers.reverse()) await close();
     },
   };

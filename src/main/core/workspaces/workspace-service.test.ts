@@ -17,7 +17,7 @@ async function allFileText(dir: string): Promise<string> {
 describe('workspaces', () => {
   it('keeps the token in the secret store only, never in the config file or a reply', async () => {
     ctx = await createTestCore();
-    const created = await ctx.core.router.call('workspaces.create', {
+    const created = await ctx.call('workspaces.create', {
       name: 'Acme',
       address: { subdomain: 'Acme-EU' },
       email: 'dpo@acme.example',
@@ -27,7 +27,7 @@ describe('workspaces', () => {
     if (!created.ok) return;
     expect(created.value).toMatchObject({ baseUrl: 'https://acme-eu.zendesk.com', hasToken: true, kind: 'zendesk' });
     expect(await ctx.secrets.get(secretAccounts.apiToken(created.value.id))).toBe(TOKEN);
-    const list = await ctx.core.router.call('workspaces.list', {});
+    const list = await ctx.call('workspaces.list', {});
     expect(JSON.stringify(list)).not.toContain(TOKEN);
     expect(JSON.stringify(created)).not.toContain(TOKEN);
     expect(await allFileText(ctx.dataDir)).not.toContain(TOKEN);
@@ -38,27 +38,27 @@ describe('workspaces', () => {
 
   it('updates, selects and removes, deleting the keychain entries', async () => {
     ctx = await createTestCore();
-    const a = await ctx.core.router.call('workspaces.create', { name: 'A', address: { baseUrl: 'https://a.example' }, email: 'a@a.example', apiToken: TOKEN });
-    const b = await ctx.core.router.call('workspaces.create', { name: 'B', address: { baseUrl: 'http://127.0.0.1:9' }, email: 'b@b.example', apiToken: `${TOKEN}b` });
+    const a = await ctx.call('workspaces.create', { name: 'A', address: { baseUrl: 'https://a.example' }, email: 'a@a.example', apiToken: TOKEN });
+    const b = await ctx.call('workspaces.create', { name: 'B', address: { baseUrl: 'http://127.0.0.1:9' }, email: 'b@b.example', apiToken: `${TOKEN}b` });
     if (!a.ok || !b.ok) throw new Error('create failed');
-    expect((await ctx.core.router.call('workspaces.list', {})) as unknown).toMatchObject({ ok: true, value: { activeId: b.value.id } });
-    await ctx.core.router.call('workspaces.select', { id: a.value.id });
-    const renamed = await ctx.core.router.call('workspaces.update', { id: a.value.id, name: 'A prime' });
+    expect((await ctx.call('workspaces.list', {})) as unknown).toMatchObject({ ok: true, value: { activeId: b.value.id } });
+    await ctx.call('workspaces.select', { id: a.value.id });
+    const renamed = await ctx.call('workspaces.update', { id: a.value.id, name: 'A prime' });
     expect(renamed).toMatchObject({ ok: true, value: { name: 'A prime' } });
-    expect(await ctx.core.router.call('workspaces.remove', { id: a.value.id })).toEqual({ ok: true, value: { removed: true } });
+    expect(await ctx.call('workspaces.remove', { id: a.value.id })).toEqual({ ok: true, value: { removed: true } });
     expect(await ctx.secrets.get(secretAccounts.apiToken(a.value.id))).toBeNull();
-    const after = await ctx.core.router.call('workspaces.list', {});
+    const after = await ctx.call('workspaces.list', {});
     expect(after).toMatchObject({ ok: true, value: { activeId: b.value.id } });
-    expect(await ctx.core.router.call('workspaces.remove', { id: a.value.id })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await ctx.call('workspaces.remove', { id: a.value.id })).toMatchObject({ ok: false, error: { code: 'not_found' } });
   });
 
   it('refuses plain http except on loopback, and URLs with paths or credentials, changing nothing', async () => {
     ctx = await createTestCore();
     for (const baseUrl of ['http://acme.example', 'https://user:pw@acme.example', 'https://acme.example/api', 'javascript:alert(1)', 'file:///etc/passwd']) {
-      const result = await ctx.core.router.call('workspaces.create', { name: 'X', address: { baseUrl }, email: 'x@x.example', apiToken: TOKEN });
+      const result = await ctx.call('workspaces.create', { name: 'X', address: { baseUrl }, email: 'x@x.example', apiToken: TOKEN });
       expect(result, baseUrl).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
     }
-    expect(await ctx.core.router.call('workspaces.list', {})).toEqual({ ok: true, value: { workspaces: [], activeId: null } });
+    expect(await ctx.call('workspaces.list', {})).toEqual({ ok: true, value: { workspaces: [], activeId: null } });
   });
 
   it('writes nothing to the config when the keychain refuses the token', async () => {
@@ -73,22 +73,22 @@ describe('workspaces', () => {
       probe: async () => false,
     };
     ctx = await createTestCore({ secrets: failing });
-    const result = await ctx.core.router.call('workspaces.create', { name: 'A', address: { subdomain: 'a' }, email: 'a@a.example', apiToken: TOKEN });
+    const result = await ctx.call('workspaces.create', { name: 'A', address: { subdomain: 'a' }, email: 'a@a.example', apiToken: TOKEN });
     expect(result).toMatchObject({ ok: false, error: { code: 'keychain_unavailable' } });
-    expect(await ctx.core.router.call('workspaces.list', {})).toEqual({ ok: true, value: { workspaces: [], activeId: null } });
-    expect(await ctx.core.router.call('app.info', {})).toMatchObject({ ok: true, value: { keychain: 'unavailable' } });
+    expect(await ctx.call('workspaces.list', {})).toEqual({ ok: true, value: { workspaces: [], activeId: null } });
+    expect(await ctx.call('app.info', {})).toMatchObject({ ok: true, value: { keychain: 'unavailable' } });
   });
 
   it('settings merge patches and keep defaults', async () => {
     ctx = await createTestCore();
-    const set = await ctx.core.router.call('settings.set', { organizationName: 'Acme', informationSheet: { purposes: 'Support' } });
+    const set = await ctx.call('settings.set', { organizationName: 'Acme', informationSheet: { purposes: 'Support' } });
     expect(set).toMatchObject({ ok: true, value: { organizationName: 'Acme', theme: 'system', informationSheet: { purposes: 'Support', rights: '' } } });
-    const again = await ctx.core.router.call('settings.set', { theme: 'dark' });
+    const again = await ctx.call('settings.set', { theme: 'dark' });
     expect(again).toMatchObject({ ok: true, value: { organizationName: 'Acme', theme: 'dark', informationSheet: { purposes: 'Support' } } });
   });
 
   it('says the demo is unavailable when no simulator was wired in', async () => {
     ctx = await createTestCore();
-    expect(await ctx.core.router.call('demo.start', {})).toMatchObject({ ok: false, error: { code: 'demo_unavailable' } });
+    expect(await ctx.call('demo.start', {})).toMatchObject({ ok: false, error: { code: 'demo_unavailable' } });
   });
 });

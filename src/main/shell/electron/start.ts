@@ -86,9 +86,8 @@ export function startLethe(argv: readonly string[] = process.argv): void {
         secrets: new KeychainSecretStore(),
         log,
         startDemo: () => startDemoOrExplain(demo.start, log),
-        // TODO(lead): pass `electron: true` (or process.versions.electron) once createCore takes a
-        // native-binding option for the SQLite cache (resolveNativeBinding in src/main/core/db).
-        // Until then Electron would load the Node-ABI build of better-sqlite3-multiple-ciphers.
+        // Load the SQLite addon built for Electron's ABI (docs/native-modules.md).
+        electron: true,
       });
       teardown.push(bindContractIpc({ ipcMain, router: core.router, log: log.child('ipc') }));
       teardown.push(forwardCoreEvents(core.events, () => [...windows].map((w) => w.webContents), log.child('events')));
