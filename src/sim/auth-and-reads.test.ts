@@ -26,6 +26,7 @@ describe('authentication', () => {
       const r = await api(sim, who).get('/api/v2/users/me.json');
       expect(r.status).toBe(401);
       expect(r.body).toEqual({ error: "Couldn't authenticate you" });
+      expect(r.headers.get('x-rate-limit')).toBe('700');
     }
   });
 
@@ -123,6 +124,17 @@ describe('reads', () => {
       }
     }
     expect([...seen].sort()).toEqual(['application/pdf', 'image/png', 'text/plain']);
+  });
+
+  it('side-loads identities and organizations on users, and users on tickets', async () => {
+    const admin = api(sim);
+    const t = (await admin.get('/api/v2/tickets/2.json?include=users')).body;
+    const ids = new Set(t.users.map((u: { id: number }) => u.id));
+    expect(ids.has(t.ticket.requester_id)).toBe(true);
+    for (const cc of t.ticket.email_cc_ids) expect(ids.has(cc)).toBe(true);
+    const u = (await admin.get(`/api/v2/users/${t.ticket.requester_id}.json?include=identities,organizations`)).body;
+    expect(u.identities.every((i: { user_id: number }) => i.user_id === t.ticket.requester_id)).toBe(true);
+    expect(Array.isArray(u.organizations)).toBe(true);
   });
 
   it('serves organizations and memberships', async () => {

@@ -60,9 +60,17 @@ describe('user deletion', () => {
       expect((await admin.del(`/api/v2/deleted_users/${userId}.json`)).status).toBe(404);
       expect((await admin.put(`/api/v2/users/${userId}.json`, { user: { name: 'Back' } })).status).toBe(404);
     }
+    const statuses = (await admin.get(`/api/v2/users/${userId}/compliance_deletion_statuses.json`)).body.compliance_deletion_statuses;
+    expect(statuses.map((x: { action: string }) => x.action)).toEqual(['request_deletion', 'started', 'complete']);
     const list = (await admin.get('/api/v2/deleted_users.json')).body.deleted_users;
     expect(list.find((u: { id: number }) => u.id === userId)).toMatchObject({ name: 'Permanently Deleted User', email: null, phone: null });
     expect((await admin.get(`/api/v2/users/show_many.json?ids=${userId}&include_deleted=true`)).body.users).toEqual([]);
+  });
+
+  it('refuses to delete the caller itself', async () => {
+    const r = await api(sim).del(`/api/v2/users/${ds().userId(0)}.json`);
+    expect(r.status).toBe(422);
+    expect((await api(sim).get('/api/v2/users/me.json')).body.user.active).toBe(true);
   });
 
   it('refuses to permanently delete a user that is not soft-deleted', async () => {

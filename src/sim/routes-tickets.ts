@@ -135,13 +135,25 @@ function decodeEntities(s: string): string {
   return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
 }
 
+/** ?include=users adds every person the tickets reference (requester, submitter, assignee, CCs, followers). */
+function withTicketSideloads(ctx: Ctx, out: Record<string, unknown>, tickets: TicketView[]): Record<string, unknown> {
+  const include = (ctx.query.get('include') ?? '').split(',').map((s) => s.trim());
+  if (include.includes('users')) {
+    const ids = new Set<number>();
+    for (const { rec } of tickets) {
+      for (const id of [rec.requester_id, rec.submitter_id, rec.assignee_id, ...rec.email_cc_ids, ...rec.collaborator_ids, ...rec.follower_ids]) if (id !== null) ids.add(id);
+    }
+    out.users = [...ids].map((id) => ctx.state.userView(id)).filter((v) => !!v && v.status !== 'purged').map((v) => userJson(v!.rec, ctx.base));
+  }
+  return out;
+}
+
 export function registerTicketRoutes(r: Router): void {
   r.add('GET', '/api/v2/tickets/show_many', (ctx) => {
     const tickets = idList(ctx)
       .map((id) => ctx.state.ticketView(id))
-      .filter((v): v is TicketView => !!v && v.state === 'live')
-      .map((v) => ticketJson(v, ctx.base));
-    return { tickets, next_page: null, previous_page: null, count: tickets.length };
+      .filter((v): v is TicketView => !!v && v.state === 'live');
+    return withTicketSideloads(ctx, { tickets: tickets.map((v) => ticketJson(v, ctx.base)), next_page: null, previous_page: null, count: tickets.length }, tickets);
   });
   r.add('DELETE', '/api/v2/tickets/destroy_many', (ctx) => {
     const ids = idList(ctx);
@@ -153,7 +165,10 @@ export function registerTicketRoutes(r: Router): void {
     scheduleJob(ctx, job);
     return { job_status: jobJson(job, ctx.base) };
   }, { adminOnly: true });
-  r.add('GET', '/api/v2/tickets/:id', (ctx) => ({ ticket: ticketJson(liveTicket(ctx, idParam(ctx, 'id')), ctx.base) }));
+  r.add('GET', '/api/v2/tickets/:id', (ctx) => {
+    const v = liveTicket(ctx, idParam(ctx, 'id'));
+    return withTicketSideloads(ctx, { ticket: ticketJson(v, ctx.base) }, [v]);
+  });
   r.add('PUT', '/api/v2/tickets/:id', updateTicket);
   r.add('DELETE', '/api/v2/tickets/:id', (ctx) => {
     const id = idParam(ctx, 'id');

@@ -1,6 +1,6 @@
 import { HttpError, Router, badRequest, bodyObject, idList, idParam, invalid, notFound, paginate, type Ctx } from './http';
 import { Reply, injector, jobJson, scheduleJob } from './jobs';
-import { identityJson, membershipJson, ticketJson, userJson } from './serialize';
+import { identityJson, membershipJson, orgJson, ticketJson, userJson } from './serialize';
 import { identityKey, type UserView } from './state';
 import type { IdentityRecord } from './types';
 import { isoSeconds as iso } from './dataset';
@@ -143,8 +143,21 @@ function deleteUserError(tickets: number[]): HttpError {
   return invalid('base', `Cannot delete a user who is the requester of ${tickets.length} ticket(s) that are not closed (e.g. #${tickets.slice(0, 5).join(', #')})`, 'UserIsRequesterOfOpenTickets');
 }
 
+/** ?include=identities,organizations adds top-level arrays, as Zendesk's side-loading does. */
+export function withUserSideloads(ctx: Ctx, out: Record<string, unknown>, userIds: number[]): Record<string, unknown> {
+  const include = (ctx.query.get('include') ?? '').split(',').map((s) => s.trim());
+  if (include.includes('identities')) {
+    out.identities = userIds.flatMap((id) => ctx.state.userView(id)?.rec.identities ?? []).map((i) => identityJson(i, ctx.base));
+  }
+  if (include.includes('organizations')) {
+    const orgIds = new Set(userIds.flatMap((id) => ctx.state.memberships(id).map((m) => m.organization_id)));
+    out.organizations = [...orgIds].map((id) => ctx.state.orgView(id)).filter((o) => !!o).map((o) => orgJson(o!, ctx.base));
+  }
+  return out;
+}
+
 export function registerUserRoutes(r: Router): void {
-  r.add('GET', '/api/v2/users/me', (ctx) => ({ user: userJson(liveUser(ctx, ctx.caller.userId).rec, ctx.base) }));
+  r.add('GET', '/api/v2/users/me', (ctx) => withUserSideloads(ctx, { user: userJson(liveUser(ctx, ctx.caller.userId).rec, ctx.base) }, [ctx.caller.userId]));
 
   r.add('GET', '/api/v2/users/show_many', (ctx) => {
     const includeDeleted = ctx.query.get('include_deleted') === 'true';
@@ -152,7 +165,7 @@ export function registerUserRoutes(r: Router): void {
       .map((id) => ctx.state.userView(id))
       .filter((v): v is UserView => !!v && v.status !== 'purged' && (includeDeleted || v.status === 'active'))
       .map((v) => userJson(v.rec, ctx.base));
-    return { users, next_page: null, previous_page: null, count: users.length };
+    return withUserSideloads(ctx, { users, next_page: null, previous_page: null, count: users.length }, users.map((u) => u.id as number));
   });
 
   r.add('GET', '/api/v2/users/search', (ctx) => {
@@ -164,7 +177,8 @@ export function registerUserRoutes(r: Router): void {
       const q = query.trim().replace(/^(email|phone|name):/i, '').replace(/^"|"$/g, '');
       found = searchUsers(ctx, (v) => userMatchesText(v, q), q);
     } else throw badRequest('query or external_id is required', 'InvalidParameter');
-    return paginate(ctx, found.map((v) => userJson(v.rec, ctx.base)), 'users', { cbp: false });
+    const page = paginate(ctx, found.map((v) => userJson(v.rec, ctx.base)), 'users', { cbp: false });
+    return withUserSideloads(ctx, page, (page.users as { id: number }[]).map((u) => u.id));
   });
 
   r.add('DELETE', '/api/v2/users/destroy_many', (ctx) => {
@@ -180,15 +194,32 @@ export function registerUserRoutes(r: Router): void {
     return { job_status: jobJson(job, ctx.base) };
   }, { adminOnly: true });
 
-  r.add('GET', '/api/v2/users/:id', (ctx) => ({ user: userJson(liveUser(ctx, idParam(ctx, 'id'), true).rec, ctx.base) }));
+  r.add('GET', '/api/v2/users/:id', (ctx) => {
+    const v = liveUser(ctx, idParam(ctx, 'id'), true);
+    return withUserSideloads(ctx, { user: userJson(v.rec, ctx.base) }, [v.rec.id]);
+  });
   r.add('PUT', '/api/v2/users/:id', updateUser);
   r.add('DELETE', '/api/v2/users/:id', (ctx) => {
     const id = idParam(ctx, 'id');
     liveUser(ctx, id);
+    if (id === ctx.caller.userId) throw invalid('base', 'You cannot delete yourself', 'CannotDeleteSelf');
     const res = ctx.state.softDeleteUser(id);
     if (!res.ok) throw res.code === 'open_tickets' ? deleteUserError(res.tickets ?? []) : notFound();
     return { user: userJson(res.rec, ctx.base) };
   }, { adminOnly: true });
+
+  r.add('GET', '/api/v2/users/:id/compliance_deletion_statuses', (ctx) => {
+    const id = idParam(ctx, 'id');
+    const v = ctx.state.userView(id);
+    if (!v) throw notFound();
+    const del = ctx.state.userDeleted.get(id);
+    const statuses = [];
+    if (del?.purgedAtMs != null) {
+      const row = (action: string, application: string, ms: number) => ({ action, application, account_subdomain: 'lethe-sim', executer_id: del.purgedBy ?? null, user_id: id, created_at: iso(ms) });
+      statuses.push(row('request_deletion', 'all', del.purgedAtMs), row('started', 'support', del.purgedAtMs), row('complete', 'support', del.purgedAtMs));
+    }
+    return { compliance_deletion_statuses: statuses };
+  });
 
   r.add('GET', '/api/v2/users/:id/identities', (ctx) => {
     const v = liveUser(ctx, idParam(ctx, 'id'), true);
@@ -311,7 +342,7 @@ export function registerUserRoutes(r: Router): void {
     const id = idParam(ctx, 'id');
     const v = ctx.state.userView(id);
     if (!v || v.status !== 'deleted') throw notFound();
-    ctx.state.purgeUser(id);
+    ctx.state.purgeUser(id, ctx.caller.userId);
     const after = ctx.state.userView(id);
     if (!after) throw notFound();
     return { deleted_user: deletedUserJson(ctx, after) };

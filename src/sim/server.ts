@@ -75,6 +75,19 @@ export async function startServer(cfg: ServerConfig): Promise<{ server: Server; 
     };
 
     const isSim = path.startsWith('/__sim/');
+    const now = Date.now();
+    const isExport = path.startsWith('/api/v2/incremental/');
+    const rateHeaders = (): Record<string, string> => {
+      const h: Record<string, string> = {
+        'X-Rate-Limit': String(cfg.rateLimitPerMinute),
+        'X-Rate-Limit-Remaining': String(cfg.noLimits ? cfg.rateLimitPerMinute : global.remaining(now)),
+      };
+      if (isExport) {
+        const rem = cfg.noLimits ? cfg.exportLimitPerMinute : exports.remaining(now);
+        h['Zendesk-RateLimit-incremental-exports'] = `total=${cfg.exportLimitPerMinute}; remaining=${rem}; resets=${cfg.noLimits ? 60 : exports.retryAfter(now)}`;
+      }
+      return h;
+    };
     if (!isSim) {
       if (cfg.faults.dropRate > 0 && Math.random() < cfg.faults.dropRate) {
         finish(0);
@@ -84,7 +97,7 @@ export async function startServer(cfg: ServerConfig): Promise<{ server: Server; 
       if (cfg.faults.slowMs > 0) await new Promise((r) => setTimeout(r, cfg.faults.slowMs));
       if (cfg.faults.errorRate > 0 && Math.random() < cfg.faults.errorRate) {
         finish(500);
-        send(res, 500, { error: 'InternalServerError', description: 'Simulated server error' });
+        send(res, 500, { error: 'InternalServerError', description: 'Simulated server error' }, rateHeaders());
         return;
       }
     }
@@ -107,7 +120,7 @@ export async function startServer(cfg: ServerConfig): Promise<{ server: Server; 
     const caller = authenticate(req, cfg.credentials);
     if (!caller) {
       finish(401);
-      send(res, 401, { error: "Couldn't authenticate you" }, { 'WWW-Authenticate': 'Basic realm="Web Password"' });
+      send(res, 401, { error: "Couldn't authenticate you" }, { ...(isSim ? {} : rateHeaders()), 'WWW-Authenticate': 'Basic realm="Web Password"' });
       return;
     }
 
@@ -135,19 +148,6 @@ export async function startServer(cfg: ServerConfig): Promise<{ server: Server; 
       return;
     }
 
-    const now = Date.now();
-    const isExport = path.startsWith('/api/v2/incremental/');
-    const rateHeaders = (): Record<string, string> => {
-      const h: Record<string, string> = {
-        'X-Rate-Limit': String(cfg.rateLimitPerMinute),
-        'X-Rate-Limit-Remaining': String(cfg.noLimits ? cfg.rateLimitPerMinute : global.remaining(now)),
-      };
-      if (isExport) {
-        const rem = cfg.noLimits ? cfg.exportLimitPerMinute : exports.remaining(now);
-        h['Zendesk-RateLimit-incremental-exports'] = `total=${cfg.exportLimitPerMinute}; remaining=${rem}; resets=${cfg.noLimits ? 60 : exports.retryAfter(now)}`;
-      }
-      return h;
-    };
     if (!cfg.noLimits) {
       if (global.remaining(now) <= 0) {
         finish(429);

@@ -113,7 +113,7 @@ export class SimState {
   private clockOffsetMs = 0;
 
   readonly users = new Map<number, UserRecord>();
-  readonly userDeleted = new Map<number, { atMs: number; purgedAtMs: number | null }>();
+  readonly userDeleted = new Map<number, { atMs: number; purgedAtMs: number | null; purgedBy?: number }>();
   readonly userChanges = new ChangeLog();
   readonly sessionsRevoked = new Map<number, number>();
   readonly createdUsers: number[] = [];
@@ -293,11 +293,12 @@ export class SimState {
     return { ok: true, rec };
   }
 
-  purgeUser(id: number): UserRecord | undefined {
+  purgeUser(id: number, by: number): UserRecord | undefined {
     const del = this.userDeleted.get(id);
     if (!del || del.purgedAtMs !== null) return undefined;
     const now = this.now();
     del.purgedAtMs = now;
+    del.purgedBy = by;
     this.userChanges.touch(id, now);
     return this.scrubbedUser(id, now);
   }
