@@ -146,6 +146,11 @@ describe('reads', () => {
     const m = members[0];
     const mine = (await admin.get(`/api/v2/users/${m.user_id}/organization_memberships.json`)).body.organization_memberships;
     expect(mine.map((x: { id: number }) => x.id)).toContain(m.id);
+    expect((await admin.get(`/api/v2/organization_memberships/${m.id}.json`)).body.organization_membership.user_id).toBe(m.user_id);
+    expect((await admin.del(`/api/v2/organization_memberships/${m.id}.json`)).status).toBe(204);
+    expect((await admin.get(`/api/v2/organization_memberships/${m.id}.json`)).status).toBe(404);
+    const user = (await admin.get(`/api/v2/users/${m.user_id}.json`)).body.user;
+    expect(user.organization_id).not.toBe(m.organization_id);
   });
 
   it('exposes an admin-only state summary', async () => {

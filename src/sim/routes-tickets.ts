@@ -3,7 +3,7 @@ import { Reply, injector, jobJson, scheduleJob } from './jobs';
 import { attachmentJson, commentJson, membershipJson, orgJson, parseAttachmentToken, ticketJson, userJson } from './serialize';
 import type { TicketView } from './state';
 import type { AttachmentRecord, CommentRecord, TicketRecord, TicketStatus } from './types';
-import { escapeHtml, isoSeconds as iso } from './dataset';
+import { ID, escapeHtml, isoSeconds as iso } from './dataset';
 
 /** Tickets, comments, redaction, deleted tickets, attachments, organizations. */
 
@@ -336,6 +336,27 @@ export function registerTicketRoutes(r: Router): void {
     const users = orgMembers(ctx, id).map((m) => ctx.state.userView(m.user_id)).filter((v) => v?.status === 'active').map((v) => userJson(v!.rec, ctx.base));
     return paginate(ctx, users, 'users');
   });
+  const membership = (ctx: Ctx, id: number, userId?: number) => {
+    const rel = id - ID.membership;
+    const ui = Math.floor(rel / 4);
+    if (!Number.isInteger(rel) || rel < 0 || ui >= ctx.state.ds.userCount) throw notFound();
+    const uid = ctx.state.ds.userId(ui);
+    if (userId !== undefined && userId !== uid) throw notFound();
+    const m = ctx.state.memberships(uid).find((x) => x.id === id);
+    if (!m) throw notFound();
+    return m;
+  };
+  const removeMembership = (ctx: Ctx, userId?: number) => {
+    const m = membership(ctx, idParam(ctx, 'id'), userId);
+    ctx.state.removedMemberships.add(m.id);
+    const rec = ctx.state.touchUser(m.user_id);
+    // Zendesk moves the default organization to a remaining membership, or clears it.
+    if (rec.organization_id === m.organization_id) rec.organization_id = ctx.state.memberships(m.user_id)[0]?.organization_id ?? null;
+    return new Reply(204, undefined);
+  };
+  r.add('GET', '/api/v2/organization_memberships/:id', (ctx) => ({ organization_membership: membershipJson(membership(ctx, idParam(ctx, 'id')), ctx.base) }));
+  r.add('DELETE', '/api/v2/organization_memberships/:id', (ctx) => removeMembership(ctx));
+  r.add('DELETE', '/api/v2/users/:uid/organization_memberships/:id', (ctx) => removeMembership(ctx, idParam(ctx, 'uid')));
   r.add('GET', '/api/v2/organization_memberships', (ctx) => {
     const all = [];
     for (const uid of ctx.state.allUserIds()) all.push(...ctx.state.memberships(uid));
