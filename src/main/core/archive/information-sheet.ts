@@ -1,0 +1,85 @@
+import { othersProtection, requestBasis } from './citations';
+import { HTML_END, escapeHtml, htmlHead } from './html';
+import type { ArchiveInput, InformationSheet } from './input';
+
+/** Art. 15(1)(a)-(h) in the order of the Regulation, each with the letter the subject can look up. */
+export const SHEET_SECTIONS: readonly { key: keyof InformationSheet; article: string; title: string }[] = [
+  { key: 'purposes', article: 'Art. 15(1)(a)', title: 'Purposes of the processing' },
+  { key: 'categories', article: 'Art. 15(1)(b)', title: 'Categories of personal data concerned' },
+  { key: 'recipients', article: 'Art. 15(1)(c)', title: 'Recipients or categories of recipients, in particular in third countries' },
+  { key: 'retention', article: 'Art. 15(1)(d)', title: 'How long the data will be stored, or the criteria used to decide' },
+  { key: 'rights', article: 'Art. 15(1)(e)', title: 'Your rights to rectification, erasure, restriction of processing and to object' },
+  { key: 'complaint', article: 'Art. 15(1)(f)', title: 'Your right to lodge a complaint with a supervisory authority' },
+  { key: 'source', article: 'Art. 15(1)(g)', title: 'Where the data came from, when not from you' },
+  { key: 'automatedDecisions', article: 'Art. 15(1)(h)', title: 'Automated decision-making, including profiling' },
+];
+
+type SheetInput = Pick<ArchiveInput, 'regulation' | 'kind' | 'generatedAt' | 'dataAsOf' | 'workspace' | 'requestId'> & { informationSheet: InformationSheet };
+
+function preamble(input: SheetInput): string[] {
+  const lines = [
+    `This information accompanies the copy of your personal data held in ${input.workspace.name}.`,
+    `Legal basis of this response: ${requestBasis(input.regulation, 'access')}.`,
+  ];
+  if (input.regulation !== 'GDPR' && input.regulation !== 'UK_GDPR') {
+    lines.push('The sections follow the headings of GDPR Art. 15(1)(a)-(h), which cover the information your law requires.');
+  }
+  lines.push(`Generated ${input.generatedAt}; the data is as of ${input.dataAsOf}.`);
+  if (input.requestId !== null) lines.push(`Request reference: ${input.requestId}.`);
+  return lines;
+}
+
+export function* informationSheetText(input: SheetInput): Generator<string> {
+  yield 'INFORMATION ABOUT THE PROCESSING OF YOUR PERSONAL DATA\r\n\r\n';
+  for (const line of preamble(input)) yield `${line}\r\n`;
+  for (const section of SHEET_SECTIONS) {
+    yield `\r\n${section.article} ${section.title}\r\n${'-'.repeat(section.article.length + section.title.length + 1)}\r\n`;
+    yield `${input.informationSheet[section.key].replace(/\r?\n/g, '\r\n')}\r\n`;
+  }
+  yield `\r\nOther people's personal data is left out or masked in this copy (${othersProtection(input.regulation, 'access')}).\r\n`;
+}
+
+export function* informationSheetHtml(input: SheetInput): Generator<string> {
+  yield htmlHead('Information about the processing of your personal data');
+  yield '<h1>Information about the processing of your personal data</h1>\n';
+  for (const line of preamble(input)) yield `<p>${escapeHtml(line)}</p>\n`;
+  for (const section of SHEET_SECTIONS) {
+    yield `<h2>${escapeHtml(section.article)} ${escapeHtml(section.title)}</h2>\n`;
+    yield `<p class="text">${escapeHtml(input.informationSheet[section.key])}</p>\n`;
+  }
+  yield `<p class="muted">Other people's personal data is left out or masked in this copy (${escapeHtml(othersProtection(input.regulation, 'access'))}).</p>\n`;
+  yield '<p><a href="index.html">Back to the overview</a></p>\n';
+  yield HTML_END;
+}
+
+/** Portability archives carry no information sheet; this says what the archive is for instead. */
+export function* portabilityReadme(input: Pick<ArchiveInput, 'regulation' | 'workspace' | 'generatedAt' | 'dataAsOf' | 'requestId'>): Generator<string> {
+  const gdpr = input.regulation === 'GDPR' || input.regulation === 'UK_GDPR';
+  const lines = [
+    'YOUR DATA, READY TO TAKE ELSEWHERE',
+    '',
+    `This archive answers your data portability request under ${requestBasis(input.regulation, 'portability')}.`,
+    `It holds the personal data you provided to ${input.workspace.name}: your profile and identities,`,
+    'the tickets you opened, the comments you wrote and the files you uploaded.',
+    '',
+    'Format: a structured, commonly used and machine-readable format' + (gdpr ? ' (Art. 20(1)).' : '.'),
+    '  data/*.json   UTF-8 JSON, one array of records per file',
+    '  data/*.csv    the same records as RFC 4180 CSV (UTF-8 with byte order mark, opens in spreadsheets)',
+    '  attachments/  the files you uploaded, unchanged',
+    '  index.html    an overview you can open in any browser, offline',
+    '  manifest.json the size and SHA-256 checksum of every file, to check nothing was altered',
+    '',
+    'What is not included, and why:',
+    '- data we created or derived ourselves (ticket status, tags, internal notes, organization records),',
+    '  because portability covers the data you provided;',
+    `- other people's comments, files and contact details, to protect their rights (${othersProtection(input.regulation, 'portability')}).`,
+    '  Other people\'s email addresses and phone numbers inside your own text appear as [redacted email] and [redacted phone].',
+    '',
+    gdpr
+      ? 'You may reuse this data with another service. Where technically feasible you can ask us to send it directly to another controller (Art. 20(2)). This export does not affect your right to erasure (Art. 20(3)).'
+      : 'You may reuse this data with another service.',
+    '',
+    `Generated ${input.generatedAt}; the data is as of ${input.dataAsOf}.` + (input.requestId !== null ? ` Request reference: ${input.requestId}.` : ''),
+  ];
+  for (const line of lines) yield `${line}\r\n`;
+}

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { REDACTED_EMAIL, REDACTED_PHONE, createRedactor } from './redact-text';
+
+const redactor = () =>
+  createRedactor({
+    ownEmails: ['ada@example.org'],
+    ownPhones: ['+44 20 7946 0001'],
+    otherEmails: ['bob@helpdesk.example', 'weird"quoted"@odd.example'],
+    otherPhones: ['+44 20 7946 0958'],
+  });
+
+describe('createRedactor', () => {
+  it('masks other people’s addresses in any case and keeps the subject’s own', () => {
+    const r = redactor();
+    expect(r.redact('Write to BOB@Helpdesk.Example, not ADA@example.org')).toBe(`Write to ${REDACTED_EMAIL}, not ADA@example.org`);
+    expect(r.counts).toEqual({ emails: 1, phones: 0 });
+  });
+
+  it('masks an address nobody listed, since it is not the subject’s', () => {
+    expect(redactor().redact('cc: stranger@else.example')).toBe(`cc: ${REDACTED_EMAIL}`);
+  });
+
+  it('masks a listed address the pattern cannot see', () => {
+    expect(redactor().redact('from weird"quoted"@odd.example')).toBe(`from ${REDACTED_EMAIL}`);
+  });
+
+  it('masks other people’s numbers in any spelling and keeps the subject’s own', () => {
+    const r = redactor();
+    expect(r.redact('Bob: (020) 7946-0958, +44 20 7946 0958; me: 020 7946 0001')).toBe(`Bob: ${REDACTED_PHONE}, ${REDACTED_PHONE}; me: 020 7946 0001`);
+    expect(r.counts.phones).toBe(2);
+  });
+
+  it('leaves figures that are nobody’s number', () => {
+    expect(redactor().redact('Order 12345678 cost 1,234.50')).toBe('Order 12345678 cost 1,234.50');
+  });
+
+  it('masks the local part of another person’s number written without its area code', () => {
+    expect(redactor().redact('ring 7946 0958')).toBe(`ring ${REDACTED_PHONE}`);
+  });
+
+  it('keeps a number the subject shares with someone else: it is theirs too', () => {
+    const r = createRedactor({ ownEmails: [], ownPhones: ['+44 20 7946 0958'], otherEmails: [], otherPhones: ['020 7946 0958'] });
+    expect(r.redact('home: 020 7946 0958')).toBe('home: 020 7946 0958');
+  });
+
+  it('handles null', () => {
+    expect(redactor().redactNullable(null)).toBeNull();
+  });
+});

@@ -1,0 +1,81 @@
+import { PhoneSet, findPhones } from './phone-match';
+
+export const REDACTED_EMAIL = '[redacted email]';
+export const REDACTED_PHONE = '[redacted phone]';
+
+const EMAIL = /[\p{L}\p{N}._%+'-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/gu;
+
+export interface RedactionCounts {
+  emails: number;
+  phones: number;
+}
+
+export interface TextRedactor {
+  /** `text` with other people's addresses and numbers replaced; the subject's own are kept. */
+  redact(text: string): string;
+  redactNullable(text: string | null): string | null;
+  readonly counts: Readonly<RedactionCounts>;
+}
+
+export interface RedactorOptions {
+  ownEmails: Iterable<string>;
+  ownPhones: Iterable<string>;
+  otherEmails: Iterable<string>;
+  otherPhones: Iterable<string>;
+}
+
+/**
+ * Art. 15(4) / 20(4): the subject's copy must not hand out other people's contact details, even
+ * when the subject typed them. Every address that is not the subject's own is masked, listed or
+ * not: an unknown address is still somebody else's, and guessing wrong the other way would
+ * disclose it. Numbers are masked only when they match a known number of another participant,
+ * because free text is full of figures (order numbers, amounts) that merely look like phones.
+ */
+export function createRedactor(options: RedactorOptions): TextRedactor {
+  const ownEmails = new Set([...options.ownEmails].map(normaliseEmail));
+  const ownPhones = new PhoneSet(options.ownPhones);
+  const otherPhones = new PhoneSet(options.otherPhones);
+  // A second pass over the listed addresses catches spellings the pattern misses (quoted local
+  // parts, unusual domains); the subject's own addresses are never in it.
+  const listed = [...new Set([...options.otherEmails].map(normaliseEmail))].filter((e) => e.length > 0 && !ownEmails.has(e));
+  const listedPattern = listed.length === 0 ? null : new RegExp(listed.map(escapeRegExp).join('|'), 'giu');
+  const counts: RedactionCounts = { emails: 0, phones: 0 };
+
+  const redact = (text: string): string => {
+    let withoutEmails = text.replace(EMAIL, (match) => {
+      if (ownEmails.has(normaliseEmail(match))) return match;
+      counts.emails += 1;
+      return REDACTED_EMAIL;
+    });
+    if (listedPattern !== null) {
+      withoutEmails = withoutEmails.replace(listedPattern, () => {
+        counts.emails += 1;
+        return REDACTED_EMAIL;
+      });
+    }
+    const spans = findPhones(withoutEmails, ownPhones, otherPhones).filter((s) => s.owner === 'other');
+    if (spans.length === 0) return withoutEmails;
+    let out = '';
+    let at = 0;
+    for (const span of spans) {
+      out += withoutEmails.slice(at, span.start) + REDACTED_PHONE;
+      at = span.end;
+      counts.phones += 1;
+    }
+    return out + withoutEmails.slice(at);
+  };
+
+  return {
+    redact,
+    redactNullable: (text) => (text === null ? null : redact(text)),
+    counts,
+  };
+}
+
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
