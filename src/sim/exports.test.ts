@@ -135,6 +135,28 @@ describe('incremental exports', () => {
     expect(byId.get(purgeId)).toMatchObject({ active: false, name: 'Permanently Deleted User', email: null, phone: null });
   });
 
+  it('streams ticket updates and new comments as ticket events once they are a minute old', async () => {
+    const admin = api(sim);
+    const ds = sim.state.ds;
+    let tid = 1;
+    while (sim.state.ticketPeople(tid - 1).state !== 'live' || sim.state.ticketPeople(tid - 1).status === 'closed') tid++;
+    const r = await admin.put(`/api/v2/tickets/${tid}.json`, { ticket: { status: 'pending', comment: { body: 'Follow-up from the simulator test', public: false } } });
+    expect(r.status).toBe(200);
+    const start = Math.floor(ds.epochMs / 1000) + 1;
+    const early = await admin.get(`/api/v2/incremental/ticket_events.json?start_time=${start}&include=comment_events`);
+    expect(early.body.ticket_events.filter((e: { ticket_id: number }) => e.ticket_id === tid)).toEqual([]);
+    sim.advanceClock(61);
+    const later = await admin.get(`/api/v2/incremental/ticket_events.json?start_time=${start}&include=comment_events`);
+    const mine = later.body.ticket_events.filter((e: { ticket_id: number }) => e.ticket_id === tid);
+    expect(mine).toHaveLength(1);
+    const children = mine[0].child_events;
+    expect(children).toContainEqual(expect.objectContaining({ event_type: 'Change', field_name: 'status', value: 'pending' }));
+    expect(children).toContainEqual(expect.objectContaining({ event_type: 'Comment', body: 'Follow-up from the simulator test', public: false }));
+    expect(later.body.end_of_stream).toBe(true);
+    const next = await admin.get(later.body.next_page);
+    expect(next.body.ticket_events.filter((e: { ticket_id: number }) => e.ticket_id === tid)).toEqual([]);
+  });
+
   it('runs destroy_many as a job and the export then reports every deleted ticket', async () => {
     const admin = api(sim);
     const r = await admin.del('/api/v2/tickets/destroy_many.json?ids=3,4');
