@@ -56,9 +56,9 @@ for (const scheme of ['light', 'dark']) {
   await shoot(empty, 'welcome', null, scheme);
   await shoot(empty, 'settings-empty', 'settings', scheme);
   await shoot(empty, 'settings-error', 'settings', scheme, async (page) => {
-    await page.getByLabel('Name').fill('Acme support');
+    await page.getByLabel('Connection name').fill('Acme support');
     await page.getByLabel('Full address').check();
-    await page.getByLabel('Address').fill('http://helpdesk.acme.example');
+    await page.getByLabel('Address', { exact: true }).fill('http://helpdesk.acme.example');
     await page.getByLabel('Agent e-mail').fill('dpo@acme.example');
     await page.getByLabel('API token').fill('not-a-real-token-123');
     await page.getByRole('button', { name: 'Save connection' }).click();

@@ -150,8 +150,10 @@ export async function startHost(options: HostOptions): Promise<Host> {
     async close() {
       unsubscribe();
       for (const stream of eventStreams) stream.end();
-      await new Promise<void>((r) => server.close(() => r()));
+      // Browsers keep idle keep-alive sockets open: close them too, or close() waits for them forever.
+      const closed = new Promise<void>((r) => server.close(() => r()));
       server.closeAllConnections();
+      await closed;
     },
   };
 }

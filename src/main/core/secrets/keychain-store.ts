@@ -1,4 +1,4 @@
-import { deletePassword, getPassword, setPassword } from '@napi-rs/keyring/keytar';
+import { deletePassword, getPassword, setPassword } from '@napi-rs/keyring/keytar.js';
 import { registerSecret } from '../log/logger';
 import { keychainUnavailable, type SecretStore } from './secret-store';
 

@@ -44,7 +44,7 @@ export function ConnectionForm({ onCreated }: { onCreated: () => void }): React.
       <p className="muted">
         One workspace per Zendesk account. The API token is stored in the operating system&apos;s keychain, never in a file.
       </p>
-      <label htmlFor={`${id}-name`}>Name</label>
+      <label htmlFor={`${id}-name`}>Connection name</label>
       <input id={`${id}-name`} value={name} onChange={(e) => setName(e.target.value)} required maxLength={200} placeholder="Acme support (EU)" />
 
       <fieldset>
