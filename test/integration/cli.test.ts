@@ -1,0 +1,115 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const BIN = 'bin/lethe.mjs';
+const TOKEN = 'cli-test-token-abcdefghijklmnop';
+
+let dataDir: string;
+let service: string;
+
+interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function lethe(args: string[], options: { env?: Record<string, string>; input?: string } = {}): Promise<CliResult> {
+  const env = { ...process.env, LETHE_DATA_DIR: dataDir, LETHE_KEYCHAIN_SERVICE: service, ...options.env };
+  try {
+    const child = run(process.execPath, [BIN, ...args], { env });
+    if (options.input !== undefined) {
+      child.child.stdin?.end(options.input);
+    } else {
+      child.child.stdin?.end();
+    }
+    const { stdout, stderr } = await child;
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+beforeAll(() => {
+  // The CLI tests run the built binary, as a person or a cron job would.
+  if (!existsSync('out/main/cli.js')) throw new Error('Build first: npm run build (npm test does it)');
+});
+
+beforeEach(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'lethe-cli-'));
+  service = `lethe-cli-test-${process.pid}-${Date.now()}`;
+});
+
+afterEach(async () => {
+  // Remove what the tests put in the real keychain.
+  await lethe(['workspaces', 'list', '--json']).then(async (r) => {
+    if (r.code !== 0) return;
+    for (const w of (JSON.parse(r.stdout) as { workspaces: Array<{ id: string }> }).workspaces) await lethe(['workspaces', 'remove', w.id]);
+  });
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('lethe (built binary)', () => {
+  it('prints help with examples and exits 0', async () => {
+    const help = await lethe(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: lethe');
+    expect(help.stdout).toContain('workspaces');
+    const sub = await lethe(['workspaces', 'add', '--help']);
+    expect(sub.code).toBe(0);
+    expect(sub.stdout).toContain('--token-stdin');
+    expect(sub.stdout).toContain('Examples:');
+  });
+
+  it('adds, lists and removes a workspace with --json, the token read from stdin', async () => {
+    const added = await lethe(['workspaces', 'add', '--name', 'Acme', '--subdomain', 'acme', '--email', 'dpo@acme.example', '--token-stdin', '--json'], { input: TOKEN });
+    expect(added.stderr).toBe('');
+    expect(added.code).toBe(0);
+    const workspace = JSON.parse(added.stdout) as { id: string; baseUrl: string; hasToken: boolean };
+    expect(workspace).toMatchObject({ baseUrl: 'https://acme.zendesk.com', hasToken: true });
+    expect(added.stdout).not.toContain(TOKEN);
+
+    const listed = await lethe(['workspaces', 'list', '--json']);
+    expect(listed.code).toBe(0);
+    expect(JSON.parse(listed.stdout)).toMatchObject({ activeId: workspace.id, workspaces: [{ id: workspace.id, name: 'Acme' }] });
+    expect(await readFile(join(dataDir, 'lethe.json'), 'utf8')).not.toContain(TOKEN);
+
+    const table = await lethe(['workspaces', 'list']);
+    expect(table.stdout).toMatch(/\*\s+ws_\w+\s+Acme\s+https:\/\/acme\.zendesk\.com\s+dpo@acme\.example\s+in keychain/);
+
+    const removed = await lethe(['workspaces', 'remove', workspace.id, '--json']);
+    expect(removed.code).toBe(0);
+    expect(JSON.parse((await lethe(['workspaces', 'list', '--json'])).stdout)).toEqual({ workspaces: [], activeId: null });
+  });
+
+  it('exits 2 on usage errors and 1 on refused input, with the stable code on stderr and no stack', async () => {
+    const unknown = await lethe(['workspaces', 'frobnicate']);
+    expect(unknown.code).toBe(2);
+    const both = await lethe(['workspaces', 'add', '--name', 'A', '--subdomain', 'a', '--url', 'https://a.example', '--email', 'a@a.example'], { env: { LETHE_API_TOKEN: TOKEN } });
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('error [invalid_input]');
+    const badEmail = await lethe(['workspaces', 'add', '--name', 'A', '--subdomain', 'a', '--email', 'not-an-email'], { env: { LETHE_API_TOKEN: TOKEN } });
+    expect(badEmail.code).toBe(1);
+    expect(badEmail.stderr).toMatch(/^error \[invalid_input\]: email/m);
+    expect(badEmail.stderr).not.toMatch(/\n\s+at /);
+    const missing = await lethe(['workspaces', 'remove', 'ws_doesnotexist']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('error [not_found]');
+    expect(JSON.parse((await lethe(['workspaces', 'list', '--json'])).stdout)).toEqual({ workspaces: [], activeId: null });
+  });
+
+  it('refuses to store a token when no keychain is reachable, and writes nothing', async () => {
+    const noKeychain = await lethe(['workspaces', 'add', '--name', 'A', '--subdomain', 'a', '--email', 'a@a.example', '--json'], {
+      env: { LETHE_API_TOKEN: TOKEN, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus' },
+    });
+    expect(noKeychain.code).toBe(1);
+    expect(noKeychain.stderr).toContain('error [keychain_unavailable]');
+    expect(existsSync(join(dataDir, 'lethe.json'))).toBe(false);
+  });
+});
