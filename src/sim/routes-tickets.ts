@@ -287,11 +287,11 @@ export function registerTicketRoutes(r: Router): void {
   }, { adminOnly: true });
   r.add('PUT', '/api/v2/deleted_tickets/restore_many', (ctx) => {
     for (const id of idList(ctx)) ctx.state.restoreTicket(id);
-    return new Reply(200, null);
+    return new Reply(200, undefined);
   }, { adminOnly: true });
   r.add('PUT', '/api/v2/deleted_tickets/:id/restore', (ctx) => {
     if (!ctx.state.restoreTicket(idParam(ctx, 'id'))) throw notFound();
-    return new Reply(200, null);
+    return new Reply(200, undefined);
   }, { adminOnly: true });
   const purgeJob = (ctx: Ctx, ids: number[]) => {
     const state = ctx.state;
