@@ -154,6 +154,9 @@ export function openCache(options: OpenCacheOptions): Cache {
     db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(busyTimeoutMs))}`);
     db.pragma('foreign_keys = ON');
     db.pragma('temp_store = MEMORY');
+    // 64 MiB of decrypted pages: a page that falls out of the cache costs an AES + HMAC to read
+    // back, and the by-user participant index is written at random places on every ticket page.
+    db.pragma('cache_size = -65536');
     if (!readonly) {
       db.pragma('journal_mode = WAL');
       // NORMAL, not FULL: in WAL mode NORMAL never corrupts the file and survives a process crash
@@ -163,8 +166,12 @@ export function openCache(options: OpenCacheOptions): Cache {
       // cache that is worth skipping an fsync per page. Anything that is not a cache (journal,
       // audit log) must use FULL.
       db.pragma('synchronous = NORMAL');
-      // The default (1000 pages, ~4 MB) bounds the WAL between our explicit TRUNCATE checkpoints.
-      db.pragma('wal_autocheckpoint = 1000');
+      // Encrypted checkpoints are expensive: every page copied from the WAL is decrypted and
+      // re-encrypted (HMAC-SHA512 dominates a sync's CPU profile). With the default 1000 pages a
+      // 1,000-ticket page triggers a checkpoint on every commit; at 10,000 pages (~40 MB of WAL)
+      // a page rewritten by several commits is copied once. Measured: ~1.5x faster ticket pages.
+      // The sync engine runs a TRUNCATE checkpoint after each sync run, and close() does too.
+      db.pragma('wal_autocheckpoint = 10000');
       runMigrations(db, migrations, options.log);
     } else {
       const version = db.pragma('user_version', { simple: true }) as number;

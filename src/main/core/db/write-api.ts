@@ -354,6 +354,27 @@ function ticketRoles(t: TicketRecord): Array<[number, ParticipantRole]> {
   return roles;
 }
 
+/**
+ * Writes only the difference: an unchanged participant costs a lookup, not a delete and an insert
+ * into the by-user index, whose random keys make it the most expensive write of a ticket page.
+ */
+function setTicketRoles(db: SqliteDb, ticketId: number, roles: Array<[number, ParticipantRole]>): void {
+  const existing = stmt(db, `SELECT user_id, role FROM participants WHERE ticket_id = ? AND role <> 'commenter'`)
+    .raw()
+    .all(ticketId) as Array<[number, ParticipantRole]>;
+  const key = (userId: number, role: string): string => `${userId}:${role}`;
+  const wanted = new Set(roles.map(([userId, role]) => key(userId, role)));
+  for (const [userId, role] of existing) {
+    if (!wanted.has(key(userId, role))) {
+      stmt(db, 'DELETE FROM participants WHERE ticket_id = ? AND user_id = ? AND role = ?').run(ticketId, userId, role);
+    }
+  }
+  const have = new Set(existing.map(([userId, role]) => key(userId, role)));
+  for (const [userId, role] of roles) {
+    if (!have.has(key(userId, role))) stmt(db, INSERT_PARTICIPANT).run(ticketId, userId, role);
+  }
+}
+
 function upsertTicket(db: SqliteDb, t: TicketRecord, options: TicketsPageOptions): boolean {
   const values: Sql[] = [
     t.id,
@@ -386,8 +407,6 @@ export function applyTicketsPage(
   return db
     .transaction((): ApplyResult => {
       const checkTombs = hasTombstones(db, 'tickets');
-      const clearRoles = stmt(db, `DELETE FROM participants WHERE ticket_id = ? AND role <> 'commenter'`);
-      const insertParticipant = stmt(db, INSERT_PARTICIPANT);
       let applied = 0;
       let skipped = 0;
       for (const t of tickets) {
@@ -396,8 +415,7 @@ export function applyTicketsPage(
           continue;
         }
         applied++;
-        clearRoles.run(t.id);
-        for (const [userId, role] of ticketRoles(t)) insertParticipant.run(t.id, userId, role);
+        setTicketRoles(db, t.id, ticketRoles(t));
       }
       writeCheckpoint(db, 'tickets', checkpoint, tickets.length);
       return { applied, skipped };

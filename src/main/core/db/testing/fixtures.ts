@@ -35,9 +35,25 @@ export function makeIdentity(id: number, userId: number, type: string, value: st
   return { id, user_id: userId, type, value, primary: false, verified: true, created_at: iso(BASE), updated_at: iso(BASE) };
 }
 
-/** Ticket `id` with requester/submitter/assignee/CC/follower drawn from user ids 1..userCount. */
-export function makeTicket(id: number, overrides: Partial<TicketRecord> = {}, userCount = 10_000): TicketRecord {
+/**
+ * How people are spread over tickets. 'typical': requester = submitter (any user), assignee one of
+ * 50 agents, a CC on every 5th ticket and a follower on every 10th. 'dense': four different
+ * random users on every ticket (requester, assignee, CC, follower), the worst case for the
+ * by-user participant index.
+ */
+export type TicketShape = 'typical' | 'dense';
+
+/** Ticket `id` whose people are drawn deterministically from user ids 1..userCount. */
+export function makeTicket(
+  id: number,
+  overrides: Partial<TicketRecord> = {},
+  userCount = 10_000,
+  shape: TicketShape = 'typical',
+): TicketRecord {
   const u = (n: number): number => ((id * 7919 + n * 104729) % userCount) + 1;
+  const dense = shape === 'dense';
+  const cc = dense || id % 5 === 0 ? [u(3)] : [];
+  const followers = dense || id % 10 === 0 ? [u(4)] : [];
   return {
     id,
     subject: `Question about order ${id}`,
@@ -45,12 +61,12 @@ export function makeTicket(id: number, overrides: Partial<TicketRecord> = {}, us
     status: 'open',
     requester_id: u(1),
     submitter_id: u(1),
-    assignee_id: u(2),
+    assignee_id: dense ? u(2) : (id % Math.min(50, userCount)) + 1,
     organization_id: null,
     group_id: 42,
-    collaborator_ids: [u(3)],
-    email_cc_ids: [u(3)],
-    follower_ids: [u(4)],
+    collaborator_ids: [...cc, ...followers],
+    email_cc_ids: cc,
+    follower_ids: followers,
     tags: ['billing', 'order'],
     custom_fields: [
       { id: 100, value: `customer-ref-${id}` },
