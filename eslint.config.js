@@ -19,7 +19,7 @@ const electronOnlyInShell = ['electron', 'electron/*'];
 
 export default tseslint.config(
   {
-    ignores: ['out/**', 'dist/**', 'node_modules/**', '.test-results/**', 'test-results/**', 'coverage/**', '.scratch-db/**', 'docs/**'],
+    ignores: ['out/**', 'dist/**', 'node_modules/**', '.test-results/**', 'test-results/**', 'coverage/**', '.scratch*/**', 'docs/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

@@ -3,11 +3,15 @@
 // in Chromium against browser mode) and the Electron suite (skipped with its reason where Electron
 // cannot run). Ends with one plain line "N passed, N failed[, N skipped]" that CI reads.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 const env = { ...process.env };
+
+// The conformance suite checks against Zendesk's spec from the shared folder beside the checkout.
+const sharedSpec = join('..', 'shared', 'reference', 'zendesk-support-oas.yaml');
+if (!env.LETHE_ZENDESK_OAS && existsSync(sharedSpec)) env.LETHE_ZENDESK_OAS = resolve(sharedSpec);
 
 // The keychain tests need a Secret Service. Without a D-Bus session, re-run this script inside a
 // throw-away one with an unlocked throw-away keyring, as CI does, rather than skipping them.

@@ -19,6 +19,7 @@ export default defineConfig({
   retries: 0,
   timeout: 60_000,
   expect: { timeout: 10_000 },
-  reporter: [['list']],
-  outputDir: fileURLToPath(new URL('../../test-results/electron', import.meta.url)),
+  // npm test reads the JSON report to count tests (scripts/test.mjs).
+  reporter: process.env.PLAYWRIGHT_JSON_OUTPUT_NAME ? [['list'], ['json']] : [['list']],
+  outputDir: fileURLToPath(new URL('../../.test-results/electron', import.meta.url)),
 });
