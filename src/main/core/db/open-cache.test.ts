@@ -233,9 +233,7 @@ describe('resolveNativeBinding', () => {
   it('passes nativeBinding through to the driver', () => {
     const nodeBuild = join(sqlitePackageDir(), 'build', 'Release', 'better_sqlite3.node');
     openCache({ path: dbPath, key: TEST_KEY, nativeBinding: nodeBuild }).close();
-    const error = errorOf(() =>
-      openCache({ path: join(tmp.dir, 'b.db'), key: TEST_KEY, nativeBinding: join(tmp.dir, 'missing.node') }),
-    );
+    const error = errorOf(() => openCache({ path: join(tmp.dir, 'b.db'), key: TEST_KEY, nativeBinding: join(tmp.dir, 'missing.node') }));
     expect(error.code).toBe('internal_error');
   });
 });

@@ -75,9 +75,7 @@ export interface SyncErrorEntry {
 }
 
 export function readSyncErrors(db: SqliteDb, limit = 50): SyncErrorEntry[] {
-  return stmt(db, 'SELECT resource, at, code, message FROM sync_errors ORDER BY id DESC LIMIT ?').all(
-    limit,
-  ) as SyncErrorEntry[];
+  return stmt(db, 'SELECT resource, at, code, message FROM sync_errors ORDER BY id DESC LIMIT ?').all(limit) as SyncErrorEntry[];
 }
 
 /** The streams whose completion makes the cache "complete as of" a moment. */

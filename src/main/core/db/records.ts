@@ -128,13 +128,7 @@ export interface CommentRecord {
   attachments?: readonly AttachmentRecord[] | null;
 }
 
-export const SYNC_RESOURCES = [
-  'users',
-  'tickets',
-  'organizations',
-  'organization_memberships',
-  'ticket_events',
-] as const;
+export const SYNC_RESOURCES = ['users', 'tickets', 'organizations', 'organization_memberships', 'ticket_events'] as const;
 export type SyncResource = (typeof SYNC_RESOURCES)[number];
 
 /** Where the stream stands after this page; written in the page's own transaction. */

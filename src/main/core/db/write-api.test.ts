@@ -60,9 +60,9 @@ function snapshot(): Record<string, unknown[]> {
 }
 
 const participants = (ticketId: number): Array<[number, string]> =>
-  (db.prepare('SELECT user_id, role FROM participants WHERE ticket_id = ? ORDER BY role, user_id').raw().all(ticketId) as Array<
+  db.prepare('SELECT user_id, role FROM participants WHERE ticket_id = ? ORDER BY role, user_id').raw().all(ticketId) as Array<
     [number, string]
-  >);
+  >;
 
 function ftsIntact(): void {
   for (const fts of ['users_fts', 'identities_fts', 'comments_fts']) {
@@ -155,9 +155,7 @@ describe('applyUsersPage', () => {
     });
 
     applyUsersPage(db, [makeUser(1, { updated_at: '2030-01-01T00:00:00Z' })], [makeIdentity(11, 1, 'phone_number', '+49 30 999')], {});
-    expect(db.prepare('SELECT id, value_normalized FROM identities ORDER BY id').all()).toEqual([
-      { id: 11, value_normalized: '4930999' },
-    ]);
+    expect(db.prepare('SELECT id, value_normalized FROM identities ORDER BY id').all()).toEqual([{ id: 11, value_normalized: '4930999' }]);
     expect(searchPeople(db, 'jane')).toEqual([]);
     // without the sideload, identities are left alone
     applyUsersPage(db, [makeUser(1, { updated_at: '2031-01-01T00:00:00Z' })], undefined, {});
@@ -176,9 +174,13 @@ describe('applyUsersPage', () => {
 
 describe('organizations and memberships', () => {
   it('upserts both and deletes memberships with their organization', () => {
-    applyOrganizationsPage(db, [{ id: 5, name: 'Acme', domain_names: ['acme.test'], notes: 'Key account', updated_at: '2025-01-01T00:00:00Z' }], {
-      endTime: 1_735_689_600,
-    });
+    applyOrganizationsPage(
+      db,
+      [{ id: 5, name: 'Acme', domain_names: ['acme.test'], notes: 'Key account', updated_at: '2025-01-01T00:00:00Z' }],
+      {
+        endTime: 1_735_689_600,
+      },
+    );
     applyOrganizationMembershipsPage(db, [{ id: 50, user_id: 1, organization_id: 5, default: true }], { cursor: 'm1' });
     expect(countRows(db)).toMatchObject({ organizations: 1, organization_memberships: 1 });
     expect(readSyncState(db, 'organizations')?.endTime).toBe(1_735_689_600);
@@ -210,7 +212,11 @@ describe('applyTicketEventsPage', () => {
     applyTicketEventsPage(db, [{ ...c1, attachments: [] }], {});
     expect(countRows(db).attachments).toBe(0);
     // ticket roles and commenter roles are recomputed independently
-    applyTicketsPage(db, [makeTicket(1, { requester_id: 10, submitter_id: 10, assignee_id: null, email_cc_ids: [], collaborator_ids: [], follower_ids: [] })], {});
+    applyTicketsPage(
+      db,
+      [makeTicket(1, { requester_id: 10, submitter_id: 10, assignee_id: null, email_cc_ids: [], collaborator_ids: [], follower_ids: [] })],
+      {},
+    );
     expect(participants(1)).toEqual([
       [10, 'commenter'],
       [11, 'commenter'],

@@ -53,9 +53,8 @@ interface SyncStateRaw {
 function writeCheckpoint(db: SqliteDb, fallback: SyncResource, checkpoint: PageCheckpoint, count: number): void {
   const resource = checkpoint.resource ?? fallback;
   const now = (checkpoint.now ?? new Date()).toISOString();
-  const prev = stmt(db, 'SELECT cursor, start_time, end_time, last_success_at, items FROM sync_state WHERE resource = ?').get(
-    resource,
-  ) as SyncStateRaw | undefined;
+  const prev = stmt(db, 'SELECT cursor, start_time, end_time, last_success_at, items FROM sync_state WHERE resource = ?').get(resource) as
+    SyncStateRaw | undefined;
   const keep = <T>(next: T | undefined, old: T | null | undefined): T | null => (next === undefined ? (old ?? null) : next);
   stmt(db, UPSERT_SYNC_STATE).run(
     resource,
@@ -77,8 +76,7 @@ function hasTombstones(db: SqliteDb, resource: DeletableResource): boolean {
 
 function isBuried(db: SqliteDb, resource: DeletableResource, id: number, updatedAt: string | null | undefined): boolean {
   const row = stmt(db, 'SELECT deleted_at FROM tombstones WHERE resource = ? AND id = ?').get(resource, id) as
-    | { deleted_at: string }
-    | undefined;
+    { deleted_at: string } | undefined;
   if (!row) return false;
   if (updatedAt && Date.parse(updatedAt) > Date.parse(row.deleted_at)) {
     // Restored upstream after the deletion we recorded.
@@ -330,8 +328,7 @@ function flaggedCustomFields(t: TicketRecord, piiFieldIds: ReadonlySet<number> |
   const kept: Record<string, unknown> = {};
   for (const f of t.custom_fields) {
     if (!piiFieldIds.has(f.id)) continue;
-    if (f.value === null || f.value === undefined || f.value === '' || (Array.isArray(f.value) && f.value.length === 0))
-      continue;
+    if (f.value === null || f.value === undefined || f.value === '' || (Array.isArray(f.value) && f.value.length === 0)) continue;
     kept[String(f.id)] = f.value;
   }
   return Object.keys(kept).length === 0 ? null : JSON.stringify(kept);
@@ -454,11 +451,7 @@ function recomputeCommenters(db: SqliteDb, ticketId: number): void {
  * A page of the ticket events export, flattened to its comments. Each comment's attachment list
  * is authoritative for that comment; commenters of every touched ticket are recomputed.
  */
-export function applyTicketEventsPage(
-  db: SqliteDb,
-  comments: readonly CommentRecord[],
-  checkpoint: PageCheckpoint,
-): ApplyResult {
+export function applyTicketEventsPage(db: SqliteDb, comments: readonly CommentRecord[], checkpoint: PageCheckpoint): ApplyResult {
   return db
     .transaction((): ApplyResult => {
       const ticketTombs = hasTombstones(db, 'tickets');
@@ -472,14 +465,7 @@ export function applyTicketEventsPage(
           skipped++;
           continue;
         }
-        stmt(db, UPSERT_COMMENT).run(
-          c.id,
-          c.ticket_id,
-          num(c.author_id),
-          c.body ?? '',
-          bool(c.public, true),
-          str(c.created_at),
-        );
+        stmt(db, UPSERT_COMMENT).run(c.id, c.ticket_id, num(c.author_id), c.body ?? '', bool(c.public, true), str(c.created_at));
         applied++;
         touched.add(c.ticket_id);
         if (c.attachments !== undefined && c.attachments !== null) {
@@ -585,12 +571,7 @@ export function recordSyncError(
 ): void {
   db.transaction(() => {
     const at = now.toISOString();
-    stmt(db, 'INSERT INTO sync_errors (resource, at, code, message) VALUES (?, ?, ?, ?)').run(
-      resource,
-      at,
-      error.code,
-      error.message,
-    );
+    stmt(db, 'INSERT INTO sync_errors (resource, at, code, message) VALUES (?, ?, ?, ?)').run(resource, at, error.code, error.message);
     stmt(
       db,
       `INSERT INTO sync_state (resource, last_error) VALUES (?, ?)

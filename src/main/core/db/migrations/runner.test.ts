@@ -74,9 +74,7 @@ describe('runMigrations', () => {
 
   it('refuses an unknown in-between version as a damaged cache', () => {
     db.pragma('user_version = 15');
-    expect(() => runMigrations(db, [recording(10, []), recording(20, [])])).toThrow(
-      expect.objectContaining({ code: 'db_corrupt' }),
-    );
+    expect(() => runMigrations(db, [recording(10, []), recording(20, [])])).toThrow(expect.objectContaining({ code: 'db_corrupt' }));
   });
 
   it('rolls a failing migration back completely and keeps the previous version', () => {
@@ -100,7 +98,13 @@ describe('runMigrations', () => {
 
   it('through openCache: a failed migration leaves an encrypted file that opens at the last good version', () => {
     const path = join(tmp.dir, 'enc.db');
-    const broken: Migration = { version: 30, name: 'broken', up: () => { throw new Error('nope'); } };
+    const broken: Migration = {
+      version: 30,
+      name: 'broken',
+      up: () => {
+        throw new Error('nope');
+      },
+    };
     expect(() => openCache({ path, key: TEST_KEY, migrations: [...MIGRATIONS, broken] })).toThrow();
     const cache = openCache({ path, key: TEST_KEY });
     expect(cache.schemaVersion).toBe(20);
