@@ -1,0 +1,118 @@
+import { SYNC_STREAMS, type SyncProgress, type SyncStream } from '../../../shared/contract/groups/sync';
+import { LetheError, type ErrorCode, type ErrorInfo } from '../../../shared/errors';
+import { recordSyncError, type SqliteDb } from '../db';
+import { sqliteCode } from '../db/sqlite';
+import type { HelpdeskTransport } from '../helpdesk/transport';
+import { DEFAULT_SLICE_ROWS } from './apply-page';
+import { ProgressMeter } from './progress';
+import { STREAM_RUNNERS } from './streams';
+
+export type StreamOutcome = 'done' | 'failed' | 'cancelled' | 'skipped';
+
+export interface StreamEvent {
+  resource: SyncStream;
+  phase: 'running' | 'done' | 'failed' | 'cancelled';
+  progress: SyncProgress;
+  error?: ErrorInfo;
+}
+
+export interface RunSyncOptions {
+  db: SqliteDb;
+  transport: HelpdeskTransport;
+  signal: AbortSignal;
+  streams?: readonly SyncStream[];
+  perPage?: number;
+  sliceRows?: number;
+  onEvent?: (event: StreamEvent) => void;
+  /** After each committed page: the crash test's acknowledgement. */
+  onPage?: (resource: SyncStream, page: { items: number; endOfStream: boolean }) => void;
+  nowMs?: () => number;
+}
+
+export interface RunSyncResult {
+  outcome: 'done' | 'failed' | 'cancelled';
+  streams: Array<{ resource: SyncStream; outcome: StreamOutcome; items: number; error?: ErrorInfo }>;
+  /** The first error that stopped the whole run (or the first stream error). */
+  error: ErrorInfo | null;
+}
+
+/**
+ * These say nothing about one stream: the next stream would meet them too, so the run stops.
+ * Other failures (a page Lethe cannot read, an unexpected HTTP status) stop only their stream.
+ */
+const FATAL: ReadonlySet<ErrorCode> = new Set([
+  'helpdesk_auth_failed',
+  'helpdesk_forbidden',
+  'helpdesk_unreachable',
+  'helpdesk_rate_limited',
+  'db_key_invalid',
+  'db_corrupt',
+  'db_locked',
+  'cancelled',
+]);
+
+export function toErrorInfo(error: unknown): ErrorInfo {
+  if (error instanceof LetheError) return error.toInfo();
+  const code = sqliteCode(error);
+  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') return { code: 'db_locked', message: 'The cache is busy in another Lethe process' };
+  if (code?.startsWith('SQLITE_CORRUPT')) return { code: 'db_corrupt', message: 'The cache file is damaged; reset it and sync again' };
+  // Never the raw message: driver and runtime messages can carry values from records.
+  return { code: 'internal_error', message: `Sync failed unexpectedly${code ? ` (${code})` : ''}` };
+}
+
+/**
+ * Runs the export streams one after the other against an open cache. Each committed page moves
+ * that stream's stored position, so a cancelled, failed or killed run resumes where it stopped.
+ * Failures go into the cache's error history (codes and operation names only, no personal data).
+ */
+export async function runSync(options: RunSyncOptions): Promise<RunSyncResult> {
+  const nowMs = options.nowMs ?? Date.now;
+  const streams = options.streams ?? SYNC_STREAMS;
+  const result: RunSyncResult = { outcome: 'done', streams: [], error: null };
+  let stopped = false;
+  for (const resource of streams) {
+    if (stopped || options.signal.aborted) {
+      result.streams.push({ resource, outcome: options.signal.aborted ? 'cancelled' : 'skipped', items: 0 });
+      continue;
+    }
+    const meter = new ProgressMeter(nowMs);
+    options.onEvent?.({ resource, phase: 'running', progress: meter.snapshot() });
+    try {
+      await STREAM_RUNNERS[resource]({
+        db: options.db,
+        transport: options.transport,
+        signal: options.signal,
+        perPage: options.perPage ?? 1000,
+        sliceRows: options.sliceRows ?? DEFAULT_SLICE_ROWS,
+        nowSeconds: () => Math.floor(nowMs() / 1000),
+        onPage: (page) => {
+          meter.page(page.items, page.position);
+          options.onPage?.(resource, page);
+          options.onEvent?.({ resource, phase: 'running', progress: meter.snapshot() });
+        },
+      });
+      options.onEvent?.({ resource, phase: 'done', progress: meter.snapshot(true) });
+      result.streams.push({ resource, outcome: 'done', items: meter.done });
+    } catch (thrown) {
+      const error = options.signal.aborted ? { code: 'cancelled' as const, message: 'Sync cancelled' } : toErrorInfo(thrown);
+      if (error.code === 'cancelled') {
+        options.onEvent?.({ resource, phase: 'cancelled', progress: meter.snapshot(), error });
+        result.streams.push({ resource, outcome: 'cancelled', items: meter.done });
+        result.outcome = 'cancelled';
+        stopped = true;
+        continue;
+      }
+      try {
+        recordSyncError(options.db, resource, error);
+      } catch {
+        // The history is best effort: a cache that cannot take the error cannot take pages either.
+      }
+      options.onEvent?.({ resource, phase: 'failed', progress: meter.snapshot(), error });
+      result.streams.push({ resource, outcome: 'failed', items: meter.done, error });
+      result.outcome = 'failed';
+      result.error ??= error;
+      if (FATAL.has(error.code)) stopped = true;
+    }
+  }
+  return result;
+}

@@ -1,0 +1,102 @@
+import {
+  applyDeletions,
+  applyOrganizationMembershipsPage,
+  applyTicketEventsPage,
+  applyTicketsPage,
+  applyUsersPage,
+  type CommentRecord,
+  type SqliteDb,
+} from '../db';
+import { stmt } from '../db/sqlite';
+import { collect, HelpdeskNotFoundError, type Comment, type Ticket, type ZendeskClient } from '../helpdesk';
+import { splitTickets } from './map-records';
+
+export interface SubjectRefreshOutcome {
+  found: boolean;
+  identities: number;
+  tickets: number;
+  comments: number;
+  deletedTickets: number;
+}
+
+/**
+ * Brings one person up to date now, through the regular endpoints and the account's per-minute
+ * budget (the background export keeps its own 10/min budget): their profile and identities, their
+ * memberships, every ticket they request, are copied on, or that the cache already links them to,
+ * and all comments of those tickets. What vanished upstream leaves the cache here too. Each
+ * record set is written in its own short transaction between requests.
+ */
+export async function refreshSubject(
+  db: SqliteDb,
+  client: ZendeskClient,
+  userId: number,
+  signal: AbortSignal,
+): Promise<SubjectRefreshOutcome> {
+  const outcome: SubjectRefreshOutcome = { found: false, identities: 0, tickets: 0, comments: 0, deletedTickets: 0 };
+  let user;
+  try {
+    user = await client.getUser(userId, { signal });
+  } catch (error) {
+    if (!(error instanceof HelpdeskNotFoundError)) throw error;
+  }
+  if (!user || !user.active) {
+    applyDeletions(db, 'users', [userId], user ? { deletedAt: user.updated_at } : {});
+  } else {
+    outcome.found = true;
+    const identities = await collect(client.listIdentities(userId, { signal }));
+    const memberships = await collect(client.listOrganizationMemberships({ userId, signal }));
+    db.transaction(() => {
+      applyUsersPage(db, [user], identities, { resource: 'users' });
+      applyOrganizationMembershipsPage(db, memberships, { resource: 'organization_memberships' });
+    }).immediate();
+    outcome.identities = identities.length;
+  }
+
+  const tickets = new Map<number, Ticket>();
+  if (outcome.found) {
+    for (const t of await collect(client.requestedTickets(userId, { signal }))) tickets.set(t.id, t);
+    for (const t of await collect(client.ccdTickets(userId, { signal }))) tickets.set(t.id, t);
+  }
+  // Followed, assigned, commented: whatever the cache already links to this person.
+  const linked = stmt(db, 'SELECT DISTINCT ticket_id FROM participants WHERE user_id = ?').pluck().all(userId) as number[];
+  const missing = linked.filter((id) => !tickets.has(id));
+  if (missing.length > 0) {
+    for (const t of await client.showManyTickets(missing, { signal })) tickets.set(t.id, t);
+  }
+  // show_many leaves out deleted tickets: a linked ticket it does not return is gone upstream.
+  const gone = missing.filter((id) => !tickets.has(id));
+  const { live, deleted } = splitTickets([...tickets.values()]);
+  const goneIds = [...gone, ...deleted.map((d) => d.id)];
+  db.transaction(() => {
+    applyTicketsPage(db, live, { resource: 'tickets' });
+    if (goneIds.length > 0) applyDeletions(db, 'tickets', goneIds);
+  }).immediate();
+  outcome.tickets = live.length;
+  outcome.deletedTickets = goneIds.length;
+
+  for (const ticket of live) {
+    const comments = await collect(client.listComments(ticket.id, { signal }));
+    const records = comments.map((c) => commentRecord(ticket.id, c));
+    const keep = new Set(records.map((c) => c.id));
+    const cached = stmt(db, 'SELECT id FROM comments WHERE ticket_id = ?').pluck().all(ticket.id) as number[];
+    const vanished = cached.filter((id) => !keep.has(id));
+    db.transaction(() => {
+      applyTicketEventsPage(db, records, { resource: 'ticket_events' });
+      if (vanished.length > 0) applyDeletions(db, 'comments', vanished);
+    }).immediate();
+    outcome.comments += records.length;
+  }
+  return outcome;
+}
+
+function commentRecord(ticketId: number, c: Comment): CommentRecord {
+  return {
+    id: c.id,
+    ticket_id: ticketId,
+    author_id: c.author_id,
+    body: c.plain_body ?? c.body,
+    public: c.public,
+    created_at: c.created_at,
+    attachments: c.attachments,
+  };
+}

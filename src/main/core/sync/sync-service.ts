@@ -1,0 +1,265 @@
+import { SYNC_STREAMS, type SyncProgress, type SyncStatus, type SyncStream } from '../../../shared/contract/groups/sync';
+import { LetheError, type ErrorInfo } from '../../../shared/errors';
+import { countRows, dataAsOf, readSyncErrors, readSyncStates, type Cache, type CountedTable } from '../db';
+import { ZendeskClient, type TransportOptions } from '../helpdesk';
+import type { CoreServices } from '../services';
+import { runSync, toErrorInfo, type RunSyncResult, type StreamEvent } from './run-sync';
+import { refreshSubject, type SubjectRefreshOutcome } from './subject-refresh';
+
+type StreamState = SyncStatus['resources'][number]['state'];
+
+interface StreamView {
+  state: StreamState;
+  progress: SyncProgress | null;
+}
+
+interface RunRecord {
+  startedAt: string;
+  finishedAt: string | null;
+  controller: AbortController;
+  done: Promise<RunSyncResult>;
+  streams: Map<SyncStream, StreamView>;
+  result: RunSyncResult | null;
+}
+
+export interface SyncServiceOptions {
+  /** Tests: observe requests, use a virtual clock, fewer retries. */
+  transport?: TransportOptions;
+  /** Tests: smaller pages, to have many of them on a small dataset. */
+  perPage?: number;
+  sliceRows?: number;
+  /** How long counts are reused while a sync runs (counting 500k rows is not free). */
+  countsTtlMs?: number;
+}
+
+const SHOWN_COUNTS = ['users', 'identities', 'organizations', 'tickets', 'participants', 'comments', 'attachments'] as const;
+const ERRORS_SHOWN = 50;
+
+/**
+ * One sync at a time per workspace, in this process, on the workspace's one cache connection. The
+ * helpdesk client (and with it the rate-limit scheduler) is kept per workspace, so the background
+ * export and subject refreshes share the account's budget while the export also keeps its own.
+ */
+export class SyncService {
+  readonly #runs = new Map<string, RunRecord>();
+  readonly #clients = new Map<string, { key: string; client: ZendeskClient }>();
+  readonly #counts = new Map<string, { at: number; counts: SyncStatus['counts'] }>();
+  readonly #refreshes = new Set<AbortController>();
+  #closed = false;
+
+  constructor(
+    private readonly s: CoreServices,
+    private readonly options: SyncServiceOptions = {},
+  ) {}
+
+  /** The workspace named, or the active one. */
+  async resolve(workspaceId: string | undefined): Promise<string> {
+    if (workspaceId !== undefined) {
+      await this.s.workspaces.get(workspaceId);
+      return workspaceId;
+    }
+    const active = await this.s.workspaces.active();
+    if (!active) throw new LetheError('not_found', 'No workspace is selected; add or select one first');
+    return active.id;
+  }
+
+  async #client(workspaceId: string): Promise<ZendeskClient> {
+    const credentials = await this.s.workspaces.credentials(workspaceId);
+    const key = `${credentials.baseUrl}\n${credentials.email}\n${credentials.token}`;
+    const existing = this.#clients.get(workspaceId);
+    if (existing?.key === key) return existing.client;
+    const client = new ZendeskClient(
+      { baseUrl: credentials.baseUrl, email: credentials.email, token: credentials.token },
+      { logger: this.s.log.child('helpdesk'), ...this.options.transport },
+    );
+    this.#clients.set(workspaceId, { key, client });
+    return client;
+  }
+
+  isRunning(workspaceId: string): boolean {
+    const run = this.#runs.get(workspaceId);
+    return run !== undefined && run.result === null;
+  }
+
+  /** Starts a sync, or returns the status of the one already running. */
+  async start(workspaceId: string): Promise<SyncStatus> {
+    if (this.#closed) throw new LetheError('conflict', 'Lethe is shutting down');
+    if (this.isRunning(workspaceId)) return this.status(workspaceId);
+    // Both before anything starts: a cache that cannot open or a missing token is the caller's answer.
+    const cache = await this.s.caches.open(workspaceId);
+    const client = await this.#client(workspaceId);
+    if (this.isRunning(workspaceId)) return this.status(workspaceId);
+
+    const controller = new AbortController();
+    const streams = new Map<SyncStream, StreamView>(SYNC_STREAMS.map((r) => [r, { state: 'queued', progress: null }]));
+    const run: RunRecord = {
+      startedAt: new Date().toISOString(),
+      finishedAt: null,
+      controller,
+      streams,
+      result: null,
+      done: Promise.resolve(null as unknown as RunSyncResult),
+    };
+    run.done = this.#execute(workspaceId, cache, client, run);
+    this.#runs.set(workspaceId, run);
+    return this.status(workspaceId);
+  }
+
+  async #execute(workspaceId: string, cache: Cache, client: ZendeskClient, run: RunRecord): Promise<RunSyncResult> {
+    // Let start() return first: the caller gets "running" before the first request goes out.
+    await Promise.resolve();
+    let result: RunSyncResult;
+    try {
+      result = await runSync({
+        db: cache.db,
+        transport: client.transport,
+        signal: run.controller.signal,
+        ...(this.options.perPage ? { perPage: this.options.perPage } : {}),
+        ...(this.options.sliceRows ? { sliceRows: this.options.sliceRows } : {}),
+        onEvent: (event) => this.#onStreamEvent(workspaceId, run, event),
+      });
+    } catch (error) {
+      result = { outcome: 'failed', streams: [], error: toErrorInfo(error) };
+    }
+    run.result = result;
+    run.finishedAt = new Date().toISOString();
+    this.#counts.delete(workspaceId);
+    for (const [resource, view] of run.streams) {
+      if (view.state === 'queued' || view.state === 'running') run.streams.set(resource, { ...view, state: result.outcome === 'cancelled' ? 'cancelled' : 'idle' });
+    }
+    if (result.outcome === 'done') {
+      // Fold the WAL back after a big write so the file on disk is the whole cache.
+      try {
+        cache.checkpoint('PASSIVE');
+      } catch {
+        // A reader holding the WAL only delays this to the next checkpoint.
+      }
+    }
+    const total = [...run.streams.values()].reduce((n, v) => n + (v.progress?.done ?? 0), 0);
+    this.#emit(workspaceId, 'all', result.outcome, { done: total, total, ratePerSecond: 0, etaSeconds: 0 }, result.error ?? undefined);
+    return result;
+  }
+
+  #onStreamEvent(workspaceId: string, run: RunRecord, event: StreamEvent): void {
+    run.streams.set(event.resource, { state: event.phase, progress: event.progress });
+    this.#emit(workspaceId, event.resource, event.phase, event.progress, event.error);
+  }
+
+  #emit(workspaceId: string, resource: string, phase: StreamEvent['phase'], progress: SyncProgress, error?: ErrorInfo): void {
+    try {
+      this.s.events.emit('sync.progress', {
+        workspaceId,
+        resource,
+        phase,
+        done: progress.done,
+        total: progress.total,
+        ratePerSecond: progress.ratePerSecond,
+        etaSeconds: progress.etaSeconds,
+        ...(error ? { message: `${error.code}: ${error.message}` } : {}),
+      });
+    } catch (e) {
+      this.s.log.warn('sync progress event refused', e);
+    }
+  }
+
+  /** Waits for the running sync of a workspace (if any) to end. */
+  async wait(workspaceId: string): Promise<RunSyncResult | null> {
+    const run = this.#runs.get(workspaceId);
+    return run ? run.done : null;
+  }
+
+  async cancel(workspaceId: string): Promise<SyncStatus> {
+    const run = this.#runs.get(workspaceId);
+    if (run && run.result === null) {
+      run.controller.abort(new LetheError('cancelled', 'Sync cancelled'));
+      await run.done;
+    }
+    return this.status(workspaceId);
+  }
+
+  async status(workspaceId: string): Promise<SyncStatus> {
+    const cache = await this.s.caches.open(workspaceId);
+    const db = cache.db;
+    const run = this.#runs.get(workspaceId);
+    const running = run !== undefined && run.result === null;
+    const states = new Map(readSyncStates(db).map((st) => [st.resource, st]));
+    const resources = SYNC_STREAMS.map((resource) => {
+      const stored = states.get(resource);
+      const live = run?.streams.get(resource);
+      const lastError = parseLastError(stored?.lastError ?? null);
+      let state: StreamState = stored?.lastSuccessAt ? 'idle' : 'never';
+      if (live && live.state !== 'idle') state = live.state;
+      else if (lastError) state = 'failed';
+      return {
+        resource,
+        state,
+        items: stored?.items ?? 0,
+        lastPageAt: stored?.lastPageAt ?? null,
+        lastSuccessAt: stored?.lastSuccessAt ?? null,
+        lastError,
+        progress: live?.progress ?? null,
+      };
+    });
+    return {
+      workspaceId,
+      running,
+      startedAt: run?.startedAt ?? null,
+      finishedAt: run?.finishedAt ?? null,
+      outcome: run?.result?.outcome ?? null,
+      error: run?.result?.error ?? null,
+      dataAsOf: dataAsOf(db),
+      counts: this.#countsOf(workspaceId, cache, running),
+      resources,
+      errors: readSyncErrors(db, ERRORS_SHOWN),
+    };
+  }
+
+  #countsOf(workspaceId: string, cache: Cache, running: boolean): SyncStatus['counts'] {
+    const ttl = this.options.countsTtlMs ?? 3000;
+    const cached = this.#counts.get(workspaceId);
+    if (running && cached && Date.now() - cached.at < ttl) return cached.counts;
+    const all = countRows(cache.db);
+    const counts = Object.fromEntries(SHOWN_COUNTS.map((t: CountedTable) => [t, all[t]])) as SyncStatus['counts'];
+    this.#counts.set(workspaceId, { at: Date.now(), counts });
+    return counts;
+  }
+
+  async refreshSubject(workspaceId: string, userId: number): Promise<SubjectRefreshOutcome & { refreshedAt: string }> {
+    const cache = await this.s.caches.open(workspaceId);
+    const client = await this.#client(workspaceId);
+    const controller = new AbortController();
+    this.#refreshes.add(controller);
+    try {
+      const outcome = await refreshSubject(cache.db, client, userId, controller.signal);
+      this.#counts.delete(workspaceId);
+      return { ...outcome, refreshedAt: new Date().toISOString() };
+    } finally {
+      this.#refreshes.delete(controller);
+    }
+  }
+
+  /** Deletes the cache (the user's explicit choice); a running sync is cancelled first. */
+  async resetCache(workspaceId: string): Promise<{ removedFiles: number }> {
+    await this.s.workspaces.get(workspaceId);
+    await this.cancel(workspaceId).catch(() => undefined);
+    this.#runs.delete(workspaceId);
+    this.#counts.delete(workspaceId);
+    const { removed } = await this.s.caches.reset(workspaceId);
+    return { removedFiles: removed };
+  }
+
+  /** Cancels everything running; the core closes caches after this. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const controller of this.#refreshes) controller.abort(new LetheError('cancelled', 'Lethe is shutting down'));
+    const pending = [...this.#runs.values()].filter((r) => r.result === null);
+    for (const run of pending) run.controller.abort(new LetheError('cancelled', 'Lethe is shutting down'));
+    await Promise.all(pending.map((r) => r.done.catch(() => undefined)));
+  }
+}
+
+function parseLastError(raw: string | null): { code: string; message: string } | null {
+  if (!raw) return null;
+  const at = raw.indexOf(': ');
+  return at < 0 ? { code: raw, message: '' } : { code: raw.slice(0, at), message: raw.slice(at + 2) };
+}
