@@ -206,7 +206,7 @@ export class SyncService {
       startedAt: run?.startedAt ?? null,
       finishedAt: run?.finishedAt ?? null,
       outcome: run?.result?.outcome ?? null,
-      error: run?.result?.error ?? null,
+      error: run?.result?.error ? { code: run.result.error.code, message: run.result.error.message } : null,
       dataAsOf: dataAsOf(db),
       counts: this.#countsOf(workspaceId, cache, running),
       resources,
