@@ -25,7 +25,7 @@ export interface RunSyncOptions {
   sliceRows?: number;
   onEvent?: (event: StreamEvent) => void;
   /** After each committed page: the crash test's acknowledgement. */
-  onPage?: (resource: SyncStream, page: { items: number; endOfStream: boolean }) => void;
+  onPage?: (resource: SyncStream, page: { items: number; endOfStream: boolean; ids: () => number[] }) => void;
   nowMs?: () => number;
 }
 

@@ -31,7 +31,7 @@ export interface StreamContext {
   /** The helpdesk's clock is not ours: time exports must start at least a minute in the past. */
   nowSeconds: () => number;
   /** Called after each page is committed, with its item count and the time it reached. */
-  onPage: (page: { items: number; position: number | null; endOfStream: boolean }) => void;
+  onPage: (page: { items: number; position: number | null; endOfStream: boolean; ids: () => number[] }) => void;
 }
 
 export type StreamRunner = (ctx: StreamContext) => Promise<void>;
@@ -117,7 +117,7 @@ const users: StreamRunner = async (ctx) => {
       sliceRows: ctx.sliceRows,
     });
     const last = page.items[page.items.length - 1];
-    ctx.onPage({ items: page.items.length, position: seconds(last?.updated_at), endOfStream: page.endOfStream });
+    ctx.onPage({ items: page.items.length, position: seconds(last?.updated_at), endOfStream: page.endOfStream, ids: () => live.map((u) => u.id) });
   }
 };
 
@@ -139,7 +139,7 @@ const tickets: StreamRunner = async (ctx) => {
     });
     const last = page.items[page.items.length - 1];
     const position = last ? (last.generated_timestamp ?? seconds(last.updated_at)) : null;
-    ctx.onPage({ items: page.items.length, position, endOfStream: page.endOfStream });
+    ctx.onPage({ items: page.items.length, position, endOfStream: page.endOfStream, ids: () => live.map((t) => t.id) });
   }
 };
 
@@ -162,7 +162,7 @@ const organizations: StreamRunner = async (ctx) => {
       sliceRows: ctx.sliceRows,
     });
     requested = page.endTime ?? requested;
-    ctx.onPage({ items: page.items.length, position: page.endTime, endOfStream: page.endOfStream });
+    ctx.onPage({ items: page.items.length, position: page.endTime, endOfStream: page.endOfStream, ids: () => live.map((o) => o.id) });
   }
 };
 
@@ -194,7 +194,7 @@ const ticketEvents: StreamRunner = async (ctx) => {
       sliceRows: ctx.sliceRows,
     });
     requested = page.endTime ?? requested;
-    ctx.onPage({ items: comments.length, position: page.endTime, endOfStream: page.endOfStream });
+    ctx.onPage({ items: comments.length, position: page.endTime, endOfStream: page.endOfStream, ids: () => comments.map((c) => c.id) });
   }
 };
 
