@@ -23,6 +23,11 @@ export interface OpenCacheOptions {
   log?: Logger;
   /** Tests only: run a different list. */
   migrations?: readonly Migration[];
+  /**
+   * BENCH/TEST ONLY, never in the app: open a plain SQLite file without encryption, so
+   * bench/sync.ts can measure what encryption costs. `key` is still required and ignored.
+   */
+  unencryptedForBenchmarkOnly?: boolean;
 }
 
 export type CheckpointMode = 'PASSIVE' | 'FULL' | 'RESTART' | 'TRUNCATE';
@@ -118,8 +123,9 @@ export function openCache(options: OpenCacheOptions): Cache {
   const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
   const path = options.path;
 
+  const plain = options.unencryptedForBenchmarkOnly === true;
   if (existsSync(path)) {
-    sniffExistingFile(path);
+    if (!plain) sniffExistingFile(path);
   } else {
     if (readonly) throw new LetheError('not_found', 'There is no cache for this workspace yet.');
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
@@ -142,10 +148,12 @@ export function openCache(options: OpenCacheOptions): Cache {
 
   try {
     // The cipher settings and the key must precede every other statement on the connection.
-    db.pragma(`cipher = 'sqlcipher'`);
-    db.pragma('legacy = 4');
-    // Raw key (x'..'): no passphrase KDF, the key is already 256 random bits. Hex was validated above.
-    db.pragma(`key = "x'${options.key}'"`);
+    if (!plain) {
+      db.pragma(`cipher = 'sqlcipher'`);
+      db.pragma('legacy = 4');
+      // Raw key (x'..'): no passphrase KDF, the key is already 256 random bits. Hex was validated above.
+      db.pragma(`key = "x'${options.key}'"`);
+    }
     // A wrong key only shows at the first read.
     db.prepare('SELECT count(*) FROM sqlite_master').get();
     // Before anything writes (journal mode, migrations), so a newer file stays byte-identical.

@@ -438,13 +438,20 @@ const UPSERT_ATTACHMENT = `
     content_type = excluded.content_type, size = excluded.size, content_url = excluded.content_url,
     inline = excluded.inline`;
 
+/** Commenters are derived from the comments table; only the difference is written (see setTicketRoles). */
 function recomputeCommenters(db: SqliteDb, ticketId: number): void {
-  stmt(db, `DELETE FROM participants WHERE ticket_id = ? AND role = 'commenter'`).run(ticketId);
-  stmt(
-    db,
-    `INSERT OR IGNORE INTO participants (ticket_id, user_id, role)
-     SELECT DISTINCT ticket_id, author_id, 'commenter' FROM comments WHERE ticket_id = ? AND author_id IS NOT NULL`,
-  ).run(ticketId);
+  const wanted = new Set(
+    stmt(db, 'SELECT DISTINCT author_id FROM comments WHERE ticket_id = ? AND author_id IS NOT NULL').pluck().all(ticketId) as number[],
+  );
+  const existing = stmt(db, `SELECT user_id FROM participants WHERE ticket_id = ? AND role = 'commenter'`)
+    .pluck()
+    .all(ticketId) as number[];
+  const have = new Set(existing);
+  for (const userId of existing) {
+    if (!wanted.has(userId))
+      stmt(db, `DELETE FROM participants WHERE ticket_id = ? AND user_id = ? AND role = 'commenter'`).run(ticketId, userId);
+  }
+  for (const userId of wanted) if (!have.has(userId)) stmt(db, INSERT_PARTICIPANT).run(ticketId, userId, 'commenter');
 }
 
 /**
