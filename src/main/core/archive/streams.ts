@@ -3,12 +3,17 @@ import type { FileHandle } from 'node:fs/promises';
 import { LetheError } from '../../../shared/errors';
 import type { AttachmentSource } from './input';
 
-/** Bytes through a stream, counted and hashed on the way; read once the stream is done. */
-export class Tally {
+/** Where bytes are counted and hashed on their way through. */
+export interface ByteSink {
+  update(chunk: Uint8Array): void;
+}
+
+/** Bytes counted and hashed as they pass; read the digest once they have all passed. */
+export class Tally implements ByteSink {
   private readonly hash: Hash = createHash('sha256');
   size = 0;
 
-  add(chunk: Uint8Array): void {
+  update(chunk: Uint8Array): void {
     this.hash.update(chunk);
     this.size += chunk.byteLength;
   }
@@ -18,21 +23,84 @@ export class Tally {
   }
 }
 
+/** Enough to keep the disk busy while the next batch is produced; two batches at most are held. */
+const WRITE_BATCH_BYTES = 1024 * 1024;
+/** Below the IOV_MAX of every platform we run on (1024). */
+const WRITE_BATCH_BUFFERS = 512;
+
+export interface FileSink {
+  stream: WritableStream<Uint8Array>;
+  /** Resolves once no write is in flight; call before closing the handle on failure. */
+  settled(): Promise<void>;
+}
+
 /**
- * The ZIP's destination: every byte goes to the file and into the whole-archive hash, in order,
- * one write at a time (the stream queue serialises them), so the hash is of exactly what is on disk.
+ * The ZIP's destination. Every byte goes into the whole-archive hash as it is accepted and to the
+ * file in the same order. Chunks are gathered into batches written with one writev while the ZIP
+ * writer produces the next batch, so hashing and CRC work overlaps the disk instead of waiting
+ * for it; a write error surfaces on the next write or on close.
  */
-export function fileSink(handle: FileHandle, tally: Tally): WritableStream<Uint8Array> {
-  return new WritableStream<Uint8Array>({
+export function fileSink(handle: FileHandle, tally: ByteSink): FileSink {
+  let pending: Uint8Array[] = [];
+  let pendingBytes = 0;
+  let inflight: Promise<void> = Promise.resolve();
+  let failure: { error: unknown } | null = null;
+
+  const startBatch = () => {
+    if (pending.length === 0) return;
+    const batch = pending;
+    pending = [];
+    pendingBytes = 0;
+    inflight = inflight
+      .then(() => (failure === null ? writeAll(handle, batch) : undefined))
+      .catch((error: unknown) => {
+        failure ??= { error };
+      });
+  };
+  const check = () => {
+    if (failure !== null) throw failure.error;
+  };
+
+  const stream = new WritableStream<Uint8Array>({
     async write(chunk) {
-      tally.add(chunk);
-      let offset = 0;
-      while (offset < chunk.byteLength) {
-        const { bytesWritten } = await handle.write(chunk, offset, chunk.byteLength - offset);
-        offset += bytesWritten;
+      check();
+      tally.update(chunk);
+      pending.push(chunk);
+      pendingBytes += chunk.byteLength;
+      if (pendingBytes >= WRITE_BATCH_BYTES || pending.length >= WRITE_BATCH_BUFFERS) {
+        await inflight;
+        check();
+        startBatch();
       }
     },
+    async close() {
+      startBatch();
+      await inflight;
+      check();
+    },
+    async abort() {
+      pending = [];
+      await inflight;
+    },
   });
+  return { stream, settled: () => inflight };
+}
+
+async function writeAll(handle: FileHandle, buffers: Uint8Array[]): Promise<void> {
+  let rest = buffers;
+  while (rest.length > 0) {
+    let { bytesWritten } = await handle.writev(rest);
+    const next: Uint8Array[] = [];
+    for (const buffer of rest) {
+      if (bytesWritten >= buffer.byteLength) {
+        bytesWritten -= buffer.byteLength;
+        continue;
+      }
+      next.push(bytesWritten > 0 ? buffer.subarray(bytesWritten) : buffer);
+      bytesWritten = 0;
+    }
+    rest = next;
+  }
 }
 
 export function cancelledError(): LetheError {
@@ -77,10 +145,15 @@ export async function* encodeText(pieces: Iterable<string>): AsyncGenerator<Uint
 }
 
 /**
- * A pull stream over `chunks` for the ZIP writer: each chunk is tallied as it is handed over,
- * the signal is checked before every read, and cancellation reaches the source.
+ * A pull stream over `chunks` for the ZIP writer: each chunk is counted and hashed as it is handed
+ * over, the signal is checked before every read, and cancellation reaches the source.
  */
-export function tallyingStream(chunks: AsyncIterator<Uint8Array>, tally: Tally, onChunk: (bytes: number) => void, signal?: AbortSignal): ReadableStream<Uint8Array> {
+export function tallyingStream(
+  chunks: AsyncIterator<Uint8Array>,
+  hash: ByteSink,
+  onChunk: (bytes: number) => void,
+  signal?: AbortSignal,
+): ReadableStream<Uint8Array> {
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
@@ -94,10 +167,9 @@ export function tallyingStream(chunks: AsyncIterator<Uint8Array>, tally: Tally, 
           controller.close();
           return;
         }
-        const chunk = next.value instanceof Uint8Array ? next.value : new Uint8Array(next.value);
-        tally.add(chunk);
-        onChunk(chunk.byteLength);
-        controller.enqueue(chunk);
+        hash.update(next.value);
+        onChunk(next.value.byteLength);
+        controller.enqueue(next.value);
       },
       async cancel() {
         await chunks.return?.();

@@ -101,7 +101,7 @@ async function hashEntry(entry: FileEntry, options: VerifyOptions, keepText = fa
   let text = '';
   const sink = new WritableStream<Uint8Array>({
     write(chunk) {
-      tally.add(chunk);
+      tally.update(chunk);
       if (decoder !== null) text += decoder.decode(chunk, { stream: true });
     },
   });

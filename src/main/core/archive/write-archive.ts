@@ -49,7 +49,7 @@ interface Entry {
   /** null: the content is not available (an attachment missing from the cache). */
   open: () => Promise<AsyncIterable<Uint8Array> | null>;
   /** Called with what was actually written, or null when `open` gave nothing. */
-  done?: (written: { size: number; sha256: string } | null) => void;
+  done?: (written: { size: number } | null) => void;
 }
 
 /**
@@ -75,16 +75,19 @@ export async function writeArchive(draft: ArchiveInputDraft, options: WriteArchi
 
   const temp = tempPathFor(targetPath);
   const handle = await open(temp, 'wx', 0o600);
-  const zipTally = new Tally();
+  const zipHash = new Tally();
+  const sink = fileSink(handle, zipHash);
   let manifest: Manifest;
+  let sha256: string;
   try {
-    const zip = new ZipWriter(fileSink(handle, zipTally), {
+    const zip = new ZipWriter(sink.stream, {
       useWebWorkers: false,
       keepOrder: true,
       // A fixed date keeps identical inputs producing identical archives (bar encryption salts).
       lastModDate: new Date(input.generatedAt),
       ...(password === undefined ? {} : { password, encryptionStrength: 3 as const }),
     });
+    const written: { path: string; hash: Tally }[] = [];
     for (const entry of entries) {
       if (aborted(signal)) throw cancelledError();
       const source = await entry.open();
@@ -93,22 +96,25 @@ export async function writeArchive(draft: ArchiveInputDraft, options: WriteArchi
         progress.skipped(entry);
         continue;
       }
-      const tally = new Tally();
-      const iterator = source[Symbol.asyncIterator]();
-      await zip.add(entry.path, tallyingStream(iterator, tally, (n) => progress.advance(n), signal), { level: entry.level, ...(signal === undefined ? {} : { signal }) });
-      const written = { size: tally.size, sha256: tally.hex() };
-      files.push({ path: entry.path, ...written });
-      entry.done?.(written);
-      progress.finished(entry, written.size);
+      const hash = new Tally();
+      const chunks = source[Symbol.asyncIterator]();
+      const stream = tallyingStream(chunks, hash, (n) => progress.advance(n), signal);
+      await zip.add(entry.path, stream, { level: entry.level, ...(signal === undefined ? {} : { signal }) });
+      written.push({ path: entry.path, hash });
+      entry.done?.({ size: hash.size });
+      progress.finished(entry, hash.size);
     }
+    for (const { path, hash } of written) files.push({ path, size: hash.size, sha256: hash.hex() });
     manifest = buildManifest(input, plan, files, password !== undefined);
-    const manifestText = `${JSON.stringify(manifest, null, 2)}\n`;
-    const manifestTally = new Tally();
-    await zip.add(MANIFEST_PATH, tallyingStream(encodeText([manifestText]), manifestTally, () => undefined, signal), { level: TEXT_LEVEL });
+    const manifestChunks = encodeText([`${JSON.stringify(manifest, null, 2)}\n`])[Symbol.asyncIterator]();
+    await zip.add(MANIFEST_PATH, tallyingStream(manifestChunks, { update: () => undefined }, () => undefined), { level: TEXT_LEVEL });
     await zip.close();
     if (aborted(signal)) throw cancelledError();
     await handle.sync();
+    sha256 = zipHash.hex();
   } catch (error) {
+    // No write may still be pending when the descriptor closes and its number is reused.
+    await sink.settled();
     await handle.close().catch(() => undefined);
     await rm(temp, { force: true });
     throw aborted(signal) ? cancelledError() : error;
@@ -122,7 +128,7 @@ export async function writeArchive(draft: ArchiveInputDraft, options: WriteArchi
   }
   await syncDirectory(dirname(targetPath));
   progress.complete();
-  return { path: targetPath, sha256: zipTally.hex(), size: zipTally.size, manifest };
+  return { path: targetPath, sha256, size: zipHash.size, manifest };
 }
 
 /** A function, not an inline check, so TypeScript does not treat the flag as fixed after the first look. */
