@@ -10,7 +10,7 @@ import {
 } from '../db';
 import { HelpdeskCancelledError, Identity, Organization, Ticket, TicketEvent, User } from '../helpdesk';
 import type { HelpdeskTransport } from '../helpdesk/transport';
-import { incrementalCursorPages, incrementalTimePages } from '../helpdesk/pagination';
+import { cursorExportPages, timeExportPages } from './export-pages';
 import { validate } from '../helpdesk/transport';
 import { applyPage } from './apply-page';
 import { commentsOf, sideloadedIdentities, splitOrganizations, splitTickets, splitUsers } from './map-records';
@@ -84,7 +84,7 @@ function stopIfCancelled(ctx: StreamContext, resource: string): void {
 }
 
 const users: StreamRunner = async (ctx) => {
-  const pages = incrementalCursorPages(
+  const pages = cursorExportPages(
     ctx.transport,
     {
       spec: {
@@ -122,7 +122,7 @@ const users: StreamRunner = async (ctx) => {
 };
 
 const tickets: StreamRunner = async (ctx) => {
-  const pages = incrementalCursorPages(
+  const pages = cursorExportPages(
     ctx.transport,
     { spec: { method: 'GET', template: '/api/v2/incremental/tickets/cursor', signal: ctx.signal }, key: 'tickets', item: Ticket },
     cursorStart(ctx, 'tickets'),
@@ -145,7 +145,7 @@ const tickets: StreamRunner = async (ctx) => {
 
 const organizations: StreamRunner = async (ctx) => {
   const startTime = timeStart(ctx, 'organizations');
-  const pages = incrementalTimePages(
+  const pages = timeExportPages(
     ctx.transport,
     { spec: { method: 'GET', template: '/api/v2/incremental/organizations', signal: ctx.signal }, key: 'organizations', item: Organization },
     { startTime, perPage: ctx.perPage },
@@ -168,7 +168,7 @@ const organizations: StreamRunner = async (ctx) => {
 
 const ticketEvents: StreamRunner = async (ctx) => {
   const startTime = timeStart(ctx, 'ticket_events');
-  const pages = incrementalTimePages(
+  const pages = timeExportPages(
     ctx.transport,
     {
       spec: {
