@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { createReadStream } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -254,6 +255,23 @@ describe('access archive', () => {
     const { target, files } = await build();
     const out = execFileSync('python3', ['-c', 'import sys, zipfile\nz = zipfile.ZipFile(sys.argv[1])\nprint(z.testzip(), len(z.namelist()))', target], { encoding: 'utf8' });
     expect(out.trim()).toBe(`None ${files.size}`);
+  });
+});
+
+describe('attachment sources', () => {
+  it('reads a web ReadableStream and a Node file stream as well as an async generator', async () => {
+    const file = join(dir, 'a4.bin');
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of attachmentBytes('a4', ATTACHMENT_SIZES.a4!)) chunks.push(chunk);
+    await writeFile(file, Buffer.concat(chunks));
+    const openAttachment = async (id: string): Promise<AttachmentSource | null> => {
+      if (id === 'a1') return ReadableStream.from(attachmentBytes('a1', ATTACHMENT_SIZES.a1!)) as ReadableStream<Uint8Array>;
+      if (id === 'a4') return createReadStream(file);
+      return id === 'a2' ? attachmentBytes('a2', ATTACHMENT_SIZES.a2!) : null;
+    };
+    const { files } = await build({ openAttachment });
+    expect(sha256(files.get('attachments/501/a1-photo.png')!)).toBe(await sha256Of('a1'));
+    expect(sha256(files.get('attachments/503/a4-_._etc_passwdgnp.exe')!)).toBe(await sha256Of('a4'));
   });
 });
 
