@@ -123,7 +123,10 @@ function rawInsert(source: Cache, dir: string): { seconds: number; rows: number 
       batch = [];
     };
     // Reading the source is not timed: only the inserts are the baseline.
-    for (const row of source.db.prepare(`SELECT ${columns.join(',')} FROM ${table}`).raw().iterate()) {
+    for (const row of source.db
+      .prepare(`SELECT ${columns.join(',')} FROM ${table}`)
+      .raw()
+      .iterate()) {
       batch.push(row as unknown[]);
       if (batch.length === 1000) flush();
     }
@@ -135,7 +138,12 @@ function rawInsert(source: Cache, dir: string): { seconds: number; rows: number 
 
 const dir = mkdtempSync(join(tmpdir(), 'lethe-bench-sync-'));
 const sim = await startSimChild();
-emit({ step: 'simulator', size, process: 'child', note: 'the simulator runs in a child process so its CPU and memory are not in the stall and RSS figures' });
+emit({
+  step: 'simulator',
+  size,
+  process: 'child',
+  note: 'the simulator runs in a child process so its CPU and memory are not in the stall and RSS figures',
+});
 try {
   const encrypted = openCache({ path: join(dir, 'encrypted.db'), key: KEY });
   const enc = await syncOnce(sim, encrypted);
@@ -149,7 +157,12 @@ try {
   plainCache.close();
 
   const raw = rawInsert(encrypted, dir);
-  emit({ step: 'raw insert, plain file, same schema', rows: raw.rows, seconds: +raw.seconds.toFixed(2), rowsPerSec: Math.round(raw.rows / raw.seconds) });
+  emit({
+    step: 'raw insert, plain file, same schema',
+    rows: raw.rows,
+    seconds: +raw.seconds.toFixed(2),
+    rowsPerSec: Math.round(raw.rows / raw.seconds),
+  });
   encrypted.close();
 
   const requestsPer1000 = (enc.requests / enc.tickets) * 1000;
@@ -173,7 +186,13 @@ try {
     p99_event_loop_delay_ms: +enc.p99StallMs.toFixed(1),
     peak_rss_mb: Math.round(enc.peakRssMb),
     counted_tables: COUNTED_TABLES.length,
-    targets: { ratio_to_raw_insert: 0.5, encrypted_over_plain: 0.75, requests_per_1000_tickets: 7, max_event_loop_stall_ms: 100, peak_rss_mb: 500 },
+    targets: {
+      ratio_to_raw_insert: 0.5,
+      encrypted_over_plain: 0.75,
+      requests_per_1000_tickets: 7,
+      max_event_loop_stall_ms: 100,
+      peak_rss_mb: 500,
+    },
   });
 } finally {
   sim.child.removeAllListeners('exit');

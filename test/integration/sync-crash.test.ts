@@ -78,7 +78,10 @@ it('a sync SIGKILLed mid-stream leaves an intact cache with every acknowledged p
     const requests: RequestInfo[] = [];
     const client = new ZendeskClient(
       { baseUrl: sim.url, email: sim.admin.email, token: sim.admin.token },
-      { scheduler: new RateLimitScheduler({ requestsPerMinute: 100_000, exportRequestsPerMinute: 100_000 }), onRequest: (r) => requests.push(r) },
+      {
+        scheduler: new RateLimitScheduler({ requestsPerMinute: 100_000, exportRequestsPerMinute: 100_000 }),
+        onRequest: (r) => requests.push(r),
+      },
     );
     const logBefore = sim.state.requestLog.length;
     const result = await runSync({ db: cache.db, transport: client.transport, signal: new AbortController().signal, perPage: PER_PAGE });

@@ -162,6 +162,9 @@ describe('operations', () => {
     h = await createSyncHarness();
     const status = await h.call<SyncStatus>('sync.cancel', { workspaceId: h.workspaceId });
     expect(status.running).toBe(false);
-    expect(await h.callResult('sync.start', { workspaceId: 'ws_doesnotexist1' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await h.callResult('sync.start', { workspaceId: 'ws_doesnotexist1' })).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
   });
 });

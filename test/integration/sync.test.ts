@@ -96,11 +96,19 @@ describe('incremental sync', () => {
 
     const ticketIds = cache.prepare('SELECT id FROM tickets ORDER BY id').pluck().all() as number[];
     const [updated, deleted] = [ticketIds[0]!, ticketIds[1]!];
-    expect((await admin.put(`/api/v2/tickets/${updated}`, { ticket: { subject: 'Renamed by the test', comment: { body: 'A new comment from the test', public: false } } })).status).toBe(200);
+    expect(
+      (
+        await admin.put(`/api/v2/tickets/${updated}`, {
+          ticket: { subject: 'Renamed by the test', comment: { body: 'A new comment from the test', public: false } },
+        })
+      ).status,
+    ).toBe(200);
     expect((await admin.del(`/api/v2/tickets/${deleted}`)).status).toBe(204);
     // A user who requests no open ticket can be deleted.
     const candidates = cache
-      .prepare(`SELECT id FROM users WHERE role = 'end-user' AND id NOT IN (SELECT requester_id FROM tickets WHERE status <> 'closed') ORDER BY id`)
+      .prepare(
+        `SELECT id FROM users WHERE role = 'end-user' AND id NOT IN (SELECT requester_id FROM tickets WHERE status <> 'closed') ORDER BY id`,
+      )
       .pluck()
       .all() as number[];
     const gone = candidates[0]!;
@@ -121,7 +129,9 @@ describe('incremental sync', () => {
     expect(status.counts.comments).toBe(after.comments);
     expect(cachedParticipants(cache)).toEqual(after.participants);
     expect(cache.prepare('SELECT subject FROM tickets WHERE id = ?').pluck().get(updated)).toBe('Renamed by the test');
-    expect(cache.prepare('SELECT body FROM comments WHERE ticket_id = ? AND body = ?').pluck().get(updated, 'A new comment from the test')).toBeDefined();
+    expect(
+      cache.prepare('SELECT body FROM comments WHERE ticket_id = ? AND body = ?').pluck().get(updated, 'A new comment from the test'),
+    ).toBeDefined();
     expect(cache.prepare('SELECT count(*) FROM tickets WHERE id = ?').pluck().get(deleted)).toBe(0);
     expect(cache.prepare('SELECT count(*) FROM participants WHERE ticket_id = ?').pluck().get(deleted)).toBe(0);
     expect(cache.prepare('SELECT count(*) FROM users WHERE id = ?').pluck().get(gone)).toBe(0);
@@ -211,7 +221,10 @@ describe('subject refresh', () => {
       .prepare(`SELECT requester_id AS userId, id AS ticketId FROM tickets WHERE status <> 'closed' ORDER BY id LIMIT 1`)
       .get() as { userId: number; ticketId: number };
     expect((await admin.put(`/api/v2/users/${row.userId}`, { user: { name: 'Refreshed Name' } })).status).toBe(200);
-    expect((await admin.put(`/api/v2/tickets/${row.ticketId}`, { ticket: { comment: { body: 'Fresh reply seen by refresh', public: true } } })).status).toBe(200);
+    expect(
+      (await admin.put(`/api/v2/tickets/${row.ticketId}`, { ticket: { comment: { body: 'Fresh reply seen by refresh', public: true } } }))
+        .status,
+    ).toBe(200);
     // No clock advance: the exports would not show these yet, the regular endpoints do.
     h.requests.length = 0;
     const result = await h.call<{ found: boolean; tickets: number; comments: number; identities: number }>('sync.refreshSubject', {
@@ -222,7 +235,12 @@ describe('subject refresh', () => {
     expect(result.tickets).toBeGreaterThan(0);
     expect(result.identities).toBeGreaterThan(0);
     expect(cache.prepare('SELECT name FROM users WHERE id = ?').pluck().get(row.userId)).toBe('Refreshed Name');
-    expect(cache.prepare('SELECT count(*) FROM comments WHERE ticket_id = ? AND body = ?').pluck().get(row.ticketId, 'Fresh reply seen by refresh')).toBe(1);
+    expect(
+      cache
+        .prepare('SELECT count(*) FROM comments WHERE ticket_id = ? AND body = ?')
+        .pluck()
+        .get(row.ticketId, 'Fresh reply seen by refresh'),
+    ).toBe(1);
     expect(cache.prepare('SELECT count(*) FROM identities WHERE user_id = ?').pluck().get(row.userId)).toBe(result.identities);
     expect(h.requests.length).toBeGreaterThan(0);
     expect(h.requests.some((r) => r.template.startsWith('/api/v2/incremental/'))).toBe(false);
@@ -235,7 +253,9 @@ describe('subject refresh', () => {
     await h.syncNow();
     const cache = await db(h);
     const userId = cache
-      .prepare(`SELECT id FROM users WHERE role = 'end-user' AND id NOT IN (SELECT requester_id FROM tickets WHERE status <> 'closed') ORDER BY id`)
+      .prepare(
+        `SELECT id FROM users WHERE role = 'end-user' AND id NOT IN (SELECT requester_id FROM tickets WHERE status <> 'closed') ORDER BY id`,
+      )
       .pluck()
       .get() as number;
     expect((await api(h.sim, 'admin').del(`/api/v2/users/${userId}`)).status).toBe(200);

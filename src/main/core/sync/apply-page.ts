@@ -1,10 +1,5 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import {
-  applyDeletions,
-  type DeletableResource,
-  type PageCheckpoint,
-  type SqliteDb,
-} from '../db';
+import { applyDeletions, type DeletableResource, type PageCheckpoint, type SqliteDb } from '../db';
 
 /**
  * Applies one export page in slices so the process that serves the UI never waits long.

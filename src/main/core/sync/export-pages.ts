@@ -14,7 +14,18 @@ import { operationOf, validate, type CallSpec, type HelpdeskTransport } from '..
 
 const VALIDATE_SLICE = 100;
 
-const WRAPPER_KEYS = new Set(['after_cursor', 'after_url', 'before_cursor', 'before_url', 'end_of_stream', 'end_time', 'next_page', 'count', 'meta', 'links']);
+const WRAPPER_KEYS = new Set([
+  'after_cursor',
+  'after_url',
+  'before_cursor',
+  'before_url',
+  'end_of_stream',
+  'end_time',
+  'next_page',
+  'count',
+  'meta',
+  'links',
+]);
 
 interface Listing<T> {
   spec: CallSpec;
@@ -59,7 +70,8 @@ export async function* cursorExportPages<T>(
   start: { cursor?: string; startTime?: number; perPage: number },
 ): AsyncGenerator<IncrementalCursorPage<T>> {
   const base = { ...listing.spec.query, per_page: start.perPage };
-  let query: CallSpec['query'] = start.cursor !== undefined ? { ...base, cursor: start.cursor } : { ...base, start_time: start.startTime ?? 0 };
+  let query: CallSpec['query'] =
+    start.cursor !== undefined ? { ...base, cursor: start.cursor } : { ...base, start_time: start.startTime ?? 0 };
   for (;;) {
     const spec: CallSpec = { ...listing.spec, query, export: true };
     const page = await fetchPage(transport, listing, spec, IncrementalCursorPageMeta);
@@ -75,7 +87,11 @@ export async function* timeExportPages<T>(
   listing: Listing<T>,
   start: { startTime: number; perPage: number },
 ): AsyncGenerator<IncrementalTimePage<T>> {
-  let spec: CallSpec = { ...listing.spec, query: { ...listing.spec.query, start_time: start.startTime, per_page: start.perPage }, export: true };
+  let spec: CallSpec = {
+    ...listing.spec,
+    query: { ...listing.spec.query, start_time: start.startTime, per_page: start.perPage },
+    export: true,
+  };
   let previous = '';
   for (;;) {
     const page = await fetchPage(transport, listing, spec, IncrementalTimePageMeta);

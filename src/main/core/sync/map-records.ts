@@ -66,7 +66,10 @@ export function commentsOf(events: readonly TicketEvent[]): CommentRecord[] {
  * `include=identities`): it is then the complete set for the page's users. undefined leaves the
  * cached identities alone (the simulator does not sideload them; a subject refresh fills them).
  */
-export function sideloadedIdentities(sideloads: Record<string, unknown>, parse: (raw: unknown) => Identity[]): IdentityRecord[] | undefined {
+export function sideloadedIdentities(
+  sideloads: Record<string, unknown>,
+  parse: (raw: unknown) => Identity[],
+): IdentityRecord[] | undefined {
   const raw = sideloads.identities;
   if (raw === undefined) return undefined;
   return parse(raw);

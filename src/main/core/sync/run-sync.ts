@@ -54,7 +54,8 @@ const FATAL: ReadonlySet<ErrorCode> = new Set([
 export function toErrorInfo(error: unknown): ErrorInfo {
   if (error instanceof LetheError) return error.toInfo();
   const code = sqliteCode(error);
-  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') return { code: 'db_locked', message: 'The cache is busy in another Lethe process' };
+  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED')
+    return { code: 'db_locked', message: 'The cache is busy in another Lethe process' };
   if (code?.startsWith('SQLITE_CORRUPT')) return { code: 'db_corrupt', message: 'The cache file is damaged; reset it and sync again' };
   // Never the raw message: driver and runtime messages can carry values from records.
   return { code: 'internal_error', message: `Sync failed unexpectedly${code ? ` (${code})` : ''}` };

@@ -1,13 +1,6 @@
 import { z } from 'zod';
 import type { SyncStream } from '../../../shared/contract/groups/sync';
-import {
-  applyOrganizationsPage,
-  applyTicketEventsPage,
-  applyTicketsPage,
-  applyUsersPage,
-  readSyncState,
-  type SqliteDb,
-} from '../db';
+import { applyOrganizationsPage, applyTicketEventsPage, applyTicketsPage, applyUsersPage, readSyncState, type SqliteDb } from '../db';
 import { HelpdeskCancelledError, Identity, Organization, Ticket, TicketEvent, User } from '../helpdesk';
 import type { HelpdeskTransport } from '../helpdesk/transport';
 import { cursorExportPages, timeExportPages } from './export-pages';
@@ -117,7 +110,12 @@ const users: StreamRunner = async (ctx) => {
       sliceRows: ctx.sliceRows,
     });
     const last = page.items[page.items.length - 1];
-    ctx.onPage({ items: page.items.length, position: seconds(last?.updated_at), endOfStream: page.endOfStream, ids: () => live.map((u) => u.id) });
+    ctx.onPage({
+      items: page.items.length,
+      position: seconds(last?.updated_at),
+      endOfStream: page.endOfStream,
+      ids: () => live.map((u) => u.id),
+    });
   }
 };
 
@@ -147,7 +145,11 @@ const organizations: StreamRunner = async (ctx) => {
   const startTime = timeStart(ctx, 'organizations');
   const pages = timeExportPages(
     ctx.transport,
-    { spec: { method: 'GET', template: '/api/v2/incremental/organizations', signal: ctx.signal }, key: 'organizations', item: Organization },
+    {
+      spec: { method: 'GET', template: '/api/v2/incremental/organizations', signal: ctx.signal },
+      key: 'organizations',
+      item: Organization,
+    },
     { startTime, perPage: ctx.perPage },
   );
   let requested = startTime;
@@ -215,4 +217,3 @@ function groupBy<T>(items: readonly T[], key: (item: T) => number): Map<number, 
   }
   return map;
 }
-

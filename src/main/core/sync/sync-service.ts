@@ -125,7 +125,8 @@ export class SyncService {
     run.finishedAt = new Date().toISOString();
     this.#counts.delete(workspaceId);
     for (const [resource, view] of run.streams) {
-      if (view.state === 'queued' || view.state === 'running') run.streams.set(resource, { ...view, state: result.outcome === 'cancelled' ? 'cancelled' : 'idle' });
+      if (view.state === 'queued' || view.state === 'running')
+        run.streams.set(resource, { ...view, state: result.outcome === 'cancelled' ? 'cancelled' : 'idle' });
     }
     if (result.outcome === 'done') {
       // Fold the WAL back after a big write so the file on disk is the whole cache.

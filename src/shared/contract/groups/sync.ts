@@ -14,9 +14,7 @@ const errorCode = z.enum(ERROR_CODES);
 /** Zendesk ids are positive 64-bit integers that fit in a double. */
 const zendeskId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
-export const SyncErrorEntry = z
-  .object({ resource: z.string(), at: isoDateTime, code: z.string(), message: z.string() })
-  .strict();
+export const SyncErrorEntry = z.object({ resource: z.string(), at: isoDateTime, code: z.string(), message: z.string() }).strict();
 
 export const SyncProgress = z
   .object({

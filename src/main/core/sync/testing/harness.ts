@@ -67,7 +67,7 @@ export async function createSyncHarness(
   });
   if (!created.ok) throw new Error(`workspace: ${created.error.message}`);
   const workspaceId = created.value.id;
-  const call = async <T,>(name: keyof typeof syncOperations, input: unknown): Promise<T> => {
+  const call = async <T>(name: keyof typeof syncOperations, input: unknown): Promise<T> => {
     const result = await router.call(name, input);
     if (!result.ok) throw Object.assign(new Error(result.error.message), { code: result.error.code });
     return result.value as T;

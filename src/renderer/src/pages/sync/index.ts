@@ -1,0 +1,2 @@
+export { SyncPage } from './SyncPage';
+export { DataAsOf } from './DataAsOf';
