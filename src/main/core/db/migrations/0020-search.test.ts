@@ -25,7 +25,7 @@ it('0020 indexes rows that a version-10 cache already holds, then keeps the inde
   v10.close();
 
   const cache = openCache({ path, key: TEST_KEY, migrations: MIGRATIONS });
-  expect(cache.schemaVersion).toBe(20);
+  expect(cache.schemaVersion).toBe(MIGRATIONS.at(-1)?.version);
   const db = cache.db;
   expect(searchPeople(db, 'angstrom')).toEqual([1]);
   expect(searchPeople(db, 'elsewhere')).toEqual([2]);

@@ -1,9 +1,10 @@
 import { migration0010 } from './0010-initial';
 import { migration0020 } from './0020-search';
+import { migration0030 } from './0030-subjects';
 import type { Migration } from './types';
 
 /** Every schema version in order. Append only: a shipped migration is never edited. */
-export const MIGRATIONS: readonly Migration[] = [migration0010, migration0020];
+export const MIGRATIONS: readonly Migration[] = [migration0010, migration0020, migration0030];
 
 export type { Migration } from './types';
 export { DbFromFutureError, runMigrations, latestVersion, readSchemaVersion, checkMigrationList } from './runner';

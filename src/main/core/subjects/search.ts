@@ -1,0 +1,175 @@
+import type { MatchReason, SubjectSearchResult } from '../../../shared/contract/groups/subjects';
+import { ftsPrefixQuery } from '../db/search';
+import { normalizeIdentityValue } from '../db/normalize';
+import { stmt, type SqliteDb } from '../db/sqlite';
+import { linkedAccountCount } from './accounts';
+import { subjectRefFor } from './subject-ref';
+
+/**
+ * Type-ahead search over the whole cache. Each strategy answers from an index (identity values,
+ * external ids, the FTS tables); phone numbers are matched as digit substrings over the phone
+ * identities only, because people type them in any shape and from any end ("030 1234" for
+ * "+49 30 1234"). Every hit keeps the reason it matched, and results are ranked by the strongest
+ * reason: an exact address beats a name, a name beats words in a comment.
+ */
+
+export const DEFAULT_LIMIT = 50;
+const COMMENT_HITS = 200;
+const MIN_PHONE_DIGITS = 4;
+
+const RANK: Record<MatchReason['match'], number> = { exact: 0, prefix: 1, contains: 2, words: 3 };
+const FIELD_RANK: Record<MatchReason['field'], number> = { external_id: 0, email: 0, secondary_email: 0, phone: 0, name: 1, comment: 2 };
+
+class Hits {
+  readonly byUser = new Map<number, MatchReason[]>();
+
+  add(userId: number, reason: MatchReason): void {
+    const list = this.byUser.get(userId);
+    if (list === undefined) this.byUser.set(userId, [reason]);
+    else if (!list.some((r) => r.field === reason.field && r.value === reason.value && r.ticketId === reason.ticketId)) list.push(reason);
+  }
+}
+
+const reasonScore = (r: MatchReason): number => FIELD_RANK[r.field] * 10 + RANK[r.match];
+
+/** Upper bound for a prefix range over an index: every string that starts with `prefix` sorts below it. */
+const rangeEnd = (prefix: string): string => `${prefix}\u{10FFFF}`;
+
+function identityPrefix(db: SqliteDb, text: string, hits: Hits): void {
+  const normalized = normalizeIdentityValue('email', text);
+  if (normalized.length < 2 || /\s/.test(normalized)) return;
+  const rows = stmt(
+    db,
+    `SELECT user_id AS userId, value, value_normalized AS normalized, is_primary AS isPrimary FROM identities
+      WHERE value_normalized >= ? AND value_normalized < ? AND type = 'email' LIMIT 500`,
+  ).all(normalized, rangeEnd(normalized)) as Array<{ userId: number; value: string; normalized: string; isPrimary: number }>;
+  for (const row of rows) {
+    hits.add(row.userId, {
+      field: row.isPrimary ? 'email' : 'secondary_email',
+      match: row.normalized === normalized ? 'exact' : 'prefix',
+      value: row.value,
+      ticketId: null,
+    });
+  }
+}
+
+function phoneDigits(db: SqliteDb, text: string, hits: Hits): void {
+  if (!/^[\d\s()+./-]+$/.test(text)) return;
+  const digits = normalizeIdentityValue('phone_number', text);
+  if (digits.length < MIN_PHONE_DIGITS) return;
+  // A national number ("030 1234") drops the country code and adds a trunk 0: try it without the 0 too.
+  const needles = [digits];
+  if (digits.startsWith('0') && digits.length > MIN_PHONE_DIGITS) needles.push(digits.slice(1));
+  for (const needle of needles) {
+    const rows = stmt(
+      db,
+      `SELECT user_id AS userId, value, value_normalized AS normalized FROM identities
+        WHERE type = 'phone_number' AND instr(value_normalized, ?) > 0 LIMIT 500`,
+    ).all(needle) as Array<{ userId: number; value: string; normalized: string }>;
+    for (const row of rows) {
+      const match = row.normalized === needle ? 'exact' : row.normalized.startsWith(needle) ? 'prefix' : 'contains';
+      hits.add(row.userId, { field: 'phone', match, value: row.value, ticketId: null });
+    }
+  }
+}
+
+function externalId(db: SqliteDb, text: string, hits: Hits): void {
+  const rows = stmt(db, 'SELECT id, external_id AS externalId FROM users WHERE external_id >= ? AND external_id < ? LIMIT 200').all(
+    text,
+    rangeEnd(text),
+  ) as Array<{ id: number; externalId: string }>;
+  for (const row of rows)
+    hits.add(row.id, { field: 'external_id', match: row.externalId === text ? 'exact' : 'prefix', value: row.externalId, ticketId: null });
+}
+
+function names(db: SqliteDb, query: string, hits: Hits, limit: number): void {
+  const rows = stmt(
+    db,
+    'SELECT users.id AS id, users.name AS name FROM users_fts JOIN users ON users.id = users_fts.rowid WHERE users_fts MATCH ? LIMIT ?',
+  ).all(`name : (${query})`, limit) as Array<{ id: number; name: string }>;
+  for (const row of rows) hits.add(row.id, { field: 'name', match: 'prefix', value: row.name.trim(), ticketId: null });
+}
+
+function identityWords(db: SqliteDb, query: string, hits: Hits, limit: number): void {
+  const rows = stmt(
+    db,
+    `SELECT i.user_id AS userId, i.type AS type, i.value AS value, i.is_primary AS isPrimary
+       FROM identities_fts JOIN identities i ON i.id = identities_fts.rowid WHERE identities_fts MATCH ? LIMIT ?`,
+  ).all(query, limit) as Array<{ userId: number; type: string; value: string; isPrimary: number }>;
+  for (const row of rows) {
+    const field = row.type === 'phone_number' ? 'phone' : row.type === 'email' && !row.isPrimary ? 'secondary_email' : 'email';
+    hits.add(row.userId, { field, match: 'words', value: row.value, ticketId: null });
+  }
+}
+
+function commentText(db: SqliteDb, query: string, hits: Hits): void {
+  // No ORDER BY rank: ranking needs every hit, and a common word can hit half the comments.
+  const rows = stmt(
+    db,
+    `SELECT c.author_id AS authorId, c.ticket_id AS ticketId,
+            snippet(comments_fts, 0, '', '', '…', 10) AS excerpt
+       FROM comments_fts JOIN comments c ON c.id = comments_fts.rowid
+      WHERE comments_fts MATCH ? AND c.author_id IS NOT NULL LIMIT ?`,
+  ).all(query, COMMENT_HITS) as Array<{ authorId: number; ticketId: number; excerpt: string }>;
+  for (const row of rows) hits.add(row.authorId, { field: 'comment', match: 'words', value: row.excerpt, ticketId: row.ticketId });
+}
+
+interface UserRow {
+  id: number;
+  name: string;
+  role: string | null;
+  email: string | null;
+  phone: string | null;
+  external_id: string | null;
+  active: number;
+  deleted: number;
+}
+
+export function searchSubjects(
+  db: SqliteDb,
+  rawQuery: string,
+  limit = DEFAULT_LIMIT,
+): { results: SubjectSearchResult[]; truncated: boolean } {
+  const text = rawQuery.trim().normalize('NFC');
+  const hits = new Hits();
+  if (text.length === 0) return { results: [], truncated: false };
+  identityPrefix(db, text, hits);
+  phoneDigits(db, text, hits);
+  externalId(db, text, hits);
+  const fts = ftsPrefixQuery(text);
+  if (fts !== null) {
+    names(db, fts, hits, limit * 4);
+    identityWords(db, fts, hits, limit * 4);
+    if (/\p{L}/u.test(text) && text.length >= 3 && !text.includes('@')) commentText(db, fts, hits);
+  }
+
+  const ranked = [...hits.byUser.entries()]
+    .map(([userId, reasons]) => {
+      reasons.sort((a, b) => reasonScore(a) - reasonScore(b));
+      return { userId, reasons, score: reasonScore(reasons[0]!) };
+    })
+    .sort((a, b) => a.score - b.score || a.userId - b.userId);
+
+  const results: SubjectSearchResult[] = [];
+  for (const hit of ranked) {
+    if (results.length >= limit) break;
+    const user = stmt(db, 'SELECT id, name, role, email, phone, external_id, active, deleted FROM users WHERE id = ?').get(hit.userId) as
+      UserRow | undefined;
+    // Comment authors the users export has not delivered yet (or that left it) cannot be opened.
+    if (user === undefined) continue;
+    results.push({
+      ref: subjectRefFor(user.id),
+      userId: user.id,
+      name: user.name.trim(),
+      role: user.role,
+      email: user.email,
+      phone: user.phone,
+      externalId: user.external_id,
+      active: user.active === 1 && user.deleted === 0,
+      tickets: stmt(db, 'SELECT count(DISTINCT ticket_id) FROM participants WHERE user_id = ?').pluck().get(user.id) as number,
+      linkedAccounts: linkedAccountCount(db, user.id),
+      reasons: hit.reasons.slice(0, 5),
+    });
+  }
+  return { results, truncated: ranked.length > results.length };
+}

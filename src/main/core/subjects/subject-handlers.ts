@@ -1,0 +1,34 @@
+import type { subjectOperations } from '../../../shared/contract/groups/subjects';
+import type { CoreServices, DomainHandlers } from '../services';
+import { mergeAccounts, subjectAccounts, unmergeAccounts } from './accounts';
+import { buildDossier } from './dossier';
+import { DEFAULT_LIMIT, searchSubjects } from './search';
+import { userIdOfRef } from './subject-ref';
+import { workspaceCache } from './workspace-cache';
+
+export function createSubjectHandlers(s: CoreServices): DomainHandlers<typeof subjectOperations> {
+  return {
+    'subjects.search': async ({ workspaceId, query, limit }) => {
+      const { cache } = await workspaceCache(s, workspaceId);
+      return searchSubjects(cache.db, query, limit ?? DEFAULT_LIMIT);
+    },
+    'subjects.show': async ({ workspaceId, ref }) => {
+      const { workspaceId: id, cache } = await workspaceCache(s, workspaceId);
+      return buildDossier(cache.db, userIdOfRef(ref), { workspaceId: id });
+    },
+    'subjects.merge': async ({ workspaceId, ref, userId, reason }) => {
+      const { cache } = await workspaceCache(s, workspaceId);
+      const primary = userIdOfRef(ref);
+      mergeAccounts(cache.db, primary, userId, reason);
+      s.log.info('subject accounts merged by hand', { ref });
+      return { ref, accounts: subjectAccounts(cache.db, primary).userIds };
+    },
+    'subjects.unmerge': async ({ workspaceId, ref, userId }) => {
+      const { cache } = await workspaceCache(s, workspaceId);
+      const primary = userIdOfRef(ref);
+      unmergeAccounts(cache.db, primary, userId);
+      s.log.info('manual merge of subject accounts undone', { ref });
+      return { ref, accounts: subjectAccounts(cache.db, primary).userIds };
+    },
+  };
+}

@@ -1,0 +1,217 @@
+import { z } from 'zod';
+import { op } from '../define';
+import { isoDateTime, workspaceId } from '../../schemas/common';
+
+/** Zendesk ids are positive integers that fit in a double. */
+const zendeskId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+const count = z.number().int().nonnegative();
+
+/**
+ * A data subject is named by the helpdesk account a request was opened on, never by a name or an
+ * address, so the reference itself is no personal data and can go into logs, URLs and the audit trail.
+ */
+export const SubjectRef = z.string().regex(/^subj_[1-9][0-9]{0,15}$/, 'a subject reference looks like subj_ followed by a user id');
+export type SubjectRef = z.infer<typeof SubjectRef>;
+
+export const MATCH_FIELDS = ['email', 'secondary_email', 'phone', 'name', 'external_id', 'comment'] as const;
+export const MatchReason = z
+  .object({
+    field: z.enum(MATCH_FIELDS),
+    match: z.enum(['exact', 'prefix', 'contains', 'words']),
+    /** What matched: the identity value, the name, or the ticket the comment is on. */
+    value: z.string(),
+    ticketId: zendeskId.nullable(),
+  })
+  .strict();
+export type MatchReason = z.infer<typeof MatchReason>;
+
+export const SubjectSearchResult = z
+  .object({
+    ref: SubjectRef,
+    userId: zendeskId,
+    name: z.string(),
+    role: z.string().nullable(),
+    email: z.string().nullable(),
+    phone: z.string().nullable(),
+    externalId: z.string().nullable(),
+    active: z.boolean(),
+    tickets: count,
+    /** Other accounts that share an identity with this one or were merged with it. */
+    linkedAccounts: count,
+    reasons: z.array(MatchReason).min(1),
+  })
+  .strict();
+export type SubjectSearchResult = z.infer<typeof SubjectSearchResult>;
+
+export const AccountWhy = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('requested') }).strict(),
+  z.object({ kind: z.literal('shared_identity'), identityType: z.string(), value: z.string(), withUserId: zendeskId }).strict(),
+  z.object({ kind: z.literal('merged'), reason: z.string(), at: z.string(), withUserId: zendeskId }).strict(),
+]);
+
+export const SubjectAccount = z
+  .object({
+    userId: zendeskId,
+    name: z.string(),
+    role: z.string().nullable(),
+    email: z.string().nullable(),
+    phone: z.string().nullable(),
+    externalId: z.string().nullable(),
+    active: z.boolean(),
+    suspended: z.boolean(),
+    createdAt: z.string().nullable(),
+    tags: z.array(z.string()),
+    why: AccountWhy,
+  })
+  .strict();
+export type SubjectAccount = z.infer<typeof SubjectAccount>;
+
+export const TICKET_ROLES = ['requester', 'submitter', 'cc', 'follower', 'commenter', 'assignee'] as const;
+export const TicketRole = z.enum(TICKET_ROLES);
+export type TicketRole = z.infer<typeof TicketRole>;
+
+export const DossierTicket = z
+  .object({
+    id: zendeskId,
+    subject: z.string().nullable(),
+    status: z.string(),
+    createdAt: z.string().nullable(),
+    updatedAt: z.string().nullable(),
+    archived: z.boolean(),
+    /** Soft-deleted upstream: still held until it is purged, so it stays in the dossier. */
+    deleted: z.boolean(),
+    legalHold: z.boolean(),
+    roles: z.array(TicketRole).min(1),
+    /** Which account holds each role. */
+    roleHolders: z.array(z.object({ role: TicketRole, userId: zendeskId }).strict()),
+    comments: count,
+    attachments: count,
+    why: z.string(),
+  })
+  .strict();
+export type DossierTicket = z.infer<typeof DossierTicket>;
+
+export const DossierComment = z
+  .object({
+    id: zendeskId,
+    ticketId: zendeskId,
+    authorId: zendeskId,
+    createdAt: z.string().nullable(),
+    public: z.boolean(),
+    /** The start of the text, for recognising it; the archive carries the whole text. */
+    excerpt: z.string(),
+    attachments: count,
+    why: z.string(),
+  })
+  .strict();
+
+export const DossierAttachment = z
+  .object({
+    id: zendeskId,
+    ticketId: zendeskId,
+    commentId: zendeskId,
+    fileName: z.string(),
+    contentType: z.string().nullable(),
+    size: count.nullable(),
+    uploadedBySubject: z.boolean(),
+    /** A copy is in the local cache (else an archive downloads it through the API). */
+    cached: z.boolean(),
+    why: z.string(),
+  })
+  .strict();
+
+export const DossierMention = z
+  .object({
+    ticketId: zendeskId,
+    ticketSubject: z.string().nullable(),
+    commentIds: z.array(zendeskId).min(1),
+    matched: z.array(z.enum(['email', 'phone'])).min(1),
+    /** The subject's own addresses and numbers found in the text. */
+    values: z.array(z.string()),
+    /** The subject also takes part in this ticket. */
+    alsoParticipant: z.boolean(),
+    /** The ticket is soft-deleted upstream but still held. */
+    ticketDeleted: z.boolean(),
+    why: z.string(),
+  })
+  .strict();
+
+export const Dossier = z
+  .object({
+    workspaceId,
+    ref: SubjectRef,
+    displayName: z.string(),
+    generatedAt: isoDateTime,
+    /** Every sync stream complete up to this moment; null until the first full sync. */
+    dataAsOf: isoDateTime.nullable(),
+    summary: z
+      .object({
+        accounts: count,
+        identities: count,
+        organizations: count,
+        tickets: count,
+        ticketsByRole: z.record(TicketRole, count),
+        comments: count,
+        attachments: count,
+        attachmentBytes: count,
+        attachmentsByType: z.array(z.object({ contentType: z.string(), count, bytes: count }).strict()),
+        mentions: count,
+      })
+      .strict(),
+    accounts: z.array(SubjectAccount).min(1),
+    identities: z.array(
+      z
+        .object({
+          id: zendeskId,
+          userId: zendeskId,
+          type: z.string(),
+          value: z.string(),
+          primary: z.boolean(),
+          verified: z.boolean(),
+          why: z.string(),
+        })
+        .strict(),
+    ),
+    organizations: z.array(z.object({ id: zendeskId, name: z.string(), userIds: z.array(zendeskId), why: z.string() }).strict()),
+    tickets: z.array(DossierTicket),
+    comments: z.array(DossierComment),
+    attachments: z.array(DossierAttachment),
+    mentions: z.array(DossierMention),
+  })
+  .strict();
+export type Dossier = z.infer<typeof Dossier>;
+
+const optionalWorkspace = { workspaceId: workspaceId.optional() };
+
+export const subjectOperations = {
+  'subjects.search': op({
+    input: z
+      .object({
+        ...optionalWorkspace,
+        query: z.string().trim().min(1).max(200),
+        limit: z.number().int().min(1).max(500).optional(),
+      })
+      .strict(),
+    output: z.object({ results: z.array(SubjectSearchResult), truncated: z.boolean() }).strict(),
+    summary: 'Find people in the local cache by email, name, phone, external id or comment text, with why each matched',
+    example: { workspaceId: 'ws_abcdefgh12', query: 'jose', limit: 50 },
+  }),
+  'subjects.show': op({
+    input: z.object({ ...optionalWorkspace, ref: SubjectRef }).strict(),
+    output: Dossier,
+    summary: 'Everything the cache holds about one person, each line with the reason it belongs',
+    example: { workspaceId: 'ws_abcdefgh12', ref: 'subj_1234567' },
+  }),
+  'subjects.merge': op({
+    input: z.object({ ...optionalWorkspace, ref: SubjectRef, userId: zendeskId, reason: z.string().trim().min(3).max(500) }).strict(),
+    output: z.object({ ref: SubjectRef, accounts: z.array(zendeskId) }).strict(),
+    summary: 'Treat another helpdesk account as the same person, recording why',
+    example: { workspaceId: 'ws_abcdefgh12', ref: 'subj_1234567', userId: 7654321, reason: 'Confirmed by the requester in ticket 42' },
+  }),
+  'subjects.unmerge': op({
+    input: z.object({ ...optionalWorkspace, ref: SubjectRef, userId: zendeskId }).strict(),
+    output: z.object({ ref: SubjectRef, accounts: z.array(zendeskId) }).strict(),
+    summary: 'Undo a manual merge of two accounts',
+    example: { workspaceId: 'ws_abcdefgh12', ref: 'subj_1234567', userId: 7654321 },
+  }),
+};
