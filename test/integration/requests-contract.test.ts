@@ -25,7 +25,10 @@ describe('request register and audit operations', () => {
         for (const { label, payload } of [...wrongTypeVariants(example), ...oversizedVariants(example)]) {
           expect(await reg.router.call(name, payload), label).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
         }
-        expect(await reg.router.call(name, { ...example, __proto_pollution: { admin: true } })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+        expect(await reg.router.call(name, { ...example, __proto_pollution: { admin: true } })).toMatchObject({
+          ok: false,
+          error: { code: 'invalid_input' },
+        });
       });
     });
   }

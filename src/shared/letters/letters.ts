@@ -33,7 +33,8 @@ const REGULATION_NAMES: Record<LetterRegulation, string> = {
 
 const REMEDIES: Record<LetterRegulation, string> = {
   GDPR: 'You have the right to lodge a complaint with a supervisory authority (GDPR Art. 77) and to seek a judicial remedy (GDPR Art. 79).',
-  UK_GDPR: 'You have the right to complain to the Information Commissioner’s Office (UK GDPR Art. 77) and to seek a judicial remedy (UK GDPR Art. 79).',
+  UK_GDPR:
+    'You have the right to complain to the Information Commissioner’s Office (UK GDPR Art. 77) and to seek a judicial remedy (UK GDPR Art. 79).',
   CCPA: 'If you disagree, you may contact the California Privacy Protection Agency or the California Attorney General.',
   LGPD: 'You may petition the Autoridade Nacional de Proteção de Dados (ANPD) about this decision (LGPD Art. 18 §1).',
 };

@@ -37,7 +37,12 @@ export function createAuditHandlers(s: CoreServices): DomainHandlers<typeof audi
       if (before.ok) {
         ctx.db
           .transaction(() =>
-            appendAuditRow(ctx.db, ctx.auditKey, { actor: input.actor ?? defaultActor(), action: 'audit.exported', at: exportedAt, data: { format: input.format, entries: before.count + 1 } }),
+            appendAuditRow(ctx.db, ctx.auditKey, {
+              actor: input.actor ?? defaultActor(),
+              action: 'audit.exported',
+              at: exportedAt,
+              data: { format: input.format, entries: before.count + 1 },
+            }),
           )
           .immediate();
       }

@@ -7,7 +7,8 @@ import type { SecretStore } from '../secrets/secret-store';
 export const auditKeyAccount = (workspaceId: string): string => `${workspaceId}/audit-key`;
 
 const HEX_KEY = /^[0-9a-f]{64}$/;
-const cached = new WeakMap<SecretStore, Map<string, Buffer>>();
+// Per open register connection: a core that reopens the store reads the keychain again.
+const cached = new WeakMap<SqliteDb, Buffer>();
 
 /**
  * The per-workspace key behind `subjectRef`. It lives in the keychain, never in the register
@@ -16,9 +17,7 @@ const cached = new WeakMap<SecretStore, Map<string, Buffer>>();
  * one: a new key would silently split every subject's history in two.
  */
 export async function getAuditKey(secrets: SecretStore, workspaceId: string, db: SqliteDb): Promise<Buffer> {
-  const perStore = cached.get(secrets) ?? new Map<string, Buffer>();
-  cached.set(secrets, perStore);
-  const hit = perStore.get(workspaceId);
+  const hit = cached.get(db);
   if (hit) return hit;
   const account = auditKeyAccount(workspaceId);
   let hex = await secrets.get(account);
@@ -39,6 +38,6 @@ export async function getAuditKey(secrets: SecretStore, workspaceId: string, db:
   }
   registerSecret(hex);
   const key = Buffer.from(hex, 'hex');
-  perStore.set(workspaceId, key);
+  cached.set(db, key);
   return key;
 }

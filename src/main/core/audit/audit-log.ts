@@ -78,7 +78,11 @@ function requestSubjectRef(db: SqliteDb, requestId: string): string | null {
 export function appendAuditRow(db: SqliteDb, auditKey: Buffer, input: AppendAuditInput): AuditEntry {
   const ref =
     input.subjectRef ??
-    (input.subject !== undefined ? subjectRef(auditKey, input.subject) : input.requestId !== undefined ? requestSubjectRef(db, input.requestId) : null);
+    (input.subject !== undefined
+      ? subjectRef(auditKey, input.subject)
+      : input.requestId !== undefined
+        ? requestSubjectRef(db, input.requestId)
+        : null);
   const entry = appendEntry(lastEntry(db), {
     at: input.at ?? new Date().toISOString(),
     actor: input.actor,
@@ -150,7 +154,10 @@ export function listAuditEntries(db: SqliteDb, query: AuditQuery = {}): { entrie
     params.push(query.action);
   }
   const filter = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
-  const total = db.prepare(`SELECT COUNT(*) FROM audit_log ${filter}`).pluck().get(...params) as number;
+  const total = db
+    .prepare(`SELECT COUNT(*) FROM audit_log ${filter}`)
+    .pluck()
+    .get(...params) as number;
   const page = query.beforeSeq !== undefined ? `${filter ? `${filter} AND` : 'WHERE'} seq < ?` : filter;
   const pageParams = query.beforeSeq !== undefined ? [...params, query.beforeSeq] : params;
   const rows = db
@@ -178,7 +185,9 @@ export function verifyAuditLog(db: SqliteDb): AuditVerification {
 
 export function describeVerification({ result, total }: AuditVerification): string {
   if (result.ok) {
-    return total === 0 ? 'The audit log is empty.' : `All ${result.count} entries chain correctly; the head is entry ${result.head?.seq} (${result.head?.hash.slice(0, 12)}…).`;
+    return total === 0
+      ? 'The audit log is empty.'
+      : `All ${result.count} entries chain correctly; the head is entry ${result.head?.seq} (${result.head?.hash.slice(0, 12)}…).`;
   }
   const why: Record<typeof result.reason, string> = {
     hash_mismatch: 'its content does not match its hash (it was changed after it was written)',

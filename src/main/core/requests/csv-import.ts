@@ -69,12 +69,26 @@ const instantCell = (timeZone: string) =>
 function rowSchema(timeZone: string) {
   return z.object({
     type: requestTypeSchema,
-    regulation: z.preprocess((v) => (typeof v === 'string' ? v.trim().toUpperCase().replace(/[\s-]+/g, '_') : v), regulationSchema),
+    regulation: z.preprocess(
+      (v) =>
+        typeof v === 'string'
+          ? v
+              .trim()
+              .toUpperCase()
+              .replace(/[\s-]+/g, '_')
+          : v,
+      regulationSchema,
+    ),
     channel: z.preprocess((v) => (v === '' || v === undefined ? 'other' : v), RequestChannel),
     receivedAt: instantCell(timeZone),
     requesterName: optional(LIMITS.shortText),
     requesterEmail: optional(LIMITS.shortText).pipe(z.email().optional()),
-    requesterPhone: optional(40).pipe(z.string().regex(/^[+\d\s().\-/]*$/, 'digits, spaces and + ( ) - . /').optional()),
+    requesterPhone: optional(40).pipe(
+      z
+        .string()
+        .regex(/^[+\d\s().\-/]*$/, 'digits, spaces and + ( ) - . /')
+        .optional(),
+    ),
     subjectId: optional(20).pipe(
       z
         .string()
@@ -108,7 +122,11 @@ export function planImport(csv: string, timeZone: string): ImportPlan {
     records = parse(csv, { bom: true, skip_empty_lines: true, relax_column_count: true, trim: false }) as string[][];
   } catch (error) {
     const line = (error as { lines?: number }).lines;
-    return { rows: 0, errors: [{ row: line ?? 1, column: null, message: `Not readable as CSV: ${(error as Error).message}` }], requests: [] };
+    return {
+      rows: 0,
+      errors: [{ row: line ?? 1, column: null, message: `Not readable as CSV: ${(error as Error).message}` }],
+      requests: [],
+    };
   }
   const [header, ...data] = records;
   if (!header) return { rows: 0, errors: [{ row: 1, column: null, message: 'The file is empty' }], requests: [] };
@@ -125,7 +143,8 @@ export function planImport(csv: string, timeZone: string): ImportPlan {
   }
   for (const name of REQUIRED) if (!names.includes(name)) errors.push({ row: 1, column: name, message: 'Required column is missing' });
   if (data.length === 0) errors.push({ row: 2, column: null, message: 'No rows to import' });
-  if (data.length > MAX_IMPORT_ROWS) errors.push({ row: MAX_IMPORT_ROWS + 2, column: null, message: `At most ${MAX_IMPORT_ROWS} rows per import` });
+  if (data.length > MAX_IMPORT_ROWS)
+    errors.push({ row: MAX_IMPORT_ROWS + 2, column: null, message: `At most ${MAX_IMPORT_ROWS} rows per import` });
   if (errors.length > 0) return { rows: data.length, errors, requests: [] };
 
   const schema = rowSchema(timeZone);
@@ -136,13 +155,14 @@ export function planImport(csv: string, timeZone: string): ImportPlan {
       errors.push({ row, column: null, message: `Has ${cells.length} cells; the header has ${names.length}` });
       return;
     }
-    const record: Record<string, string> = {};
+    const record: Record<string, string> = Object.fromEntries(IMPORT_COLUMNS.map((c) => [c, '']));
     names.forEach((name, i) => {
       if ((IMPORT_COLUMNS as readonly string[]).includes(name)) record[name] = cells[i] ?? '';
     });
     const parsed = schema.safeParse(record);
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) errors.push({ row, column: issue.path.map(String).join('.') || null, message: issue.message });
+      for (const issue of parsed.error.issues)
+        errors.push({ row, column: issue.path.map(String).join('.') || null, message: issue.message });
       return;
     }
     const r = parsed.data;

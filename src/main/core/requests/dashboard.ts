@@ -1,9 +1,4 @@
-import {
-  isClosedStatus,
-  REQUEST_STATUSES,
-  type DashboardView,
-  type Request,
-} from '../../../shared/contract/groups/requests';
+import { isClosedStatus, REQUEST_STATUSES, type DashboardView, type Request } from '../../../shared/contract/groups/requests';
 import { addDays, daysBetween, localDateOf, REGULATIONS, REQUEST_TYPES, type IsoDate } from '../../../shared/deadlines';
 
 function median(values: number[]): number | null {
@@ -28,17 +23,31 @@ function openOn(r: Request, date: IsoDate): boolean {
 export function computeDashboard(requests: readonly Request[], asOf: string, timeZone: string, weeks = 12): DashboardView {
   const open = requests.filter((r) => !isClosedStatus(r.status));
   const today = localDateOf(asOf, timeZone);
-  const byStatus = REQUEST_STATUSES.filter((s) => !isClosedStatus(s)).map((status) => ({ status, count: open.filter((r) => r.status === status).length }));
+  const byStatus = REQUEST_STATUSES.filter((s) => !isClosedStatus(s)).map((status) => ({
+    status,
+    count: open.filter((r) => r.status === status).length,
+  }));
   const byType = REQUEST_TYPES.map((type) => ({ type, count: open.filter((r) => r.type === type).length })).filter((t) => t.count > 0);
   const dueThisWeek = open
     .filter((r) => r.dueIn !== null && r.deadlines !== null && r.dueIn.daysRemaining >= 0 && r.dueIn.daysRemaining <= 7)
-    .map((r) => ({ id: r.id, reference: r.reference, type: r.type, regulation: r.regulation, due: r.deadlines?.due ?? today, daysRemaining: r.dueIn?.daysRemaining ?? 0 }))
+    .map((r) => ({
+      id: r.id,
+      reference: r.reference,
+      type: r.type,
+      regulation: r.regulation,
+      due: r.deadlines?.due ?? today,
+      daysRemaining: r.dueIn?.daysRemaining ?? 0,
+    }))
     .sort((a, b) => a.daysRemaining - b.daysRemaining);
   const overdueTrend: DashboardView['overdueTrend'] = [];
   for (let w = weeks - 1; w >= 0; w -= 1) {
     const weekEnding = addDays(today, -7 * w);
     const openThen = requests.filter((r) => openOn(r, weekEnding));
-    overdueTrend.push({ weekEnding, open: openThen.length, overdue: openThen.filter((r) => r.deadlines !== null && r.deadlines.due < weekEnding).length });
+    overdueTrend.push({
+      weekEnding,
+      open: openThen.length,
+      overdue: openThen.filter((r) => r.deadlines !== null && r.deadlines.due < weekEnding).length,
+    });
   }
   const medianDaysToClose = REGULATIONS.map((regulation) => {
     const days = requests

@@ -5,7 +5,12 @@ import { EXPORT_ONLY_COLUMNS, IMPORT_COLUMNS } from './csv-import';
 type Column = (typeof IMPORT_COLUMNS)[number] | (typeof EXPORT_ONLY_COLUMNS)[number];
 
 /** The register's CSV columns: reference first, then what an import reads, then computed facts. */
-export const EXPORT_COLUMNS: readonly Column[] = ['reference', 'id', ...IMPORT_COLUMNS, ...EXPORT_ONLY_COLUMNS.filter((c) => c !== 'reference' && c !== 'id')];
+export const EXPORT_COLUMNS: readonly Column[] = [
+  'reference',
+  'id',
+  ...IMPORT_COLUMNS,
+  ...EXPORT_ONLY_COLUMNS.filter((c) => c !== 'reference' && c !== 'id'),
+];
 
 function cell(r: Request, column: Column): CsvValue {
   switch (column) {

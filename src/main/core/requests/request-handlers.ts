@@ -27,7 +27,9 @@ const TYPE_WORDS: Record<string, string> = {
 function changedPaths(before: unknown, after: unknown, prefix: string): string[] {
   if (typeof before === 'object' && before !== null && typeof after === 'object' && after !== null && !Array.isArray(before)) {
     const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-    return [...keys].flatMap((k) => changedPaths((before as Record<string, unknown>)[k], (after as Record<string, unknown>)[k], `${prefix}.${k}`));
+    return [...keys].flatMap((k) =>
+      changedPaths((before as Record<string, unknown>)[k], (after as Record<string, unknown>)[k], `${prefix}.${k}`),
+    );
   }
   return JSON.stringify(before) === JSON.stringify(after) ? [] : [prefix];
 }
@@ -121,7 +123,12 @@ export function createRequestHandlers(s: CoreServices): DomainHandlers<typeof re
       });
       ctx.db
         .transaction(() =>
-          appendAuditRow(ctx.db, ctx.auditKey, { actor: input.actor ?? defaultActor(), action: 'letter.generated', requestId: request.id, data: { template: input.template } }),
+          appendAuditRow(ctx.db, ctx.auditKey, {
+            actor: input.actor ?? defaultActor(),
+            action: 'letter.generated',
+            requestId: request.id,
+            data: { template: input.template },
+          }),
         )
         .immediate();
       return { template: input.template, ...letter, fileBase: `${request.reference}-${input.template}` };
@@ -131,13 +138,20 @@ export function createRequestHandlers(s: CoreServices): DomainHandlers<typeof re
       return readRegisterSettings(ctx.db);
     },
     'requests.setSettings': async (input) => {
-      if (input.deadlines === undefined && input.retention === undefined) throw new LetheError('invalid_input', 'Give deadlines, retention or both');
+      if (input.deadlines === undefined && input.retention === undefined)
+        throw new LetheError('invalid_input', 'Give deadlines, retention or both');
       const ctx = await service.context(input.workspaceId);
       return ctx.db
         .transaction(() => {
           const before = readRegisterSettings(ctx.db);
-          const after = RegisterSettings.parse({ deadlines: input.deadlines ?? before.deadlines, retention: input.retention ?? before.retention });
-          const changed = [...changedPaths(before.deadlines, after.deadlines, 'deadlines'), ...changedPaths(before.retention, after.retention, 'retention')];
+          const after = RegisterSettings.parse({
+            deadlines: input.deadlines ?? before.deadlines,
+            retention: input.retention ?? before.retention,
+          });
+          const changed = [
+            ...changedPaths(before.deadlines, after.deadlines, 'deadlines'),
+            ...changedPaths(before.retention, after.retention, 'retention'),
+          ];
           if (changed.length === 0) return after;
           writeRegisterSettings(ctx.db, after);
           appendAuditRow(ctx.db, ctx.auditKey, {
@@ -152,7 +166,13 @@ export function createRequestHandlers(s: CoreServices): DomainHandlers<typeof re
     'requests.applyRetention': async (input) => {
       const ctx = await service.context(input.workspaceId);
       const settings = readRegisterSettings(ctx.db);
-      const outcome = applyRetention(ctx, settings.retention, input.asOf ?? new Date().toISOString(), input.dryRun, input.actor ?? defaultActor());
+      const outcome = applyRetention(
+        ctx,
+        settings.retention,
+        input.asOf ?? new Date().toISOString(),
+        input.dryRun,
+        input.actor ?? defaultActor(),
+      );
       return { dryRun: input.dryRun, ...outcome };
     },
   };

@@ -16,7 +16,15 @@ import type { SqliteDb } from '../db';
 import type { CoreServices } from '../services';
 import { defaultActor } from './register-store';
 import { readRegisterSettings } from './register-settings';
-import { getRequestRow, isHiddenByDefault, linksByRequest, allRequestRows, referenceOf, rowToRequest, type RequestRow } from './request-rows';
+import {
+  getRequestRow,
+  isHiddenByDefault,
+  linksByRequest,
+  allRequestRows,
+  referenceOf,
+  rowToRequest,
+  type RequestRow,
+} from './request-rows';
 
 type In<K extends keyof typeof requestOperations> = z.output<(typeof requestOperations)[K]['input']>;
 
@@ -60,13 +68,20 @@ export function checkNewRequest(r: NewRequest): string | null {
   return null;
 }
 
-function subjectRefOf(key: Buffer, r: { email?: string | null | undefined; phone?: string | null | undefined; subjectId?: number | null | undefined }): string | null {
+function subjectRefOf(
+  key: Buffer,
+  r: { email?: string | null | undefined; phone?: string | null | undefined; subjectId?: number | null | undefined },
+): string | null {
   const identifier = blank(r.email ?? undefined) ?? blank(r.phone ?? undefined) ?? (r.subjectId ? `zendesk-user:${r.subjectId}` : null);
   return identifier === null ? null : subjectRef(key, identifier);
 }
 
 /** Inserts one request and its "request.created" entry; run inside a transaction. */
-export function insertRequest(ctx: AuditContext, r: NewRequest, meta: { actor: string; at: string; source: 'form' | 'csv_import' }): string {
+export function insertRequest(
+  ctx: AuditContext,
+  r: NewRequest,
+  meta: { actor: string; at: string; source: 'form' | 'csv_import' },
+): string {
   const problem = checkNewRequest(r);
   if (problem) throw new LetheError('invalid_input', problem);
   const { db } = ctx;
@@ -194,7 +209,11 @@ export class RequestService {
   }
 
   /** Runs `change` on one request inside a write transaction and returns it presented afterwards. */
-  async #mutate(workspaceId: string | undefined, id: string, change: (ctx: AuditContext, row: RequestRow, at: string) => void): Promise<Request> {
+  async #mutate(
+    workspaceId: string | undefined,
+    id: string,
+    change: (ctx: AuditContext, row: RequestRow, at: string) => void,
+  ): Promise<Request> {
     const ctx = await this.context(workspaceId);
     const at = nowIso();
     ctx.db.transaction(() => change(ctx, this.#row(ctx.db, id), at)).immediate();
@@ -258,14 +277,30 @@ export class RequestService {
         action: 'request.verified',
         requestId: row.id,
         at,
-        data: { method: input.method, dataPointsMatched: input.dataPointsMatched, verifiedAt: verification.verifiedAt, reverified: row.verification !== null },
+        data: {
+          method: input.method,
+          dataPointsMatched: input.dataPointsMatched,
+          verifiedAt: verification.verifiedAt,
+          reverified: row.verification !== null,
+        },
       });
       ctx.db.prepare('UPDATE requests SET verification = ?, updated_at = ? WHERE id = ?').run(JSON.stringify(verification), at, row.id);
     });
   }
 
   /** Status change on an open transaction; shared by setStatus and bulk updates. */
-  #applyStatus(ctx: AuditContext, row: RequestRow, change: { status: RequestStatus; reason?: string | undefined; article?: string | undefined; at: string; closedAt?: string | undefined; actor: string }): boolean {
+  #applyStatus(
+    ctx: AuditContext,
+    row: RequestRow,
+    change: {
+      status: RequestStatus;
+      reason?: string | undefined;
+      article?: string | undefined;
+      at: string;
+      closedAt?: string | undefined;
+      actor: string;
+    },
+  ): boolean {
     const reason = blank(change.reason);
     const article = blank(change.article);
     if (change.status === 'denied' && (reason === null || article === null)) {
@@ -291,14 +326,26 @@ export class RequestService {
       requestId: row.id,
       at: change.at,
       // The free-text reason stays in the register (it may name people); the article is the decision.
-      data: { from: row.status, to: change.status, ...(closedAt ? { closedAt } : {}), ...(change.status === 'denied' ? { article, reasonRecorded: true } : {}) },
+      data: {
+        from: row.status,
+        to: change.status,
+        ...(closedAt ? { closedAt } : {}),
+        ...(change.status === 'denied' ? { article, reasonRecorded: true } : {}),
+      },
     });
     return true;
   }
 
   setStatus(input: In<'requests.setStatus'>): Promise<Request> {
     return this.#mutate(input.workspaceId, input.id, (ctx, row, at) => {
-      this.#applyStatus(ctx, row, { status: input.status, reason: input.reason, article: input.article, at, closedAt: input.at, actor: input.actor ?? defaultActor() });
+      this.#applyStatus(ctx, row, {
+        status: input.status,
+        reason: input.reason,
+        article: input.article,
+        at,
+        closedAt: input.at,
+        actor: input.actor ?? defaultActor(),
+      });
     });
   }
 
@@ -308,7 +355,14 @@ export class RequestService {
       if (row.extension !== null) throw new LetheError('conflict', 'The deadline of this request was already extended');
       const settings = readRegisterSettings(ctx.db);
       const d = computeDeadlines(
-        { regulation: row.regulation, type: row.type, receivedAt: row.received_at, timeZone: row.time_zone, extended: true, ...(input.noticeAt ? { extensionNoticeAt: input.noticeAt } : {}) },
+        {
+          regulation: row.regulation,
+          type: row.type,
+          receivedAt: row.received_at,
+          timeZone: row.time_zone,
+          extended: true,
+          ...(input.noticeAt ? { extensionNoticeAt: input.noticeAt } : {}),
+        },
         settings.deadlines,
       );
       if (d.warnings.includes('extension_not_available')) {
@@ -321,7 +375,14 @@ export class RequestService {
         action: 'request.extended',
         requestId: row.id,
         at,
-        data: { initialDue: d.initialDue, due: d.due, noticeAt: extension.noticeAt, noticeBy: d.extensionNoticeBy ?? null, warnings: d.warnings, basis: d.basis },
+        data: {
+          initialDue: d.initialDue,
+          due: d.due,
+          noticeAt: extension.noticeAt,
+          noticeBy: d.extensionNoticeBy ?? null,
+          warnings: d.warnings,
+          basis: d.basis,
+        },
       });
     });
   }
@@ -345,7 +406,13 @@ export class RequestService {
           let changed = false;
           if (input.owner !== undefined && blank(input.owner) !== row.owner) {
             ctx.db.prepare('UPDATE requests SET owner = ?, updated_at = ? WHERE id = ?').run(blank(input.owner), at, id);
-            appendAuditRow(ctx.db, ctx.auditKey, { actor, action: 'request.updated', requestId: id, at, data: { fields: ['owner'], owner: blank(input.owner), bulk: true } });
+            appendAuditRow(ctx.db, ctx.auditKey, {
+              actor,
+              action: 'request.updated',
+              requestId: id,
+              at,
+              data: { fields: ['owner'], owner: blank(input.owner), bulk: true },
+            });
             changed = true;
             row = this.#row(ctx.db, id);
           }
@@ -372,7 +439,13 @@ export function linkRow(ctx: AuditContext, requestId: string, link: Omit<Request
     .run(requestId, link.kind, link.ref, link.sha256, at);
   if (inserted.changes === 0) return;
   ctx.db.prepare('UPDATE requests SET updated_at = ? WHERE id = ?').run(at, requestId);
-  appendAuditRow(ctx.db, ctx.auditKey, { actor, action: 'request.linked', requestId, at, data: { kind: link.kind, ref: link.ref, sha256: link.sha256 } });
+  appendAuditRow(ctx.db, ctx.auditKey, {
+    actor,
+    action: 'request.linked',
+    requestId,
+    at,
+    data: { kind: link.kind, ref: link.ref, sha256: link.sha256 },
+  });
 }
 
 /**

@@ -16,7 +16,13 @@ export interface RetentionOutcome {
  * records older than the retention period are deleted. The audit log keeps its entries: they name
  * the subject only by keyed hash. With `dryRun` nothing changes.
  */
-export function applyRetention(ctx: AuditContext, retention: RetentionSettings, asOf: string, dryRun: boolean, actor: string): RetentionOutcome {
+export function applyRetention(
+  ctx: AuditContext,
+  retention: RetentionSettings,
+  asOf: string,
+  dryRun: boolean,
+  actor: string,
+): RetentionOutcome {
   const { db } = ctx;
   const closed = db
     .prepare(`SELECT * FROM requests WHERE status IN (${CLOSED_STATUSES.map(() => '?').join(', ')}) AND closed_at IS NOT NULL`)
@@ -41,8 +47,16 @@ export function applyRetention(ctx: AuditContext, retention: RetentionSettings, 
   if (!dryRun) {
     db.transaction(() => {
       for (const r of toPurge) {
-        db.prepare('UPDATE requests SET requester_name = NULL, requester_email = NULL, requester_phone = NULL, contact_purged_at = ?, updated_at = ? WHERE id = ?').run(asOf, asOf, r.id);
-        appendAuditRow(db, ctx.auditKey, { actor, action: 'request.contact_purged', requestId: r.id, at: asOf, data: { closedAt: r.closed_at, purgeContactAfterDays: purgeAfter } });
+        db.prepare(
+          'UPDATE requests SET requester_name = NULL, requester_email = NULL, requester_phone = NULL, contact_purged_at = ?, updated_at = ? WHERE id = ?',
+        ).run(asOf, asOf, r.id);
+        appendAuditRow(db, ctx.auditKey, {
+          actor,
+          action: 'request.contact_purged',
+          requestId: r.id,
+          at: asOf,
+          data: { closedAt: r.closed_at, purgeContactAfterDays: purgeAfter },
+        });
       }
       for (const r of expired) {
         // Logged before the row goes, so the entry still carries the request's subject reference.

@@ -10,12 +10,28 @@ export type RequestStatus = z.infer<typeof RequestStatus>;
 export const CLOSED_STATUSES: readonly RequestStatus[] = ['completed', 'denied', 'withdrawn'];
 export const isClosedStatus = (status: RequestStatus): boolean => CLOSED_STATUSES.includes(status);
 
-export const REQUEST_CHANNELS = ['email', 'web_form', 'helpdesk_ticket', 'phone', 'post', 'in_person', 'authorized_agent', 'other'] as const;
+export const REQUEST_CHANNELS = [
+  'email',
+  'web_form',
+  'helpdesk_ticket',
+  'phone',
+  'post',
+  'in_person',
+  'authorized_agent',
+  'other',
+] as const;
 export const RequestChannel = z.enum(REQUEST_CHANNELS);
 export type RequestChannel = z.infer<typeof RequestChannel>;
 
 /** How identity was established; never a copy of an identity document. */
-export const VERIFICATION_METHODS = ['account_login', 'email_confirmation', 'data_points', 'signed_declaration', 'authorized_agent', 'other'] as const;
+export const VERIFICATION_METHODS = [
+  'account_login',
+  'email_confirmation',
+  'data_points',
+  'signed_declaration',
+  'authorized_agent',
+  'other',
+] as const;
 export const VerificationMethod = z.enum(VERIFICATION_METHODS);
 
 export const LINK_KINDS = ['archive', 'erasure_run', 'receipt', 'action'] as const;
@@ -40,7 +56,12 @@ export const RequesterInput = z
   .object({
     name: optionalText.optional(),
     email: z.email().max(LIMITS.shortText).optional(),
-    phone: z.string().trim().max(40).regex(/^[+\d\s().\-/]*$/, 'digits, spaces and + ( ) - . /').optional(),
+    phone: z
+      .string()
+      .trim()
+      .max(40)
+      .regex(/^[+\d\s().\-/]*$/, 'digits, spaces and + ( ) - . /')
+      .optional(),
   })
   .strict();
 
@@ -67,9 +88,7 @@ export type Verification = z.infer<typeof Verification>;
 
 export const Extension = z.object({ reason: z.string(), noticeAt: isoDateTime.nullable(), extendedAt: isoDateTime }).strict();
 
-export const RequestLink = z
-  .object({ kind: LinkKind, ref: z.string(), sha256: sha256.nullable(), at: isoDateTime })
-  .strict();
+export const RequestLink = z.object({ kind: LinkKind, ref: z.string(), sha256: sha256.nullable(), at: isoDateTime }).strict();
 export type RequestLink = z.infer<typeof RequestLink>;
 
 export const DeadlineView = z
@@ -88,9 +107,7 @@ export const DeadlineView = z
   })
   .strict();
 
-export const DueInView = z
-  .object({ daysRemaining: z.number().int(), urgency: z.enum(['overdue', 'due_soon', 'ok']) })
-  .strict();
+export const DueInView = z.object({ daysRemaining: z.number().int(), urgency: z.enum(['overdue', 'due_soon', 'ok']) }).strict();
 
 export const Request = z
   .object({
@@ -149,9 +166,7 @@ export const RetentionSettings = z
   .strict();
 export type RetentionSettings = z.infer<typeof RetentionSettings>;
 
-export const RegisterSettings = z
-  .object({ deadlines: DeadlineSettings.prefault({}), retention: RetentionSettings.prefault({}) })
-  .strict();
+export const RegisterSettings = z.object({ deadlines: DeadlineSettings.prefault({}), retention: RetentionSettings.prefault({}) }).strict();
 export type RegisterSettings = z.infer<typeof RegisterSettings>;
 
 const ImportError = z.object({ row: z.number().int(), column: z.string().nullable(), message: z.string() }).strict();
@@ -168,14 +183,19 @@ export const DashboardView = z
     byType: z.array(z.object({ type: RequestType, count: z.number().int() }).strict()),
     dueThisWeek: z.array(
       z
-        .object({ id: requestId, reference: z.string(), type: RequestType, regulation: Regulation, due: isoDate, daysRemaining: z.number().int() })
+        .object({
+          id: requestId,
+          reference: z.string(),
+          type: RequestType,
+          regulation: Regulation,
+          due: isoDate,
+          daysRemaining: z.number().int(),
+        })
         .strict(),
     ),
     /** Open requests past their deadline at the end of each of the last weeks, oldest first. */
     overdueTrend: z.array(z.object({ weekEnding: isoDate, overdue: z.number().int(), open: z.number().int() }).strict()),
-    medianDaysToClose: z.array(
-      z.object({ regulation: Regulation, closed: z.number().int(), medianDays: z.number().nullable() }).strict(),
-    ),
+    medianDaysToClose: z.array(z.object({ regulation: Regulation, closed: z.number().int(), medianDays: z.number().nullable() }).strict()),
   })
   .strict();
 export type DashboardView = z.infer<typeof DashboardView>;
@@ -277,7 +297,12 @@ export const requestOperations = {
       .strict(),
     output: Request,
     summary: 'Record how the requester’s identity was verified (method, data points matched, by whom)',
-    example: { id: 'req_abcdefgh12', method: 'data_points', dataPointsMatched: ['e-mail address', 'last ticket number'], verifiedBy: 'Dana' },
+    example: {
+      id: 'req_abcdefgh12',
+      method: 'data_points',
+      dataPointsMatched: ['e-mail address', 'last ticket number'],
+      verifiedBy: 'Dana',
+    },
   }),
   'requests.setStatus': op({
     input: z
@@ -355,7 +380,10 @@ export const requestOperations = {
       })
       .strict(),
     summary: 'Import requests from CSV; nothing is imported when any row is bad',
-    example: { csv: 'type,regulation,channel,receivedAt,requesterEmail\naccess,GDPR,email,2025-03-01T09:30:00Z,ada@example.test\n', dryRun: true },
+    example: {
+      csv: 'type,regulation,channel,receivedAt,requesterEmail\naccess,GDPR,email,2025-03-01T09:30:00Z,ada@example.test\n',
+      dryRun: true,
+    },
   }),
   'requests.export': op({
     input: z
@@ -398,9 +426,7 @@ export const requestOperations = {
   }),
   'requests.applyRetention': op({
     input: z.object({ ...wsOpt, actor: actor.optional(), dryRun: z.boolean(), asOf: asOf.optional() }).strict(),
-    output: z
-      .object({ dryRun: z.boolean(), deletedRequests: z.number().int(), purgedContacts: z.number().int() })
-      .strict(),
+    output: z.object({ dryRun: z.boolean(), deletedRequests: z.number().int(), purgedContacts: z.number().int() }).strict(),
     summary: 'Purge contact details and delete closed request records past their retention period',
     example: { dryRun: true },
   }),

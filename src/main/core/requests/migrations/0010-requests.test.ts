@@ -25,10 +25,12 @@ it('0010 creates the register tables on an empty (version 0) store', () => {
   ).run();
   // Numbers are unique: two requests never share a reference.
   expect(() =>
-    db.prepare(
-      `INSERT INTO requests (id, number, type, regulation, channel, received_at, time_zone, status, created_at, updated_at)
+    db
+      .prepare(
+        `INSERT INTO requests (id, number, type, regulation, channel, received_at, time_zone, status, created_at, updated_at)
        VALUES ('req_a2', 1, 'access', 'GDPR', 'email', '2025-01-01T00:00:00Z', 'UTC', 'received', 'x', 'x')`,
-    ).run(),
+      )
+      .run(),
   ).toThrow(/UNIQUE/);
   // Links go with their request.
   db.prepare(`INSERT INTO request_links (request_id, kind, ref, at) VALUES ('req_a1', 'archive', 'a.zip', 'x')`).run();

@@ -36,7 +36,9 @@ it('0020 adds the append-only audit log to a version-10 register and keeps its r
   expect(() => db.prepare('DELETE FROM audit_log').run()).toThrow(/append-only/);
   expect(db.prepare('SELECT actor FROM audit_log').pluck().get()).toBe('dana');
   // The timeline of one request is read through its index.
-  const plan = (db.prepare(`EXPLAIN QUERY PLAN SELECT * FROM audit_log WHERE request_id = 'x' ORDER BY seq`).all() as Array<{ detail: string }>)
+  const plan = (
+    db.prepare(`EXPLAIN QUERY PLAN SELECT * FROM audit_log WHERE request_id = 'x' ORDER BY seq`).all() as Array<{ detail: string }>
+  )
     .map((r) => r.detail)
     .join(' | ');
   expect(plan).toMatch(/audit_log_request/);

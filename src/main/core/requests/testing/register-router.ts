@@ -25,7 +25,11 @@ export interface RegisterRouter {
  * wiring of the whole contract.
  */
 export function registerRouter(services: CoreServices): RegisterRouter {
-  const router = createRouter(registerContract, { ...createRequestHandlers(services), ...createAuditHandlers(services) }, createMemoryLogger());
+  const router = createRouter(
+    registerContract,
+    { ...createRequestHandlers(services), ...createAuditHandlers(services) },
+    createMemoryLogger(),
+  );
   const call = (name: string, input: unknown) => router.call(name, input) as never;
   return {
     router,
