@@ -166,7 +166,12 @@ export function buildDossier(db: SqliteDb, userId: number, options: DossierOptio
     };
   });
 
-  const mentions = listMentions(db, identityRows, own, new Set(tickets.map((t) => t.id)));
+  // The profile columns too, for accounts whose identities the cache has not received.
+  const profileValues = users.flatMap((u) => [
+    ...(u.email ? [{ type: 'email', value: u.email }] : []),
+    ...(u.phone ? [{ type: 'phone_number', value: u.phone }] : []),
+  ]);
+  const mentions = listMentions(db, [...identityRows, ...profileValues], own, new Set(tickets.map((t) => t.id)));
 
   const ticketsByRole = Object.fromEntries(TICKET_ROLES.map((r) => [r, 0])) as Record<TicketRole, number>;
   for (const t of tickets) for (const r of t.roles) ticketsByRole[r] += 1;

@@ -90,6 +90,40 @@ function names(db: SqliteDb, query: string, hits: Hits, limit: number): void {
   for (const row of rows) hits.add(row.id, { field: 'name', match: 'prefix', value: row.name.trim(), ticketId: null });
 }
 
+/**
+ * The profile's own email and phone columns, for accounts whose identities the cache has not
+ * received (an export without the identities side-load): matched through the FTS index, then
+ * classified against the value itself.
+ */
+function profileContacts(db: SqliteDb, text: string, query: string, hits: Hits, limit: number): void {
+  const rows = stmt(
+    db,
+    `SELECT users.id AS id, users.email AS email, users.phone AS phone FROM users_fts JOIN users ON users.id = users_fts.rowid
+      WHERE users_fts MATCH ? LIMIT ?`,
+  ).all(`{email phone} : (${query})`, limit) as Array<{ id: number; email: string | null; phone: string | null }>;
+  const email = normalizeIdentityValue('email', text);
+  const digits = normalizeIdentityValue('phone_number', text);
+  for (const row of rows) {
+    if (row.email !== null && normalizeIdentityValue('email', row.email).includes(email)) {
+      const own = normalizeIdentityValue('email', row.email);
+      hits.add(row.id, {
+        field: 'email',
+        match: own === email ? 'exact' : own.startsWith(email) ? 'prefix' : 'words',
+        value: row.email,
+        ticketId: null,
+      });
+    } else if (
+      row.phone !== null &&
+      digits.length >= MIN_PHONE_DIGITS &&
+      normalizeIdentityValue('phone_number', row.phone).includes(digits)
+    ) {
+      hits.add(row.id, { field: 'phone', match: 'contains', value: row.phone, ticketId: null });
+    } else if (row.email !== null) {
+      hits.add(row.id, { field: 'email', match: 'words', value: row.email, ticketId: null });
+    }
+  }
+}
+
 function identityWords(db: SqliteDb, query: string, hits: Hits, limit: number): void {
   const rows = stmt(
     db,
@@ -140,6 +174,7 @@ export function searchSubjects(
   if (fts !== null) {
     names(db, fts, hits, limit * 4);
     identityWords(db, fts, hits, limit * 4);
+    profileContacts(db, text, fts, hits, limit * 4);
     if (/\p{L}/u.test(text) && text.length >= 3 && !text.includes('@')) commentText(db, fts, hits);
   }
 

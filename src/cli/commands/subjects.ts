@@ -1,0 +1,138 @@
+import type { Command } from 'commander';
+import type { Dossier } from '../../shared/contract/groups/subjects';
+import { CliFailure, EXIT } from '../cli-error';
+import { openCoreSession, type CoreSession } from '../core-session';
+import { formatTable, processOutput } from '../output';
+
+/**
+ * A subject given on the command line: a `subj_…` reference as is, or an email address / phone
+ * number that must match exactly one person (their linked accounts count as that person).
+ */
+export async function resolveSubjectArg(session: CoreSession, value: string, workspaceId: string | undefined): Promise<string> {
+  if (/^subj_\d+$/.test(value)) return value;
+  const { results } = await session.call('subjects.search', { ...(workspaceId ? { workspaceId } : {}), query: value, limit: 50 });
+  const exact = results.filter((r) =>
+    r.reasons.some((reason) => reason.match === 'exact' && reason.field !== 'name' && reason.field !== 'comment'),
+  );
+  if (exact.length === 0)
+    throw new CliFailure({ code: 'not_found', message: 'No person in the local cache has exactly that email, phone or external id' });
+  const first = exact[0]!;
+  if (exact.length > 1) {
+    // Several accounts of one person (linked or merged) are one subject; different people are not.
+    const dossier = await session.call('subjects.show', { ...(workspaceId ? { workspaceId } : {}), ref: first.ref });
+    const same = new Set(dossier.accounts.map((a) => a.userId));
+    const others = exact.filter((r) => !same.has(r.userId));
+    if (others.length > 0) {
+      throw new CliFailure(
+        {
+          code: 'conflict',
+          message: `That matches different people: ${[first, ...others].map((r) => r.ref).join(', ')}; give a subj_ reference`,
+        },
+        EXIT.usage,
+      );
+    }
+  }
+  return first.ref;
+}
+
+export function registerSubjectCommands(program: Command): void {
+  const subjects = program.command('subjects').description('Find data subjects in the local cache and show what is held about them');
+
+  subjects
+    .command('search')
+    .description('Search by email, name, phone, external id or comment text (prefix and accent-insensitive)')
+    .argument('<query>', 'what to look for')
+    .option('--workspace <id>', 'workspace id (default: the active one)')
+    .option('--limit <n>', 'at most this many results (1-500)', '50')
+    .option('--json', 'print one JSON document')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  lethe subjects search jose\n  lethe subjects search "+49 30 1234567" --json\n  lethe subjects search ana.lopez@example.com --limit 5',
+    )
+    .action(async (query: string, opts: { workspace?: string; limit: string; json?: boolean }) => {
+      const out = processOutput(Boolean(opts.json));
+      const limit = Number(opts.limit);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 500)
+        throw new CliFailure({ code: 'invalid_input', message: '--limit must be a whole number from 1 to 500' }, EXIT.usage);
+      const session = await openCoreSession();
+      try {
+        const result = await session.call('subjects.search', { ...(opts.workspace ? { workspaceId: opts.workspace } : {}), query, limit });
+        if (out.json) return out.out(JSON.stringify(result, null, 2));
+        if (result.results.length === 0) return out.out('Nobody in the local cache matches.');
+        out.out(
+          formatTable(
+            ['REF', 'NAME', 'EMAIL', 'ROLE', 'TICKETS', 'MATCHED'],
+            result.results.map((r) => {
+              const why = r.reasons[0]!;
+              return [
+                r.ref,
+                r.name,
+                r.email ?? '',
+                r.role ?? '',
+                String(r.tickets),
+                `${why.field.replace('_', ' ')} (${why.match})${r.linkedAccounts ? ` +${r.linkedAccounts} linked` : ''}`,
+              ];
+            }),
+          ),
+        );
+        if (result.truncated) out.out(`(more matches; narrow the query or raise --limit)`);
+      } finally {
+        await session.close();
+      }
+    });
+
+  subjects
+    .command('show')
+    .description("A subject's dossier: accounts, identities, organizations, tickets by role, comments, attachments, mentions")
+    .argument('<subject>', 'a subj_ reference, or an email address or phone number of theirs')
+    .option('--workspace <id>', 'workspace id (default: the active one)')
+    .option('--json', 'print one JSON document')
+    .addHelpText('after', '\nExamples:\n  lethe subjects show subj_380000000012\n  lethe subjects show ana.lopez@example.com --json')
+    .action(async (subject: string, opts: { workspace?: string; json?: boolean }) => {
+      const out = processOutput(Boolean(opts.json));
+      const session = await openCoreSession();
+      try {
+        const ref = await resolveSubjectArg(session, subject, opts.workspace);
+        const dossier = await session.call('subjects.show', { ...(opts.workspace ? { workspaceId: opts.workspace } : {}), ref });
+        out.out(out.json ? JSON.stringify(dossier, null, 2) : describeDossier(dossier));
+      } finally {
+        await session.close();
+      }
+    });
+}
+
+function describeDossier(d: Dossier): string {
+  const s = d.summary;
+  const lines = [
+    `${d.displayName} (${d.ref})  data as of: ${d.dataAsOf ?? 'never fully synced'}`,
+    `${s.accounts} account(s), ${s.identities} identities, ${s.organizations} organization(s), ${s.tickets} ticket(s), ${s.comments} comment(s), ${s.attachments} attachment(s) (${s.attachmentBytes} bytes), ${s.mentions} mention(s)`,
+    '',
+    'Accounts',
+    formatTable(
+      ['USER', 'NAME', 'EMAIL', 'WHY'],
+      d.accounts.map((a) => [
+        String(a.userId),
+        a.name,
+        a.email ?? '',
+        a.why.kind === 'requested' ? 'requested' : a.why.kind === 'merged' ? `merged: ${a.why.reason}` : `shares ${a.why.value}`,
+      ]),
+    ),
+    '',
+    'Tickets',
+    d.tickets.length === 0
+      ? '(none)'
+      : formatTable(
+          ['TICKET', 'STATUS', 'WHY', 'SUBJECT'],
+          d.tickets.map((t) => [String(t.id), t.deleted ? `${t.status} (deleted)` : t.status, t.why, t.subject ?? '']),
+        ),
+    '',
+    'Mentions',
+    d.mentions.length === 0
+      ? '(none)'
+      : formatTable(
+          ['TICKET', 'WHY'],
+          d.mentions.map((m) => [String(m.ticketId), m.why]),
+        ),
+  ];
+  return lines.join('\n');
+}

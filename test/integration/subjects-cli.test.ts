@@ -1,0 +1,159 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSimulator, type Simulator } from '../../src/sim';
+
+const run = promisify(execFile);
+const BIN = 'bin/lethe.mjs';
+
+let dataDir: string;
+let service: string;
+let sim: Simulator;
+let workspaceId: string;
+
+interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function lethe(args: string[], input?: string): Promise<CliResult> {
+  const env = { ...process.env, LETHE_DATA_DIR: dataDir, LETHE_KEYCHAIN_SERVICE: service };
+  try {
+    const child = run(process.execPath, [BIN, ...args], { env, maxBuffer: 64 * 1024 * 1024 });
+    child.child.stdin?.end(input ?? '');
+    const { stdout, stderr } = await child;
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+const ds = () => sim.dataset;
+
+beforeAll(async () => {
+  if (!existsSync('out/main/cli.js')) throw new Error('Build first: npx electron-vite build (npm test does it)');
+  dataDir = await mkdtemp(join(tmpdir(), 'lethe-subjects-cli-'));
+  service = `lethe-subjects-cli-${process.pid}-${Date.now()}`;
+  sim = await startSimulator({ size: 'tiny', seed: 7, noLimits: true, exportLimitPerMinute: 100_000 });
+  const added = await lethe(
+    ['workspaces', 'add', '--name', 'Sim', '--url', sim.url, '--email', sim.admin.email, '--token-stdin', '--json'],
+    sim.admin.token,
+  );
+  expect(added.code, added.stderr).toBe(0);
+  workspaceId = (JSON.parse(added.stdout) as { id: string }).id;
+  const synced = await lethe(['sync', '--json']);
+  expect(synced.code, synced.stderr).toBe(0);
+  await writeFile(
+    join(dataDir, 'sheet.json'),
+    JSON.stringify({
+      purposes: 'Support.',
+      categories: 'Contact details.',
+      recipients: 'Processor.',
+      retention: 'Three years.',
+      rights: 'All of them.',
+      complaint: 'Authority.',
+      source: 'You.',
+      automatedDecisions: 'None.',
+    }),
+  );
+}, 180_000);
+
+afterAll(async () => {
+  if (workspaceId) await lethe(['workspaces', 'remove', workspaceId]);
+  await sim?.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+function someEndUser(): number {
+  for (let i = 0; i < ds().userCount; i++) {
+    if (!ds().isAgentIndex(i) && ds().primaryEmail(i) !== null && sim.groundTruth(ds().userId(i)).tickets.length > 0) return i;
+  }
+  throw new Error('no end user with tickets');
+}
+
+describe('lethe subjects and lethe archive (built binary)', () => {
+  it('subjects search finds by email, prints one JSON document with the reason, and a table otherwise', async () => {
+    const i = someEndUser();
+    const email = ds().primaryEmail(i)!;
+    const json = await lethe(['subjects', 'search', email, '--json']);
+    expect(json.code, json.stderr).toBe(0);
+    const parsed = JSON.parse(json.stdout) as { results: Array<{ userId: number; reasons: Array<{ field: string; match: string }> }> };
+    expect(parsed.results[0]?.userId).toBe(ds().userId(i));
+    expect(parsed.results[0]?.reasons[0]).toMatchObject({ field: 'email', match: 'exact' });
+    const table = await lethe(['subjects', 'search', email]);
+    expect(table.stdout).toContain(`subj_${ds().userId(i)}`);
+    expect(table.stdout).toContain('MATCHED');
+  });
+
+  it('subjects show gives the dossier by email or by reference; unknown people exit 1 with the code', async () => {
+    const i = someEndUser();
+    const byEmail = await lethe(['subjects', 'show', ds().primaryEmail(i)!, '--json']);
+    expect(byEmail.code, byEmail.stderr).toBe(0);
+    const dossier = JSON.parse(byEmail.stdout) as { ref: string; tickets: Array<{ id: number }> };
+    expect(dossier.ref).toBe(`subj_${ds().userId(i)}`);
+    expect(new Set(dossier.tickets.map((t) => t.id))).toEqual(new Set(sim.groundTruth(ds().userId(i)).tickets.map((t) => t.ticketId)));
+    const byRef = await lethe(['subjects', 'show', dossier.ref]);
+    expect(byRef.stdout).toContain('Tickets');
+    const unknown = await lethe(['subjects', 'show', 'nobody@nowhere.example']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/^error \[not_found\]/);
+  });
+
+  it('archive export writes the file at --out with its SHA-256, and archive verify accepts it and refuses a damaged copy', async () => {
+    const i = someEndUser();
+    const out = join(dataDir, 'access.zip');
+    const refused = await lethe(['archive', 'export', '--subject', ds().primaryEmail(i)!, '--kind', 'access', '--out', out]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('error [conflict]');
+
+    const sheet = JSON.parse(await readFile(join(dataDir, 'sheet.json'), 'utf8')) as Record<string, string>;
+    const config = JSON.parse(await readFile(join(dataDir, 'lethe.json'), 'utf8')) as {
+      settings: { informationSheet: Record<string, string> };
+    };
+    config.settings.informationSheet = sheet;
+    await writeFile(join(dataDir, 'lethe.json'), JSON.stringify(config));
+
+    const exported = await lethe(['archive', 'export', '--subject', ds().primaryEmail(i)!, '--kind', 'access', '--out', out, '--json']);
+    expect(exported.code, exported.stderr).toBe(0);
+    const record = JSON.parse(exported.stdout) as { path: string; sha256: string; size: number };
+    expect(record.path).toBe(out);
+    const { createHash } = await import('node:crypto');
+    const bytes = await readFile(out);
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(record.sha256);
+
+    const verified = await lethe(['archive', 'verify', out]);
+    expect(verified.code, verified.stderr).toBe(0);
+    expect(verified.stdout).toMatch(/^OK: /);
+    expect(verified.stdout).toContain(record.sha256);
+
+    const damaged = join(dataDir, 'damaged.zip');
+    const copy = Buffer.from(bytes);
+    const dataStart = 30 + copy.readUInt16LE(26) + copy.readUInt16LE(28);
+    copy[dataStart + 3] = copy[dataStart + 3]! ^ 0xff;
+    await writeFile(damaged, copy);
+    const bad = await lethe(['archive', 'verify', damaged, '--json']);
+    expect(bad.code).toBe(1);
+    expect((JSON.parse(bad.stdout) as { ok: boolean }).ok).toBe(false);
+    expect(bad.stderr).toContain('error [invalid_input]');
+  });
+
+  it('portability with a passphrase from stdin; usage errors exit 2', async () => {
+    const i = someEndUser();
+    const out = join(dataDir, 'portable.zip');
+    const exported = await lethe(
+      ['archive', 'export', '--subject', `subj_${ds().userId(i)}`, '--kind', 'portability', '--out', out, '--password-stdin', '--json'],
+      'a long passphrase here',
+    );
+    expect(exported.code, exported.stderr).toBe(0);
+    expect((JSON.parse(exported.stdout) as { encrypted: boolean }).encrypted).toBe(true);
+    expect((await lethe(['archive', 'verify', out, '--password-stdin'], 'a long passphrase here')).code).toBe(0);
+    expect((await lethe(['archive', 'export', '--subject', 'x@y.z', '--kind', 'everything', '--out', out])).code).toBe(2);
+    expect((await lethe(['subjects', 'search', 'x', '--limit', '0'])).code).toBe(2);
+  });
+});
