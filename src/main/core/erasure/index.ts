@@ -1,0 +1,5 @@
+export { createErasureHandlers } from './erasure-handlers';
+export { ErasureService, type ErasureServiceOptions } from './service';
+export { computePreview } from './compute-plan';
+export { runErasure, type RunErasureDeps } from './run';
+export { RUN_KIND, type ErasureDocument } from './document';

@@ -1,0 +1,115 @@
+import type { SqliteDb } from '../db';
+import type { ZendeskClient } from '../helpdesk';
+import { executeRun, type Journal, type OpCounts } from '../journal';
+import type { ErasureDocument } from './document';
+import { forgetInCache } from './forget';
+import { buildReceipt, saveReceipt } from './receipt';
+import { scanResidue } from './residue';
+import { verifyRun } from './verify';
+import { createZendeskHandlers } from './zendesk-ops';
+
+export interface RunErasureDeps {
+  journal: Journal;
+  /** The workspace's cache connection (for forgetting and the residue scan). */
+  cache: SqliteDb;
+  client: ZendeskClient;
+  runId: string;
+  dataDir: string;
+  workspaceId: string;
+  /** The workspace's erasure key, for the receipt's hashed identifiers. */
+  hmacKey: Buffer;
+  /** Requests sent so far by `client` (its onRequest counter), for the receipt and the benchmark. */
+  requestCount: () => number;
+  signal?: AbortSignal;
+  pollIntervalMs?: number;
+  maxAttempts?: number;
+  onProgress?: (phase: ErasureDocument['plan']['phase'], counts: OpCounts) => void;
+}
+
+/**
+ * Runs an erasure from wherever its journal says it stands: executing (the operations, resumed
+ * from the journal), verifying, forgetting, receipt. Each phase is recorded in the run's document
+ * before the next starts, and each is safe to repeat, so a crash anywhere resumes here.
+ * Returns the final document.
+ */
+export async function runErasure(deps: RunErasureDeps): Promise<ErasureDocument> {
+  const { journal, runId } = deps;
+  const load = (): ErasureDocument => journal.getRun<ErasureDocument>(runId).document;
+  const save = (doc: ErasureDocument): void => journal.updateDocument(runId, doc);
+  let doc = load();
+  const startCalls = deps.requestCount();
+  const baseCalls = doc.apiCalls;
+  const track = (): void => {
+    doc.apiCalls = baseCalls + (deps.requestCount() - startCalls);
+  };
+  const progress = (): void => deps.onProgress?.(doc.plan.phase, journal.counts(runId));
+
+  if (doc.plan.phase === 'executing') {
+    journal.setRunState(runId, 'running');
+    const handlers = createZendeskHandlers(deps.client, { redactionApi: doc.rules.redactionApi });
+    const result = await executeRun({
+      journal,
+      runId,
+      handlers,
+      ...(deps.signal ? { signal: deps.signal } : {}),
+      ...(deps.pollIntervalMs !== undefined ? { pollIntervalMs: deps.pollIntervalMs } : {}),
+      ...(deps.maxAttempts !== undefined ? { maxAttempts: deps.maxAttempts } : {}),
+      onProgress: (counts) => deps.onProgress?.('executing', counts),
+    });
+    doc = load();
+    track();
+    if (result.counts.sent > 0 || result.counts.planned > 0) {
+      // Outcomes the helpdesk would not confirm: stop before verifying; a resume asks again.
+      save(doc);
+      journal.setRunState(runId, 'needs_attention');
+      progress();
+      return doc;
+    }
+    doc.plan.phase = 'verifying';
+    save(doc);
+    progress();
+  }
+
+  if (doc.plan.phase === 'verifying') {
+    const v = await verifyRun(deps.client, journal, runId, deps.signal);
+    track();
+    doc.verification = { ...v, apiCalls: doc.apiCalls - baseCalls };
+    doc.plan.phase = 'forgetting';
+    save(doc);
+    progress();
+  }
+
+  if (doc.plan.phase === 'forgetting') {
+    const v = doc.verification;
+    doc.forgotten = await forgetInCache(deps.cache, journal, runId, {
+      stillPresentTickets: v?.ticketsStillPresent ?? [],
+      stillPresentUsers: v?.usersStillPresent ?? [],
+      notRedacted: v?.commentsNotRedacted ?? [],
+    });
+    const kept = new Set(doc.plan.tickets.filter((t) => t.decision !== 'delete' && t.decision !== 'redact').map((t) => t.ticketId));
+    doc.residue = scanResidue(deps.cache, doc.plan.subject.emails, doc.plan.subject.phones, kept);
+    doc.plan.phase = 'receipt';
+    save(doc);
+    progress();
+  }
+
+  if (doc.plan.phase === 'receipt') {
+    track();
+    const finished = new Date();
+    const receipt = buildReceipt(doc, journal, runId, deps.hmacKey, finished);
+    doc.receipt = await saveReceipt(deps.dataDir, deps.workspaceId, receipt);
+    const counts = journal.counts(runId);
+    const clean = counts.failed === 0 && counts.skipped === 0 && (doc.verification?.ok ?? false);
+    // The run is over: the texts and identifiers it needed leave the journal, only refs stay.
+    doc.plan.subject = { ...doc.plan.subject, email: '', emails: [], phones: [] };
+    doc.plan.phase = 'done';
+    doc.plan.state = clean ? 'completed' : 'needs_attention';
+    journal.db.transaction(() => {
+      journal.scrubPayloads(runId);
+      save(doc);
+      journal.setRunState(runId, doc.plan.state);
+    })();
+    progress();
+  }
+  return doc;
+}

@@ -1,0 +1,377 @@
+import { z } from 'zod';
+import { HelpdeskError, JobStatus, type JobResultItem, type ZendeskClient } from '../helpdesk';
+import { isFailedItem } from '../helpdesk/jobs';
+import type { CheckResult, JournalOperation, OperationHandler, Outcome } from '../journal';
+
+/**
+ * The erasure's operation kinds against the Zendesk API, one handler each. Every `check` only
+ * reads, so the executor can ask it any number of times before deciding to resend.
+ */
+
+export const OP = {
+  revokeSessions: 'user.revokeSessions',
+  closeTicket: 'ticket.close',
+  redactComment: 'comment.redact',
+  softDeleteTickets: 'ticket.softDelete',
+  purgeTickets: 'ticket.purge',
+  softDeleteUser: 'user.softDelete',
+  purgeUser: 'user.purge',
+} as const;
+
+/** What a comment redaction carries: the texts to remove (personal data, needed to redact and to verify). */
+export interface RedactPayload {
+  ticketId: number;
+  strings: string[];
+  attachments: Array<{ id: number; url: string | null }>;
+}
+
+export interface ZendeskOpsOptions {
+  redactionApi: 'auto' | 'comment_redactions' | 'legacy';
+  /** Remote jobs in flight at once (Zendesk queues about 30 per account). */
+  maxJobs?: number;
+  /** Concurrent single-record requests (redactions, user calls). */
+  concurrency?: number;
+}
+
+const BLOCK = '▇';
+const escapeHtml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** The Agent Workspace body: each text to remove in its own <redact> element. */
+export function redactionHtml(strings: readonly string[]): string {
+  return strings.map((s) => `<p><redact>${escapeHtml(s)}</redact></p>`).join('');
+}
+
+const statusOf = (error: unknown): number | undefined => (error instanceof HelpdeskError ? error.status : undefined);
+const isNotFound = (error: unknown): boolean => statusOf(error) === 404;
+/** A 4xx other than 404/408/429 is the helpdesk's final answer; anything else leaves the outcome open. */
+const isDefinite = (error: unknown): boolean => {
+  const s = statusOf(error);
+  return s !== undefined && s >= 400 && s < 500 && s !== 404 && s !== 408 && s !== 429;
+};
+const fields = (error: unknown): { code: string; message: string } => {
+  const e = error as { code?: string; message?: string; details?: Record<string, unknown> };
+  const kind = typeof e.details?.errorKind === 'string' ? e.details.errorKind : undefined;
+  return { code: kind ?? e.code ?? 'helpdesk_error', message: (e.message ?? 'failed').slice(0, 300) };
+};
+
+function failedOrUnknown(op: JournalOperation, error: unknown): Outcome {
+  if (isDefinite(error)) return { opId: op.id, outcome: 'failed', ...fields(error) };
+  return { opId: op.id, outcome: 'unknown', ...fields(error) };
+}
+
+/** One job_statuses/show_many call polls every job of a round (up to 100 ids). */
+async function showManyJobs(client: ZendeskClient, ids: readonly string[], signal?: AbortSignal): Promise<JobStatus[]> {
+  const out: JobStatus[] = [];
+  for (let i = 0; i < ids.length; i += 100) {
+    const body = await client.transport.parse(
+      { method: 'GET', template: '/api/v2/job_statuses/show_many', query: { ids: ids.slice(i, i + 100) }, signal },
+      'job_statuses',
+      z.looseObject({ job_statuses: z.array(JobStatus) }),
+    );
+    out.push(...body.job_statuses);
+  }
+  return out;
+}
+
+function jobOutcomes(jobs: ReadonlyMap<string, JournalOperation[]>, statuses: readonly JobStatus[]): Outcome[] {
+  const out: Outcome[] = [];
+  for (const job of statuses) {
+    const ops = jobs.get(job.id);
+    if (!ops) continue;
+    if (job.status === 'queued' || job.status === 'working') continue;
+    if (job.status !== 'completed' || !Array.isArray(job.results)) {
+      for (const op of ops) out.push({ opId: op.id, outcome: 'unknown', code: 'job_failed', message: `The job ended ${job.status}` });
+      continue;
+    }
+    const byTarget = new Map<number, JobResultItem>();
+    for (const item of job.results) if (typeof item.id === 'number') byTarget.set(item.id, item);
+    for (const op of ops) {
+      const item = byTarget.get(op.targets[0]!);
+      if (!item) out.push({ opId: op.id, outcome: 'unknown', code: 'job_item_missing', message: 'The job did not report this item' });
+      else if (isFailedItem(item)) {
+        // A failed item may mean "already done" (not found): the check decides, never a blind resend.
+        out.push({ opId: op.id, outcome: 'unknown', code: 'job_item_failed', message: String(item.error ?? 'failed').slice(0, 120) });
+      } else out.push({ opId: op.id, outcome: 'done', result: { jobId: job.id } });
+    }
+  }
+  // A job the helpdesk no longer knows: its items are settled by a check.
+  const known = new Set(statuses.map((s) => s.id));
+  for (const [jobId, ops] of jobs) {
+    if (!known.has(jobId)) for (const op of ops) out.push({ opId: op.id, outcome: 'unknown', code: 'job_unknown', message: 'The job is no longer listed' });
+  }
+  return out;
+}
+
+/** Ids of tickets that are soft-deleted (restorable) right now: the whole deleted_tickets listing. */
+export async function softDeletedTicketIds(client: ZendeskClient, signal?: AbortSignal): Promise<Set<number>> {
+  const ids = new Set<number>();
+  for await (const page of client.listDeletedTickets({ signal, pageSize: 100 })) for (const t of page.items) ids.add(t.id);
+  return ids;
+}
+
+async function liveTicketIds(client: ZendeskClient, ids: readonly number[], signal?: AbortSignal): Promise<Map<number, string>> {
+  const live = new Map<number, string>();
+  for (const t of await client.showManyTickets(ids, { signal })) live.set(t.id, t.status);
+  return live;
+}
+
+export function createZendeskHandlers(client: ZendeskClient, options: ZendeskOpsOptions): Record<string, OperationHandler> {
+  let legacyOnly = options.redactionApi === 'legacy';
+  const concurrency = options.concurrency ?? 4;
+  const maxJobs = options.maxJobs ?? 10;
+
+  const jobPoll = async (jobs: ReadonlyMap<string, JournalOperation[]>, signal?: AbortSignal): Promise<Outcome[]> =>
+    jobOutcomes(jobs, await showManyJobs(client, [...jobs.keys()], signal));
+
+  const softDeleteTickets: OperationHandler = {
+    batchSize: 100,
+    concurrency: maxJobs,
+    async send(ops, { signal }) {
+      try {
+        const job = await client.destroyManyTickets(
+          ops.map((o) => o.targets[0]!),
+          { signal },
+        );
+        return ops.map((o) => ({ opId: o.id, outcome: 'job', jobId: job.id }));
+      } catch (error) {
+        return ops.map((o) => failedOrUnknown(o, error));
+      }
+    },
+    poll: (jobs, { signal }) => jobPoll(jobs, signal),
+    async check(ops, { signal }) {
+      const live = await liveTicketIds(client, ops.map((o) => o.targets[0]!), signal);
+      // Not live: soft-deleted or already purged; either way the soft delete happened.
+      return ops.map((o): CheckResult => (live.has(o.targets[0]!) ? { opId: o.id, state: 'absent' } : { opId: o.id, state: 'done' }));
+    },
+  };
+
+  const purgeTickets: OperationHandler = {
+    batchSize: 100,
+    concurrency: maxJobs,
+    async send(ops, { signal }) {
+      try {
+        const job = await client.destroyManyDeletedTickets(
+          ops.map((o) => o.targets[0]!),
+          { signal },
+        );
+        return ops.map((o) => ({ opId: o.id, outcome: 'job', jobId: job.id }));
+      } catch (error) {
+        return ops.map((o) => failedOrUnknown(o, error));
+      }
+    },
+    poll: (jobs, { signal }) => jobPoll(jobs, signal),
+    async check(ops, { signal }) {
+      const live = await liveTicketIds(client, ops.map((o) => o.targets[0]!), signal);
+      const soft = await softDeletedTicketIds(client, signal);
+      return ops.map((o): CheckResult => {
+        const id = o.targets[0]!;
+        if (live.has(id)) return { opId: o.id, state: 'failed', code: 'ticket_restored', message: 'The ticket is live again (restored upstream)' };
+        return soft.has(id) ? { opId: o.id, state: 'absent' } : { opId: o.id, state: 'done' };
+      });
+    },
+  };
+
+  const redactComment: OperationHandler = {
+    batchSize: 1,
+    concurrency,
+    async send([op], { signal }) {
+      const p = op!.payload as unknown as RedactPayload;
+      const commentId = op!.targets[0]!;
+      if (!legacyOnly) {
+        try {
+          const urls = p.attachments.map((a) => a.url).filter((u): u is string => typeof u === 'string');
+          await client.redactComment(
+            commentId,
+            { ticketId: p.ticketId, htmlBody: redactionHtml(p.strings), ...(urls.length ? { externalAttachmentUrls: urls } : {}) },
+            { signal },
+          );
+          return [{ opId: op!.id, outcome: 'done', result: { api: 'comment_redactions' } }];
+        } catch (error) {
+          const s = statusOf(error);
+          // 403: Agent Workspace is off or the role may not redact; fall back for this and later comments.
+          if (s === 403 && options.redactionApi === 'auto') legacyOnly = true;
+          else return [failedOrUnknown(op!, error)];
+        }
+      }
+      try {
+        for (const text of p.strings) {
+          try {
+            await client.redactCommentText(p.ticketId, commentId, text, { signal });
+          } catch (error) {
+            // 400: the text is not (or no longer) there: already redacted by an earlier attempt.
+            if (statusOf(error) !== 400) throw error;
+          }
+        }
+        for (const a of p.attachments) await client.redactAttachment(p.ticketId, commentId, a.id, { signal });
+        return [{ opId: op!.id, outcome: 'done', result: { api: 'legacy' } }];
+      } catch (error) {
+        return [failedOrUnknown(op!, error)];
+      }
+    },
+    async check(ops, { signal }) {
+      const out: CheckResult[] = [];
+      for (const op of ops) {
+        const p = op.payload as unknown as RedactPayload;
+        const verdict = await commentRedacted(client, p.ticketId, op.targets[0]!, p, signal);
+        out.push(verdict === 'absent' ? { opId: op.id, state: 'absent' } : { opId: op.id, state: 'done', result: { verified: verdict } });
+      }
+      return out;
+    },
+  };
+
+  const closeTicket: OperationHandler = {
+    batchSize: 1,
+    concurrency,
+    async send([op], { signal }) {
+      try {
+        await client.updateTicket(op!.targets[0]!, { status: 'closed' }, { signal });
+        return [{ opId: op!.id, outcome: 'done' }];
+      } catch (error) {
+        return [failedOrUnknown(op!, error)];
+      }
+    },
+    async check(ops, { signal }) {
+      const live = await liveTicketIds(client, ops.map((o) => o.targets[0]!), signal);
+      return ops.map((o): CheckResult => {
+        const status = live.get(o.targets[0]!);
+        return status === undefined || status === 'closed' ? { opId: o.id, state: 'done' } : { opId: o.id, state: 'absent' };
+      });
+    },
+  };
+
+  const revokeSessions: OperationHandler = {
+    batchSize: 1,
+    concurrency,
+    async send([op], { signal }) {
+      try {
+        await client.revokeSessions(op!.targets[0]!, { signal });
+        return [{ opId: op!.id, outcome: 'done' }];
+      } catch (error) {
+        if (isNotFound(error)) return [{ opId: op!.id, outcome: 'done', result: { userGone: true } }];
+        return [failedOrUnknown(op!, error)];
+      }
+    },
+    // Revoking every session of a user has the same effect however often it is done; a session
+    // listing that still shows sessions is the only sign it did not happen.
+    async check(ops, { signal }) {
+      const out: CheckResult[] = [];
+      for (const op of ops) {
+        try {
+          const body = await client.transport.parse(
+            { method: 'GET', template: '/api/v2/users/{user_id}/sessions', params: { user_id: op.targets[0]! }, signal },
+            'sessions',
+            z.looseObject({ sessions: z.array(z.unknown()).default([]) }),
+          );
+          out.push(body.sessions.length === 0 ? { opId: op.id, state: 'done' } : { opId: op.id, state: 'absent' });
+        } catch (error) {
+          if (!isNotFound(error)) throw error;
+          out.push({ opId: op.id, state: 'done', result: { userGone: true } });
+        }
+      }
+      return out;
+    },
+  };
+
+  const userState = async (userId: number, signal?: AbortSignal): Promise<'active' | 'soft_deleted' | 'gone'> => {
+    try {
+      const user = await client.getUser(userId, { signal });
+      return user.active === false ? 'soft_deleted' : 'active';
+    } catch (error) {
+      if (isNotFound(error)) return 'gone';
+      throw error;
+    }
+  };
+
+  const softDeleteUser: OperationHandler = {
+    batchSize: 1,
+    concurrency,
+    async send([op], { signal }) {
+      try {
+        await client.deleteUser(op!.targets[0]!, { signal });
+        return [{ opId: op!.id, outcome: 'done' }];
+      } catch (error) {
+        return [failedOrUnknown(op!, error)];
+      }
+    },
+    async check(ops, { signal }) {
+      const out: CheckResult[] = [];
+      for (const op of ops) {
+        const state = await userState(op.targets[0]!, signal);
+        out.push(state === 'active' ? { opId: op.id, state: 'absent' } : { opId: op.id, state: 'done' });
+      }
+      return out;
+    },
+  };
+
+  const purgeUser: OperationHandler = {
+    batchSize: 1,
+    concurrency,
+    async send([op], { signal }) {
+      try {
+        await client.permanentlyDeleteUser(op!.targets[0]!, { signal });
+        return [{ opId: op!.id, outcome: 'done' }];
+      } catch (error) {
+        return [failedOrUnknown(op!, error)];
+      }
+    },
+    async check(ops, { signal }) {
+      const out: CheckResult[] = [];
+      for (const op of ops) {
+        const state = await userState(op.targets[0]!, signal);
+        if (state === 'gone') out.push({ opId: op.id, state: 'done' });
+        else if (state === 'soft_deleted') out.push({ opId: op.id, state: 'absent' });
+        else out.push({ opId: op.id, state: 'failed', code: 'user_active', message: 'The account is active again; it was not deleted' });
+      }
+      return out;
+    },
+  };
+
+  return {
+    [OP.softDeleteTickets]: softDeleteTickets,
+    [OP.purgeTickets]: purgeTickets,
+    [OP.redactComment]: redactComment,
+    [OP.closeTicket]: closeTicket,
+    [OP.revokeSessions]: revokeSessions,
+    [OP.softDeleteUser]: softDeleteUser,
+    [OP.purgeUser]: purgeUser,
+  };
+}
+
+/**
+ * Whether a comment reads redacted: none of the texts remain and every listed attachment is
+ * replaced. 'gone' when the ticket or the comment no longer exists (nothing left to redact).
+ */
+export async function commentRedacted(
+  client: ZendeskClient,
+  ticketId: number,
+  commentId: number,
+  p: Pick<RedactPayload, 'strings' | 'attachments'>,
+  signal?: AbortSignal,
+  cache?: Map<number, Map<number, { body: string; attachments: Array<{ id: number; file_name?: string | undefined; size?: number | null | undefined }> }> | 'gone'>,
+): Promise<'redacted' | 'gone' | 'absent'> {
+  let comments = cache?.get(ticketId);
+  if (comments === undefined) {
+    try {
+      const map = new Map<number, { body: string; attachments: Array<{ id: number; file_name?: string; size?: number | null }> }>();
+      for await (const page of client.listComments(ticketId, { signal })) {
+        for (const c of page.items) map.set(c.id, { body: `${c.body}\n${c.plain_body ?? ''}\n${c.html_body ?? ''}`, attachments: c.attachments });
+      }
+      comments = map;
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+      comments = 'gone';
+    }
+    cache?.set(ticketId, comments);
+  }
+  if (comments === 'gone') return 'gone';
+  const c = comments.get(commentId);
+  if (!c) return 'gone';
+  if (p.strings.some((s) => s.length > 0 && c.body.includes(s) && !/^[\s▇]*$/.test(s))) return 'absent';
+  for (const a of p.attachments) {
+    const now = c.attachments.find((x) => x.id === a.id);
+    if (now && now.file_name !== 'redacted.txt' && (now.size ?? 0) > 0) return 'absent';
+  }
+  return 'redacted';
+}
+
+export { BLOCK };
