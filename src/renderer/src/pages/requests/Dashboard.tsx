@@ -1,0 +1,156 @@
+import { Bar, BarChart, CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { DashboardView } from '../../../../shared/contract/groups/requests';
+import { hrefFor } from '../../app/router';
+import { ErrorBanner } from '../../components/ErrorBanner';
+import { formatDate, REGULATION_LABELS, STATUS_LABELS, TYPE_LABELS, dueInWords } from './labels';
+import { useRegisterQuery } from './register-api';
+
+/**
+ * Colours come from the theme through CSS classes on the SVG shapes (see requests.css), so the
+ * charts follow light and dark themes; recharts sets only geometry, via DOM properties that the
+ * console's style-src 'self' policy allows.
+ */
+function ChartCard({ title, summary, children }: { title: string; summary: string; children: React.ReactNode }): React.JSX.Element {
+  return (
+    <figure className="chart-card">
+      <figcaption>
+        <h3>{title}</h3>
+        <p className="visually-hidden">{summary}</p>
+      </figcaption>
+      <div className="chart-body" aria-hidden="true">
+        {children}
+      </div>
+    </figure>
+  );
+}
+
+const axisTick = { className: 'chart-tick' } as const;
+
+export function Dashboard({ data }: { data: DashboardView }): React.JSX.Element {
+  const byStatus = data.byStatus.map((s) => ({ name: STATUS_LABELS[s.status], count: s.count }));
+  const byType = data.byType.map((t) => ({ name: TYPE_LABELS[t.type], count: t.count }));
+  const trend = data.overdueTrend.map((w) => ({ name: formatDate(w.weekEnding), overdue: w.overdue, open: w.open }));
+  const medians = data.medianDaysToClose.map((m) => ({
+    name: REGULATION_LABELS[m.regulation],
+    days: m.medianDays ?? 0,
+    closed: m.closed,
+    known: m.medianDays !== null,
+  }));
+  const anyClosed = medians.some((m) => m.closed > 0);
+  return (
+    <section className="dashboard" aria-labelledby="dashboard-title">
+      <h2 id="dashboard-title" className="visually-hidden">
+        Overview
+      </h2>
+      <div className="stat-row">
+        <div className="stat">
+          <span className="stat-value">{data.open}</span>
+          <span className="stat-label">open requests</span>
+        </div>
+        <div className={`stat ${data.overdue > 0 ? 'stat-danger' : ''}`}>
+          <span className="stat-value">{data.overdue}</span>
+          <span className="stat-label">overdue</span>
+        </div>
+        <div className={`stat ${data.dueThisWeek.length > 0 ? 'stat-warn' : ''}`}>
+          <span className="stat-value">{data.dueThisWeek.length}</span>
+          <span className="stat-label">due within 7 days</span>
+        </div>
+        <div className="stat">
+          <span className="stat-value">{data.unverifiedOpen}</span>
+          <span className="stat-label">awaiting identity verification</span>
+        </div>
+      </div>
+      <div className="chart-grid">
+        <ChartCard title="Open requests by status" summary={byStatus.map((s) => `${s.name}: ${s.count}`).join(', ')}>
+          <ResponsiveContainer width="100%" height={200}>
+            <BarChart data={byStatus} margin={{ top: 8, right: 8, bottom: 0, left: -20 }}>
+              <CartesianGrid className="chart-grid-lines" vertical={false} />
+              <XAxis dataKey="name" tick={axisTick} interval={0} fontSize={11} />
+              <YAxis allowDecimals={false} tick={axisTick} fontSize={11} />
+              <Tooltip cursor={false} wrapperClassName="chart-tooltip" />
+              <Bar dataKey="count" name="Requests" className="chart-bar" isAnimationActive={false} />
+            </BarChart>
+          </ResponsiveContainer>
+        </ChartCard>
+        <ChartCard
+          title="Open requests by type"
+          summary={byType.length === 0 ? 'None open' : byType.map((t) => `${t.name}: ${t.count}`).join(', ')}
+        >
+          {byType.length === 0 ? (
+            <p className="muted chart-empty">No open requests.</p>
+          ) : (
+            <ResponsiveContainer width="100%" height={200}>
+              <BarChart data={byType} layout="vertical" margin={{ top: 8, right: 16, bottom: 0, left: 16 }}>
+                <CartesianGrid className="chart-grid-lines" horizontal={false} />
+                <XAxis type="number" allowDecimals={false} tick={axisTick} fontSize={11} />
+                <YAxis type="category" dataKey="name" tick={axisTick} width={90} fontSize={11} />
+                <Tooltip cursor={false} wrapperClassName="chart-tooltip" />
+                <Bar dataKey="count" name="Requests" className="chart-bar chart-bar-alt" isAnimationActive={false} />
+              </BarChart>
+            </ResponsiveContainer>
+          )}
+        </ChartCard>
+        <ChartCard
+          title="Overdue at the end of each week"
+          summary={trend.map((w) => `${w.name}: ${w.overdue} overdue of ${w.open} open`).join('; ')}
+        >
+          <ResponsiveContainer width="100%" height={200}>
+            <LineChart data={trend} margin={{ top: 8, right: 12, bottom: 0, left: -20 }}>
+              <CartesianGrid className="chart-grid-lines" vertical={false} />
+              <XAxis dataKey="name" tick={axisTick} fontSize={11} minTickGap={24} />
+              <YAxis allowDecimals={false} tick={axisTick} fontSize={11} />
+              <Tooltip wrapperClassName="chart-tooltip" />
+              <Line type="monotone" dataKey="open" name="Open" className="chart-line-muted" dot={false} isAnimationActive={false} />
+              <Line type="monotone" dataKey="overdue" name="Overdue" className="chart-line-danger" isAnimationActive={false} />
+            </LineChart>
+          </ResponsiveContainer>
+        </ChartCard>
+        <ChartCard
+          title="Median days to close, by regulation"
+          summary={medians.map((m) => `${m.name}: ${m.known ? `${m.days} days over ${m.closed} closed` : 'nothing closed yet'}`).join('; ')}
+        >
+          {anyClosed ? (
+            <ResponsiveContainer width="100%" height={200}>
+              <BarChart data={medians} margin={{ top: 8, right: 8, bottom: 0, left: -20 }}>
+                <CartesianGrid className="chart-grid-lines" vertical={false} />
+                <XAxis dataKey="name" tick={axisTick} fontSize={11} />
+                <YAxis tick={axisTick} fontSize={11} />
+                <Tooltip cursor={false} wrapperClassName="chart-tooltip" />
+                <Bar dataKey="days" name="Median days" className="chart-bar chart-bar-ok" isAnimationActive={false} />
+              </BarChart>
+            </ResponsiveContainer>
+          ) : (
+            <p className="muted chart-empty">No completed or denied requests yet.</p>
+          )}
+        </ChartCard>
+      </div>
+      {data.dueThisWeek.length > 0 ? (
+        <div className="due-week">
+          <h3>Due this week</h3>
+          <ul>
+            {data.dueThisWeek.map((d) => (
+              <li key={d.id}>
+                <a href={hrefFor('requests', [d.id])}>{d.reference}</a> · {TYPE_LABELS[d.type]} · {REGULATION_LABELS[d.regulation]} ·{' '}
+                {formatDate(d.due)}{' '}
+                <span className={d.daysRemaining <= 2 ? 'due-pill due-soon' : 'due-pill due-ok'}>{dueInWords(d.daysRemaining)}</span>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+    </section>
+  );
+}
+
+export function DashboardSection(): React.JSX.Element | null {
+  const dashboard = useRegisterQuery('requests.dashboard', {});
+  if (dashboard.loading)
+    return (
+      <p className="muted" role="status">
+        Loading the overview…
+      </p>
+    );
+  if (dashboard.error) return <ErrorBanner error={dashboard.error} onRetry={dashboard.reload} title="The overview could not be computed" />;
+  if (!dashboard.data) return null;
+  return <Dashboard data={dashboard.data} />;
+}

@@ -1,0 +1,74 @@
+import { useState } from 'react';
+import { LETTER_TEMPLATES, type Request } from '../../../../shared/contract/groups/requests';
+import { ErrorBanner } from '../../components/ErrorBanner';
+import { downloadText } from './download';
+import { useRegisterMutation, type RegisterOutput } from './register-api';
+
+const TEMPLATE_LABELS: Record<(typeof LETTER_TEMPLATES)[number], string> = {
+  acknowledgement: 'Acknowledgement',
+  extension: 'Extension notice',
+  completion: 'Completion',
+  denial: 'Denial (with article)',
+};
+
+export function LettersCard({ r }: { r: Request }): React.JSX.Element {
+  const letter = useRegisterMutation('requests.letter');
+  const [template, setTemplate] = useState<(typeof LETTER_TEMPLATES)[number]>(
+    r.status === 'denied' ? 'denial' : r.extension ? 'extension' : isClosed(r) ? 'completion' : 'acknowledgement',
+  );
+  const [result, setResult] = useState<RegisterOutput<'requests.letter'> | null>(null);
+  return (
+    <section className="card" aria-labelledby="letters-title">
+      <h2 id="letters-title">Response letters</h2>
+      <div className="inline-form">
+        <label htmlFor="l-template">Template</label>
+        <select id="l-template" value={template} onChange={(e) => setTemplate(e.target.value as (typeof LETTER_TEMPLATES)[number])}>
+          {LETTER_TEMPLATES.map((t) => (
+            <option key={t} value={t}>
+              {TEMPLATE_LABELS[t]}
+            </option>
+          ))}
+        </select>
+        <button
+          type="button"
+          className="button"
+          disabled={letter.pending}
+          onClick={async () => setResult((await letter.run({ id: r.id, template })) ?? null)}
+        >
+          Write letter
+        </button>
+      </div>
+      {letter.error ? <ErrorBanner error={letter.error} title="The letter could not be written" /> : null}
+      {result ? (
+        <div className="letter">
+          <p>
+            <strong>Subject:</strong> {result.subject}
+          </p>
+          <pre className="letter-text" tabIndex={0} aria-label="Letter text">
+            {result.text}
+          </pre>
+          <div className="button-row">
+            <button
+              type="button"
+              className="button button-small"
+              onClick={() => downloadText(`${result.fileBase}.txt`, 'text/plain', result.text)}
+            >
+              Save as text
+            </button>
+            <button
+              type="button"
+              className="button button-small"
+              onClick={() => downloadText(`${result.fileBase}.html`, 'text/html', result.html)}
+            >
+              Save as HTML
+            </button>
+          </div>
+        </div>
+      ) : null}
+    </section>
+  );
+}
+
+function isClosed(r: Request): boolean {
+  return r.closedAt !== null;
+}
