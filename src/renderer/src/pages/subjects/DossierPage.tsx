@@ -1,0 +1,398 @@
+import { useMemo, useState } from 'react';
+import { TICKET_ROLES, type Dossier, type TicketRole } from '../../../../shared/contract/groups/subjects';
+import { useMutation, useOperation } from '../../api/hooks';
+import { hrefFor } from '../../app/router';
+import { ErrorBanner } from '../../components/ErrorBanner';
+import { ExportPanel } from './ExportPanel';
+import { formatBytes } from './export-file';
+
+type Section = 'tickets' | 'comments' | 'attachments' | 'mentions' | 'accounts';
+
+export function DossierPage({ subjectRef, exportKind }: { subjectRef: string; exportKind: string | null }): React.JSX.Element {
+  const dossier = useOperation('subjects.show', { ref: subjectRef });
+  const refresh = useMutation('sync.refreshSubject');
+  const [exporting, setExporting] = useState<'access' | 'portability' | null>(
+    exportKind === 'access' || exportKind === 'portability' ? exportKind : null,
+  );
+  const [section, setSection] = useState<Section>('tickets');
+  const userId = Number(subjectRef.slice('subj_'.length));
+
+  if (dossier.error) {
+    return (
+      <div className="dossier-page">
+        <p>
+          <a href={hrefFor('subjects')}>← Subjects</a>
+        </p>
+        <ErrorBanner error={dossier.error} onRetry={dossier.reload} title="The dossier could not be built" />
+      </div>
+    );
+  }
+  if (dossier.loading || !dossier.data) {
+    return (
+      <p className="muted" role="status">
+        Building the dossier from the local cache…
+      </p>
+    );
+  }
+  const d = dossier.data;
+  const s = d.summary;
+  return (
+    <div className="dossier-page">
+      <p>
+        <a href={hrefFor('subjects')}>← Subjects</a>
+      </p>
+      <header className="page-header dossier-header">
+        <div>
+          <h1>{d.displayName || d.ref}</h1>
+          <p className="muted">
+            {d.ref} · data as of {d.dataAsOf ? new Date(d.dataAsOf).toLocaleString() : 'never fully synced'}
+          </p>
+        </div>
+        <div className="button-row">
+          <button
+            type="button"
+            className="button"
+            disabled={refresh.pending}
+            onClick={() => void refresh.run({ userId }).then(() => dossier.reload())}
+          >
+            {refresh.pending ? 'Refreshing…' : 'Refresh this subject now'}
+          </button>
+          <button type="button" className="button button-primary" onClick={() => setExporting('access')}>
+            Access archive…
+          </button>
+          <button type="button" className="button" onClick={() => setExporting('portability')}>
+            Portability archive…
+          </button>
+          <a className="button" href={hrefFor('erasure', [], { subject: d.ref })}>
+            Preview erasure
+          </a>
+          {/* TODO(lead): "Attach to a request" — once the register is wired, a picker over
+              requests.list and then requests.update({ id: <request id>, subjectId: userId }). */}
+        </div>
+      </header>
+      {refresh.error ? <ErrorBanner error={refresh.error} title="The subject was not refreshed" /> : null}
+      {exporting ? <ExportPanel key={exporting} subjectRef={d.ref} initialKind={exporting} /> : null}
+
+      <ul className="summary-cards" aria-label="Summary">
+        <SummaryCard label="Accounts" value={s.accounts} />
+        <SummaryCard label="Identities" value={s.identities} />
+        <SummaryCard label="Organizations" value={s.organizations} />
+        <SummaryCard
+          label="Tickets"
+          value={s.tickets}
+          detail={TICKET_ROLES.filter((r) => s.ticketsByRole[r] > 0)
+            .map((r) => `${s.ticketsByRole[r]} ${r}`)
+            .join(', ')}
+        />
+        <SummaryCard label="Comments written" value={s.comments} />
+        <SummaryCard label="Attachments" value={s.attachments} detail={formatBytes(s.attachmentBytes)} />
+        <SummaryCard label="Mentions" value={s.mentions} detail="in other people's comments" />
+      </ul>
+
+      <div className="section-tabs" role="tablist" aria-label="Dossier lists">
+        {(['tickets', 'comments', 'attachments', 'mentions', 'accounts'] as const).map((name) => (
+          <button
+            key={name}
+            type="button"
+            role="tab"
+            aria-selected={section === name}
+            className={section === name ? 'tab tab-active' : 'tab'}
+            onClick={() => setSection(name)}
+          >
+            {name[0]!.toUpperCase() + name.slice(1)}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel">
+        {section === 'tickets' ? <TicketList dossier={d} /> : null}
+        {section === 'comments' ? <CommentList dossier={d} /> : null}
+        {section === 'attachments' ? <AttachmentList dossier={d} /> : null}
+        {section === 'mentions' ? <MentionList dossier={d} /> : null}
+        {section === 'accounts' ? <AccountList dossier={d} /> : null}
+      </div>
+    </div>
+  );
+}
+
+function SummaryCard({ label, value, detail }: { label: string; value: number; detail?: string }): React.JSX.Element {
+  return (
+    <li className="card summary-card">
+      <span className="summary-value">{value}</span>
+      <span className="summary-label">{label}</span>
+      {detail ? <span className="muted summary-detail">{detail}</span> : null}
+    </li>
+  );
+}
+
+function Filter({ value, onChange, label }: { value: string; onChange: (v: string) => void; label: string }): React.JSX.Element {
+  return (
+    <div className="field list-filter">
+      <label>
+        {label}
+        <input type="search" value={value} onChange={(e) => onChange(e.target.value)} maxLength={200} />
+      </label>
+    </div>
+  );
+}
+
+const matches = (needle: string, ...hay: Array<string | number | null>) =>
+  needle === '' || hay.some((h) => h !== null && String(h).toLowerCase().includes(needle.toLowerCase()));
+
+function Empty({ children }: { children: string }): React.JSX.Element {
+  return <p className="empty-state">{children}</p>;
+}
+
+function TicketList({ dossier }: { dossier: Dossier }): React.JSX.Element {
+  const [text, setText] = useState('');
+  const [role, setRole] = useState<TicketRole | ''>('');
+  const [showDeleted, setShowDeleted] = useState(true);
+  const rows = useMemo(
+    () =>
+      dossier.tickets.filter(
+        (t) => (role === '' || t.roles.includes(role)) && (showDeleted || !t.deleted) && matches(text, t.id, t.subject, t.status, t.why),
+      ),
+    [dossier.tickets, role, showDeleted, text],
+  );
+  return (
+    <section aria-label="Tickets">
+      <div className="list-filters">
+        <Filter label="Filter tickets" value={text} onChange={setText} />
+        <div className="field">
+          <label htmlFor="ticket-role">Role</label>
+          <select id="ticket-role" value={role} onChange={(e) => setRole(e.target.value as TicketRole | '')}>
+            <option value="">Any role</option>
+            {TICKET_ROLES.map((r) => (
+              <option key={r} value={r}>
+                {r}
+              </option>
+            ))}
+          </select>
+        </div>
+        <label className="checkbox">
+          <input type="checkbox" checked={showDeleted} onChange={(e) => setShowDeleted(e.target.checked)} /> Include soft-deleted
+        </label>
+      </div>
+      {rows.length === 0 ? (
+        <Empty>No tickets match.</Empty>
+      ) : (
+        <table className="table">
+          <thead>
+            <tr>
+              <th scope="col">Ticket</th>
+              <th scope="col">Subject</th>
+              <th scope="col">Status</th>
+              <th scope="col">Why it belongs</th>
+              <th scope="col">Comments</th>
+              <th scope="col">Attachments</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((t) => (
+              <tr key={t.id}>
+                <td>{t.id}</td>
+                <td>{t.subject ?? <span className="muted">(no subject)</span>}</td>
+                <td>
+                  {t.status}
+                  {t.deleted ? <span className="pill pill-muted">deleted</span> : null}
+                  {t.archived ? <span className="pill pill-muted">archived</span> : null}
+                  {t.legalHold ? <span className="pill">legal hold</span> : null}
+                </td>
+                <td>{t.why}</td>
+                <td>{t.comments}</td>
+                <td>{t.attachments}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+function CommentList({ dossier }: { dossier: Dossier }): React.JSX.Element {
+  const [text, setText] = useState('');
+  const rows = dossier.comments.filter((c) => matches(text, c.ticketId, c.excerpt));
+  return (
+    <section aria-label="Comments written by the subject">
+      <Filter label="Filter comments" value={text} onChange={setText} />
+      {rows.length === 0 ? (
+        <Empty>No comments by this person match.</Empty>
+      ) : (
+        <table className="table">
+          <thead>
+            <tr>
+              <th scope="col">Date</th>
+              <th scope="col">Ticket</th>
+              <th scope="col">Visibility</th>
+              <th scope="col">Text</th>
+              <th scope="col">Why it belongs</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((c) => (
+              <tr key={c.id}>
+                <td>{c.createdAt ? new Date(c.createdAt).toLocaleDateString() : ''}</td>
+                <td>{c.ticketId}</td>
+                <td>{c.public ? 'public' : 'internal'}</td>
+                <td className="excerpt">{c.excerpt}</td>
+                <td>{c.why}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+function AttachmentList({ dossier }: { dossier: Dossier }): React.JSX.Element {
+  const [text, setText] = useState('');
+  const [mine, setMine] = useState(false);
+  const rows = dossier.attachments.filter((a) => (!mine || a.uploadedBySubject) && matches(text, a.fileName, a.contentType, a.ticketId));
+  return (
+    <section aria-label="Attachments on the subject's tickets">
+      <div className="list-filters">
+        <Filter label="Filter attachments" value={text} onChange={setText} />
+        <label className="checkbox">
+          <input type="checkbox" checked={mine} onChange={(e) => setMine(e.target.checked)} /> Only uploaded by the subject
+        </label>
+      </div>
+      {dossier.summary.attachmentsByType.length > 0 ? (
+        <p className="muted">
+          {dossier.summary.attachmentsByType.map((t) => `${t.contentType}: ${t.count} (${formatBytes(t.bytes)})`).join(' · ')}
+        </p>
+      ) : null}
+      {rows.length === 0 ? (
+        <Empty>No attachments match.</Empty>
+      ) : (
+        <table className="table">
+          <thead>
+            <tr>
+              <th scope="col">File</th>
+              <th scope="col">Type</th>
+              <th scope="col">Size</th>
+              <th scope="col">Ticket</th>
+              <th scope="col">Why it belongs</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((a) => (
+              <tr key={a.id}>
+                <td>{a.fileName}</td>
+                <td>{a.contentType ?? 'unknown'}</td>
+                <td>{a.size === null ? '' : formatBytes(a.size)}</td>
+                <td>{a.ticketId}</td>
+                <td>{a.why}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+function MentionList({ dossier }: { dossier: Dossier }): React.JSX.Element {
+  const [text, setText] = useState('');
+  const rows = dossier.mentions.filter((m) => matches(text, m.ticketId, m.ticketSubject, m.why));
+  return (
+    <section aria-label="Mentions in other people's comments">
+      <Filter label="Filter mentions" value={text} onChange={setText} />
+      {rows.length === 0 ? (
+        <Empty>No other person's comment contains this person's email addresses or phone numbers.</Empty>
+      ) : (
+        <table className="table">
+          <thead>
+            <tr>
+              <th scope="col">Ticket</th>
+              <th scope="col">Subject</th>
+              <th scope="col">Why it belongs</th>
+              <th scope="col">Comments</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((m) => (
+              <tr key={m.ticketId}>
+                <td>
+                  {m.ticketId}
+                  {m.ticketDeleted ? <span className="pill pill-muted">deleted</span> : null}
+                </td>
+                <td>{m.ticketSubject ?? <span className="muted">(no subject)</span>}</td>
+                <td>{m.why}</td>
+                <td>{m.commentIds.join(', ')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+function AccountList({ dossier }: { dossier: Dossier }): React.JSX.Element {
+  return (
+    <section aria-label="Accounts, identities and organizations">
+      <h2>Accounts</h2>
+      <table className="table">
+        <thead>
+          <tr>
+            <th scope="col">User</th>
+            <th scope="col">Name</th>
+            <th scope="col">Email</th>
+            <th scope="col">Role</th>
+            <th scope="col">Why it belongs</th>
+          </tr>
+        </thead>
+        <tbody>
+          {dossier.accounts.map((a) => (
+            <tr key={a.userId}>
+              <td>{a.userId}</td>
+              <td>
+                {a.name}
+                {!a.active ? <span className="pill pill-muted">inactive</span> : null}
+                {a.suspended ? <span className="pill pill-muted">suspended</span> : null}
+              </td>
+              <td>{a.email ?? ''}</td>
+              <td>{a.role ?? ''}</td>
+              <td>
+                {a.why.kind === 'requested'
+                  ? 'the account the subject was opened on'
+                  : a.why.kind === 'shared_identity'
+                    ? `shares ${a.why.value} with account ${a.why.withUserId}`
+                    : `merged by hand with account ${a.why.withUserId}: ${a.why.reason}`}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h2>Identities</h2>
+      {dossier.identities.length === 0 ? (
+        <Empty>The cache holds no identities for these accounts yet; refresh the subject to fetch them.</Empty>
+      ) : (
+        <ul className="plain-list">
+          {dossier.identities.map((i) => (
+            <li key={i.id}>
+              {i.type}: {i.value}{' '}
+              <span className="muted">
+                ({i.why}
+                {i.verified ? ', verified' : ''})
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+      <h2>Organizations</h2>
+      {dossier.organizations.length === 0 ? (
+        <Empty>No organization.</Empty>
+      ) : (
+        <ul className="plain-list">
+          {dossier.organizations.map((o) => (
+            <li key={o.id}>
+              {o.name} <span className="muted">({o.why})</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,85 @@
+import { useEffect, useState } from 'react';
+import { useOperation } from '../../api/hooks';
+import { useHashLocation } from '../../app/router';
+import { ErrorBanner } from '../../components/ErrorBanner';
+import { DossierPage } from './DossierPage';
+import { SubjectResultsTable } from './SubjectResultsTable';
+import './subjects.css';
+
+/** `#/subjects` searches; `#/subjects/<ref>` shows that subject's dossier. */
+export function SubjectsPage(): React.JSX.Element {
+  const { segments, query } = useHashLocation();
+  const ref = segments[0];
+  if (ref !== undefined) return <DossierPage subjectRef={ref} exportKind={query.get('export')} />;
+  return <SubjectSearch />;
+}
+
+function useDebounced(value: string, ms: number): string {
+  const [debounced, setDebounced] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setDebounced(value), ms);
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return debounced;
+}
+
+function SubjectSearch(): React.JSX.Element {
+  const [text, setText] = useState('');
+  const query = useDebounced(text.trim(), 150);
+  return (
+    <div className="subjects-page">
+      <header className="page-header">
+        <h1>Subjects</h1>
+        <p className="muted">Everyone the local cache holds, found by email, name, phone, external id or words in their comments.</p>
+      </header>
+      <div className="field subject-search">
+        <label htmlFor="subject-search">Search people</label>
+        <input
+          id="subject-search"
+          type="search"
+          autoFocus
+          autoComplete="off"
+          spellCheck={false}
+          maxLength={200}
+          placeholder="ana.lopez@example.com, +49 30 1234567, José, crm-42…"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+        />
+      </div>
+      {query.length === 0 ? (
+        <p className="muted empty-state">Type to search the whole cache; results appear as you type.</p>
+      ) : (
+        <SearchResults query={query} />
+      )}
+    </div>
+  );
+}
+
+function SearchResults({ query }: { query: string }): React.JSX.Element {
+  const search = useOperation('subjects.search', { query, limit: 200 });
+  if (search.error) return <ErrorBanner error={search.error} onRetry={search.reload} title="The search failed" />;
+  if (search.loading || !search.data) {
+    return (
+      <p className="muted" role="status">
+        Searching…
+      </p>
+    );
+  }
+  const { results, truncated } = search.data;
+  if (results.length === 0) {
+    return (
+      <p className="empty-state" role="status">
+        Nobody in the local cache matches “{query}”.
+      </p>
+    );
+  }
+  return (
+    <>
+      <p className="muted" role="status">
+        {results.length} {results.length === 1 ? 'person' : 'people'}
+        {truncated ? ' (more match: type more to narrow down)' : ''}
+      </p>
+      <SubjectResultsTable results={results} />
+    </>
+  );
+}

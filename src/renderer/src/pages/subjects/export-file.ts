@@ -1,0 +1,63 @@
+/**
+ * Handing a finished export to the person. The core has already written it into the exports
+ * folder; what is left depends on the face:
+ * - Electron: the shell shows a save dialog and copies the file (`window.lethe.saveExport`, a
+ *   preload function the lead adds; see the report).
+ * - Browser mode: the host serves `GET /api/exports/<id>` with the session's bearer token; the
+ *   bytes are fetched and handed to the browser's own download.
+ */
+
+interface ShellExports {
+  saveExport?: (exportId: string, suggestedName: string) => Promise<{ saved: boolean; path: string | null }>;
+}
+
+// Same key the HTTP transport keeps the session token under (src/renderer/src/api/transport.ts).
+const TOKEN_KEY = 'lethe.sessionToken';
+
+export type SaveOutcome = { kind: 'saved'; where: string | null } | { kind: 'cancelled' } | { kind: 'unsupported'; message: string };
+
+export async function saveExportFile(exportId: string, fileName: string): Promise<SaveOutcome> {
+  const shell = (window as unknown as { lethe?: ShellExports }).lethe;
+  if (shell !== undefined) {
+    if (typeof shell.saveExport !== 'function')
+      return {
+        kind: 'unsupported',
+        message: 'This version of the desktop app cannot save exports yet; the file is in the exports folder shown above.',
+      };
+    const result = await shell.saveExport(exportId, fileName);
+    return result.saved ? { kind: 'saved', where: result.path } : { kind: 'cancelled' };
+  }
+  const token = window.sessionStorage.getItem(TOKEN_KEY);
+  const response = await fetch(`/api/exports/${encodeURIComponent(exportId)}`, {
+    headers: token ? { Authorization: `Bearer ${token}` } : {},
+  });
+  if (!response.ok)
+    return {
+      kind: 'unsupported',
+      message: `The download was refused (HTTP ${response.status}); the file is in the exports folder shown above.`,
+    };
+  const url = URL.createObjectURL(await response.blob());
+  try {
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = fileName;
+    document.body.append(link);
+    link.click();
+    link.remove();
+  } finally {
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  }
+  return { kind: 'saved', where: null };
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}
