@@ -3,8 +3,13 @@ import { LETHE_VERSION } from '../main/core/version';
 import { isLetheError } from '../shared/errors';
 import { CliFailure, EXIT } from './cli-error';
 import { formatError, processOutput } from './output';
+import { registerArchiveCommands } from './commands/archive';
+import { registerAuditCommands } from './commands/audit';
+import { registerRequestCommands } from './commands/requests';
 import { registerServeCommand } from './commands/serve';
 import { registerSimCommand } from './commands/sim';
+import { registerSubjectCommands } from './commands/subjects';
+import { registerSyncCommand } from './commands/sync';
 import { registerWorkspaceCommands } from './commands/workspaces';
 
 export function buildProgram(): Command {
@@ -15,6 +20,11 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerWorkspaceCommands(program, processOutput);
+  registerSyncCommand(program);
+  registerSubjectCommands(program);
+  registerArchiveCommands(program);
+  registerRequestCommands(program);
+  registerAuditCommands(program);
   registerServeCommand(program);
   registerSimCommand(program);
   for (const command of program.commands) command.exitOverride();

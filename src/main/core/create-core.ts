@@ -2,6 +2,10 @@ import { mkdir } from 'node:fs/promises';
 import { contract, type Contract } from '../../shared/contract';
 import type { AppInfo } from '../../shared/contract/groups/app';
 import { createAppHandlers } from './app/app-handlers';
+import { createAuditHandlers } from './audit';
+import { createRequestHandlers } from './requests';
+import { createArchiveHandlers, createSubjectHandlers } from './subjects';
+import { createSyncHandlers } from './sync';
 import { EventBus } from './events/event-bus';
 import { testConnection } from './helpdesk/test-connection';
 import type { Logger } from './log/logger';
@@ -64,7 +68,13 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const handlers: Handlers<Contract> = {
     ...createAppHandlers(services),
     ...createWorkspaceHandlers(services),
+    ...createSyncHandlers(services),
+    ...createSubjectHandlers(services),
+    ...createArchiveHandlers(services),
+    ...createRequestHandlers(services),
+    ...createAuditHandlers(services),
   };
+
 
   const router = createRouter(contract, handlers, options.log.child('router'));
   let closed = false;

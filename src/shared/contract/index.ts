@@ -1,5 +1,10 @@
 import { mergeContract } from './define';
 import { appOperations } from './groups/app';
+import { archiveOperations } from './groups/archives';
+import { auditOperations } from './groups/audit';
+import { requestOperations } from './groups/requests';
+import { subjectOperations } from './groups/subjects';
+import { syncOperations } from './groups/sync';
 import { workspaceOperations } from './groups/workspaces';
 
 export * from './define';
@@ -9,7 +14,15 @@ export * from './events';
  * Every operation any face can call, declared once. Later domains add a group here; nothing else
  * defines a channel, an HTTP route or a CLI call.
  */
-export const contract = mergeContract(appOperations, workspaceOperations);
+export const contract = mergeContract(
+  appOperations,
+  workspaceOperations,
+  syncOperations,
+  subjectOperations,
+  archiveOperations,
+  requestOperations,
+  auditOperations,
+);
 
 export type Contract = typeof contract;
 export type OperationName = keyof Contract & string;

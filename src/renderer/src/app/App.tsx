@@ -2,10 +2,16 @@ import { useEffect, useState } from 'react';
 import type { Settings } from '../../../shared/schemas/settings';
 import { useEventInvalidation, useMutation, useOperation } from '../api/hooks';
 import { ErrorBanner } from '../components/ErrorBanner';
-import { ArchivesPage, AuditPage, ErasurePage, RequestsPage, SubjectsPage, SyncPage } from '../pages/PlaceholderPages';
+import { ArchivesPage } from '../pages/archives/ArchivesPage';
+import { AuditPage } from '../pages/audit/AuditPage';
+import { ErasurePage } from '../pages/PlaceholderPages';
+import { RequestsPage } from '../pages/requests/RequestsPage';
+import { DossierPage } from '../pages/subjects/DossierPage';
+import { SubjectsPage } from '../pages/subjects/SubjectsPage';
+import { DataAsOf, SyncPage } from '../pages/sync';
 import { SettingsPage } from '../pages/settings/SettingsPage';
 import { WelcomePage } from '../pages/WelcomePage';
-import { ROUTES, useRoute, type Route } from './router';
+import { ROUTES, useHashLocation, useRoute, type Route } from './router';
 
 const LABELS: Record<Route, string> = {
   requests: 'Requests',
@@ -27,6 +33,7 @@ function useTheme(theme: Settings['theme'] | undefined): void {
 
 export function App(): React.JSX.Element {
   const [route, navigate] = useRoute('requests');
+  const location = useHashLocation();
   const info = useOperation('app.info', {});
   const workspaces = useOperation('workspaces.list', {});
   const settings = useOperation('settings.get', {});
@@ -50,7 +57,11 @@ export function App(): React.JSX.Element {
       case 'requests':
         return <RequestsPage />;
       case 'subjects':
-        return <SubjectsPage />;
+        return location.segments[0] ? (
+          <DossierPage key={location.segments[0]} subjectRef={location.segments[0]} exportKind={location.query.get('export')} />
+        ) : (
+          <SubjectsPage />
+        );
       case 'erasure':
         return <ErasurePage />;
       case 'archives':
@@ -58,7 +69,7 @@ export function App(): React.JSX.Element {
       case 'audit':
         return <AuditPage />;
       case 'sync':
-        return <SyncPage />;
+        return <SyncPage workspaceId={activeId} />;
       case 'settings':
         return (
           <SettingsPage
@@ -115,9 +126,13 @@ export function App(): React.JSX.Element {
               ))}
             </select>
           </div>
-          <p className="data-as-of" aria-live="polite">
-            {active ? `${active.baseUrl} · data as of: not synced yet` : 'No helpdesk connected'}
-          </p>
+          {active ? (
+            <DataAsOf workspaceId={active.id} label={active.baseUrl} />
+          ) : (
+            <p className="data-as-of" aria-live="polite">
+              No helpdesk connected
+            </p>
+          )}
         </header>
         <main id="main" tabIndex={-1}>
           {info.data?.keychain === 'unavailable' ? (
