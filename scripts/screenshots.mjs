@@ -43,7 +43,9 @@ async function shoot(c, name, route, scheme, prepare) {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: scheme });
   await page.goto(c.url);
   if (route) await page.evaluate((r) => (globalThis.location.hash = `#/${r}`), route);
-  await page.waitForLoadState('networkidle');
+  // Not 'networkidle': the console keeps its event stream open for the life of the page.
+  await page.locator('h1').first().waitFor();
+  await page.waitForFunction(() => !document.querySelector('[aria-busy="true"]'), null, { timeout: 15_000 }).catch(() => {});
   if (prepare) await prepare(page);
   await page.waitForTimeout(300);
   await page.screenshot({ path: join(OUT, `${name}-${scheme}.png`), fullPage: false });

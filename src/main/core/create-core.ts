@@ -76,6 +76,14 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   };
 
 
+  // The demo helpdesk is only useful with data: its first start also starts the first sync.
+  const startDemo = handlers['demo.start'];
+  handlers['demo.start'] = async (input) => {
+    const workspace = await startDemo(input);
+    await handlers['sync.start']({ workspaceId: workspace.id });
+    return workspace;
+  };
+
   const router = createRouter(contract, handlers, options.log.child('router'));
   let closed = false;
   return {
