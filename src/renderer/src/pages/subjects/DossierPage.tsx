@@ -3,6 +3,7 @@ import { TICKET_ROLES, type Dossier, type TicketRole } from '../../../../shared/
 import { useMutation, useOperation } from '../../api/hooks';
 import { hrefFor } from '../../app/router';
 import { ErrorBanner } from '../../components/ErrorBanner';
+import { AttachToRequest } from './AttachToRequest';
 import { ExportPanel } from './ExportPanel';
 import { formatBytes } from './export-file';
 
@@ -15,6 +16,7 @@ export function DossierPage({ subjectRef, exportKind }: { subjectRef: string; ex
     exportKind === 'access' || exportKind === 'portability' ? exportKind : null,
   );
   const [section, setSection] = useState<Section>('tickets');
+  const [attaching, setAttaching] = useState(false);
   const userId = Number(subjectRef.slice('subj_'.length));
 
   if (dossier.error) {
@@ -66,10 +68,12 @@ export function DossierPage({ subjectRef, exportKind }: { subjectRef: string; ex
           <a className="button" href={hrefFor('erasure', [], { subject: d.ref })}>
             Preview erasure
           </a>
-          {/* TODO(lead): "Attach to a request" — once the register is wired, a picker over
-              requests.list and then requests.update({ id: <request id>, subjectId: userId }). */}
+          <button type="button" className="button" aria-expanded={attaching} onClick={() => setAttaching((v) => !v)}>
+            Attach to a request…
+          </button>
         </div>
       </header>
+      {attaching ? <AttachToRequest userId={userId} /> : null}
       {refresh.error ? <ErrorBanner error={refresh.error} title="The subject was not refreshed" /> : null}
       {exporting ? <ExportPanel key={exporting} subjectRef={d.ref} initialKind={exporting} /> : null}
 
