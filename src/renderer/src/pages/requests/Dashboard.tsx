@@ -25,6 +25,7 @@ function ChartCard({ title, summary, children }: { title: string; summary: strin
 }
 
 const axisTick = { className: 'chart-tick' } as const;
+const DUE_WEEK_SHOWN = 6;
 
 export function Dashboard({ data }: { data: DashboardView }): React.JSX.Element {
   const byStatus = data.byStatus.map((s) => ({ name: STATUS_LABELS[s.status], count: s.count }));
@@ -63,10 +64,10 @@ export function Dashboard({ data }: { data: DashboardView }): React.JSX.Element 
       <div className="chart-grid">
         <ChartCard title="Open requests by status" summary={byStatus.map((s) => `${s.name}: ${s.count}`).join(', ')}>
           <ResponsiveContainer width="100%" height={200}>
-            <BarChart data={byStatus} margin={{ top: 8, right: 8, bottom: 0, left: -20 }}>
-              <CartesianGrid className="chart-grid-lines" vertical={false} />
-              <XAxis dataKey="name" tick={axisTick} interval={0} fontSize={11} />
-              <YAxis allowDecimals={false} tick={axisTick} fontSize={11} />
+            <BarChart accessibilityLayer={false} data={byStatus} layout="vertical" margin={{ top: 8, right: 16, bottom: 0, left: 16 }}>
+              <CartesianGrid className="chart-grid-lines" horizontal={false} />
+              <XAxis type="number" allowDecimals={false} tick={axisTick} fontSize={11} />
+              <YAxis type="category" dataKey="name" tick={axisTick} width={110} fontSize={11} />
               <Tooltip cursor={false} wrapperClassName="chart-tooltip" />
               <Bar dataKey="count" name="Requests" className="chart-bar" isAnimationActive={false} />
             </BarChart>
@@ -80,7 +81,7 @@ export function Dashboard({ data }: { data: DashboardView }): React.JSX.Element 
             <p className="muted chart-empty">No open requests.</p>
           ) : (
             <ResponsiveContainer width="100%" height={200}>
-              <BarChart data={byType} layout="vertical" margin={{ top: 8, right: 16, bottom: 0, left: 16 }}>
+              <BarChart accessibilityLayer={false} data={byType} layout="vertical" margin={{ top: 8, right: 16, bottom: 0, left: 16 }}>
                 <CartesianGrid className="chart-grid-lines" horizontal={false} />
                 <XAxis type="number" allowDecimals={false} tick={axisTick} fontSize={11} />
                 <YAxis type="category" dataKey="name" tick={axisTick} width={90} fontSize={11} />
@@ -95,7 +96,7 @@ export function Dashboard({ data }: { data: DashboardView }): React.JSX.Element 
           summary={trend.map((w) => `${w.name}: ${w.overdue} overdue of ${w.open} open`).join('; ')}
         >
           <ResponsiveContainer width="100%" height={200}>
-            <LineChart data={trend} margin={{ top: 8, right: 12, bottom: 0, left: -20 }}>
+            <LineChart accessibilityLayer={false} data={trend} margin={{ top: 8, right: 12, bottom: 0, left: -20 }}>
               <CartesianGrid className="chart-grid-lines" vertical={false} />
               <XAxis dataKey="name" tick={axisTick} fontSize={11} minTickGap={24} />
               <YAxis allowDecimals={false} tick={axisTick} fontSize={11} />
@@ -111,7 +112,7 @@ export function Dashboard({ data }: { data: DashboardView }): React.JSX.Element 
         >
           {anyClosed ? (
             <ResponsiveContainer width="100%" height={200}>
-              <BarChart data={medians} margin={{ top: 8, right: 8, bottom: 0, left: -20 }}>
+              <BarChart accessibilityLayer={false} data={medians} margin={{ top: 8, right: 8, bottom: 0, left: -20 }}>
                 <CartesianGrid className="chart-grid-lines" vertical={false} />
                 <XAxis dataKey="name" tick={axisTick} fontSize={11} />
                 <YAxis tick={axisTick} fontSize={11} />
@@ -128,14 +129,16 @@ export function Dashboard({ data }: { data: DashboardView }): React.JSX.Element 
         <div className="due-week">
           <h3>Due this week</h3>
           <ul>
-            {data.dueThisWeek.map((d) => (
+            {data.dueThisWeek.slice(0, DUE_WEEK_SHOWN).map((d) => (
               <li key={d.id}>
                 <a href={hrefFor('requests', [d.id])}>{d.reference}</a> · {TYPE_LABELS[d.type]} · {REGULATION_LABELS[d.regulation]} ·{' '}
-                {formatDate(d.due)}{' '}
-                <span className={d.daysRemaining <= 2 ? 'due-pill due-soon' : 'due-pill due-ok'}>{dueInWords(d.daysRemaining)}</span>
+                {formatDate(d.due)} <span className="due-pill due-soon">{dueInWords(d.daysRemaining)}</span>
               </li>
             ))}
           </ul>
+          {data.dueThisWeek.length > DUE_WEEK_SHOWN ? (
+            <p className="muted">and {data.dueThisWeek.length - DUE_WEEK_SHOWN} more: sort the queue by due date to see them all.</p>
+          ) : null}
         </div>
       ) : null}
     </section>

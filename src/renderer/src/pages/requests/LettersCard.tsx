@@ -1,10 +1,11 @@
 import { useState } from 'react';
-import { LETTER_TEMPLATES, type Request } from '../../../../shared/contract/groups/requests';
+import type { Request } from '../../../../shared/contract/groups/requests';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { downloadText } from './download';
 import { useRegisterMutation, type RegisterOutput } from './register-api';
 
-const TEMPLATE_LABELS: Record<(typeof LETTER_TEMPLATES)[number], string> = {
+type Template = 'acknowledgement' | 'extension' | 'completion' | 'denial';
+const TEMPLATE_LABELS: Record<Template, string> = {
   acknowledgement: 'Acknowledgement',
   extension: 'Extension notice',
   completion: 'Completion',
@@ -13,7 +14,7 @@ const TEMPLATE_LABELS: Record<(typeof LETTER_TEMPLATES)[number], string> = {
 
 export function LettersCard({ r }: { r: Request }): React.JSX.Element {
   const letter = useRegisterMutation('requests.letter');
-  const [template, setTemplate] = useState<(typeof LETTER_TEMPLATES)[number]>(
+  const [template, setTemplate] = useState<Template>(
     r.status === 'denied' ? 'denial' : r.extension ? 'extension' : isClosed(r) ? 'completion' : 'acknowledgement',
   );
   const [result, setResult] = useState<RegisterOutput<'requests.letter'> | null>(null);
@@ -22,8 +23,8 @@ export function LettersCard({ r }: { r: Request }): React.JSX.Element {
       <h2 id="letters-title">Response letters</h2>
       <div className="inline-form">
         <label htmlFor="l-template">Template</label>
-        <select id="l-template" value={template} onChange={(e) => setTemplate(e.target.value as (typeof LETTER_TEMPLATES)[number])}>
-          {LETTER_TEMPLATES.map((t) => (
+        <select id="l-template" value={template} onChange={(e) => setTemplate(e.target.value as Template)}>
+          {(Object.keys(TEMPLATE_LABELS) as Template[]).map((t) => (
             <option key={t} value={t}>
               {TEMPLATE_LABELS[t]}
             </option>

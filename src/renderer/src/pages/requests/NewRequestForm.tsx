@@ -1,8 +1,8 @@
 import { useState } from 'react';
-import { REQUEST_CHANNELS, type Request } from '../../../../shared/contract/groups/requests';
+import type { Request } from '../../../../shared/contract/groups/requests';
 import { navigateTo } from '../../app/router';
 import { ErrorBanner } from '../../components/ErrorBanner';
-import { CHANNEL_LABELS, REGULATION_LABELS, TYPE_LABELS } from './labels';
+import { CHANNELS, CHANNEL_LABELS, REGULATION_LABELS, TYPE_LABELS } from './labels';
 import { useRegisterMutation } from './register-api';
 
 /** `datetime-local` gives wall-clock time without a zone; the browser's offset makes it an instant. */
@@ -81,7 +81,7 @@ export function NewRequestForm(): React.JSX.Element {
         <div className="field">
           <label htmlFor="nr-channel">Channel</label>
           <select id="nr-channel" value={form.channel} onChange={(e) => set({ channel: e.target.value as Request['channel'] })}>
-            {REQUEST_CHANNELS.map((c) => (
+            {CHANNELS.map((c) => (
               <option key={c} value={c}>
                 {CHANNEL_LABELS[c]}
               </option>

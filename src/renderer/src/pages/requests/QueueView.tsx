@@ -1,9 +1,9 @@
 import { useState } from 'react';
-import { REQUEST_STATUSES, type Request, type RequestStatus } from '../../../../shared/contract/groups/requests';
+import type { Request, RequestStatus } from '../../../../shared/contract/groups/requests';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { DashboardSection } from './Dashboard';
 import { downloadText } from './download';
-import { REGULATION_LABELS, STATUS_LABELS, TYPE_LABELS } from './labels';
+import { REGULATION_LABELS, STATUSES, STATUS_LABELS, TYPE_LABELS } from './labels';
 import { useRegisterMutation, useRegisterQuery, type RegisterInput } from './register-api';
 import { RequestTable } from './RequestTable';
 
@@ -144,7 +144,7 @@ export function QueueView(): React.JSX.Element {
           label="Status"
           value={filters.status}
           onChange={(v) => set({ status: v })}
-          options={[['', 'All open'], ...REQUEST_STATUSES.map((s): [string, string] => [s, STATUS_LABELS[s]])]}
+          options={[['', 'All open'], ...STATUSES.map((s): [string, string] => [s, STATUS_LABELS[s]])]}
         />
         <Select
           id="f-owner"

@@ -1,16 +1,21 @@
 import { useState } from 'react';
-import {
-  REQUEST_STATUSES,
-  VERIFICATION_METHODS,
-  isClosedStatus,
-  type Request,
-  type RequestStatus,
-} from '../../../../shared/contract/groups/requests';
+import type { Request, RequestStatus } from '../../../../shared/contract/groups/requests';
 import { hrefFor } from '../../app/router';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { DueCell } from './DueCell';
 import { LettersCard } from './LettersCard';
-import { CHANNEL_LABELS, METHOD_LABELS, REGULATION_LABELS, STATUS_LABELS, TYPE_LABELS, formatDate, formatInstant } from './labels';
+import {
+  CHANNEL_LABELS,
+  METHOD_LABELS,
+  REGULATION_LABELS,
+  STATUSES,
+  STATUS_LABELS,
+  TYPE_LABELS,
+  VERIFICATION_METHODS,
+  formatDate,
+  formatInstant,
+  isClosedStatus,
+} from './labels';
 import { useRegisterMutation, useRegisterQuery } from './register-api';
 import { Timeline } from './Timeline';
 
@@ -90,7 +95,7 @@ function VerificationCard({ r }: { r: Request }): React.JSX.Element {
       {v ? (
         <dl className="facts">
           <dt>Method</dt>
-          <dd>{METHOD_LABELS[v.method] ?? v.method}</dd>
+          <dd>{METHOD_LABELS[v.method]}</dd>
           <dt>Data points matched</dt>
           <dd>{v.dataPointsMatched.join(', ')}</dd>
           <dt>By</dt>
@@ -173,7 +178,7 @@ function StatusCard({ r }: { r: Request }): React.JSX.Element {
       >
         <label htmlFor="s-status">Move to</label>
         <select id="s-status" value={status} onChange={(e) => setStatusValue(e.target.value as RequestStatus)}>
-          {REQUEST_STATUSES.map((s) => (
+          {STATUSES.map((s) => (
             <option key={s} value={s}>
               {STATUS_LABELS[s]}
             </option>

@@ -14,7 +14,7 @@ import { useRef, useState } from 'react';
 import type { Request } from '../../../../shared/contract/groups/requests';
 import { hrefFor } from '../../app/router';
 import { DueCell } from './DueCell';
-import { formatInstant, REGULATION_LABELS, STATUS_LABELS, TYPE_LABELS } from './labels';
+import { formatDate, REGULATION_LABELS, STATUS_LABELS, TYPE_LABELS } from './labels';
 
 const features = tableFeatures({
   rowSortingFeature,
@@ -77,7 +77,10 @@ const columns = helper.columns([
     header: 'Owner',
     cell: ({ getValue }) => getValue() || <span className="muted">Unassigned</span>,
   }),
-  helper.accessor('receivedAt', { header: 'Received', cell: ({ row }) => formatInstant(row.original.receivedAt, row.original.timeZone) }),
+  helper.accessor('receivedAt', {
+    header: 'Received',
+    cell: ({ row }) => formatDate(row.original.deadlines?.receivedOn ?? row.original.receivedAt.slice(0, 10)),
+  }),
   helper.accessor((r) => r.requester.name ?? r.requester.email ?? '', {
     id: 'requester',
     header: 'Requester',

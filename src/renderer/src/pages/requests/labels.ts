@@ -1,4 +1,4 @@
-import type { Request, RequestStatus } from '../../../../shared/contract/groups/requests';
+import type { Request, RequestStatus, Verification } from '../../../../shared/contract/groups/requests';
 
 export const STATUS_LABELS: Record<RequestStatus, string> = {
   received: 'Received',
@@ -38,7 +38,7 @@ export const CHANNEL_LABELS: Record<Request['channel'], string> = {
   other: 'Other',
 };
 
-export const METHOD_LABELS: Record<string, string> = {
+export const METHOD_LABELS: Record<Verification['method'], string> = {
   account_login: 'Signed in to their account',
   email_confirmation: 'Confirmed from the e-mail address on file',
   data_points: 'Matched data points we hold',
@@ -71,3 +71,13 @@ export function formatDate(isoDate: string): string {
   const d = new Date(`${isoDate}T00:00:00Z`);
   return Number.isNaN(d.getTime()) ? isoDate : dateOnly.format(d);
 }
+
+/*
+ * Lists derived from the label records (which the compiler keeps complete), so these pages import
+ * only types from the contract groups and the renderer bundle does not carry zod for them.
+ */
+const keys = <K extends string>(record: Record<K, string>): K[] => Object.keys(record) as K[];
+export const STATUSES = keys(STATUS_LABELS);
+export const CHANNELS = keys(CHANNEL_LABELS);
+export const VERIFICATION_METHODS = keys(METHOD_LABELS);
+export const isClosedStatus = (status: RequestStatus): boolean => status === 'completed' || status === 'denied' || status === 'withdrawn';

@@ -1,0 +1,234 @@
+import type { Page } from '@playwright/test';
+import { expect, startConsole, stopConsole, test, type Console } from './fixtures';
+
+/**
+ * The register and audit pages against the built `lethe serve --demo`. Also the check that the
+ * dashboard's charts (recharts, SVG) render under the console's CSP (style-src 'self'): any
+ * violation the browser reports fails the test.
+ */
+let lethe: Console;
+test.beforeEach(async () => {
+  lethe = await startConsole({ demo: true });
+});
+test.afterEach(async () => stopConsole(lethe));
+
+async function api(page: Page, name: string, input: unknown): Promise<unknown> {
+  const response = await page.request.post(`${lethe.origin}/api/${name}`, {
+    headers: { Authorization: `Bearer ${lethe.token}` },
+    data: input,
+  });
+  const body = (await response.json()) as { ok: boolean; value?: unknown; error?: { message: string } };
+  if (!body.ok) throw new Error(`${name}: ${body.error?.message}`);
+  return body.value;
+}
+
+async function openDemo(page: Page): Promise<string[]> {
+  const violations: string[] = [];
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      (window as unknown as { __csp: string[] }).__csp ??= [];
+      (window as unknown as { __csp: string[] }).__csp.push(
+        `${e.violatedDirective} ${e.blockedURI} ${e.sample} ${e.sourceFile}:${e.lineNumber}:${e.columnNumber}`,
+      );
+    });
+  });
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+  });
+  // `serve --demo` starts the demo helpdesk and opens its workspace.
+  await page.goto(lethe.url);
+  await expect(page.locator('#workspace-select')).toHaveValue('ws_demo0000', { timeout: 30_000 });
+  return violations;
+}
+
+const cspReports = (page: Page): Promise<string[]> => page.evaluate(() => (window as unknown as { __csp?: string[] }).__csp ?? []);
+
+const day = 86_400_000;
+const isoDaysAgo = (days: number) => new Date(Date.now() - days * day).toISOString();
+
+test('records, verifies and decides a request, shows it in the queue and the audit chain', async ({ page }) => {
+  const violations = await openDemo(page);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Requests' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Requests' })).toBeVisible();
+  await expect(page.getByText('No requests yet.')).toBeVisible();
+  await expect(page.getByText('open requests', { exact: true })).toBeVisible();
+  await page.screenshot({ path: '/tmp/lethe-requests-empty-light.png', fullPage: true });
+
+  // By hand, through the form.
+  await page.getByRole('link', { name: 'New request' }).click();
+  await page.getByLabel('Type').selectOption('erasure');
+  await page.getByLabel('Regulation').selectOption('CCPA');
+  await page.getByLabel('Requester name').fill('Ada <b>Example</b>');
+  await page.getByLabel('Requester e-mail').fill('ada@example.test');
+  await page.getByRole('button', { name: 'Record request' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: /DSR-000001 · Erasure · CCPA\/CPRA/ })).toBeVisible();
+  await expect(page.getByText('Not verified yet.')).toBeVisible();
+  await page.getByLabel('Data points matched').fill('e-mail address, last ticket number');
+  await page.getByLabel('Verified by').fill('Dana');
+  await page.getByRole('button', { name: 'Record verification' }).click();
+  await expect(page.getByText('Matched data points we hold')).toBeVisible();
+  const timeline = page.getByRole('region', { name: 'Timeline' }).or(page.locator('section[aria-labelledby="timeline-title"]'));
+  await expect(timeline.getByText('Request recorded')).toBeVisible();
+  await expect(timeline.getByText('Identity verified')).toBeVisible();
+
+  // A denial needs its article; the letter escapes the name in HTML and shows it as text.
+  await page.getByLabel('Move to').selectOption('denied');
+  await page.getByLabel('Reason (the requester will read it)').fill('We could not verify the request.');
+  await page.getByLabel('Article relied on').fill('11 CCR §7062');
+  await page.getByRole('button', { name: 'Change status' }).click();
+  await expect(timeline.getByText('Denied', { exact: true })).toBeVisible();
+  await page.getByLabel('Template').selectOption('denial');
+  await page.getByRole('button', { name: 'Write letter' }).click();
+  await expect(page.getByLabel('Letter text')).toContainText('Dear Ada <b>Example</b>,');
+  await expect(page.getByLabel('Letter text')).toContainText('We rely on 11 CCR §7062.');
+  await page.screenshot({ path: '/tmp/lethe-request-detail-light.png', fullPage: true });
+
+  // More requests, so the queue and charts have something to show.
+  const overdue = (await api(page, 'requests.create', {
+    type: 'access',
+    regulation: 'GDPR',
+    channel: 'email',
+    receivedAt: isoDaysAgo(45),
+    requester: { name: 'Bo Overdue' },
+    owner: 'Dana',
+  })) as { id: string };
+  await api(page, 'requests.verify', { id: overdue.id, method: 'account_login', dataPointsMatched: ['account'], verifiedBy: 'Dana' });
+  const soon = (await api(page, 'requests.create', {
+    type: 'portability',
+    regulation: 'UK_GDPR',
+    channel: 'web_form',
+    receivedAt: isoDaysAgo(27),
+    requester: { name: 'Cy Soon' },
+  })) as { id: string };
+  await api(page, 'requests.verify', { id: soon.id, method: 'data_points', dataPointsMatched: ['e-mail address'], verifiedBy: 'Sam' });
+  const extended = (await api(page, 'requests.create', {
+    type: 'access',
+    regulation: 'GDPR',
+    channel: 'post',
+    receivedAt: isoDaysAgo(20),
+    requester: { name: 'Di Extended' },
+  })) as { id: string };
+  await api(page, 'requests.verify', {
+    id: extended.id,
+    method: 'signed_declaration',
+    dataPointsMatched: ['signature'],
+    verifiedBy: 'Sam',
+  });
+  await api(page, 'requests.extend', { id: extended.id, reason: 'Many tickets', noticeAt: isoDaysAgo(1) });
+  for (let i = 0; i < 60; i += 1) {
+    await api(page, 'requests.create', {
+      type: i % 2 ? 'opt-out' : 'access',
+      regulation: i % 3 ? 'LGPD' : 'CCPA',
+      channel: 'web_form',
+      receivedAt: isoDaysAgo(i % 10),
+      requester: { name: `Bulk ${i}` },
+    });
+  }
+  const closed = (await api(page, 'requests.create', {
+    type: 'erasure',
+    regulation: 'GDPR',
+    channel: 'email',
+    receivedAt: isoDaysAgo(30),
+    requester: { name: 'Ed Closed' },
+  })) as { id: string };
+  await api(page, 'requests.setStatus', { id: closed.id, status: 'completed', at: isoDaysAgo(10) });
+
+  await page.getByRole('link', { name: '← All requests' }).click();
+  const queue = page.getByRole('region', { name: /Requests, \d+ shown/ });
+  await expect(queue).toHaveAttribute('aria-label', 'Requests, 3 shown');
+  await expect(page.getByText('60 unverified requests are hidden')).toBeVisible();
+  // Sorted by due date: the overdue one first, in red; the extended one marked.
+  const firstRow = queue.locator('tbody tr').first();
+  await expect(firstRow).toContainText('days overdue');
+  await expect(firstRow.locator('.due-overdue')).toBeVisible();
+  await expect(queue.getByText('extended', { exact: true })).toBeVisible();
+
+  await page.getByRole('button', { name: 'Show them' }).click();
+  await expect(queue).toHaveAttribute('aria-label', 'Requests, 63 shown');
+  // Virtualized: far fewer rows in the DOM than in the register.
+  expect(await queue.locator('tbody tr[aria-rowindex]').count()).toBeLessThan(40);
+  await page.getByLabel('Regulation').selectOption('UK_GDPR');
+  await expect(queue).toHaveAttribute('aria-label', 'Requests, 1 shown');
+  await page.getByLabel('Regulation').selectOption('');
+
+  // Bulk: assign two requests.
+  await queue.getByRole('checkbox').nth(1).check();
+  await queue.getByRole('checkbox').nth(2).check();
+  await page.getByLabel('Owner', { exact: true }).last().fill('Team B');
+  await page.getByRole('button', { name: 'Assign' }).click();
+  await page.getByLabel('Owner', { exact: true }).first().selectOption('Team B');
+  await expect(queue).toHaveAttribute('aria-label', 'Requests, 2 shown');
+  await page.getByLabel('Owner', { exact: true }).first().selectOption('*');
+
+  // Charts render as SVG under the CSP, and nothing was refused.
+  await expect(page.locator('.chart-card .recharts-surface').first()).toBeVisible();
+  expect(await page.locator('.chart-card .recharts-surface').count()).toBeGreaterThanOrEqual(3);
+  expect(await page.locator('.chart-card .recharts-bar-rectangle').count()).toBeGreaterThan(0);
+  await page.screenshot({ path: '/tmp/lethe-requests-full-light.png', fullPage: true });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.screenshot({ path: '/tmp/lethe-requests-full-dark.png', fullPage: true });
+  await page.emulateMedia({ colorScheme: 'light' });
+
+  // Audit: the chain verifies.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Audit' })).toBeVisible();
+  await page.getByRole('button', { name: 'Verify the whole chain' }).click();
+  await expect(page.getByText('The chain is intact.')).toBeVisible();
+  await expect(page.getByRole('cell', { name: 'Denied', exact: true })).toBeVisible();
+  // Nothing personal in the log as displayed.
+  await expect(page.locator('.audit-table')).not.toContainText('ada@example.test');
+  await expect(page.locator('.audit-table')).not.toContainText('Ada');
+  await page.screenshot({ path: '/tmp/lethe-audit-light.png', fullPage: true });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.screenshot({ path: '/tmp/lethe-audit-dark.png', fullPage: true });
+
+  // Charts and pages: no style (or other) violation. The one report tolerated is zod's feature
+  // probe (`new Function('')` inside try/catch, refused and caught) from schemas elsewhere in the
+  // bundle; it is not the charts, and the lead can silence it with z.config({ jitless: true }).
+  const reports = await cspReports(page);
+  expect(reports.filter((r) => r.startsWith('style-src'))).toEqual([]);
+  expect(reports.filter((r) => !r.startsWith('script-src eval'))).toEqual([]);
+  expect(violations.filter((v) => !/unsafe-eval/.test(v))).toEqual([]);
+});
+
+test('a CSV import with a bad row shows row-by-row errors and imports nothing', async ({ page }) => {
+  await openDemo(page);
+  await page.goto(`${lethe.origin}/#/requests?tab=import`);
+  const csv =
+    'type,regulation,receivedAt,requesterEmail\naccess,GDPR,2025-03-01,ada@example.test\nobjection,CCPA,2025-03-01,\naccess,GDPR,yesterday,\n';
+  await page.getByLabel('CSV file').setInputFiles({ name: 'register.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.getByRole('button', { name: 'Check (dry run)' }).click();
+  const alert = page.getByRole('alert').filter({ hasText: 'Nothing was imported' });
+  await expect(alert).toContainText('2 problems');
+  await expect(alert.getByRole('row', { name: /^3 / })).toContainText('opt-out');
+  await expect(alert.getByRole('row', { name: /^4 receivedAt/ })).toBeVisible();
+  await expect(page.getByRole('button', { name: /^Import/ })).toBeDisabled();
+  await page.screenshot({ path: '/tmp/lethe-requests-import-errors.png', fullPage: true });
+  const list = (await api(page, 'requests.list', { includeUnverified: true, includeClosed: true })) as { requests: unknown[] };
+  expect(list.requests).toEqual([]);
+
+  await page
+    .getByLabel('CSV file')
+    .setInputFiles({ name: 'good.csv', mimeType: 'text/csv', buffer: Buffer.from('type,regulation,receivedAt\naccess,GDPR,2025-03-01\n') });
+  await page.getByRole('button', { name: 'Check (dry run)' }).click();
+  await expect(page.getByText('All 1 rows are valid. Nothing has been imported yet.')).toBeVisible();
+  await page.getByRole('button', { name: 'Import 1 requests' }).click();
+  await expect(page.getByText('Imported 1 requests.')).toBeVisible();
+});
+
+test('the audit page and the queue show their empty states, light and dark', async ({ page }) => {
+  await openDemo(page);
+  await page.goto(`${lethe.origin}/#/audit`);
+  await expect(page.getByText('The audit log is empty.')).toBeVisible();
+  await page.getByRole('button', { name: 'Verify the whole chain' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'The chain is intact.' })).toBeVisible();
+  await page.screenshot({ path: '/tmp/lethe-audit-empty-light.png', fullPage: true });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.goto(`${lethe.origin}/#/requests`);
+  await expect(page.getByText('No requests yet.')).toBeVisible();
+  await page.screenshot({ path: '/tmp/lethe-requests-empty-dark.png', fullPage: true });
+  // Keyboard: the tabs and the first filter are reachable and focus is visible.
+  await page.getByRole('link', { name: 'New request' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: 'New request' })).toBeVisible();
+});
