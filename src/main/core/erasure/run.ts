@@ -8,6 +8,26 @@ import { scanResidue } from './residue';
 import { verifyRun } from './verify';
 import { createZendeskHandlers } from './zendesk-ops';
 
+const TRANSIENT = new Set(['helpdesk_rate_limited', 'helpdesk_unreachable', 'helpdesk_error']);
+
+/**
+ * Reads (verification) are repeated over a storm of 429s or 5xx the transport gave up on; each
+ * attempt starts over, which is harmless because it only reads.
+ */
+async function transientRetries<T>(read: () => Promise<T>, signal?: AbortSignal, attempts = 6): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await read();
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? '';
+      const status = (error as { status?: number }).status;
+      const transient = TRANSIENT.has(code) && (code !== 'helpdesk_error' || (status !== undefined && status >= 500));
+      if (!transient || i >= attempts || signal?.aborted) throw error;
+      await new Promise((r) => setTimeout(r, Math.min(30_000, 200 * 2 ** i)));
+    }
+  }
+}
+
 export interface RunErasureDeps {
   journal: Journal;
   /** The workspace's cache connection (for forgetting and the residue scan). */
@@ -71,7 +91,7 @@ export async function runErasure(deps: RunErasureDeps): Promise<ErasureDocument>
   }
 
   if (doc.plan.phase === 'verifying') {
-    const v = await verifyRun(deps.client, journal, runId, deps.signal);
+    const v = await transientRetries(() => verifyRun(deps.client, journal, runId, deps.signal), deps.signal);
     track();
     doc.verification = { ...v, apiCalls: doc.apiCalls - baseCalls };
     doc.plan.phase = 'forgetting';

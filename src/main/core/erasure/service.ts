@@ -7,6 +7,7 @@ import {
   type RunStatus,
 } from '../../../shared/contract/groups/erasure';
 import { LetheError } from '../../../shared/errors';
+import { appendAudit } from '../audit/audit-log';
 import { assertNoPersonalData } from '../audit/chain';
 import { normalizeIdentityValue } from '../db';
 import { ZendeskClient, type TransportOptions } from '../helpdesk';
@@ -31,6 +32,8 @@ export interface ErasureServiceOptions {
   transport?: TransportOptions;
   pollIntervalMs?: number;
   maxAttempts?: number;
+  /** false: execute prepares the journal and leaves running to `resume` (or another process). */
+  autoStart?: boolean;
 }
 
 interface ClientEntry {
@@ -49,6 +52,7 @@ export class ErasureService {
   readonly #running = new Map<string, Promise<unknown>>();
   readonly #controllers = new Map<string, AbortController>();
   readonly #clients = new Map<string, ClientEntry>();
+  readonly #errors = new Map<string, { code: string; message: string }>();
   #closed = false;
 
   constructor(
@@ -152,7 +156,12 @@ export class ErasureService {
     };
     const doc: ErasureDocument = { plan, overrides: [], rules, verification: null, residue: null, forgotten: null, receipt: null, apiCalls: 0 };
     journal.createRun({ id, kind: RUN_KIND, document: doc, subjectRef: plan.subject.ref });
-    // TODO(lead): appendAudit(services, workspaceId, { action: 'erasure.plan', subjectRef: plan.subject.ref, runId: id, counts })
+    await appendAudit(this.s, workspaceId, {
+      actor: input.preparedBy ?? 'system',
+      action: 'erasure.planned',
+      subject: plan.subject.email,
+      data: { runId: id, tickets: plan.counts.tickets, accounts: plan.counts.accounts, regulation: plan.regulation },
+    });
     return plan;
   }
 
@@ -202,7 +211,12 @@ export class ErasureService {
     assertNoPersonalData({ approver: input.approver, note: input.note ?? '' });
     doc.plan = { ...doc.plan, approval: { approver: input.approver, note: input.note ?? '', at: new Date().toISOString() } };
     journal.updateDocument(planId, doc);
-    // TODO(lead): appendAudit(services, workspaceId, { action: 'erasure.approve', runId: planId, subjectRef: doc.plan.subject.ref })
+    await appendAudit(this.s, workspaceId, {
+      actor: input.approver,
+      action: 'erasure.approved',
+      subject: doc.plan.subject.email,
+      data: { runId: planId, fingerprint: doc.plan.fingerprint },
+    });
     return doc.plan;
   }
 
@@ -278,8 +292,13 @@ export class ErasureService {
       journal.updateDocument(planId, doc);
       journal.setRunState(planId, 'running');
     })();
-    // TODO(lead): appendAudit(services, workspaceId, { action: 'erasure.execute', runId: planId, subjectRef: plan.subject.ref, operations: ops.length })
-    this.#start(workspaceId, planId);
+    await appendAudit(this.s, workspaceId, {
+      actor: plan.approval?.approver ?? plan.preparedBy ?? 'system',
+      action: 'erasure.executed',
+      subject: plan.subject.email,
+      data: { runId: planId, operations: ops.length, tickets: plan.counts.tickets, differences: plan.revalidation.differences.length },
+    });
+    if (this.options.autoStart !== false) this.#start(workspaceId, planId);
     return this.status(workspaceId, planId);
   }
 
@@ -287,6 +306,7 @@ export class ErasureService {
     if (this.#running.has(runId)) return;
     const controller = new AbortController();
     this.#controllers.set(runId, controller);
+    this.#errors.delete(runId);
     const emit = (phase: 'running' | 'done' | 'failed' | 'cancelled', counts: OpCounts, message: string): void => {
       const total = counts.planned + counts.sent + counts.done + counts.failed + counts.skipped;
       this.s.events.emit('job.progress', { jobId: runId, kind: 'erasure', phase, done: counts.done + counts.failed + counts.skipped, total, unit: 'operations', message });
@@ -310,11 +330,24 @@ export class ErasureService {
         onProgress: (phase, counts) => emit('running', counts, phase),
       });
       const counts = journal.counts(runId);
+      if (doc.plan.phase === 'done') {
+        // The subject's e-mail has left the document by now: the audit gets the stored keyed reference.
+        await appendAudit(this.s, workspaceId, {
+          actor: 'system',
+          action: 'erasure.receipt',
+          data: { runId, state: doc.plan.state, operations: counts, verified: doc.verification?.ok ?? false, apiCalls: doc.apiCalls },
+        });
+      }
       emit(doc.plan.state === 'completed' ? 'done' : 'failed', counts, doc.plan.state);
-      // TODO(lead): appendAudit(services, workspaceId, { action: 'erasure.receipt', runId, state: doc.plan.state, receipt: true })
     })().catch((error: unknown) => {
       const cancelled = controller.signal.aborted;
       if (!cancelled) this.s.log.error('erasure run stopped', error);
+      const e = error as { code?: unknown; message?: unknown };
+      this.#errors.set(runId, {
+        code: typeof e.code === 'string' ? e.code : 'internal_error',
+        // LetheErrors carry safe messages; anything else is summarised.
+        message: typeof e.code === 'string' && typeof e.message === 'string' ? e.message : 'The run stopped unexpectedly; resume to continue',
+      });
       emit(cancelled ? 'cancelled' : 'failed', emptyCounts(), cancelled ? 'cancelled' : 'stopped; resume to continue');
     });
     const tracked = work.finally(() => {
@@ -357,6 +390,7 @@ export class ErasureService {
       forgotten: doc.forgotten,
       receipt: doc.receipt,
       apiCalls: doc.apiCalls,
+      error: this.#errors.get(runId) ?? null,
     };
   }
 

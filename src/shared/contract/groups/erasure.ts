@@ -262,6 +262,8 @@ export const RunStatus = z
     forgotten: z.object({ users: count, tickets: count, comments: count, attachments: count, files: count }).strict().nullable(),
     receipt: z.object({ json: z.string(), html: z.string() }).strict().nullable(),
     apiCalls: count,
+    /** Why the run stopped in this process before it finished (resume continues it). */
+    error: z.object({ code: z.string(), message: z.string() }).strict().nullable(),
   })
   .strict();
 export type RunStatus = z.infer<typeof RunStatus>;

@@ -1,19 +1,27 @@
 import { mergeContract } from '../../../../shared/contract/define';
 import { erasureOperations, type ErasurePlan, type RunStatus } from '../../../../shared/contract/groups/erasure';
-import type { SimulatorOptions } from '../../../../sim';
-import { RateLimitScheduler, type RequestInfo } from '../../helpdesk';
+import { startSimulator, type Simulator, type SimulatorOptions } from '../../../../sim';
+import { createTestCore, type TestCore } from '../../../../../test/support/core';
+import { RateLimitScheduler, ZendeskClient, type RequestInfo } from '../../helpdesk';
 import { createRouter, type Router } from '../../router/router';
-import { createSyncHarness, pastHoldBack, type SyncHarness } from '../../sync/testing/harness';
+import { fillCacheFromHelpdesk } from './fill-cache';
 import { createErasureHandlers } from '../erasure-handlers';
 import { ErasureService } from '../service';
 
+/** The simulator and the core the erasure runs against. */
+export interface SimAndCore {
+  sim: Simulator;
+  ctx: TestCore;
+  workspaceId: string;
+}
+
 /**
- * A real core, a real simulator and a cache filled by the real sync engine (through the sync
- * module's own test harness), with the erasure operations on their own router: the lead wires
- * them into the core's router; these tests do not depend on that.
+ * A real core, a real simulator and a cache filled from the simulator's exports through the real
+ * client (fillCacheFromHelpdesk), with the erasure operations on their own router, so these tests
+ * depend on neither the sync engine nor the core's wiring.
  */
 export interface ErasureHarness {
-  sync: SyncHarness;
+  sync: SimAndCore;
   router: Router;
   service: ErasureService;
   workspaceId: string;
@@ -26,11 +34,23 @@ export interface ErasureHarness {
   dispose(): Promise<void>;
 }
 
-export async function createErasureHarness(options: { sim?: SimulatorOptions; maxAttempts?: number } = {}): Promise<ErasureHarness> {
-  const sync = await createSyncHarness({ sim: { size: 'tiny', seed: 7, noLimits: true, jobDelayMs: 20, ...options.sim } });
-  const status = await sync.syncNow();
-  if (status.outcome !== 'done') throw new Error(`sync: ${status.error?.message ?? status.outcome}`);
-  pastHoldBack(sync.sim);
+export async function createErasureHarness(options: { sim?: SimulatorOptions; maxAttempts?: number; autoStart?: boolean; baseUrl?: string } = {}): Promise<ErasureHarness> {
+  const sim = await startSimulator({ size: 'tiny', seed: 7, noLimits: true, jobDelayMs: 20, ...options.sim });
+  const ctx = await createTestCore();
+  const created = await ctx.call('workspaces.create', { name: 'Simulator', address: { baseUrl: sim.url }, email: sim.admin.email, apiToken: sim.admin.token });
+  if (!created.ok) throw new Error(`workspace: ${created.error.message}`);
+  const sync: SimAndCore = { sim, ctx, workspaceId: created.value.id };
+  const cache = await ctx.core.services.caches.open(sync.workspaceId);
+  const filler = new ZendeskClient({ baseUrl: sim.url, email: sim.admin.email, token: sim.admin.token }, {
+    scheduler: new RateLimitScheduler({ requestsPerMinute: 100_000, exportRequestsPerMinute: 100_000 }),
+  });
+  await fillCacheFromHelpdesk(cache.db, filler);
+  sim.advanceClock(120);
+  if (options.baseUrl) {
+    // Synced straight from the simulator; the erasure then talks through the given address (a fault proxy).
+    const updated = await sync.ctx.call('workspaces.update', { id: sync.workspaceId, address: { baseUrl: options.baseUrl } });
+    if (!updated.ok) throw new Error(`workspace: ${updated.error.message}`);
+  }
   const requests: RequestInfo[] = [];
   const service = new ErasureService(sync.ctx.core.services, {
     transport: {
@@ -42,6 +62,7 @@ export async function createErasureHarness(options: { sim?: SimulatorOptions; ma
     },
     pollIntervalMs: 10,
     ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
+    ...(options.autoStart !== undefined ? { autoStart: options.autoStart } : {}),
   });
   const router = createRouter(mergeContract(erasureOperations), createErasureHandlers(sync.ctx.core.services, { service }), sync.ctx.core.services.log);
   const call = async <T,>(name: keyof typeof erasureOperations, input: unknown): Promise<T> => {
@@ -72,7 +93,8 @@ export async function createErasureHarness(options: { sim?: SimulatorOptions; ma
     },
     async dispose() {
       await service.close();
-      await sync.dispose();
+      await ctx.dispose();
+      await sim.close();
     },
   };
 }

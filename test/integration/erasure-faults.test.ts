@@ -1,0 +1,149 @@
+import { spawn } from 'node:child_process';
+import { afterEach, expect, it } from 'vitest';
+import type { ErasurePlan, RunStatus } from '../../src/shared/contract/groups/erasure';
+import { getOrCreateDbKey } from '../../src/main/core/db';
+import { createErasureHarness, type ErasureHarness } from '../../src/main/core/erasure/testing/harness';
+import { startFaultProxy, type FaultProxy } from '../../src/main/core/erasure/testing/fault-proxy';
+
+let h: ErasureHarness | undefined;
+let proxy: FaultProxy | undefined;
+afterEach(async () => {
+  await h?.dispose();
+  await proxy?.close();
+  h = undefined;
+  proxy = undefined;
+});
+
+const SUBJECT = 'giorgos.papadopoulos5@post.example.de';
+const SUBJECT_ID = 380000000005;
+
+/** The end state every run of SUBJECT's default plan must reach, read from the simulator directly. */
+function expectErased(harness: ErasureHarness, plan: ErasurePlan): void {
+  const state = harness.sync.sim.state;
+  for (const t of plan.tickets) {
+    const view = state.ticketView(t.ticketId);
+    if (t.decision === 'delete') expect(view?.state, `ticket ${t.ticketId}`).toBe('purged');
+    else expect(view?.state, `ticket ${t.ticketId}`).toBe('live');
+    if (t.decision === 'redact') {
+      for (const c of state.ticketComments(t.ticketId)) if (c.author_id === SUBJECT_ID) expect(c.body.replace(/[\s▇]/g, '')).toBe('');
+    }
+  }
+  expect(state.userView(SUBJECT_ID)?.status).toBe('purged');
+}
+
+it('a run SIGKILLed after a bulk delete was sent but before its answer was recorded resumes to the same end state, sending nothing twice', async () => {
+  h = await createErasureHarness({ autoStart: false });
+  const sim = h.sync.sim;
+  const services = h.sync.ctx.core.services;
+  let plan = await h.call<ErasurePlan>('erasure.plan', { workspaceId: h.workspaceId, subject: SUBJECT });
+  plan = await h.call<ErasurePlan>('erasure.revalidate', { workspaceId: h.workspaceId, planId: plan.id });
+  await h.call('erasure.execute', {
+    workspaceId: h.workspaceId,
+    planId: plan.id,
+    confirm: { subject: SUBJECT, deleteTickets: plan.counts.tickets.delete, redactTickets: plan.counts.tickets.redact },
+  });
+  const cachePath = services.caches.pathFor(h.workspaceId);
+  const key = await getOrCreateDbKey(services.workspaces.secretStoreFor(h.workspaceId), h.workspaceId, cachePath);
+  const bulkDeletes = (): number => sim.state.requestLog.filter((r) => r.method === 'DELETE' && r.route.includes('tickets/destroy_many') && !r.route.includes('deleted')).length;
+
+  const lines: string[] = [];
+  const outcome = await new Promise<string>((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/core/erasure/testing/crash-child.ts'], {
+      env: {
+        ...process.env,
+        LETHE_CHILD_KEY: key,
+        LETHE_CHILD_JOURNAL: services.caches.storePathFor(h!.workspaceId, 'journal'),
+        LETHE_CHILD_CACHE: cachePath,
+        LETHE_CHILD_URL: sim.url,
+        LETHE_CHILD_EMAIL: sim.admin.email,
+        LETHE_CHILD_TOKEN: sim.admin.token,
+        LETHE_CHILD_RUN: plan.id,
+        LETHE_CHILD_DATA_DIR: h!.sync.ctx.dataDir,
+        LETHE_CHILD_WORKSPACE: h!.workspaceId,
+        // Slow polls: the kill lands while the job is known to the helpdesk but not to the journal.
+        LETHE_CHILD_POLL_MS: '5000',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    let buffer = '';
+    child.stdout.on('data', (d: Buffer) => {
+      buffer += d.toString();
+      let end;
+      while ((end = buffer.indexOf('\n')) >= 0) {
+        lines.push(buffer.slice(0, end));
+        buffer = buffer.slice(end + 1);
+      }
+      if (lines.includes('T ticket.softDelete planned sent')) {
+        // Wait until the helpdesk has the request, then kill before the job's results are read.
+        const timer = setInterval(() => {
+          if (bulkDeletes() > 0) {
+            clearInterval(timer);
+            child.kill('SIGKILL');
+          }
+        }, 5);
+      }
+    });
+    child.on('exit', (_code, signal) => (signal === 'SIGKILL' ? resolve('killed') : reject(new Error(`child ended by itself: ${stderr.slice(0, 2000)}`))));
+  });
+  expect(outcome).toBe('killed');
+  expect(bulkDeletes()).toBe(1);
+  expect(lines.some((l) => l.startsWith('T ticket.softDelete sent done'))).toBe(false);
+
+  // The parent resumes: the sent operations are checked, not resent.
+  const resumed = await h.call<{ runs: RunStatus[] }>('erasure.resume', { workspaceId: h.workspaceId });
+  expect(resumed.runs.map((r) => r.runId)).toEqual([plan.id]);
+  await h.service.wait(plan.id);
+  const status = await h.call<RunStatus>('erasure.status', { workspaceId: h.workspaceId, runId: plan.id });
+  expect(status.state, JSON.stringify({ error: status.error, phase: status.phase, failures: status.failures })).toBe('completed');
+  expectErased(h, plan);
+
+  // One bulk delete in all, and no redaction, purge or user call twice.
+  expect(bulkDeletes()).toBe(1);
+  const destructive = sim.state.requestLog.filter((r) => r.method === 'PUT' || r.method === 'DELETE').map((r) => `${r.method} ${r.path}`);
+  expect(new Set(destructive).size).toBe(destructive.length);
+  expect(sim.state.jobs.size).toBe(2);
+  for (const job of sim.state.jobs.values()) expect(job.results?.every((r) => r.success)).toBe(true);
+  const redacted = sim.state.redactions.map((r) => r.commentId);
+  expect(new Set(redacted).size).toBe(redacted.length);
+});
+
+it('429 storms, lost answers and failing job items still end in the correct state, with nothing done twice in effect', async () => {
+  proxy = await startFaultProxy({ rate429: 0, lostAnswer: 0 });
+  h = await createErasureHarness({ baseUrl: proxy.url, maxAttempts: 10, sim: { faults: { jobItemFailureRate: 0.3 } } });
+  proxy.target = h.sync.sim.url;
+  proxy.faults = { rate429: 0.3, lostAnswer: 0.2 };
+  const { plan, status } = await h.planAndRun(SUBJECT);
+  expect(proxy.stats.injected429).toBeGreaterThan(0);
+  expect(status.state, JSON.stringify({ error: status.error, phase: status.phase, failures: status.failures })).toBe('completed');
+  expect(status.verification?.ok).toBe(true);
+  expectErased(h, plan);
+  // Effects happened once: each ticket deleted and purged once (failed job items changed nothing).
+  const sim = h.sync.sim;
+  const ids = plan.tickets.filter((t) => t.decision === 'delete').map((t) => t.ticketId);
+  for (const id of ids) {
+    const successes = [...sim.state.jobs.values()].flatMap((j) => j.results ?? []).filter((r) => r.id === id && r.success);
+    expect(successes.length, `ticket ${id}`).toBe(2);
+  }
+});
+
+it('server errors before the effect are retried; a job item that always fails ends failed, its dependants skipped, and the receipt says so', async () => {
+  proxy = await startFaultProxy({ rate429: 0, lostAnswer: 0 });
+  h = await createErasureHarness({ baseUrl: proxy.url, maxAttempts: 2, sim: { faults: { jobFailIds: [26] } } });
+  proxy.target = h.sync.sim.url;
+  proxy.faults = { rate429: 0, lostAnswer: 0, rate500: 0.2 };
+  const { plan, status } = await h.planAndRun(SUBJECT);
+  expect(proxy.stats.injected500).toBeGreaterThan(0);
+  expect(plan.tickets.find((t) => t.ticketId === 26)?.decision).toBe('delete');
+  expect(status.state).toBe('needs_attention');
+  const failed = status.failures.filter((f) => f.targets.includes(26));
+  expect(failed.map((f) => f.kind).sort()).toEqual(['ticket.purge', 'ticket.softDelete']);
+  const state = h.sync.sim.state;
+  expect(state.ticketView(26)?.state).toBe('live');
+  for (const t of plan.tickets.filter((x) => x.decision === 'delete' && x.ticketId !== 26)) expect(state.ticketView(t.ticketId)?.state).toBe('purged');
+  expect(status.receipt).not.toBeNull();
+  // The cache still holds what the helpdesk still holds.
+  const cache = await h.sync.ctx.core.services.caches.open(h.workspaceId);
+  expect(cache.db.prepare('SELECT count(*) FROM tickets WHERE id = 26').pluck().get()).toBe(1);
+});
