@@ -1,10 +1,11 @@
+import { secretAccounts } from '../secrets/secret-store';
 import { randomBytes } from 'node:crypto';
 import { LetheError } from '../../../shared/errors';
 import type { SqliteDb } from '../db';
 import { registerSecret } from '../log/logger';
 import type { SecretStore } from '../secrets/secret-store';
 
-export const auditKeyAccount = (workspaceId: string): string => `${workspaceId}/audit-key`;
+export const auditKeyAccount = (workspaceId: string): string => secretAccounts.auditKey(workspaceId);
 
 const HEX_KEY = /^[0-9a-f]{64}$/;
 // Per open register connection: a core that reopens the store reads the keychain again.

@@ -17,6 +17,8 @@ export interface SecretStore {
 export const secretAccounts = {
   apiToken: (workspaceId: string) => `${workspaceId}/api-token`,
   dbKey: (workspaceId: string) => `${workspaceId}/db-key`,
+  /** The key of the audit log's subject hashes (keyed so a hash cannot be reversed by guessing). */
+  auditKey: (workspaceId: string) => `${workspaceId}/audit-key`,
 };
 
 /** Secrets that exist only for the life of the process: the demo workspace and tests. */

@@ -159,6 +159,7 @@ export class WorkspaceService {
     });
     await this.deps.secrets.delete(secretAccounts.apiToken(id)).catch(() => false);
     await this.deps.secrets.delete(secretAccounts.dbKey(id)).catch(() => false);
+    await this.deps.secrets.delete(secretAccounts.auditKey(id)).catch(() => false);
     await rm(this.cacheDir(id), { recursive: true, force: true });
     this.deps.onChange?.(activeId);
   }
