@@ -9,7 +9,7 @@ import {
 import { LetheError } from '../../../shared/errors';
 import { appendAudit } from '../audit/audit-log';
 import { assertNoPersonalData } from '../audit/chain';
-import { normalizeIdentityValue } from '../db';
+import { normalizeIdentityValue, type SqliteDb } from '../db';
 import { ZendeskClient, type TransportOptions } from '../helpdesk';
 import { openJournal, uuidv7, type Journal, type OpCounts } from '../journal';
 import type { CoreServices } from '../services';
@@ -22,6 +22,21 @@ import { hmacRef } from './receipt';
 import { revalidateFacts } from './revalidate';
 import { runErasure } from './run';
 import { resolveSubject } from './subject';
+
+/** A dossier reference (`subj_<user id>`) stands for that account's e-mail; an e-mail stands for itself. */
+function emailOfSubject(db: SqliteDb, subject: string): string {
+  const ref = /^subj_(\d+)$/.exec(subject);
+  if (!ref) return subject;
+  const email = db
+    .prepare(
+      `SELECT coalesce((SELECT email FROM users WHERE id = ? AND email IS NOT NULL AND email <> ''),
+                       (SELECT value FROM identities WHERE user_id = ? AND type = 'email' ORDER BY is_primary DESC, id LIMIT 1))`,
+    )
+    .pluck()
+    .get(Number(ref[1]), Number(ref[1])) as string | null;
+  if (!email) throw new LetheError('not_found', 'That person has no e-mail address in the cache; erasure plans start from an e-mail');
+  return email;
+}
 
 const RULES_KEY = 'erasure.rules';
 const HMAC_KEY = 'erasure.hmacKey';
@@ -123,7 +138,8 @@ export class ErasureService {
     const cache = await this.s.caches.open(workspaceId);
     const journal = await this.journal(workspaceId);
     const rules = await this.getRules(workspaceId);
-    const { facts, decided, dataAsOf } = computePreview(cache.db, input.subject, rules, input.regulation);
+    const email = emailOfSubject(cache.db, input.subject);
+    const { facts, decided, dataAsOf } = computePreview(cache.db, email, rules, input.regulation);
     if (facts.subject.userIds.length === 0) {
       throw new LetheError('not_found', 'No account with this e-mail is in the cache. Sync, or check the address.');
     }

@@ -305,7 +305,15 @@ const planRef = { ...ws, planId: uuid };
 
 export const erasureOperations = {
   'erasure.plan': op({
-    input: z.object({ ...ws, subject: email, regulation: Regulation.default('gdpr'), preparedBy: shortText.optional() }).strict(),
+    input: z
+      .object({
+        ...ws,
+        /** The subject's e-mail, or a dossier reference (`subj_<user id>`) whose account's e-mail is used. */
+        subject: z.union([email, z.string().regex(/^subj_\d{1,19}$/, 'a subject reference')]),
+        regulation: Regulation.default('gdpr'),
+        preparedBy: shortText.optional(),
+      })
+      .strict(),
     output: ErasurePlan,
     summary: 'Compute the impact preview of erasing a person, offline from the cache, and keep it as a draft',
     example: { workspaceId: 'ws_abcdefgh12', subject: 'jane@example.com', regulation: 'gdpr' },
