@@ -1,7 +1,7 @@
 import { createCore, type Core } from '../main/core/create-core';
 import { defaultDataDir } from '../main/core/fs/data-dir';
 import { createLogger } from '../main/core/log/logger';
-import { KeychainSecretStore } from '../main/core/secrets/keychain-store';
+import { processSecretStore } from '../main/core/secrets/process-store';
 import type { Contract, OperationName } from '../shared/contract';
 import type { InputOf, OutputOf } from '../shared/contract/define';
 import { CliFailure } from './cli-error';
@@ -17,7 +17,7 @@ export async function openCoreSession(): Promise<CoreSession> {
   const core = await createCore({
     dataDir: defaultDataDir(),
     face: 'cli',
-    secrets: new KeychainSecretStore(),
+    secrets: processSecretStore(),
     log: createLogger('cli', undefined, process.env.LETHE_DEBUG ? 'debug' : 'warn'),
   });
   return {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTENT_SECURITY_POLICY } from '../../src/shared/csp';
 import { createMemoryLogger } from '../../src/main/core/log/logger';
 import { startHost, MAX_BODY_BYTES, type Host } from '../../src/main/host/server';
+import { saveExportRecord, ensureExportsDir, exportZipPath } from '../../src/main/core/subjects/exports';
 import { createTestCore, type TestCore } from '../support/core';
 import { rawRequest } from '../support/http';
 
@@ -113,5 +114,41 @@ describe('browser-mode host', () => {
     while (!text.includes('workspaces.changed')) text += (await reader.read()).value ?? '';
     expect(text).toContain('"name":"workspaces.changed"');
     controller.abort();
+  });
+
+  it('downloads a produced archive only with the token, by strict id, with a safe file name', async () => {
+    const exportId = 'exp_0123456789abcdef01234567';
+    await ensureExportsDir(ctx.dataDir);
+    await writeFile(exportZipPath(ctx.dataDir, exportId), 'PK fake zip bytes');
+    await saveExportRecord(ctx.dataDir, {
+      exportId,
+      workspaceId: 'ws_abcdefgh12',
+      ref: 'subj_1234567',
+      kind: 'access',
+      regulation: 'GDPR',
+      requestId: null,
+      fileName: 'access "José".zip',
+      path: exportZipPath(ctx.dataDir, exportId),
+      sha256: 'a'.repeat(64),
+      size: 17,
+      files: 1,
+      attachments: 0,
+      attachmentsUnavailable: 0,
+      encrypted: false,
+      createdAt: '2026-11-28T10:00:00Z',
+    });
+    const headers = { Host: `127.0.0.1:${host.port}`, Authorization: `Bearer ${TOKEN}` };
+    const ok = await rawRequest(host.port, { path: `/api/exports/${exportId}`, headers });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toBe('PK fake zip bytes');
+    expect(ok.headers['content-type']).toBe('application/zip');
+    expect(ok.headers['content-disposition']).toBe(`attachment; filename="access _Jos_.zip"; filename*=UTF-8''access%20%22Jos%C3%A9%22.zip`);
+    expect((await rawRequest(host.port, { path: `/api/exports/${exportId}`, headers: { Host: headers.Host } })).status).toBe(401);
+    expect((await rawRequest(host.port, { path: '/api/exports/exp_ffffffffffffffffffffffff', headers })).status).toBe(404);
+    for (const path of ['/api/exports/../lethe.json', '/api/exports/exp_0123456789abcdef01234567.json', '/api/exports/%2e%2e%2flethe.json']) {
+      const res = await rawRequest(host.port, { path, headers });
+      expect(res.status, path).not.toBe(200);
+      expect(res.body, path).not.toContain('workspaces');
+    }
   });
 });

@@ -26,6 +26,8 @@ export interface CoreOptions {
   startDemo?: () => Promise<DemoHelpdesk>;
   /** Inside Electron: load the SQLite addon built for Electron's ABI. */
   electron?: boolean;
+  /** The desktop face's save dialog (see CoreServices.saveFile). */
+  saveFile?: CoreServices['saveFile'];
 }
 
 export interface Core {
@@ -63,6 +65,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     workspaces,
     caches,
     onClose: (close) => closers.push(close),
+    ...(options.saveFile ? { saveFile: options.saveFile } : {}),
   };
 
   const handlers: Handlers<Contract> = {

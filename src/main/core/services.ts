@@ -18,6 +18,11 @@ export interface CoreServices {
   readonly secrets: SecretStore;
   readonly workspaces: WorkspaceService;
   readonly caches: CacheManager;
+  /**
+   * The desktop face's "save as" (a native dialog, then an atomic copy). Absent in browser mode and
+   * the CLI, which deliver files by download or by path.
+   */
+  readonly saveFile?: (sourcePath: string, suggestedName: string) => Promise<{ saved: boolean; path: string | null }>;
   /** Close hooks run in reverse order when the core closes (sync cancels, caches close). */
   onClose(close: () => Promise<void> | void): void;
 }

@@ -3,7 +3,7 @@ import { LetheError } from '../../shared/errors';
 import { createCore } from '../core/create-core';
 import { defaultDataDir } from '../core/fs/data-dir';
 import { createLogger, registerSecret } from '../core/log/logger';
-import { KeychainSecretStore } from '../core/secrets/keychain-store';
+import { processSecretStore } from '../core/secrets/process-store';
 import { demoLauncher } from '../demo/start-demo';
 import { startHost, type Host } from './server';
 
@@ -36,7 +36,7 @@ export async function serve(options: ServeOptions): Promise<{ host: Host; token:
   const core = await createCore({
     dataDir: options.dataDir ?? defaultDataDir(),
     face: 'browser',
-    secrets: new KeychainSecretStore(),
+    secrets: processSecretStore(),
     log,
     startDemo: demo.start,
   });

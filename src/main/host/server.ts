@@ -1,9 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CONTENT_SECURITY_POLICY } from '../../shared/csp';
-import type { ErrorInfo, Result } from '../../shared/errors';
+import { LetheError, type ErrorInfo, type Result } from '../../shared/errors';
 import type { Core } from '../core/create-core';
 import type { Logger } from '../core/log/logger';
+import { EXPORT_DOWNLOAD_PATH, sendExport } from './export-download';
 import { checkHost, checkOrigin, checkToken, type GuardVerdict } from './request-guard';
 import { resolveStaticFile } from './static-files';
 
@@ -101,6 +102,16 @@ export async function startHost(options: HostOptions): Promise<Host> {
         eventStreams.add(res);
         req.on('close', () => eventStreams.delete(res));
         return;
+      }
+      const download = EXPORT_DOWNLOAD_PATH.exec(url.pathname);
+      if (download?.[1] && req.method === 'GET') {
+        try {
+          return await sendExport(res, core.services.dataDir, download[1], SECURITY_HEADERS);
+        } catch (error) {
+          if (res.headersSent) return void res.destroy();
+          const info = error instanceof LetheError ? error.toInfo() : { code: 'internal_error' as const, message: 'The export could not be read' };
+          return sendResult(res, { ok: false, error: info });
+        }
       }
       if (req.method !== 'POST') {
         return send(res, 405, JSON.stringify({ ok: false, error: { code: 'invalid_input', message: 'Use POST' } }), 'application/json', { Allow: 'POST' });

@@ -11,6 +11,13 @@ export function createArchiveHandlers(s: CoreServices): DomainHandlers<typeof ar
       const file = exportId !== undefined ? (await getExport(s.dataDir, exportId)).path : path!;
       return verifyFile(file, password);
     },
+    'archives.saveAs': async ({ exportId }) => {
+      const record = await getExport(s.dataDir, exportId);
+      // Only the desktop face can show a save dialog; the core never imports electron.
+      if (!s.saveFile) return { saved: false, path: null, via: 'download' as const };
+      const outcome = await s.saveFile(record.path, record.fileName);
+      return { ...outcome, via: 'dialog' as const };
+    },
     'archives.delete': async ({ exportId }) => {
       await deleteExport(s.dataDir, exportId);
       return { deleted: true as const };

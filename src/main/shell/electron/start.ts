@@ -12,6 +12,7 @@ import { bindContractIpc, forwardCoreEvents } from '../ipc-binding';
 import { createQuitGuard } from '../lifecycle';
 import { appPaths } from '../web-preferences';
 import { installAppProtocol, registerAppScheme } from './protocol';
+import { saveFileWithDialog } from './save-file';
 import { hardenSession, hardenWebContents } from './security';
 import { createMainWindow } from './window';
 
@@ -88,6 +89,7 @@ export function startLethe(argv: readonly string[] = process.argv): void {
         startDemo: () => startDemoOrExplain(demo.start, log),
         // Load the SQLite addon built for Electron's ABI (docs/native-modules.md).
         electron: true,
+        saveFile: saveFileWithDialog,
       });
       teardown.push(bindContractIpc({ ipcMain, router: core.router, log: log.child('ipc') }));
       teardown.push(forwardCoreEvents(core.events, () => [...windows].map((w) => w.webContents), log.child('events')));

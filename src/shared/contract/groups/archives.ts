@@ -99,6 +99,19 @@ export const archiveOperations = {
     summary: "Check an archive against its manifest: every file's size and SHA-256, nothing missing, nothing added",
     example: { exportId: 'exp_0123456789abcdef01234567' },
   }),
+  'archives.saveAs': op({
+    input: z.object({ exportId: ExportId }).strict(),
+    output: z
+      .object({
+        /** False when the person cancelled, or when this face saves by download instead (browser mode). */
+        saved: z.boolean(),
+        path: z.string().nullable(),
+        via: z.enum(['dialog', 'download']),
+      })
+      .strict(),
+    summary: 'Desktop app: ask where to save a produced archive and copy it there (browser mode downloads instead)',
+    example: { exportId: 'exp_0123456789abcdef01234567' },
+  }),
   'archives.delete': op({
     input: z.object({ exportId: ExportId }).strict(),
     output: z.object({ deleted: z.literal(true) }).strict(),

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { ExportRecord, VerifyOutcome } from '../../../../shared/contract/groups/archives';
-import { useMutation, useOperation } from '../../api/hooks';
+import { useApi, useMutation, useOperation } from '../../api/hooks';
 import { hrefFor } from '../../app/router';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { formatBytes, saveExportFile, type SaveOutcome } from '../subjects/export-file';
@@ -50,6 +50,7 @@ export function ArchivesPage(): React.JSX.Element {
 }
 
 function ArchiveRow({ record }: { record: ExportRecord }): React.JSX.Element {
+  const api = useApi();
   const verify = useMutation('archives.verify');
   const remove = useMutation('archives.delete');
   const [outcome, setOutcome] = useState<VerifyOutcome | null>(null);
@@ -96,7 +97,7 @@ function ArchiveRow({ record }: { record: ExportRecord }): React.JSX.Element {
           <button
             type="button"
             className="button button-small"
-            onClick={() => void saveExportFile(record.exportId, record.fileName).then(setSaved)}
+            onClick={() => void saveExportFile(api, record.exportId, record.fileName).then(setSaved)}
           >
             Save a copy…
           </button>

@@ -1,30 +1,21 @@
+import type { Api } from '../../api/client';
+
 /**
  * Handing a finished export to the person. The core has already written it into the exports
  * folder; what is left depends on the face:
- * - Electron: the shell shows a save dialog and copies the file (`window.lethe.saveExport`, a
- *   preload function the lead adds; see the report).
+ * - Electron: `archives.saveAs` makes the shell show a save dialog and copy the file atomically.
  * - Browser mode: the host serves `GET /api/exports/<id>` with the session's bearer token; the
  *   bytes are fetched and handed to the browser's own download.
  */
-
-interface ShellExports {
-  saveExport?: (exportId: string, suggestedName: string) => Promise<{ saved: boolean; path: string | null }>;
-}
 
 // Same key the HTTP transport keeps the session token under (src/renderer/src/api/transport.ts).
 const TOKEN_KEY = 'lethe.sessionToken';
 
 export type SaveOutcome = { kind: 'saved'; where: string | null } | { kind: 'cancelled' } | { kind: 'unsupported'; message: string };
 
-export async function saveExportFile(exportId: string, fileName: string): Promise<SaveOutcome> {
-  const shell = (window as unknown as { lethe?: ShellExports }).lethe;
-  if (shell !== undefined) {
-    if (typeof shell.saveExport !== 'function')
-      return {
-        kind: 'unsupported',
-        message: 'This version of the desktop app cannot save exports yet; the file is in the exports folder shown above.',
-      };
-    const result = await shell.saveExport(exportId, fileName);
+export async function saveExportFile(api: Api, exportId: string, fileName: string): Promise<SaveOutcome> {
+  if (api.kind === 'electron') {
+    const result = await api.call('archives.saveAs', { exportId });
     return result.saved ? { kind: 'saved', where: result.path } : { kind: 'cancelled' };
   }
   const token = window.sessionStorage.getItem(TOKEN_KEY);
