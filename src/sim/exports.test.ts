@@ -45,6 +45,22 @@ describe('incremental exports', () => {
     expect(later.items.length).toBe(stamps.filter((s) => s >= mid).length);
   });
 
+  it('side-loads every identity of the page\'s users with include=identities', async () => {
+    const r = await api(sim).get('/api/v2/incremental/users/cursor.json?start_time=0&per_page=10&include=identities');
+    expect(r.status).toBe(200);
+    const userIds = new Set((r.body.users as Array<{ id: number }>).map((u) => u.id));
+    const identities = r.body.identities as Array<{ user_id: number; type: string; value: string }>;
+    expect(identities.length).toBeGreaterThan(userIds.size);
+    expect(identities.every((i) => userIds.has(i.user_id))).toBe(true);
+    for (const id of userIds) {
+      const own = await api(sim).get(`/api/v2/users/${id}/identities.json`);
+      const expected = (own.body.identities as Array<{ value: string }>).map((i) => i.value).sort();
+      expect(identities.filter((i) => i.user_id === id).map((i) => i.value).sort()).toEqual(expected);
+    }
+    const plain = await api(sim).get('/api/v2/incremental/users/cursor.json?start_time=0&per_page=10');
+    expect(plain.body.identities).toBeUndefined();
+  });
+
   it('refuses a start_time inside the last minute and a missing one', async () => {
     const admin = api(sim);
     const recent = Math.floor(Date.now() / 1000) - 10;

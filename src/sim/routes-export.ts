@@ -3,6 +3,7 @@ import { commentJson, orgJson, ticketJson, userJson } from './serialize';
 import { PACK, type ChangeLog, type SimState } from './state';
 import { isoSeconds as iso } from './dataset';
 import type { CommentRecord } from './types';
+import { withUserSideloads } from './routes-users';
 
 /**
  * Incremental exports. Cursor exports walk two sequences: untouched generated records in
@@ -247,10 +248,13 @@ export function registerExportRoutes(r: Router): void {
   }, opts);
   r.add('GET', '/api/v2/incremental/users/cursor', (ctx) => {
     const state = ctx.state;
-    return cursorExport(ctx, 'users', state.baseUserOrder(), state.userChanges, (i) => state.ds.userId(i), (id) => {
+    const page = cursorExport(ctx, 'users', state.baseUserOrder(), state.userChanges, (i) => state.ds.userId(i), (id) => {
       const v = state.userView(id);
       return v ? userJson(v.rec, ctx.base) : null;
-    });
+    }) as Record<string, unknown> & { users?: Array<{ id: number }> };
+    // Zendesk side-loads identities on the users export (include=identities), so one page carries
+    // every e-mail and phone of its users.
+    return withUserSideloads(ctx, page, (page.users ?? []).map((u) => u.id));
   }, opts);
   r.add('GET', '/api/v2/incremental/organizations', (ctx) => {
     const state = ctx.state;
