@@ -7,6 +7,7 @@ import { registerArchiveCommands } from './commands/archive';
 import { registerAuditCommands } from './commands/audit';
 import { registerRequestCommands } from './commands/requests';
 import { registerServeCommand } from './commands/serve';
+import { registerSettingsCommands } from './commands/settings';
 import { registerSimCommand } from './commands/sim';
 import { registerSubjectCommands } from './commands/subjects';
 import { registerSyncCommand } from './commands/sync';
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerArchiveCommands(program);
   registerRequestCommands(program);
   registerAuditCommands(program);
+  registerSettingsCommands(program);
   registerServeCommand(program);
   registerSimCommand(program);
   for (const command of program.commands) command.exitOverride();

@@ -105,11 +105,45 @@ describe('lethe (built binary)', () => {
   });
 
   it('refuses to store a token when no keychain is reachable, and writes nothing', async () => {
-    const noKeychain = await lethe(['workspaces', 'add', '--name', 'A', '--subdomain', 'a', '--email', 'a@a.example', '--json'], {
-      env: { LETHE_API_TOKEN: TOKEN, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus' },
+    const noKeychain = await lethe(['workspaces', 'add', '--name', 'A', '--subdomain', 'a', '--email', 'a@a.example', '--token-stdin', '--json'], {
+      input: TOKEN,
+      env: { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus' },
     });
     expect(noKeychain.code).toBe(1);
     expect(noKeychain.stderr).toContain('error [keychain_unavailable]');
     expect(existsSync(join(dataDir, 'lethe.json'))).toBe(false);
+  });
+
+  it('works without a keychain when LETHE_API_TOKEN and LETHE_DB_KEY come from the environment, never printing them', async () => {
+    const env = { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus', LETHE_API_TOKEN: TOKEN, LETHE_DB_KEY: 'c'.repeat(64) };
+    const added = await lethe(['workspaces', 'add', '--name', 'Server', '--subdomain', 'acme', '--email', 'dpo@acme.example', '--json'], { env });
+    expect(added.stderr).toBe('');
+    expect(JSON.parse(added.stdout)).toMatchObject({ hasToken: true });
+    const listed = await lethe(['workspaces', 'list', '--json'], { env });
+    expect(listed.stdout).not.toContain(TOKEN);
+    expect(listed.stdout).not.toContain('c'.repeat(64));
+    const badKey = await lethe(['workspaces', 'list'], { env: { ...env, LETHE_DB_KEY: 'short' } });
+    expect(badKey.code).toBe(1);
+    expect(badKey.stderr).toContain('LETHE_DB_KEY must be 64 hexadecimal digits');
+    await lethe(['workspaces', 'remove', (JSON.parse(added.stdout) as { id: string }).id], { env });
+  });
+
+  it('sets the organisation and the information sheet from a file, and refuses a bad file changing nothing', async () => {
+    const sheet = join(dataDir, 'sheet.json');
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(sheet, JSON.stringify({ purposes: 'Customer support', complaint: 'You may complain to your supervisory authority.' }));
+    const set = await lethe(['settings', 'set', '--organization', 'Acme Ltd', '--time-zone', 'Europe/Dublin', '--information-sheet', sheet, '--json']);
+    expect(set.stderr).toBe('');
+    expect(JSON.parse(set.stdout)).toMatchObject({ organizationName: 'Acme Ltd', timeZone: 'Europe/Dublin', informationSheet: { purposes: 'Customer support' } });
+
+    await writeFile(sheet, JSON.stringify({ purposes: 'x', unknownSection: 'y' }));
+    const bad = await lethe(['settings', 'set', '--information-sheet', sheet]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('error [invalid_input]');
+    const badZone = await lethe(['settings', 'set', '--time-zone', 'Mars/Base']);
+    expect(badZone.code).toBe(1);
+    const shown = await lethe(['settings', 'show', '--json']);
+    expect(JSON.parse(shown.stdout)).toMatchObject({ timeZone: 'Europe/Dublin', informationSheet: { purposes: 'Customer support' } });
+    expect((await lethe(['settings', 'set'])).code).toBe(2);
   });
 });

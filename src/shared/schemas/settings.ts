@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { timeZoneSchema } from '../deadlines/types';
 import { LIMITS } from './common';
 
 const sheetText = z.string().max(LIMITS.longText);
@@ -11,7 +12,7 @@ export const Settings = z
   .object({
     theme: z.enum(['system', 'light', 'dark']).default('system'),
     organizationName: z.string().max(LIMITS.shortText).default(''),
-    timeZone: z.string().max(64).default('UTC'),
+    timeZone: timeZoneSchema.default('UTC'),
     /** The Art. 15(1)(a)-(h) information sheet texts included in access archives. */
     informationSheet: z
       .object({
@@ -34,7 +35,7 @@ export const SettingsPatch = z
   .object({
     theme: z.enum(['system', 'light', 'dark']).optional(),
     organizationName: z.string().max(LIMITS.shortText).optional(),
-    timeZone: z.string().max(64).optional(),
+    timeZone: timeZoneSchema.optional(),
     informationSheet: z
       .object({
         purposes: sheetText.optional(),

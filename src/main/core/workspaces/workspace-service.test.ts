@@ -87,6 +87,12 @@ describe('workspaces', () => {
     expect(again).toMatchObject({ ok: true, value: { organizationName: 'Acme', theme: 'dark', informationSheet: { purposes: 'Support' } } });
   });
 
+  it('refuses a time zone that is not an IANA zone, changing nothing', async () => {
+    ctx = await createTestCore();
+    expect(await ctx.call('settings.set', { timeZone: 'Mars/Olympus_Mons' })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    expect(await ctx.call('settings.set', { timeZone: 'Europe/Dublin' })).toMatchObject({ ok: true, value: { timeZone: 'Europe/Dublin' } });
+  });
+
   it('says the demo is unavailable when no simulator was wired in', async () => {
     ctx = await createTestCore();
     expect(await ctx.call('demo.start', {})).toMatchObject({ ok: false, error: { code: 'demo_unavailable' } });
