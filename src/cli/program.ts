@@ -5,6 +5,7 @@ import { CliFailure, EXIT } from './cli-error';
 import { formatError, processOutput } from './output';
 import { registerArchiveCommands } from './commands/archive';
 import { registerAuditCommands } from './commands/audit';
+import { registerEraseCommands } from './commands/erase';
 import { registerRequestCommands } from './commands/requests';
 import { registerServeCommand } from './commands/serve';
 import { registerSettingsCommands } from './commands/settings';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerSyncCommand(program);
   registerSubjectCommands(program);
   registerArchiveCommands(program);
+  registerEraseCommands(program);
   registerRequestCommands(program);
   registerAuditCommands(program);
   registerSettingsCommands(program);

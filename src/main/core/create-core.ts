@@ -3,6 +3,7 @@ import { contract, type Contract } from '../../shared/contract';
 import type { AppInfo } from '../../shared/contract/groups/app';
 import { createAppHandlers } from './app/app-handlers';
 import { createAuditHandlers } from './audit';
+import { createErasureHandlers } from './erasure';
 import { createRequestHandlers } from './requests';
 import { createArchiveHandlers, createSubjectHandlers } from './subjects';
 import { createSyncHandlers } from './sync';
@@ -74,6 +75,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...createSyncHandlers(services),
     ...createSubjectHandlers(services),
     ...createArchiveHandlers(services),
+    ...createErasureHandlers(services),
     ...createRequestHandlers(services),
     ...createAuditHandlers(services),
   };

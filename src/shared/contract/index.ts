@@ -2,6 +2,7 @@ import { mergeContract } from './define';
 import { appOperations } from './groups/app';
 import { archiveOperations } from './groups/archives';
 import { auditOperations } from './groups/audit';
+import { erasureOperations } from './groups/erasure';
 import { requestOperations } from './groups/requests';
 import { subjectOperations } from './groups/subjects';
 import { syncOperations } from './groups/sync';
@@ -20,6 +21,7 @@ export const contract = mergeContract(
   syncOperations,
   subjectOperations,
   archiveOperations,
+  erasureOperations,
   requestOperations,
   auditOperations,
 );

@@ -4,7 +4,7 @@ import { useEventInvalidation, useMutation, useOperation } from '../api/hooks';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { ArchivesPage } from '../pages/archives/ArchivesPage';
 import { AuditPage } from '../pages/audit/AuditPage';
-import { ErasurePage } from '../pages/PlaceholderPages';
+import { ErasurePage } from '../pages/erasure/ErasurePage';
 import { RequestsPage } from '../pages/requests/RequestsPage';
 import { DossierPage } from '../pages/subjects/DossierPage';
 import { SubjectsPage } from '../pages/subjects/SubjectsPage';
