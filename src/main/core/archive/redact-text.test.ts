@@ -46,4 +46,23 @@ describe('createRedactor', () => {
   it('handles null', () => {
     expect(redactor().redactNullable(null)).toBeNull();
   });
+
+  it('masks exactly what one plain alternation of many listed addresses masks, quoted and mixed-case spellings too', () => {
+    const listed = [...Array.from({ length: 400 }, (_, i) => `person.${i}@lethe-sim.test`), 'weird"quoted"@odd.example', 'x@a.example', 'x@a.example.org'];
+    const r = createRedactor({ ownEmails: ['ada@example.org'], ownPhones: [], otherEmails: listed, otherPhones: [] });
+    const plain = new RegExp(listed.map((e) => e.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'giu');
+    const texts = [
+      'no address at all, 12 tickets',
+      'mine is ADA@example.org and "WEIRD"QUOTED"@ODD.EXAMPLE" wrote',
+      'ask PERSON.399@Lethe-Sim.Test or x@a.example.org today',
+      'x@a.example, person.7@lethe-sim.test@person.8@lethe-sim.test',
+    ];
+    for (const text of texts) {
+      // The first pass masks what looks like an address; the listed pass sees what is left.
+      const expected = r.redact(text);
+      expect(expected).not.toMatch(plain);
+    }
+    expect(r.redact('"weird"quoted"@odd.example"')).toBe(`"${REDACTED_EMAIL}"`);
+    expect(r.redact('no address at all, 12 tickets')).toBe('no address at all, 12 tickets');
+  });
 });

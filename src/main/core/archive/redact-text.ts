@@ -38,7 +38,8 @@ export function createRedactor(options: RedactorOptions): TextRedactor {
   // A second pass over the listed addresses catches spellings the pattern misses (quoted local
   // parts, unusual domains); the subject's own addresses are never in it.
   const listed = [...new Set([...options.otherEmails].map(normaliseEmail))].filter((e) => e.length > 0 && !ownEmails.has(e));
-  const listedPattern = listed.length === 0 ? null : new RegExp(listed.map(escapeRegExp).join('|'), 'giu');
+  const listedPattern = listedAddressPattern(listed);
+  const withAt = listed.every((e) => e.includes('@'));
   const counts: RedactionCounts = { emails: 0, phones: 0 };
 
   const redact = (text: string): string => {
@@ -47,7 +48,8 @@ export function createRedactor(options: RedactorOptions): TextRedactor {
       counts.emails += 1;
       return REDACTED_EMAIL;
     });
-    if (listedPattern !== null) {
+    // No '@' left, no listed address can be in the text (every one has an '@' and no other character folds to it).
+    if (listedPattern !== null && (!withAt || withoutEmails.includes('@'))) {
       withoutEmails = withoutEmails.replace(listedPattern, () => {
         counts.emails += 1;
         return REDACTED_EMAIL;
@@ -74,6 +76,20 @@ export function createRedactor(options: RedactorOptions): TextRedactor {
 
 export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
+}
+
+/**
+ * One alternation of every listed address. With hundreds of addresses V8 tries each alternative
+ * at every position of every text (25 s of a 30 s archive for a subject on many tickets), so when
+ * every address has an '@' the pattern first looks ahead for an '@' within the longest local part:
+ * a listed address can only start there, which keeps the matches exactly those of the plain alternation.
+ */
+function listedAddressPattern(listed: string[]): RegExp | null {
+  if (listed.length === 0) return null;
+  const alternation = listed.map(escapeRegExp).join('|');
+  if (!listed.every((e) => e.includes('@'))) return new RegExp(alternation, 'giu');
+  const longestLocal = Math.max(...listed.map((e) => e.indexOf('@')));
+  return new RegExp(`(?=[^@]{0,${longestLocal}}@)(?:${alternation})`, 'giu');
 }
 
 function escapeRegExp(text: string): string {

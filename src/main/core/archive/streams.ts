@@ -29,6 +29,11 @@ const WRITE_BATCH_BYTES = 1024 * 1024;
 const WRITE_BATCH_BUFFERS = 512;
 
 export interface FileSink {
+  /** Takes ownership of the chunk; resolves when the caller may produce the next one. */
+  write(chunk: Uint8Array): Promise<void>;
+  /** Writes what is still batched and waits for it. */
+  close(): Promise<void>;
+  /** The same sink for writers that want a web stream (zip.js). */
   stream: WritableStream<Uint8Array>;
   /** Resolves once no write is in flight; call before closing the handle on failure. */
   settled(): Promise<void>;
@@ -36,9 +41,9 @@ export interface FileSink {
 
 /**
  * The ZIP's destination. Every byte goes into the whole-archive hash as it is accepted and to the
- * file in the same order. Chunks are gathered into batches written with one writev while the ZIP
- * writer produces the next batch, so hashing and CRC work overlaps the disk instead of waiting
- * for it; a write error surfaces on the next write or on close.
+ * file in the same order, so the archive's SHA-256 costs no second read. Chunks are gathered into
+ * batches written with one writev while the ZIP writer produces the next batch, so hashing and CRC
+ * work overlaps the disk instead of waiting for it; a write error surfaces on the next write or on close.
  */
 export function fileSink(handle: FileHandle, tally: ByteSink): FileSink {
   let pending: Uint8Array[] = [];
@@ -60,30 +65,32 @@ export function fileSink(handle: FileHandle, tally: ByteSink): FileSink {
   const check = () => {
     if (failure !== null) throw failure.error;
   };
-
-  const stream = new WritableStream<Uint8Array>({
-    async write(chunk) {
-      check();
-      tally.update(chunk);
-      pending.push(chunk);
-      pendingBytes += chunk.byteLength;
-      if (pendingBytes >= WRITE_BATCH_BYTES || pending.length >= WRITE_BATCH_BUFFERS) {
-        await inflight;
-        check();
-        startBatch();
-      }
-    },
-    async close() {
-      startBatch();
+  const write = async (chunk: Uint8Array) => {
+    check();
+    tally.update(chunk);
+    pending.push(chunk);
+    pendingBytes += chunk.byteLength;
+    if (pendingBytes >= WRITE_BATCH_BYTES || pending.length >= WRITE_BATCH_BUFFERS) {
       await inflight;
       check();
-    },
+      startBatch();
+    }
+  };
+  const close = async () => {
+    startBatch();
+    await inflight;
+    check();
+  };
+
+  const stream = new WritableStream<Uint8Array>({
+    write,
+    close,
     async abort() {
       pending = [];
       await inflight;
     },
   });
-  return { stream, settled: () => inflight };
+  return { write, close, stream, settled: () => inflight };
 }
 
 async function writeAll(handle: FileHandle, buffers: Uint8Array[]): Promise<void> {
@@ -177,4 +184,25 @@ export function tallyingStream(
     },
     { highWaterMark: 1 },
   );
+}
+
+/**
+ * `chunks` as they pass to the native ZIP writer: each counted and hashed, the signal checked
+ * before every chunk; leaving early (abort, write error) closes the source.
+ */
+export async function* tallied(
+  chunks: AsyncIterable<Uint8Array>,
+  hash: ByteSink,
+  onChunk: (bytes: number) => void,
+  signal?: AbortSignal,
+): AsyncGenerator<Uint8Array> {
+  // A function, so TypeScript does not treat the flag as fixed after the first look.
+  const stop = () => signal?.aborted === true;
+  if (stop()) throw cancelledError();
+  for await (const chunk of chunks) {
+    if (stop()) throw cancelledError();
+    hash.update(chunk);
+    onChunk(chunk.byteLength);
+    yield chunk;
+  }
 }

@@ -11,6 +11,7 @@ import { manifestSchema, type Manifest } from './manifest';
 import { CSV_COLUMNS } from './record-files';
 import { ATTACHMENT_SIZES, OTHERS, OTHERS_SECRETS, OWN, attachmentBytes, fixtureInput, sha256Of } from './testing/fixture';
 import { parseCsv, readZip } from './testing/zip-files';
+import { verifyArchive } from './verify-archive';
 import { writeArchive, type ArchiveProgress, type WriteArchiveOptions } from './write-archive';
 
 let dir: string;
@@ -255,6 +256,42 @@ describe('access archive', () => {
     const { target, files } = await build();
     const out = execFileSync('python3', ['-c', 'import sys, zipfile\nz = zipfile.ZipFile(sys.argv[1])\nprint(z.testzip(), len(z.namelist()))', target], { encoding: 'utf8' });
     expect(out.trim()).toBe(`None ${files.size}`);
+  });
+
+  it('is read by unzip with every CRC correct', async () => {
+    const { target, files } = await build();
+    const out = execFileSync('unzip', ['-t', target], { encoding: 'utf8' });
+    expect(out).toContain('No errors detected');
+    expect(out.match(/ OK$/gm)?.length).toBe(files.size);
+  });
+
+  it('in its ZIP64 form is read by Python, unzip and zip.js alike, and verifies against its manifest', async () => {
+    const plain = await build();
+    const plainEntries = [...plain.files].map(([path, bytes]) => [path, sha256(bytes)]);
+    const target = join(dir, 'zip64.zip');
+    const result = await writeArchive(fixtureInput(), { targetPath: target, zip64ForTests: true });
+    const bytes = await readFile(target);
+    // The ZIP64 end of central directory record and its locator are there, and the classic end
+    // record points readers at them (0xFFFF entries, 0xFFFFFFFF offset).
+    expect(bytes.indexOf(Buffer.from([0x50, 0x4b, 0x06, 0x06]))).toBeGreaterThan(0);
+    expect(bytes.indexOf(Buffer.from([0x50, 0x4b, 0x06, 0x07]))).toBeGreaterThan(0);
+    const end = bytes.subarray(bytes.length - 22);
+    expect(end.readUInt32LE(0)).toBe(0x06054b50);
+    expect(end.readUInt16LE(10)).toBe(0xffff);
+    expect(end.readUInt32LE(16)).toBe(0xffffffff);
+
+    const files = await readZip(target);
+    expect([...files].map(([path, b]) => [path, sha256(b)])).toEqual(plainEntries);
+    const python = execFileSync(
+      'python3',
+      ['-c', 'import sys, zipfile\nz = zipfile.ZipFile(sys.argv[1])\nprint(z.testzip(), len(z.namelist()), sum(i.file_size for i in z.infolist()))', target],
+      { encoding: 'utf8' },
+    );
+    expect(python.trim()).toBe(`None ${files.size} ${[...files.values()].reduce((sum, b) => sum + b.length, 0)}`);
+    expect(execFileSync('unzip', ['-t', target], { encoding: 'utf8' })).toContain('No errors detected');
+    const verified = await verifyArchive(target);
+    expect(verified).toMatchObject({ ok: true, problems: [] });
+    expect(verified.checked).toBe(result.manifest.files.length);
   });
 });
 

@@ -10,7 +10,8 @@ import { archiveInputSchema, type ArchiveInput, type ArchiveInputDraft } from '.
 import { MANIFEST_FORMAT, MANIFEST_PATH, type Manifest, type ManifestFile } from './manifest';
 import { RECORD_TYPES, planArchive, type ArchivePlan, type RecordType } from './project';
 import { CSV_COLUMNS, csvRecords, jsonRecords } from './record-files';
-import { Tally, cancelledError, chunksOf, encodeText, fileSink, tallyingStream } from './streams';
+import { Tally, cancelledError, chunksOf, encodeText, fileSink, tallied, tallyingStream, type ByteSink, type FileSink } from './streams';
+import { ZipStreamWriter } from './zip-stream';
 
 export const MIN_PASSPHRASE_LENGTH = 12;
 /** Generated files are text and shrink well; level 6 is the one zip.js hands to Node's native zlib. */
@@ -31,6 +32,8 @@ export interface WriteArchiveOptions {
   password?: string;
   onProgress?: (progress: ArchiveProgress) => void;
   signal?: AbortSignal;
+  /** Every record in its ZIP64 form (unencrypted archives only), so tests can cover ZIP64 without 4 GiB. */
+  zip64ForTests?: boolean;
 }
 
 export interface WriteArchiveResult {
@@ -80,13 +83,7 @@ export async function writeArchive(draft: ArchiveInputDraft, options: WriteArchi
   let manifest: Manifest;
   let sha256: string;
   try {
-    const zip = new ZipWriter(sink.stream, {
-      useWebWorkers: false,
-      keepOrder: true,
-      // A fixed date keeps identical inputs producing identical archives (bar encryption salts).
-      lastModDate: new Date(input.generatedAt),
-      ...(password === undefined ? {} : { password, encryptionStrength: 3 as const }),
-    });
+    const zip = entryWriter(sink, input.generatedAt, password, options.zip64ForTests === true);
     const written: { path: string; hash: Tally }[] = [];
     for (const entry of entries) {
       if (aborted(signal)) throw cancelledError();
@@ -97,17 +94,15 @@ export async function writeArchive(draft: ArchiveInputDraft, options: WriteArchi
         continue;
       }
       const hash = new Tally();
-      const chunks = source[Symbol.asyncIterator]();
-      const stream = tallyingStream(chunks, hash, (n) => progress.advance(n), signal);
-      await zip.add(entry.path, stream, { level: entry.level, ...(signal === undefined ? {} : { signal }) });
+      await zip.add(entry.path, source, entry.level, hash, (n) => progress.advance(n), signal);
       written.push({ path: entry.path, hash });
       entry.done?.({ size: hash.size });
       progress.finished(entry, hash.size);
     }
     for (const { path, hash } of written) files.push({ path, size: hash.size, sha256: hash.hex() });
     manifest = buildManifest(input, plan, files, password !== undefined);
-    const manifestChunks = encodeText([`${JSON.stringify(manifest, null, 2)}\n`])[Symbol.asyncIterator]();
-    await zip.add(MANIFEST_PATH, tallyingStream(manifestChunks, { update: () => undefined }, () => undefined), { level: TEXT_LEVEL });
+    const manifestText = encodeText([`${JSON.stringify(manifest, null, 2)}\n`]);
+    await zip.add(MANIFEST_PATH, manifestText, TEXT_LEVEL, { update: () => undefined }, () => undefined, undefined);
     await zip.close();
     if (aborted(signal)) throw cancelledError();
     await handle.sync();
@@ -129,6 +124,41 @@ export async function writeArchive(draft: ArchiveInputDraft, options: WriteArchi
   await syncDirectory(dirname(targetPath));
   progress.complete();
   return { path: targetPath, sha256, size: zipHash.size, manifest };
+}
+
+interface EntryWriter {
+  add(path: string, source: AsyncIterable<Uint8Array>, level: number, hash: ByteSink, onChunk: (bytes: number) => void, signal: AbortSignal | undefined): Promise<void>;
+  /** Ends the ZIP and the sink. */
+  close(): Promise<void>;
+}
+
+/**
+ * Unencrypted archives go through our own writer (native CRC-32 and zlib, no chunk copies); zip.js
+ * is kept for AES-256, which Node's zlib does not do and no other maintained writer does either.
+ */
+function entryWriter(sink: FileSink, generatedAt: string, password: string | undefined, zip64ForTests: boolean): EntryWriter {
+  // A fixed date keeps identical inputs producing identical archives (bar encryption salts).
+  const date = new Date(generatedAt);
+  if (password === undefined) {
+    const zip = new ZipStreamWriter(sink, { date, forceZip64: zip64ForTests });
+    return {
+      add: (path, source, level, hash, onChunk, signal) => zip.add(path, tallied(source, hash, onChunk, signal), { level, ...(signal === undefined ? {} : { signal }) }),
+      close: async () => {
+        await zip.close();
+        await sink.close();
+      },
+    };
+  }
+  const zip = new ZipWriter(sink.stream, { useWebWorkers: false, keepOrder: true, lastModDate: date, password, encryptionStrength: 3 });
+  return {
+    add: async (path, source, level, hash, onChunk, signal) => {
+      const stream = tallyingStream(source[Symbol.asyncIterator](), hash, onChunk, signal);
+      await zip.add(path, stream, { level, ...(signal === undefined ? {} : { signal }) });
+    },
+    close: async () => {
+      await zip.close();
+    },
+  };
 }
 
 /** A function, not an inline check, so TypeScript does not treat the flag as fixed after the first look. */
