@@ -50,6 +50,8 @@ const parseTags = (json: string): string[] => {
   }
 };
 
+const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 const excerptOf = (body: string): string => {
   const flat = body.replace(/\s+/g, ' ').trim();
   return flat.length > EXCERPT ? `${flat.slice(0, EXCERPT - 1)}…` : flat;
@@ -290,7 +292,9 @@ function listTickets(db: SqliteDb, ids: string, own: Set<number>, asAccount: (id
         why: holders.map((h) => `${h.role}${asAccount(h.userId)}`).join(', '),
       };
     })
-    .sort((a, b) => (b.createdAt ?? '').localeCompare(a.createdAt ?? '') || b.id - a.id);
+    // Code-unit order is ISO-8601 order; localeCompare goes through ICU collation and was a third
+    // of the dossier's time for an agent with thousands of tickets.
+    .sort((a, b) => compareText(b.createdAt ?? '', a.createdAt ?? '') || b.id - a.id);
 }
 
 function listMentions(
