@@ -69,7 +69,7 @@ export const RectifyFields = z
     alias: z.string().trim().max(LIMITS.shortText).optional(),
     details: z.string().max(2_000).optional(),
     notes: z.string().max(2_000).optional(),
-    userFields: z.record(fieldKey, fieldValue).optional(),
+    userFields: z.record(fieldKey, fieldValue).refine((r) => Object.keys(r).length <= 50, 'at most 50 user fields at once').optional(),
   })
   .strict();
 export type RectifyFields = z.infer<typeof RectifyFields>;
