@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { contract, type Contract } from '../../shared/contract';
 import type { AppInfo } from '../../shared/contract/groups/app';
+import { createActionHandlers } from './actions';
 import { createAppHandlers } from './app/app-handlers';
 import { createAuditHandlers } from './audit';
 import { createErasureHandlers } from './erasure';
@@ -76,6 +77,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...createSubjectHandlers(services),
     ...createArchiveHandlers(services),
     ...createErasureHandlers(services),
+    ...createActionHandlers(services),
     ...createRequestHandlers(services),
     ...createAuditHandlers(services),
   };

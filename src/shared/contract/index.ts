@@ -1,4 +1,5 @@
 import { mergeContract } from './define';
+import { actionOperations } from './groups/actions';
 import { appOperations } from './groups/app';
 import { archiveOperations } from './groups/archives';
 import { auditOperations } from './groups/audit';
@@ -22,6 +23,7 @@ export const contract = mergeContract(
   subjectOperations,
   archiveOperations,
   erasureOperations,
+  actionOperations,
   requestOperations,
   auditOperations,
 );

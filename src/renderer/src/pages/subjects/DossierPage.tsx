@@ -5,6 +5,7 @@ import { hrefFor } from '../../app/router';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { AttachToRequest } from './AttachToRequest';
 import { ExportPanel } from './ExportPanel';
+import { SubjectActions } from '../actions/SubjectActions';
 import { formatBytes } from './export-file';
 
 type Section = 'tickets' | 'comments' | 'attachments' | 'mentions' | 'accounts';
@@ -76,6 +77,7 @@ export function DossierPage({ subjectRef, exportKind }: { subjectRef: string; ex
       {attaching ? <AttachToRequest userId={userId} /> : null}
       {refresh.error ? <ErrorBanner error={refresh.error} title="The subject was not refreshed" /> : null}
       {exporting ? <ExportPanel key={exporting} subjectRef={d.ref} initialKind={exporting} /> : null}
+      <SubjectActions subjectRef={d.ref} userIds={d.accounts.map((a) => a.userId)} />
 
       <ul className="summary-cards" aria-label="Summary">
         <SummaryCard label="Accounts" value={s.accounts} />
