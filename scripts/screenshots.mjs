@@ -45,7 +45,7 @@ async function shoot(c, name, route, scheme, prepare) {
   if (route) await page.evaluate((r) => (globalThis.location.hash = `#/${r}`), route);
   // Not 'networkidle': the console keeps its event stream open for the life of the page.
   await page.locator('h1').first().waitFor();
-  await page.waitForFunction(() => !document.querySelector('[aria-busy="true"]'), null, { timeout: 15_000 }).catch(() => {});
+  await page.waitForFunction(() => !globalThis.document.querySelector('[aria-busy="true"]'), null, { timeout: 15_000 }).catch(() => {});
   if (prepare) await prepare(page);
   await page.waitForTimeout(300);
   await page.screenshot({ path: join(OUT, `${name}-${scheme}.png`), fullPage: false });

@@ -79,7 +79,8 @@ if (vitest) {
 
 function playwright(label, config, output) {
   rmSync(output, { force: true });
-  const ok = run(label, 'npx', ['playwright', 'test', '-c', config], { PLAYWRIGHT_JSON_OUTPUT_NAME: output });
+  // Absolute: Playwright resolves a relative report path against the config file's folder.
+  const ok = run(label, 'npx', ['playwright', 'test', '-c', config], { PLAYWRIGHT_JSON_OUTPUT_NAME: resolve(output) });
   const report = readJson(output);
   if (!report) {
     results.failed += 1;
