@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+// Before `npm start`: make sure the Electron build of the SQLite addon sits beside the Node build
+// (docs/native-modules.md). Builds it once, in a scratch copy, so build/Release (the Node build
+// that tests, the CLI and browser mode load) is never overwritten. Needs Electron's headers, so it
+// runs on a machine with internet access; it does nothing when the build is already there.
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+
+const require = createRequire(import.meta.url);
+const pkgDir = dirname(require.resolve('better-sqlite3-multiple-ciphers/package.json'));
+const target = join(pkgDir, 'build-electron', 'Release', 'better_sqlite3.node');
+const electronVersion = JSON.parse(readFileSync(require.resolve('electron/package.json'), 'utf8')).version;
+const stamp = join(pkgDir, 'build-electron', 'electron-version');
+
+if (existsSync(target) && existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === electronVersion) process.exit(0);
+
+console.log(`Building the SQLite addon for Electron ${electronVersion} (once; the Node build stays as it is)…`);
+const scratch = mkdtempSync(join(tmpdir(), 'lethe-electron-sqlite-'));
+try {
+  cpSync(pkgDir, scratch, { recursive: true, filter: (src) => !src.includes(`${pkgDir}/build`) });
+  const result = spawnSync(
+    'npx',
+    ['--yes', 'node-gyp@11', 'rebuild', '--release', '--runtime=electron', `--target=${electronVersion}`, '--dist-url=https://electronjs.org/headers'],
+    { cwd: scratch, stdio: 'inherit' },
+  );
+  if (result.status !== 0) {
+    console.error('The Electron build of the SQLite addon failed: Electron headers need internet access (see docs/native-modules.md).');
+    process.exit(1);
+  }
+  mkdirSync(dirname(target), { recursive: true });
+  cpSync(join(scratch, 'build', 'Release', 'better_sqlite3.node'), target);
+  writeFileSync(stamp, `${electronVersion}\n`);
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}
