@@ -19,6 +19,7 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
           cli: resolve(__dirname, 'src/cli/index.ts'),
+          'sync-worker': resolve(__dirname, 'src/main/core/sync/sync-worker.ts'),
         },
       },
     },

@@ -148,7 +148,8 @@ describe('incremental sync', () => {
   });
 
   it('replaying every page changes nothing', async () => {
-    h = await createSyncHarness({ sync: { perPage: 7, sliceRows: 3 } });
+    // Several pages per transaction: a replay must also be harmless across transaction boundaries.
+    h = await createSyncHarness({ sync: { perPage: 7, pagesPerTransaction: 3 } });
     pastHoldBack(h.sim);
     await h.syncNow();
     const cache = await db(h);
@@ -165,7 +166,8 @@ describe('incremental sync', () => {
 
 describe('cancel and resume', () => {
   it('stops on cancel and the next sync continues from the stored cursor', async () => {
-    h = await createSyncHarness({ sync: { perPage: 5 } });
+    // One page per transaction, so the cancel can land between the commits of pages 2 and 3.
+    h = await createSyncHarness({ sync: { perPage: 5, pagesPerTransaction: 1 } });
     pastHoldBack(h.sim);
     const harness = h;
     let ticketPages = 0;

@@ -1,47 +1,41 @@
-import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { applyDeletions, type DeletableResource, type PageCheckpoint, type SqliteDb } from '../db';
 
 /**
- * Applies one export page in slices so the process that serves the UI never waits long.
+ * Export pages are written several to a transaction, each page with its own position.
  *
- * Measured before choosing this (write-bench, encrypted, 1,000-row pages): about 100 ms to write a
- * page of tickets and 150 ms for a page of comments with their FTS entries, which alone breaks the
- * 100 ms stall budget, while parsing and validating a page costs 20-40 ms. Slicing the write
- * (250 rows, about 25-40 ms each) with a turn of the event loop between slices keeps every stall
- * well under budget without a worker thread, a second connection or a separate bundle entry.
+ * The sync runs in a worker thread (see sync-worker.ts), so a long write blocks nobody who serves
+ * the UI and pages no longer need to be cut into slices with a turn of the event loop between them.
+ * What costs is the commit: every B-tree page a transaction touched goes to the WAL encrypted and
+ * HMAC'd once per commit, and the by-user participant and FTS index pages are touched by every
+ * export page. Writing several export pages per transaction writes those shared pages once.
  *
- * What stays true: the stream's position is written only by the last slice, in the same
- * transaction as the page's last rows and its deletions. A crash between slices leaves some rows
- * of the page written and the cursor where it was, so the next sync fetches the page again, and
- * replaying a page is harmless (upserts by id, derived rows recomputed, older never beats newer).
+ * What stays true: each page's rows, deletions and position are written in order inside the one
+ * transaction, so what is committed always ends with the position of the last page it holds. A
+ * crash loses the uncommitted pages and their positions together; the next sync fetches them again
+ * (replaying a page is harmless: upserts by id, derived rows recomputed, older never beats newer).
  */
-
-export const DEFAULT_SLICE_ROWS = 250;
 
 export interface PagePlan<T> {
   items: readonly T[];
-  /** Writes some of the page's items; `checkpoint` is `{}` (keep position) except on the last slice. */
-  write: (slice: readonly T[], checkpoint: PageCheckpoint) => void;
+  /** Writes the page's items and stores `checkpoint` (inside the batch's transaction). */
+  write: (items: readonly T[], checkpoint: PageCheckpoint) => void;
   deletions: { resource: DeletableResource; records: ReadonlyArray<{ id: number; at: string }> };
   checkpoint: PageCheckpoint;
-  sliceRows: number;
 }
 
-export async function applyPage<T>(db: SqliteDb, plan: PagePlan<T>): Promise<void> {
-  const size = Math.max(1, plan.sliceRows);
-  let start = 0;
-  // Every slice but the last keeps the stored position.
-  while (plan.items.length - start > size) {
-    plan.write(plan.items.slice(start, start + size), {});
-    start += size;
-    await yieldToLoop();
+/** Writes one page: rows, then its deletions, then nothing else; its position goes with its rows. */
+export function writePage<T>(db: SqliteDb, plan: PagePlan<T>): void {
+  plan.write(plan.items, plan.checkpoint);
+  for (const [at, ids] of groupByTime(plan.deletions.records)) {
+    applyDeletions(db, plan.deletions.resource, ids, { deletedAt: at });
   }
-  const last = plan.items.slice(start);
+}
+
+/** Commits pages in one IMMEDIATE transaction, in the order given. */
+export function commitPages(db: SqliteDb, writes: ReadonlyArray<() => void>): void {
+  if (writes.length === 0) return;
   db.transaction(() => {
-    plan.write(last, plan.checkpoint);
-    for (const [at, ids] of groupByTime(plan.deletions.records)) {
-      applyDeletions(db, plan.deletions.resource, ids, { deletedAt: at });
-    }
+    for (const write of writes) write();
   }).immediate();
 }
 

@@ -5,7 +5,7 @@ import { HelpdeskCancelledError, Identity, Organization, Ticket, TicketEvent, Us
 import type { HelpdeskTransport } from '../helpdesk/transport';
 import { cursorExportPages, timeExportPages } from './export-pages';
 import { validate } from '../helpdesk/transport';
-import { applyPage } from './apply-page';
+import { commitPages, writePage } from './apply-page';
 import { commentsOf, sideloadedIdentities, splitOrganizations, splitTickets, splitUsers } from './map-records';
 
 /**
@@ -20,11 +20,27 @@ export interface StreamContext {
   signal: AbortSignal;
   /** Records per export page; Zendesk's maximum, 1000, keeps a full sync near 6 requests per 1,000 tickets. */
   perPage: number;
-  sliceRows: number;
+  /** At most this many export pages per transaction (see apply-page.ts). */
+  pagesPerTransaction: number;
+  /**
+   * How long a page already fetched may wait for the next one to share its transaction. Against
+   * Zendesk's 10 exports a minute the next page is seconds away, so each page commits (and shows as
+   * progress) after this short wait; when pages come fast they fill the transaction.
+   */
+  holdMs: number;
+  /** Awaited before each commit (the worker waits there until the main thread has seen its last events). */
+  beforeCommit?: () => Promise<void> | void;
   /** The helpdesk's clock is not ours: time exports must start at least a minute in the past. */
   nowSeconds: () => number;
   /** Called after each page is committed, with its item count and the time it reached. */
-  onPage: (page: { items: number; position: number | null; endOfStream: boolean; ids: () => number[] }) => void;
+  onPage: (page: PageAck) => void;
+}
+
+export interface PageAck {
+  items: number;
+  position: number | null;
+  endOfStream: boolean;
+  ids: () => number[];
 }
 
 export type StreamRunner = (ctx: StreamContext) => Promise<void>;
@@ -38,22 +54,75 @@ const seconds = (iso: string | undefined): number | null => {
   return Number.isFinite(ms) ? Math.floor(ms / 1000) : null;
 };
 
+interface PreparedPage {
+  write: () => void;
+  ack: PageAck;
+}
+
+/** Resolves true when `pending` settles within `ms`, false otherwise. */
+async function settlesWithin(pending: Promise<unknown>, ms: number): Promise<boolean> {
+  if (ms <= 0) return false;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => (timer = setTimeout(resolve, ms, false)));
+  try {
+    return await Promise.race([
+      pending.then(
+        () => true,
+        () => true,
+      ),
+      late,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
- * Fetches the next page while the current one is written: the helpdesk (or the network) works on
- * page N+1 during our write of page N. The position for N+1 comes from N's response, which the
- * generator already holds, so nothing is fetched out of order.
+ * Fetches the next page while the current ones are held or written: the helpdesk (or the network)
+ * works on page N+1 during our write. The position for N+1 comes from N's response, which the
+ * generator already holds, so nothing is fetched out of order. Pages are committed several to a
+ * transaction while they arrive quickly (see StreamContext.holdMs); progress is reported per page,
+ * after its commit. A stream that fails commits the pages it already holds; a cancelled one does
+ * not, so the stored position is exactly that of the last page reported.
  */
-async function* lookahead<T>(pages: AsyncGenerator<T>): AsyncGenerator<T> {
+async function drain<P>(ctx: StreamContext, resource: string, pages: AsyncGenerator<P>, prepare: (page: P) => PreparedPage): Promise<void> {
+  const batch: PreparedPage[] = [];
+  const commit = async (): Promise<void> => {
+    if (batch.length === 0) return;
+    await ctx.beforeCommit?.();
+    stopIfCancelled(ctx, resource);
+    const pagesToCommit = batch.splice(0);
+    commitPages(
+      ctx.db,
+      pagesToCommit.map((p) => p.write),
+    );
+    for (const p of pagesToCommit) ctx.onPage(p.ack);
+  };
   let next = pages.next();
+  // Its failure surfaces when awaited; until then it must not go unhandled.
+  next.catch(() => undefined);
   try {
     for (;;) {
       const current = await next;
-      if (current.done) return;
+      if (current.done) break;
       next = pages.next();
-      // Its failure surfaces when awaited on the next turn; until then it must not go unhandled.
       next.catch(() => undefined);
-      yield current.value;
+      stopIfCancelled(ctx, resource);
+      batch.push(prepare(current.value));
+      if (batch.length < ctx.pagesPerTransaction && (await settlesWithin(next, ctx.holdMs))) continue;
+      await commit();
     }
+    await commit();
+  } catch (error) {
+    if (!ctx.signal.aborted && batch.length > 0) {
+      // The pages held are whole and valid: keep them, the stream stops after them.
+      try {
+        await commit();
+      } catch {
+        // The original failure is the one to report.
+      }
+    }
+    throw error;
   } finally {
     await next.catch(() => undefined);
   }
@@ -91,32 +160,28 @@ const users: StreamRunner = async (ctx) => {
     },
     cursorStart(ctx, 'users'),
   );
-  for await (const page of lookahead(pages)) {
-    stopIfCancelled(ctx, 'users');
+  await drain(ctx, 'users', pages, (page) => {
     const identities = sideloadedIdentities(page.sideloads, (raw) =>
       validate(IdentityList, raw, 'GET /api/v2/incremental/users/cursor', 'identities'),
     );
     const { live, deleted } = splitUsers(page.items);
-    const byUser = identities ? groupBy(identities, (i) => i.user_id) : undefined;
-    await applyPage(ctx.db, {
-      items: live,
-      write: (slice, checkpoint) =>
-        applyUsersPage(ctx.db, slice, byUser ? slice.flatMap((u) => byUser.get(u.id) ?? []) : undefined, {
-          ...checkpoint,
-          resource: 'users',
-        }),
-      deletions: { resource: 'users', records: deleted },
-      checkpoint: { cursor: page.afterCursor, endOfStream: page.endOfStream },
-      sliceRows: ctx.sliceRows,
-    });
     const last = page.items[page.items.length - 1];
-    ctx.onPage({
-      items: page.items.length,
-      position: seconds(last?.updated_at),
-      endOfStream: page.endOfStream,
-      ids: () => live.map((u) => u.id),
-    });
-  }
+    return {
+      write: () =>
+        writePage(ctx.db, {
+          items: live,
+          write: (items, checkpoint) => applyUsersPage(ctx.db, items, identities, { ...checkpoint, resource: 'users' }),
+          deletions: { resource: 'users', records: deleted },
+          checkpoint: { cursor: page.afterCursor, endOfStream: page.endOfStream },
+        }),
+      ack: {
+        items: page.items.length,
+        position: seconds(last?.updated_at),
+        endOfStream: page.endOfStream,
+        ids: () => live.map((u) => u.id),
+      },
+    };
+  });
 };
 
 const tickets: StreamRunner = async (ctx) => {
@@ -125,20 +190,25 @@ const tickets: StreamRunner = async (ctx) => {
     { spec: { method: 'GET', template: '/api/v2/incremental/tickets/cursor', signal: ctx.signal }, key: 'tickets', item: Ticket },
     cursorStart(ctx, 'tickets'),
   );
-  for await (const page of lookahead(pages)) {
-    stopIfCancelled(ctx, 'tickets');
+  await drain(ctx, 'tickets', pages, (page) => {
     const { live, deleted } = splitTickets(page.items);
-    await applyPage(ctx.db, {
-      items: live,
-      write: (slice, checkpoint) => applyTicketsPage(ctx.db, slice, { ...checkpoint, resource: 'tickets' }),
-      deletions: { resource: 'tickets', records: deleted },
-      checkpoint: { cursor: page.afterCursor, endOfStream: page.endOfStream },
-      sliceRows: ctx.sliceRows,
-    });
     const last = page.items[page.items.length - 1];
-    const position = last ? (last.generated_timestamp ?? seconds(last.updated_at)) : null;
-    ctx.onPage({ items: page.items.length, position, endOfStream: page.endOfStream, ids: () => live.map((t) => t.id) });
-  }
+    return {
+      write: () =>
+        writePage(ctx.db, {
+          items: live,
+          write: (items, checkpoint) => applyTicketsPage(ctx.db, items, { ...checkpoint, resource: 'tickets' }),
+          deletions: { resource: 'tickets', records: deleted },
+          checkpoint: { cursor: page.afterCursor, endOfStream: page.endOfStream },
+        }),
+      ack: {
+        items: page.items.length,
+        position: last ? (last.generated_timestamp ?? seconds(last.updated_at)) : null,
+        endOfStream: page.endOfStream,
+        ids: () => live.map((t) => t.id),
+      },
+    };
+  });
 };
 
 const organizations: StreamRunner = async (ctx) => {
@@ -153,19 +223,21 @@ const organizations: StreamRunner = async (ctx) => {
     { startTime, perPage: ctx.perPage },
   );
   let requested = startTime;
-  for await (const page of lookahead(pages)) {
-    stopIfCancelled(ctx, 'organizations');
+  await drain(ctx, 'organizations', pages, (page) => {
     const { live, deleted } = splitOrganizations(page.items);
-    await applyPage(ctx.db, {
-      items: live,
-      write: (slice, checkpoint) => applyOrganizationsPage(ctx.db, slice, { ...checkpoint, resource: 'organizations' }),
-      deletions: { resource: 'organizations', records: deleted },
-      checkpoint: { startTime: requested, endTime: page.endTime ?? requested, endOfStream: page.endOfStream },
-      sliceRows: ctx.sliceRows,
-    });
+    const checkpoint = { startTime: requested, endTime: page.endTime ?? requested, endOfStream: page.endOfStream };
     requested = page.endTime ?? requested;
-    ctx.onPage({ items: page.items.length, position: page.endTime, endOfStream: page.endOfStream, ids: () => live.map((o) => o.id) });
-  }
+    return {
+      write: () =>
+        writePage(ctx.db, {
+          items: live,
+          write: (items, cp) => applyOrganizationsPage(ctx.db, items, { ...cp, resource: 'organizations' }),
+          deletions: { resource: 'organizations', records: deleted },
+          checkpoint,
+        }),
+      ack: { items: page.items.length, position: page.endTime, endOfStream: page.endOfStream, ids: () => live.map((o) => o.id) },
+    };
+  });
 };
 
 const ticketEvents: StreamRunner = async (ctx) => {
@@ -185,19 +257,21 @@ const ticketEvents: StreamRunner = async (ctx) => {
     { startTime, perPage: ctx.perPage },
   );
   let requested = startTime;
-  for await (const page of lookahead(pages)) {
-    stopIfCancelled(ctx, 'ticketEvents');
+  await drain(ctx, 'ticketEvents', pages, (page) => {
     const comments = commentsOf(page.items);
-    await applyPage(ctx.db, {
-      items: comments,
-      write: (slice, checkpoint) => applyTicketEventsPage(ctx.db, slice, { ...checkpoint, resource: 'ticket_events' }),
-      deletions: { resource: 'comments', records: [] },
-      checkpoint: { startTime: requested, endTime: page.endTime ?? requested, endOfStream: page.endOfStream },
-      sliceRows: ctx.sliceRows,
-    });
+    const checkpoint = { startTime: requested, endTime: page.endTime ?? requested, endOfStream: page.endOfStream };
     requested = page.endTime ?? requested;
-    ctx.onPage({ items: comments.length, position: page.endTime, endOfStream: page.endOfStream, ids: () => comments.map((c) => c.id) });
-  }
+    return {
+      write: () =>
+        writePage(ctx.db, {
+          items: comments,
+          write: (items, cp) => applyTicketEventsPage(ctx.db, items, { ...cp, resource: 'ticket_events' }),
+          deletions: { resource: 'comments', records: [] },
+          checkpoint,
+        }),
+      ack: { items: comments.length, position: page.endTime, endOfStream: page.endOfStream, ids: () => comments.map((c) => c.id) },
+    };
+  });
 };
 
 export const STREAM_RUNNERS: Record<SyncStream, StreamRunner> = {
@@ -206,14 +280,3 @@ export const STREAM_RUNNERS: Record<SyncStream, StreamRunner> = {
   tickets,
   ticket_events: ticketEvents,
 };
-
-function groupBy<T>(items: readonly T[], key: (item: T) => number): Map<number, T[]> {
-  const map = new Map<number, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const list = map.get(k);
-    if (list) list.push(item);
-    else map.set(k, [item]);
-  }
-  return map;
-}

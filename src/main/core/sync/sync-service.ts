@@ -1,10 +1,22 @@
 import { SYNC_STREAMS, type SyncProgress, type SyncStatus, type SyncStream } from '../../../shared/contract/groups/sync';
 import { LetheError, type ErrorInfo } from '../../../shared/errors';
-import { countRows, dataAsOf, readSyncErrors, readSyncStates, type Cache, type CountedTable } from '../db';
+import {
+  countRows,
+  dataAsOf,
+  getOrCreateDbKey,
+  readSyncErrors,
+  readSyncStates,
+  recordSyncError,
+  resolveNativeBinding,
+  type Cache,
+  type CountedTable,
+} from '../db';
 import { ZendeskClient, type TransportOptions } from '../helpdesk';
 import type { CoreServices } from '../services';
-import { runSync, toErrorInfo, type RunSyncResult, type StreamEvent } from './run-sync';
+import { toErrorInfo, type RunSyncResult, type StreamEvent } from './run-sync';
 import { refreshSubject, type SubjectRefreshOutcome } from './subject-refresh';
+import { runSyncInWorker } from './worker-host';
+import type { SyncWorkerData } from './worker-protocol';
 
 type StreamState = SyncStatus['resources'][number]['state'];
 
@@ -20,6 +32,8 @@ interface RunRecord {
   done: Promise<RunSyncResult>;
   streams: Map<SyncStream, StreamView>;
   result: RunSyncResult | null;
+  /** The thread that wrote this run's pages (the worker's threadId), for diagnostics and tests. */
+  writerThreadId: number | null;
 }
 
 export interface SyncServiceOptions {
@@ -27,7 +41,12 @@ export interface SyncServiceOptions {
   transport?: TransportOptions;
   /** Tests: smaller pages, to have many of them on a small dataset. */
   perPage?: number;
-  sliceRows?: number;
+  /** Export pages per transaction at most (default in run-sync.ts, measured). */
+  pagesPerTransaction?: number;
+  /** How long a fetched page may wait for the next to share its transaction. */
+  holdMs?: number;
+  /** TESTS ONLY: the sync worker ends abruptly after this many committed pages. */
+  workerFaultForTestsOnly?: SyncWorkerData['faultForTestsOnly'];
   /** How long counts are reused while a sync runs (counting 500k rows is not free). */
   countsTtlMs?: number;
 }
@@ -36,9 +55,12 @@ const SHOWN_COUNTS = ['users', 'identities', 'organizations', 'tickets', 'partic
 const ERRORS_SHOWN = 50;
 
 /**
- * One sync at a time per workspace, in this process, on the workspace's one cache connection. The
- * helpdesk client (and with it the rate-limit scheduler) is kept per workspace, so the background
- * export and subject refreshes share the account's budget while the export also keeps its own.
+ * One sync at a time per workspace, in this process. The run itself happens in a worker thread
+ * with its own connection to the cache (worker-host.ts); this thread starts and cancels it, relays
+ * its progress to the event bus and answers status from its own connection. The helpdesk client
+ * (and with it the rate-limit scheduler) is kept per workspace here, and the worker asks that
+ * scheduler before each request, so the background export and subject refreshes share the
+ * account's budget while the export also keeps its own.
  */
 export class SyncService {
   readonly #runs = new Map<string, RunRecord>();
@@ -98,6 +120,7 @@ export class SyncService {
       controller,
       streams,
       result: null,
+      writerThreadId: null,
       done: Promise.resolve(null as unknown as RunSyncResult),
     };
     run.done = this.#execute(workspaceId, cache, client, run);
@@ -110,14 +133,19 @@ export class SyncService {
     await Promise.resolve();
     let result: RunSyncResult;
     try {
-      result = await runSync({
-        db: cache.db,
-        transport: client.transport,
+      const data = await this.#workerData(workspaceId, cache);
+      const ran = await runSyncInWorker({
+        data,
+        scheduler: client.scheduler,
         signal: run.controller.signal,
-        ...(this.options.perPage ? { perPage: this.options.perPage } : {}),
-        ...(this.options.sliceRows ? { sliceRows: this.options.sliceRows } : {}),
         onEvent: (event) => this.#onStreamEvent(workspaceId, run, event),
+        ...(this.options.transport?.onRequest ? { onRequest: this.options.transport.onRequest } : {}),
+        log: this.s.log.child('sync-worker'),
       });
+      result = ran.result;
+      run.writerThreadId = ran.threadId;
+      // The worker died without filing its failure: the history must still show it.
+      if (ran.threadId === null && result.error) this.#fileCrash(workspaceId, cache, run, ran.lastStream ?? SYNC_STREAMS[0], result.error);
     } catch (error) {
       result = { outcome: 'failed', streams: [], error: toErrorInfo(error) };
     }
@@ -128,17 +156,52 @@ export class SyncService {
       if (view.state === 'queued' || view.state === 'running')
         run.streams.set(resource, { ...view, state: result.outcome === 'cancelled' ? 'cancelled' : 'idle' });
     }
-    if (result.outcome === 'done') {
-      // Fold the WAL back after a big write so the file on disk is the whole cache.
-      try {
-        cache.checkpoint('PASSIVE');
-      } catch {
-        // A reader holding the WAL only delays this to the next checkpoint.
-      }
-    }
     const total = [...run.streams.values()].reduce((n, v) => n + (v.progress?.done ?? 0), 0);
     this.#emit(workspaceId, 'all', result.outcome, { done: total, total, ratePerSecond: 0, etaSeconds: 0 }, result.error ?? undefined);
     return result;
+  }
+
+  /** What the worker needs to open the same cache and reach the same account. Never logged. */
+  async #workerData(workspaceId: string, cache: Cache): Promise<SyncWorkerData> {
+    const credentials = await this.s.workspaces.credentials(workspaceId);
+    // The key exists: the cache was opened with it just before.
+    const key = await getOrCreateDbKey(this.s.workspaces.secretStoreFor(workspaceId), workspaceId, cache.path);
+    const nativeBinding = resolveNativeBinding({ electron: this.s.face === 'electron' });
+    const t = this.options.transport;
+    return {
+      cache: { path: cache.path, key, ...(nativeBinding ? { nativeBinding } : {}) },
+      auth: { baseUrl: credentials.baseUrl, email: credentials.email, token: credentials.token },
+      transport: {
+        ...(t?.maxAttempts !== undefined ? { maxAttempts: t.maxAttempts } : {}),
+        ...(t?.backoff ? { backoff: t.backoff } : {}),
+        ...(t?.timeoutMs !== undefined ? { timeoutMs: t.timeoutMs } : {}),
+      },
+      ...(this.options.perPage ? { perPage: this.options.perPage } : {}),
+      ...(this.options.pagesPerTransaction ? { pagesPerTransaction: this.options.pagesPerTransaction } : {}),
+      ...(this.options.holdMs !== undefined ? { holdMs: this.options.holdMs } : {}),
+      ...(this.options.workerFaultForTestsOnly ? { faultForTestsOnly: this.options.workerFaultForTestsOnly } : {}),
+    };
+  }
+
+  #fileCrash(workspaceId: string, cache: Cache, run: RunRecord, resource: SyncStream, error: ErrorInfo): void {
+    const progress = run.streams.get(resource)?.progress ?? { done: 0, total: null, ratePerSecond: 0, etaSeconds: null };
+    run.streams.set(resource, { state: 'failed', progress });
+    this.#record(cache, resource, error);
+    this.#emit(workspaceId, resource, 'failed', progress, error);
+  }
+
+  #record(cache: Cache, resource: SyncStream, error: ErrorInfo): void {
+    try {
+      recordSyncError(cache.db, resource, error);
+    } catch (e) {
+      // Best effort, as in runSync: a cache that cannot take the error cannot take pages either.
+      this.s.log.warn('sync error not recorded', { code: error.code, sqlite: (e as { code?: unknown }).code ?? null });
+    }
+  }
+
+  /** Diagnostics: which thread wrote the last run (null: none yet, or it died before saying). */
+  writerThreadId(workspaceId: string): number | null {
+    return this.#runs.get(workspaceId)?.writerThreadId ?? null;
   }
 
   #onStreamEvent(workspaceId: string, run: RunRecord, event: StreamEvent): void {

@@ -1,0 +1,185 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { SyncStream } from '../../../shared/contract/groups/sync';
+import type { ErrorInfo } from '../../../shared/errors';
+import type { RateLimitScheduler, RequestInfo } from '../helpdesk';
+import type { Logger } from '../log/logger';
+import type { RunSyncResult, StreamEvent } from './run-sync';
+import type { MainToWorker, SyncWorkerData, WorkerToMain } from './worker-protocol';
+
+export interface WorkerRunOptions {
+  data: SyncWorkerData;
+  /** The account's scheduler, shared with the main thread's client (subject refreshes). */
+  scheduler: RateLimitScheduler;
+  signal: AbortSignal;
+  onEvent?: (event: StreamEvent) => void;
+  onRequest?: (info: RequestInfo) => void;
+  log?: Logger;
+}
+
+export interface WorkerRunResult {
+  result: RunSyncResult;
+  /** The thread that wrote (null when the worker died before saying). */
+  threadId: number | null;
+  /** The stream that was running when the worker ended (to file a crash under). */
+  lastStream: SyncStream | null;
+}
+
+/** A worker that ended without its result: an uncaught error, an out-of-memory kill, a native crash. */
+export const WORKER_CRASHED_MESSAGE = 'The sync stopped unexpectedly; the cache keeps every page committed before';
+
+/**
+ * Where the worker's code is. From TypeScript sources (vitest, tsx) this module's URL ends in
+ * `.ts`: the worker is the `.ts` file beside it, loaded through tsx. In the electron-vite bundle
+ * this module sits in out/main/ or out/main/chunks/, and the worker is out/main/sync-worker.js.
+ *
+ * Why not `execArgv: ['--import', 'tsx']` for sources: on Node 20 a worker does not get the hooks
+ * of an `--import` in its execArgv in time for its own entry ("Unknown file extension .ts"), so a
+ * two-line bootstrap registers tsx's loader in the worker and then imports the entry.
+ */
+export function syncWorkerEntry(moduleUrl: string = import.meta.url): { file: string | URL; eval: boolean } {
+  const here = fileURLToPath(moduleUrl);
+  if (here.endsWith('.ts')) {
+    const entry = pathToFileURL(join(dirname(here), 'sync-worker.ts')).href;
+    const tsx = pathToFileURL(tsxEsmApi(moduleUrl)).href;
+    const bootstrap = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
+    return { file: bootstrap, eval: true };
+  }
+  const candidates = [join(dirname(here), 'sync-worker.js'), join(dirname(dirname(here)), 'sync-worker.js')];
+  return { file: candidates.find((c) => existsSync(c)) ?? candidates[0]!, eval: false };
+}
+
+/** tsx's ESM API file (its CommonJS twin cannot register the ESM loader). */
+function tsxEsmApi(moduleUrl: string): string {
+  const manifest = createRequire(moduleUrl).resolve('tsx/package.json');
+  const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
+  const api = pkg.exports['./esm/api']?.import.default;
+  if (!api) throw new Error('tsx/esm/api not found');
+  return join(dirname(manifest), api);
+}
+
+/**
+ * Runs one sync in a worker thread and relays what it says: progress events, the requests it sends
+ * (tests), its log lines, and its rate-limit questions to the shared scheduler. Aborting `signal`
+ * asks the worker to stop after the page it is on; the result then says 'cancelled'.
+ */
+export function runSyncInWorker(options: WorkerRunOptions): Promise<WorkerRunResult> {
+  const entry = syncWorkerEntry();
+  const worker = new Worker(entry.file, {
+    workerData: { ...options.data, reportRequests: options.onRequest !== undefined } satisfies SyncWorkerData,
+    eval: entry.eval,
+    // The worker's own stdout/stderr would bypass the log (and its redaction).
+    stdout: true,
+    stderr: true,
+  });
+  // Drained, never forwarded: nothing the worker prints may reach a terminal or a log unfiltered.
+  worker.stdout.resume();
+  worker.stderr.resume();
+  const post = (message: MainToWorker): void => {
+    try {
+      worker.postMessage(message);
+    } catch {
+      // The worker is gone; its exit settles the run.
+    }
+  };
+  const acquires = new Map<number, AbortController>();
+  let lastStream: SyncStream | null = null;
+  let crash: { name: string } | null = null;
+
+  const onAbort = (): void => post({ type: 'cancel' });
+  if (options.signal.aborted) onAbort();
+  else options.signal.addEventListener('abort', onAbort, { once: true });
+
+  return new Promise<WorkerRunResult>((resolve) => {
+    let settled = false;
+    const settle = (outcome: WorkerRunResult): void => {
+      if (settled) return;
+      settled = true;
+      options.signal.removeEventListener('abort', onAbort);
+      for (const c of acquires.values()) c.abort();
+      acquires.clear();
+      resolve(outcome);
+    };
+
+    worker.on('message', (message: WorkerToMain) => {
+      switch (message.type) {
+        case 'event':
+          if (message.event.phase === 'running') lastStream = message.event.resource;
+          try {
+            options.onEvent?.(message.event);
+          } finally {
+            // After the listeners: a cancel they sent is queued before this ack (see sync-worker.ts).
+            post({ type: 'ack', seq: message.seq });
+          }
+          break;
+        case 'request':
+          options.onRequest?.({ ...message.info, url: new URL(message.info.url) });
+          break;
+        case 'log':
+          options.log?.[message.level](message.message);
+          break;
+        case 'scheduler':
+          relayScheduler(message.call);
+          break;
+        case 'done':
+          settle({ result: message.result, threadId: message.threadId, lastStream });
+          // Everything is committed and the worker's connection closed: nothing left to wait for.
+          void worker.terminate();
+          break;
+      }
+    });
+
+    const relayScheduler = (call: Extract<WorkerToMain, { type: 'scheduler' }>['call']): void => {
+      const scheduler = options.scheduler;
+      switch (call.op) {
+        case 'acquire': {
+          const controller = new AbortController();
+          acquires.set(call.id, controller);
+          scheduler.acquire({ export: call.export, signal: controller.signal }).then(
+            () => {
+              if (acquires.delete(call.id)) post({ type: 'acquired', id: call.id });
+            },
+            () => {
+              if (acquires.delete(call.id)) post({ type: 'acquire-failed', id: call.id });
+            },
+          );
+          break;
+        }
+        case 'acquire-cancel':
+          acquires.get(call.id)?.abort();
+          acquires.delete(call.id);
+          break;
+        case 'noteRetry':
+          scheduler.noteRetry();
+          break;
+        case 'noteRateLimited':
+          scheduler.noteRateLimited();
+          break;
+        case 'pauseUntil':
+          scheduler.pauseUntil(call.until);
+          break;
+        case 'observe':
+          scheduler.observe(new Headers(call.headers));
+          break;
+      }
+    };
+
+    worker.on('error', (error) => {
+      // Only the kind: an uncaught error's message may quote a record.
+      crash = { name: error instanceof Error ? error.name : typeof error };
+    });
+    worker.on('exit', (code) => {
+      if (settled) return;
+      options.log?.error('sync worker ended without a result', { exitCode: code, error: crash?.name ?? null });
+      const error: ErrorInfo = {
+        code: 'internal_error',
+        message: WORKER_CRASHED_MESSAGE,
+        details: { reason: 'sync_worker_crashed', exitCode: code },
+      };
+      settle({ result: { outcome: 'failed', streams: [], error }, threadId: null, lastStream });
+    });
+  });
+}

@@ -1,0 +1,106 @@
+import { threadId } from 'node:worker_threads';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { SyncStatus } from '../../src/shared/contract/groups/sync';
+import { readSyncState, type SqliteDb } from '../../src/main/core/db';
+import { RateLimitScheduler } from '../../src/main/core/helpdesk';
+import { SyncService } from '../../src/main/core/sync';
+import { createSyncHarness, pastHoldBack, type SyncHarness } from '../../src/main/core/sync/testing/harness';
+import { expectedCache } from '../../src/main/core/sync/testing/truth';
+
+let h: SyncHarness | undefined;
+afterEach(async () => {
+  await h?.dispose();
+  h = undefined;
+});
+
+/** Rows this connection has inserted, updated or deleted since it opened. */
+const totalChanges = (db: SqliteDb): number => db.prepare('SELECT total_changes()').pluck().get() as number;
+
+describe('the sync runs in a worker thread', () => {
+  it('the pages are written by another thread, not through the main thread connection', async () => {
+    h = await createSyncHarness({ sim: { size: 'small', seed: 11, noLimits: true } });
+    pastHoldBack(h.sim);
+    const main = (await h.ctx.core.services.caches.open(h.workspaceId)).db;
+    const changesBefore = totalChanges(main);
+
+    const status = await h.syncNow();
+
+    expect(status.outcome).toBe('done');
+    const expected = expectedCache(h.sim);
+    expect(status.counts.tickets).toBe(expected.tickets);
+    expect(status.counts.comments).toBe(expected.comments);
+    const writer = h.service.writerThreadId(h.workspaceId);
+    expect(writer).not.toBeNull();
+    expect(writer).not.toBe(threadId);
+    // Every row arrived, and this thread's connection changed none of them.
+    expect(totalChanges(main)).toBe(changesBefore);
+    // The run ended with a TRUNCATE checkpoint: the WAL holds nothing left to fold back.
+    const wal = main.pragma('wal_checkpoint(PASSIVE)') as Array<{ log: number }>;
+    expect(wal[0]?.log).toBe(0);
+  });
+});
+
+describe('a worker that dies', () => {
+  const crashes = async (kind: 'exit' | 'throw'): Promise<{ status: SyncStatus; harness: SyncHarness }> => {
+    const harness = await createSyncHarness({
+      sync: { perPage: 5, pagesPerTransaction: 1, workerFaultForTestsOnly: { afterPages: 2, kind } },
+    });
+    h = harness;
+    pastHoldBack(harness.sim);
+    const status = await harness.syncNow();
+    expect(status.outcome).toBe('failed');
+    expect(status.running).toBe(false);
+    expect(status.error?.code).toBe('internal_error');
+    expect(status.errors[0]).toMatchObject({ resource: 'users', code: 'internal_error' });
+    expect(status.resources.find((r) => r.resource === 'users')?.state).toBe('failed');
+    expect(status.resources.find((r) => r.resource === 'users')?.lastError?.code).toBe('internal_error');
+    expect(harness.events.at(-1)).toMatchObject({ resource: 'all', phase: 'failed' });
+    return { status, harness };
+  };
+
+  /** A new service (the app after a restart) on the same core and cache finishes the sync from the stored cursor. */
+  const resumes = async (harness: SyncHarness, stored: string): Promise<void> => {
+    const requests: URL[] = [];
+    const service = new SyncService(harness.ctx.core.services, {
+      perPage: 5,
+      transport: {
+        scheduler: new RateLimitScheduler({ requestsPerMinute: 100_000, exportRequestsPerMinute: 100_000 }),
+        onRequest: (info) => {
+          if (info.template === '/api/v2/incremental/users/cursor') requests.push(info.url);
+        },
+      },
+    });
+    await service.start(harness.workspaceId);
+    const result = await service.wait(harness.workspaceId);
+    expect(result?.outcome).toBe('done');
+    expect(requests[0]?.searchParams.get('cursor')).toBe(stored);
+    const status = await service.status(harness.workspaceId);
+    const expected = expectedCache(harness.sim);
+    expect(status.counts.users).toBe(expected.users);
+    expect(status.counts.tickets).toBe(expected.tickets);
+    expect(status.counts.comments).toBe(expected.comments);
+    await service.close();
+  };
+
+  it('exit code other than 0: a recorded internal_error; the cache keeps exactly the pages committed', async () => {
+    const { status, harness } = await crashes('exit');
+    // Two pages of five, one page per transaction, then the exit.
+    expect(status.counts.users).toBe(10);
+    const cache = (await harness.ctx.core.services.caches.open(harness.workspaceId)).db;
+    expect(cache.pragma('integrity_check', { simple: true })).toBe('ok');
+    const stored = readSyncState(cache, 'users')?.cursor;
+    expect(stored).toBeTruthy();
+    await resumes(harness, stored!);
+  });
+
+  it('an uncaught error: a recorded internal_error; the next run resumes', async () => {
+    const { status, harness } = await crashes('throw');
+    expect(status.counts.users).toBeGreaterThanOrEqual(10);
+    const cache = (await harness.ctx.core.services.caches.open(harness.workspaceId)).db;
+    expect(cache.pragma('integrity_check', { simple: true })).toBe('ok');
+    const stored = readSyncState(cache, 'users')?.cursor;
+    // The stored cursor belongs to the last committed page: its users are all in.
+    expect(readSyncState(cache, 'users')?.items).toBe(status.counts.users);
+    await resumes(harness, stored!);
+  });
+});
