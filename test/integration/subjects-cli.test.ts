@@ -95,8 +95,18 @@ describe('lethe subjects and lethe archive (built binary)', () => {
     const i = someEndUser();
     const byEmail = await lethe(['subjects', 'show', ds().primaryEmail(i)!, '--json']);
     expect(byEmail.code, byEmail.stderr).toBe(0);
-    const dossier = JSON.parse(byEmail.stdout) as { ref: string; tickets: Array<{ id: number }> };
+    const dossier = JSON.parse(byEmail.stdout) as {
+      ref: string;
+      tickets: Array<{ id: number }>;
+      comments: unknown[];
+      attachments: unknown[];
+      mentions: unknown[];
+      summary: { tickets: number; comments: number; attachments: number; mentions: number };
+    };
     expect(dossier.ref).toBe(`subj_${ds().userId(i)}`);
+    // The operation answers a page per list; --json gathers every page.
+    for (const list of ['tickets', 'comments', 'attachments', 'mentions'] as const)
+      expect(dossier[list].length, list).toBe(dossier.summary[list]);
     expect(new Set(dossier.tickets.map((t) => t.id))).toEqual(new Set(sim.groundTruth(ds().userId(i)).tickets.map((t) => t.ticketId)));
     const byRef = await lethe(['subjects', 'show', dossier.ref]);
     expect(byRef.stdout).toContain('Tickets');

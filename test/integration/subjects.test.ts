@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { wholeDossier } from '../../src/cli/commands/subjects';
 import type { Dossier } from '../../src/shared/contract/groups/subjects';
 import type { SubjectTruth } from '../../src/sim';
 import { createSubjectsHarness, type SubjectsHarness } from '../support/subjects-harness';
@@ -14,7 +15,9 @@ afterAll(async () => h?.dispose());
 const ds = () => h.sync.sim.dataset;
 const userIndexes = () => Array.from({ length: ds().userCount }, (_, i) => i);
 const search = (query: string) => h.call('subjects.search', { workspaceId, query });
-const dossier = (userId: number) => h.call('subjects.show', { workspaceId, ref: `subj_${userId}` });
+/** Every page of every list, so the comparisons below see the whole dossier. */
+const dossier = (userId: number, limit?: number) =>
+  wholeDossier((offsets) => h.call('subjects.show', { workspaceId, ref: `subj_${userId}`, offsets, ...(limit ? { limit } : {}) }));
 
 /** Live tickets only, as the ground truth defines them. */
 function liveTickets(d: Dossier): Map<number, string[]> {
@@ -192,6 +195,32 @@ describe('dossier against the simulator ground truth', () => {
     const d = await dossier(ds().userId(agent));
     expect(liveTickets(d)).toEqual(truthTickets([h.sync.sim.groundTruth(ds().userId(agent))]));
     expect(d.summary.ticketsByRole.assignee).toBeGreaterThan(0);
+  });
+
+  it('pages add up to the whole lists, and the summary counts everything whatever the page', async () => {
+    const busiest = userIndexes()
+      .map((i) => ds().userId(i))
+      .map((id) => ({ id, n: h.sync.sim.groundTruth(id).tickets.length }))
+      .sort((a, b) => b.n - a.n)[0]!.id;
+    const first = await h.call('subjects.show', { workspaceId, ref: `subj_${busiest}`, limit: 2 });
+    expect(first.tickets.length).toBeLessThanOrEqual(2);
+    expect(first.pages.tickets).toEqual({ offset: 0, total: first.summary.tickets });
+    const paged = await dossier(busiest, 2);
+    const whole = await dossier(busiest, 1000);
+    expect(first.summary).toEqual(whole.summary);
+    for (const list of ['tickets', 'comments', 'attachments', 'mentions'] as const) {
+      expect(paged[list], list).toEqual(whole[list]);
+      expect(whole[list].length, list).toBe(whole.pages[list].total);
+    }
+    expect(whole.tickets.length).toBe(whole.summary.tickets);
+    expect(whole.comments.length).toBe(whole.summary.comments);
+    expect(whole.attachments.length).toBe(whole.summary.attachments);
+    expect(whole.mentions.length).toBe(whole.summary.mentions);
+    expect(whole.attachments.reduce((sum, a) => sum + (a.size ?? 0), 0)).toBe(whole.summary.attachmentBytes);
+    expect(whole.summary.tickets).toBeGreaterThan(2);
+    const later = await h.call('subjects.show', { workspaceId, ref: `subj_${busiest}`, limit: 2, offsets: { tickets: 2 } });
+    expect(later.tickets).toEqual(whole.tickets.slice(2, 4));
+    expect(later.pages.tickets.offset).toBe(2);
   });
 
   it('an unknown subject is not_found', async () => {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { Dossier } from '../../shared/contract/groups/subjects';
+import { DOSSIER_LISTS, DOSSIER_MAX_LIMIT, type Dossier, type DossierOffsets } from '../../shared/contract/groups/subjects';
 import { CliFailure, EXIT } from '../cli-error';
 import { openCoreSession, type CoreSession } from '../core-session';
 import { formatTable, processOutput } from '../output';
@@ -33,6 +33,30 @@ export async function resolveSubjectArg(session: CoreSession, value: string, wor
     }
   }
   return first.ref;
+}
+
+/**
+ * The whole dossier: `subjects.show` answers a page of each list, so ask again for every list
+ * that is not complete yet until each one is.
+ */
+export async function wholeDossier(show: (offsets: DossierOffsets) => Promise<Dossier>): Promise<Dossier> {
+  const whole = await show({});
+  for (;;) {
+    const offsets: DossierOffsets = {};
+    for (const list of DOSSIER_LISTS) if (whole[list].length < whole.pages[list].total) offsets[list] = whole[list].length;
+    if (Object.keys(offsets).length === 0) break;
+    const next = await show(offsets);
+    let grew = false;
+    for (const list of DOSSIER_LISTS) {
+      if (offsets[list] === undefined) continue;
+      // A sync between two pages can shrink a list; an empty page ends it rather than looping.
+      grew ||= next[list].length > 0;
+      (whole[list] as unknown[]).push(...next[list]);
+      whole.pages[list].total = next.pages[list].total;
+    }
+    if (!grew) break;
+  }
+  return whole;
 }
 
 export function registerSubjectCommands(program: Command): void {
@@ -93,7 +117,10 @@ export function registerSubjectCommands(program: Command): void {
       const session = await openCoreSession();
       try {
         const ref = await resolveSubjectArg(session, subject, opts.workspace);
-        const dossier = await session.call('subjects.show', { ...(opts.workspace ? { workspaceId: opts.workspace } : {}), ref });
+        const workspace = opts.workspace ? { workspaceId: opts.workspace } : {};
+        const dossier = await wholeDossier((offsets) =>
+          session.call('subjects.show', { ...workspace, ref, limit: DOSSIER_MAX_LIMIT, offsets }),
+        );
         out.out(out.json ? JSON.stringify(dossier, null, 2) : describeDossier(dossier));
       } finally {
         await session.close();

@@ -1,4 +1,12 @@
-import { TICKET_ROLES, type Dossier, type SubjectAccount, type TicketRole } from '../../../shared/contract/groups/subjects';
+import {
+  DOSSIER_DEFAULT_LIMIT,
+  DOSSIER_MAX_LIMIT,
+  TICKET_ROLES,
+  type Dossier,
+  type DossierOffsets,
+  type SubjectAccount,
+  type TicketRole,
+} from '../../../shared/contract/groups/subjects';
 import { dataAsOf } from '../db/read-api';
 import { stmt, type SqliteDb } from '../db/sqlite';
 import { subjectAccounts } from './accounts';
@@ -9,7 +17,8 @@ import { subjectRefFor } from './subject-ref';
 /**
  * "What do we hold about this person, and where", answered from the cache alone. Every list is
  * one indexed query over the subject's accounts (ids passed as one JSON array, so each statement
- * is prepared once) and every line carries the reason it belongs.
+ * is prepared once) and every line carries the reason it belongs. The summary counts with
+ * aggregates over the indexes; only a page of each list reads whole rows.
  */
 
 const EXCERPT = 160;
@@ -50,8 +59,6 @@ const parseTags = (json: string): string[] => {
   }
 };
 
-const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
 const excerptOf = (body: string): string => {
   const flat = body.replace(/\s+/g, ' ').trim();
   return flat.length > EXCERPT ? `${flat.slice(0, EXCERPT - 1)}…` : flat;
@@ -60,6 +67,9 @@ const excerptOf = (body: string): string => {
 export interface DossierOptions {
   workspaceId: string;
   now?: Date;
+  /** Rows per list; 'all' for callers inside the core that need every row. */
+  limit?: number | 'all';
+  offsets?: DossierOffsets;
 }
 
 export function buildDossier(db: SqliteDb, userId: number, options: DossierOptions): Dossier {
@@ -69,6 +79,15 @@ export function buildDossier(db: SqliteDb, userId: number, options: DossierOptio
   const own = new Set(set.userIds);
   const many = set.userIds.length > 1;
   const asAccount = (id: number): string => (many ? ` (account ${id})` : '');
+  const limit = options.limit ?? DOSSIER_DEFAULT_LIMIT;
+  // SQLite reads a negative LIMIT as "no limit".
+  const sqlLimit = limit === 'all' ? -1 : limit;
+  const offsets = {
+    tickets: options.offsets?.tickets ?? 0,
+    comments: options.offsets?.comments ?? 0,
+    attachments: options.offsets?.attachments ?? 0,
+    mentions: options.offsets?.mentions ?? 0,
+  };
 
   const users = stmt(db, `SELECT * FROM users WHERE id IN ${IDS}`).all(ids) as UserRow[];
   const byId = new Map(users.map((u) => [u.id, u]));
@@ -107,15 +126,23 @@ export function buildDossier(db: SqliteDb, userId: number, options: DossierOptio
   }));
 
   const organizations = listOrganizations(db, ids, users);
-  const tickets = listTickets(db, ids, own, asAccount);
-  const ticketIds = JSON.stringify(tickets.map((t) => t.id));
+  const roles = ticketRoles(db, ids, own);
+  const allTicketIds = [...roles.keys()].sort((a, b) => b - a);
+  const ticketPage = limit === 'all' ? allTicketIds : allTicketIds.slice(offsets.tickets, offsets.tickets + limit);
+  const tickets = listTickets(db, ticketPage, roles, asAccount);
+  const ticketIds = JSON.stringify(allTicketIds);
 
+  // Through the author index alone for the count and the page's ids; bodies only for the page.
+  const commentTotal = stmt(db, `SELECT count(*) FROM comments WHERE author_id IN ${IDS}`).pluck().get(ids) as number;
+  const commentPage = stmt(db, `SELECT id FROM comments WHERE author_id IN ${IDS} ORDER BY id LIMIT ? OFFSET ?`)
+    .pluck()
+    .all(ids, sqlLimit, offsets.comments) as number[];
   const commentRows = stmt(
     db,
     `SELECT c.id, c.ticket_id AS ticketId, c.author_id AS authorId, c.created_at AS createdAt, c.public, c.body,
             (SELECT count(*) FROM attachments a WHERE a.comment_id = c.id) AS attachments
-       FROM comments c WHERE c.author_id IN ${IDS} ORDER BY c.created_at, c.id`,
-  ).all(ids) as Array<{
+       FROM comments c WHERE c.id IN ${IDS} ORDER BY c.id`,
+  ).all(JSON.stringify(commentPage)) as Array<{
     id: number;
     ticketId: number;
     authorId: number;
@@ -135,13 +162,21 @@ export function buildDossier(db: SqliteDb, userId: number, options: DossierOptio
     why: `written by the subject${asAccount(c.authorId)} on ticket ${c.ticketId}`,
   }));
 
+  const typeRows = stmt(
+    db,
+    `SELECT coalesce(content_type, 'unknown') AS contentType, count(*) AS count, coalesce(sum(size), 0) AS bytes
+       FROM attachments WHERE ticket_id IN ${IDS} GROUP BY 1`,
+  ).all(ticketIds) as Array<{ contentType: string; count: number; bytes: number }>;
+  const attachmentPage = stmt(db, `SELECT id FROM attachments WHERE ticket_id IN ${IDS} ORDER BY ticket_id, id LIMIT ? OFFSET ?`)
+    .pluck()
+    .all(ticketIds, sqlLimit, offsets.attachments) as number[];
   const attachmentRows = stmt(
     db,
     `SELECT a.id, a.ticket_id AS ticketId, a.comment_id AS commentId, a.file_name AS fileName, a.content_type AS contentType,
             a.size, a.local_path IS NOT NULL AS cached, c.author_id AS authorId
-       FROM attachments a JOIN comments c ON c.id = a.comment_id
-      WHERE a.ticket_id IN ${IDS} ORDER BY a.ticket_id, a.id`,
-  ).all(ticketIds) as Array<{
+       FROM attachments a LEFT JOIN comments c ON c.id = a.comment_id
+      WHERE a.id IN ${IDS} ORDER BY a.ticket_id, a.id`,
+  ).all(JSON.stringify(attachmentPage)) as Array<{
     id: number;
     ticketId: number;
     commentId: number;
@@ -173,18 +208,12 @@ export function buildDossier(db: SqliteDb, userId: number, options: DossierOptio
     ...(u.email ? [{ type: 'email', value: u.email }] : []),
     ...(u.phone ? [{ type: 'phone_number', value: u.phone }] : []),
   ]);
-  const mentions = listMentions(db, [...identityRows, ...profileValues], own, new Set(tickets.map((t) => t.id)));
+  const allMentions = listMentions(db, [...identityRows, ...profileValues], own, new Set(allTicketIds));
+  const mentions = limit === 'all' ? allMentions : allMentions.slice(offsets.mentions, offsets.mentions + limit);
 
   const ticketsByRole = Object.fromEntries(TICKET_ROLES.map((r) => [r, 0])) as Record<TicketRole, number>;
-  for (const t of tickets) for (const r of t.roles) ticketsByRole[r] += 1;
-  const byType = new Map<string, { count: number; bytes: number }>();
-  for (const a of attachments) {
-    const type = a.contentType ?? 'unknown';
-    const entry = byType.get(type) ?? { count: 0, bytes: 0 };
-    entry.count += 1;
-    entry.bytes += a.size ?? 0;
-    byType.set(type, entry);
-  }
+  for (const holders of roles.values()) for (const r of new Set(holders.map((h) => h.role))) ticketsByRole[r] += 1;
+  const attachmentTotal = typeRows.reduce((sum, t) => sum + t.count, 0);
   const requested = byId.get(userId);
   return {
     workspaceId: options.workspaceId,
@@ -196,13 +225,13 @@ export function buildDossier(db: SqliteDb, userId: number, options: DossierOptio
       accounts: accounts.length,
       identities: identities.length,
       organizations: organizations.length,
-      tickets: tickets.length,
+      tickets: allTicketIds.length,
       ticketsByRole,
-      comments: comments.length,
-      attachments: attachments.length,
-      attachmentBytes: attachments.reduce((sum, a) => sum + (a.size ?? 0), 0),
-      attachmentsByType: [...byType.entries()].map(([contentType, v]) => ({ contentType, ...v })).sort((a, b) => b.bytes - a.bytes),
-      mentions: mentions.length,
+      comments: commentTotal,
+      attachments: attachmentTotal,
+      attachmentBytes: typeRows.reduce((sum, t) => sum + t.bytes, 0),
+      attachmentsByType: typeRows.sort((a, b) => b.bytes - a.bytes),
+      mentions: allMentions.length,
     },
     accounts,
     identities,
@@ -211,6 +240,13 @@ export function buildDossier(db: SqliteDb, userId: number, options: DossierOptio
     comments,
     attachments,
     mentions,
+    pages: {
+      limit: limit === 'all' ? DOSSIER_MAX_LIMIT : limit,
+      tickets: { offset: offsets.tickets, total: allTicketIds.length },
+      comments: { offset: offsets.comments, total: commentTotal },
+      attachments: { offset: offsets.attachments, total: attachmentTotal },
+      mentions: { offset: offsets.mentions, total: allMentions.length },
+    },
   };
 }
 
@@ -243,7 +279,10 @@ function listOrganizations(db: SqliteDb, ids: string, users: UserRow[]): Dossier
     }));
 }
 
-function listTickets(db: SqliteDb, ids: string, own: Set<number>, asAccount: (id: number) => string): Dossier['tickets'] {
+type Holders = Array<{ role: TicketRole; userId: number }>;
+
+/** Every ticket the accounts take part in, with who holds which role, from the participants index alone. */
+function ticketRoles(db: SqliteDb, ids: string, own: Set<number>): Map<number, Holders> {
   const roleRows = stmt(db, `SELECT ticket_id AS ticketId, user_id AS userId, role FROM participants WHERE user_id IN ${IDS}`).all(
     ids,
   ) as Array<{
@@ -251,14 +290,28 @@ function listTickets(db: SqliteDb, ids: string, own: Set<number>, asAccount: (id
     userId: number;
     role: TicketRole;
   }>;
-  const byTicket = new Map<number, Array<{ role: TicketRole; userId: number }>>();
+  const byTicket = new Map<number, Holders>();
   for (const r of roleRows) {
     if (!own.has(r.userId)) continue;
     const list = byTicket.get(r.ticketId);
     if (list === undefined) byTicket.set(r.ticketId, [{ role: r.role, userId: r.userId }]);
     else list.push({ role: r.role, userId: r.userId });
   }
-  const ticketIds = JSON.stringify([...byTicket.keys()]);
+  return byTicket;
+}
+
+/**
+ * The page's tickets, newest first. Zendesk numbers tickets in the order they are created, so id
+ * order is creation order, and the page is picked without reading every ticket row (rows that
+ * scatter across the encrypted cache and were most of the dossier's time for a busy agent).
+ */
+function listTickets(
+  db: SqliteDb,
+  page: number[],
+  roles: Map<number, Holders>,
+  asAccount: (id: number) => string,
+): Dossier['tickets'] {
+  const ticketIds = JSON.stringify(page);
   const rows = new Map(
     (
       stmt(db, `SELECT id, subject, status, created_at, updated_at, is_archived, deleted, tags FROM tickets WHERE id IN ${IDS}`).all(
@@ -270,31 +323,26 @@ function listTickets(db: SqliteDb, ids: string, own: Set<number>, asAccount: (id
   const commentCounts = counts(`SELECT ticket_id AS id, count(*) AS n FROM comments WHERE ticket_id IN ${IDS} GROUP BY ticket_id`);
   const attachmentCounts = counts(`SELECT ticket_id AS id, count(*) AS n FROM attachments WHERE ticket_id IN ${IDS} GROUP BY ticket_id`);
   const order = TICKET_ROLES as readonly string[];
-  return [...byTicket.entries()]
-    .map(([id, holders]) => {
-      holders.sort((a, b) => order.indexOf(a.role) - order.indexOf(b.role) || a.userId - b.userId);
-      const t = rows.get(id);
-      const roles = [...new Set(holders.map((h) => h.role))];
-      return {
-        id,
-        subject: t?.subject ?? null,
-        // A comment can name a ticket whose own record the tickets export has not delivered yet.
-        status: t?.status ?? 'not synced',
-        createdAt: t?.created_at ?? null,
-        updatedAt: t?.updated_at ?? null,
-        archived: t?.is_archived === 1,
-        deleted: t?.deleted === 1,
-        legalHold: t ? parseTags(t.tags).includes('legal_hold') : false,
-        roles,
-        roleHolders: holders,
-        comments: commentCounts.get(id) ?? 0,
-        attachments: attachmentCounts.get(id) ?? 0,
-        why: holders.map((h) => `${h.role}${asAccount(h.userId)}`).join(', '),
-      };
-    })
-    // Code-unit order is ISO-8601 order; localeCompare goes through ICU collation and was a third
-    // of the dossier's time for an agent with thousands of tickets.
-    .sort((a, b) => compareText(b.createdAt ?? '', a.createdAt ?? '') || b.id - a.id);
+  return page.map((id) => {
+    const holders = [...(roles.get(id) ?? [])].sort((a, b) => order.indexOf(a.role) - order.indexOf(b.role) || a.userId - b.userId);
+    const t = rows.get(id);
+    return {
+      id,
+      subject: t?.subject ?? null,
+      // A comment can name a ticket whose own record the tickets export has not delivered yet.
+      status: t?.status ?? 'not synced',
+      createdAt: t?.created_at ?? null,
+      updatedAt: t?.updated_at ?? null,
+      archived: t?.is_archived === 1,
+      deleted: t?.deleted === 1,
+      legalHold: t ? parseTags(t.tags).includes('legal_hold') : false,
+      roles: [...new Set(holders.map((h) => h.role))],
+      roleHolders: holders,
+      comments: commentCounts.get(id) ?? 0,
+      attachments: attachmentCounts.get(id) ?? 0,
+      why: holders.map((h) => `${h.role}${asAccount(h.userId)}`).join(', '),
+    };
+  });
 }
 
 function listMentions(

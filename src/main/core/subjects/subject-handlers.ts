@@ -12,9 +12,9 @@ export function createSubjectHandlers(s: CoreServices): DomainHandlers<typeof su
       const { cache } = await workspaceCache(s, workspaceId);
       return searchSubjects(cache.db, query, limit ?? DEFAULT_LIMIT);
     },
-    'subjects.show': async ({ workspaceId, ref }) => {
+    'subjects.show': async ({ workspaceId, ref, limit, offsets }) => {
       const { workspaceId: id, cache } = await workspaceCache(s, workspaceId);
-      return buildDossier(cache.db, userIdOfRef(ref), { workspaceId: id });
+      return buildDossier(cache.db, userIdOfRef(ref), { workspaceId: id, ...(limit ? { limit } : {}), ...(offsets ? { offsets } : {}) });
     },
     'subjects.merge': async ({ workspaceId, ref, userId, reason }) => {
       const { cache } = await workspaceCache(s, workspaceId);

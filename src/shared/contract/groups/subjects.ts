@@ -136,6 +136,21 @@ export const DossierMention = z
   })
   .strict();
 
+/**
+ * The long lists come a page at a time: an agent with thousands of tickets made a multi-megabyte
+ * answer that took most of a second to read, validate and send.
+ */
+export const DOSSIER_LISTS = ['tickets', 'comments', 'attachments', 'mentions'] as const;
+export type DossierList = (typeof DOSSIER_LISTS)[number];
+export const DOSSIER_DEFAULT_LIMIT = 200;
+export const DOSSIER_MAX_LIMIT = 1000;
+const offset = z.number().int().min(0).max(10_000_000);
+const ListPage = z.object({ offset, total: count }).strict();
+export const DossierOffsets = z
+  .object({ tickets: offset.optional(), comments: offset.optional(), attachments: offset.optional(), mentions: offset.optional() })
+  .strict();
+export type DossierOffsets = z.infer<typeof DossierOffsets>;
+
 export const Dossier = z
   .object({
     workspaceId,
@@ -177,6 +192,16 @@ export const Dossier = z
     comments: z.array(DossierComment),
     attachments: z.array(DossierAttachment),
     mentions: z.array(DossierMention),
+    /** Where each list's page starts and how long the whole list is; the summary counts everything. */
+    pages: z
+      .object({
+        limit: z.number().int().min(1).max(DOSSIER_MAX_LIMIT),
+        tickets: ListPage,
+        comments: ListPage,
+        attachments: ListPage,
+        mentions: ListPage,
+      })
+      .strict(),
   })
   .strict();
 export type Dossier = z.infer<typeof Dossier>;
@@ -197,10 +222,18 @@ export const subjectOperations = {
     example: { workspaceId: 'ws_abcdefgh12', query: 'jose', limit: 50 },
   }),
   'subjects.show': op({
-    input: z.object({ ...optionalWorkspace, ref: SubjectRef }).strict(),
+    input: z
+      .object({
+        ...optionalWorkspace,
+        ref: SubjectRef,
+        /** Rows per list (tickets, comments, attachments, mentions); 200 unless given. */
+        limit: z.number().int().min(1).max(DOSSIER_MAX_LIMIT).optional(),
+        offsets: DossierOffsets.optional(),
+      })
+      .strict(),
     output: Dossier,
-    summary: 'Everything the cache holds about one person, each line with the reason it belongs',
-    example: { workspaceId: 'ws_abcdefgh12', ref: 'subj_1234567' },
+    summary: 'Everything the cache holds about one person, each line with the reason it belongs; the lists a page at a time',
+    example: { workspaceId: 'ws_abcdefgh12', ref: 'subj_1234567', limit: 200, offsets: { tickets: 200 } },
   }),
   'subjects.merge': op({
     input: z.object({ ...optionalWorkspace, ref: SubjectRef, userId: zendeskId, reason: z.string().trim().min(3).max(500) }).strict(),

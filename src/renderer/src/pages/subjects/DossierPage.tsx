@@ -1,5 +1,11 @@
 import { useMemo, useState } from 'react';
-import { TICKET_ROLES, type Dossier, type TicketRole } from '../../../../shared/contract/groups/subjects';
+import {
+  TICKET_ROLES,
+  type Dossier,
+  type DossierList,
+  type DossierOffsets,
+  type TicketRole,
+} from '../../../../shared/contract/groups/subjects';
 import { useMutation, useOperation } from '../../api/hooks';
 import { hrefFor } from '../../app/router';
 import { ErrorBanner } from '../../components/ErrorBanner';
@@ -11,7 +17,15 @@ import { formatBytes } from './export-file';
 type Section = 'tickets' | 'comments' | 'attachments' | 'mentions' | 'accounts';
 
 export function DossierPage({ subjectRef, exportKind }: { subjectRef: string; exportKind: string | null }): React.JSX.Element {
-  const dossier = useOperation('subjects.show', { ref: subjectRef });
+  // Pages belong to one subject: opening another starts each list at its beginning.
+  const [paging, setPaging] = useState<{ ref: string; offsets: DossierOffsets }>({ ref: subjectRef, offsets: {} });
+  const offsets = paging.ref === subjectRef ? paging.offsets : {};
+  const dossier = useOperation('subjects.show', { ref: subjectRef, offsets });
+  // While another page loads, the current one stays on screen (with its filters) instead of the
+  // whole dossier giving way to a loading message.
+  const [shown, setShown] = useState<Dossier | undefined>(undefined);
+  if (dossier.data && dossier.data !== shown) setShown(dossier.data);
+  const current = dossier.data ?? (shown?.ref === subjectRef ? shown : undefined);
   const refresh = useMutation('sync.refreshSubject');
   const [exporting, setExporting] = useState<'access' | 'portability' | null>(
     exportKind === 'access' || exportKind === 'portability' ? exportKind : null,
@@ -30,15 +44,23 @@ export function DossierPage({ subjectRef, exportKind }: { subjectRef: string; ex
       </div>
     );
   }
-  if (dossier.loading || !dossier.data) {
+  if (!current) {
     return (
       <p className="muted" role="status">
         Building the dossier from the local cache…
       </p>
     );
   }
-  const d = dossier.data;
+  const d = current;
   const s = d.summary;
+  const pager = (list: DossierList) => (
+    <Pager
+      dossier={d}
+      list={list}
+      loading={dossier.loading}
+      onOffset={(offset) => setPaging({ ref: subjectRef, offsets: { ...offsets, [list]: offset } })}
+    />
+  );
   return (
     <div className="dossier-page">
       <p>
@@ -110,10 +132,10 @@ export function DossierPage({ subjectRef, exportKind }: { subjectRef: string; ex
         ))}
       </div>
       <div role="tabpanel">
-        {section === 'tickets' ? <TicketList dossier={d} /> : null}
-        {section === 'comments' ? <CommentList dossier={d} /> : null}
-        {section === 'attachments' ? <AttachmentList dossier={d} /> : null}
-        {section === 'mentions' ? <MentionList dossier={d} /> : null}
+        {section === 'tickets' ? <TicketList dossier={d} pager={pager('tickets')} /> : null}
+        {section === 'comments' ? <CommentList dossier={d} pager={pager('comments')} /> : null}
+        {section === 'attachments' ? <AttachmentList dossier={d} pager={pager('attachments')} /> : null}
+        {section === 'mentions' ? <MentionList dossier={d} pager={pager('mentions')} /> : null}
         {section === 'accounts' ? <AccountList dossier={d} /> : null}
       </div>
     </div>
@@ -127,6 +149,37 @@ function SummaryCard({ label, value, detail }: { label: string; value: number; d
       <span className="summary-label">{label}</span>
       {detail ? <span className="muted summary-detail">{detail}</span> : null}
     </li>
+  );
+}
+
+/** Page buttons under a list; the filters above it apply to the page on screen. */
+function Pager({
+  dossier,
+  list,
+  loading,
+  onOffset,
+}: {
+  dossier: Dossier;
+  list: DossierList;
+  loading: boolean;
+  onOffset: (offset: number) => void;
+}): React.JSX.Element | null {
+  const { offset, total } = dossier.pages[list];
+  const limit = dossier.pages.limit;
+  if (total <= limit && offset === 0) return null;
+  const shownTo = Math.min(offset + dossier[list].length, total);
+  return (
+    <nav className="list-pager" aria-label={`Pages of ${list}`}>
+      <button type="button" className="button" disabled={loading || offset === 0} onClick={() => onOffset(Math.max(0, offset - limit))}>
+        Previous {limit}
+      </button>
+      <span className="muted" role="status" aria-live="polite">
+        {loading ? 'Loading…' : `${total === 0 ? 0 : offset + 1}–${shownTo} of ${total} ${list}`}
+      </span>
+      <button type="button" className="button" disabled={loading || offset + limit >= total} onClick={() => onOffset(offset + limit)}>
+        Next {limit}
+      </button>
+    </nav>
   );
 }
 
@@ -148,7 +201,7 @@ function Empty({ children }: { children: string }): React.JSX.Element {
   return <p className="empty-state">{children}</p>;
 }
 
-function TicketList({ dossier }: { dossier: Dossier }): React.JSX.Element {
+function TicketList({ dossier, pager }: { dossier: Dossier; pager: React.ReactNode }): React.JSX.Element {
   const [text, setText] = useState('');
   const [role, setRole] = useState<TicketRole | ''>('');
   const [showDeleted, setShowDeleted] = useState(true);
@@ -211,11 +264,12 @@ function TicketList({ dossier }: { dossier: Dossier }): React.JSX.Element {
           </tbody>
         </table>
       )}
+      {pager}
     </section>
   );
 }
 
-function CommentList({ dossier }: { dossier: Dossier }): React.JSX.Element {
+function CommentList({ dossier, pager }: { dossier: Dossier; pager: React.ReactNode }): React.JSX.Element {
   const [text, setText] = useState('');
   const rows = dossier.comments.filter((c) => matches(text, c.ticketId, c.excerpt));
   return (
@@ -247,11 +301,12 @@ function CommentList({ dossier }: { dossier: Dossier }): React.JSX.Element {
           </tbody>
         </table>
       )}
+      {pager}
     </section>
   );
 }
 
-function AttachmentList({ dossier }: { dossier: Dossier }): React.JSX.Element {
+function AttachmentList({ dossier, pager }: { dossier: Dossier; pager: React.ReactNode }): React.JSX.Element {
   const [text, setText] = useState('');
   const [mine, setMine] = useState(false);
   const rows = dossier.attachments.filter((a) => (!mine || a.uploadedBySubject) && matches(text, a.fileName, a.contentType, a.ticketId));
@@ -294,11 +349,12 @@ function AttachmentList({ dossier }: { dossier: Dossier }): React.JSX.Element {
           </tbody>
         </table>
       )}
+      {pager}
     </section>
   );
 }
 
-function MentionList({ dossier }: { dossier: Dossier }): React.JSX.Element {
+function MentionList({ dossier, pager }: { dossier: Dossier; pager: React.ReactNode }): React.JSX.Element {
   const [text, setText] = useState('');
   const rows = dossier.mentions.filter((m) => matches(text, m.ticketId, m.ticketSubject, m.why));
   return (
@@ -331,6 +387,7 @@ function MentionList({ dossier }: { dossier: Dossier }): React.JSX.Element {
           </tbody>
         </table>
       )}
+      {pager}
     </section>
   );
 }
