@@ -13,6 +13,20 @@ export interface ResolvedSubject {
 const json = (ids: readonly (number | string)[]): string => JSON.stringify(ids);
 
 /**
+ * The users table has no index on the e-mail, and a scan of every account costs more than the
+ * rest of the lookup; its full-text index narrows the search to candidates, still confirmed by
+ * the same lower(trim(email)) comparison. Only for ASCII addresses: there the tokenizer splits on
+ * exactly the characters this phrase splits on, and SQL's ASCII-only lower() cannot make a
+ * non-ASCII address equal, so every account the scan would find is a candidate. Otherwise null
+ * (scan).
+ */
+function asciiEmailPhrase(normalized: string): string | null {
+  if (!/^[\x21-\x7e]+$/.test(normalized)) return null;
+  const words = normalized.split(/[^a-zA-Z0-9]+/).filter(Boolean);
+  return words.length === 0 ? null : `email : "${words.join(' ')}"`;
+}
+
+/**
  * The subject's accounts, from the cache's users and identities. Written here because the subjects
  * module (search + dossier) was not there yet; it follows the same matching rules as the db layer
  * (normalizeIdentityValue). Accounts linked by an e-mail are the same person; accounts linked only
@@ -20,14 +34,24 @@ const json = (ids: readonly (number | string)[]): string => JSON.stringify(ids);
  */
 export function resolveSubject(db: SqliteDb, email: string): ResolvedSubject {
   const normalized = normalizeIdentityValue('email', email);
+  const phrase = asciiEmailPhrase(normalized);
   const ids = new Set<number>(
-    db
-      .prepare(
-        `SELECT user_id FROM identities WHERE value_normalized = ? AND type = 'email'
-         UNION SELECT id FROM users WHERE lower(trim(email)) = ?`,
-      )
-      .pluck()
-      .all(normalized, normalized) as number[],
+    (phrase === null
+      ? db
+          .prepare(
+            `SELECT user_id FROM identities WHERE value_normalized = ? AND type = 'email'
+             UNION SELECT id FROM users WHERE lower(trim(email)) = ?`,
+          )
+          .pluck()
+          .all(normalized, normalized)
+      : db
+          .prepare(
+            `SELECT user_id FROM identities WHERE value_normalized = ? AND type = 'email'
+             UNION SELECT u.id FROM users_fts f JOIN users u ON u.id = f.rowid
+             WHERE users_fts MATCH ? AND lower(trim(u.email)) = ?`,
+          )
+          .pluck()
+          .all(normalized, phrase, normalized)) as number[],
   );
   // One hop through e-mail identities: a person with two accounts sharing a secondary address.
   for (let round = 0; round < 2 && ids.size > 0; round++) {
