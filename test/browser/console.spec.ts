@@ -121,3 +121,22 @@ test('starts the demo helpdesk from the welcome page and connects to it', async 
   await row.getByRole('button', { name: 'Test' }).click();
   await expect(row.getByRole('status')).toHaveText('Connected');
 });
+
+test('edits the erasure exemption rules of the active workspace in Settings', async ({ page, lethe }) => {
+  await page.goto(lethe.url);
+  await page.getByRole('button', { name: 'Try the demo helpdesk' }).click();
+  await expect(page.locator('#workspace-select')).toHaveValue('ws_demo0000', { timeout: 30_000 });
+  await page.getByRole('link', { name: 'Settings' }).click();
+  const form = page.getByRole('form', { name: 'Erasure exemptions' });
+  await expect(form.getByLabel('Tag', { exact: true }).first()).toHaveValue('legal_hold');
+  await form.getByRole('button', { name: 'Add a tag rule' }).click();
+  await form.getByLabel('Tag', { exact: true }).last().fill('has spaces');
+  await form.getByRole('button', { name: 'Save exemption rules' }).click();
+  await expect(form.getByRole('alert')).toContainText('invalid_input');
+  await form.getByLabel('Tag', { exact: true }).last().fill('tax_audit');
+  await form.getByLabel('Ground').last().selectOption('legal_obligation');
+  await form.getByRole('button', { name: 'Save exemption rules' }).click();
+  await expect(form.getByRole('status')).toHaveText('Saved');
+  await page.reload();
+  await expect(page.getByRole('form', { name: 'Erasure exemptions' }).getByLabel('Tag', { exact: true }).last()).toHaveValue('tax_audit');
+});

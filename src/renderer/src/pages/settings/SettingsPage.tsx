@@ -3,6 +3,7 @@ import type { Workspace } from '../../../../shared/schemas/workspace';
 import { useOperation } from '../../api/hooks';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { ConnectionForm } from './ConnectionForm';
+import { ExemptionRulesSettings } from './ExemptionRulesSettings';
 import { OrganizationSettings } from './OrganizationSettings';
 import { WorkspaceList } from './WorkspaceList';
 
@@ -29,6 +30,12 @@ export function SettingsPage({
       <ConnectionForm onCreated={onWorkspacesChanged} />
       {settings.error ? <ErrorBanner error={settings.error} onRetry={settings.reload} title="Settings could not be read" /> : null}
       {settings.data ? <OrganizationSettings settings={settings.data} onSaved={onSettingsSaved} /> : null}
+      {activeId ? (
+        <>
+          <h2>Erasure</h2>
+          <ExemptionRulesSettings workspaceId={activeId} />
+        </>
+      ) : null}
     </section>
   );
 }
