@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -145,5 +145,52 @@ describe('lethe (built binary)', () => {
     const shown = await lethe(['settings', 'show', '--json']);
     expect(JSON.parse(shown.stdout)).toMatchObject({ timeZone: 'Europe/Dublin', informationSheet: { purposes: 'Customer support' } });
     expect((await lethe(['settings', 'set'])).code).toBe(2);
+  });
+
+  it('serve prints its one line, refuses the API without the token, answers with it, and stops cleanly', async () => {
+    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0'], {
+      env: { ...process.env, LETHE_DATA_DIR: dataDir, LETHE_KEYCHAIN_SERVICE: service },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const line = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (c: Buffer) => {
+        out += c.toString();
+        const found = out.split('\n').find((l) => l.startsWith('Lethe is serving at '));
+        if (found) resolve(found);
+      });
+      child.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
+    });
+    const match = /^Lethe is serving at (http:\/\/127\.0\.0\.1:\d+)\/#token=([A-Za-z0-9_-]{43})$/.exec(line);
+    expect(match, line).not.toBeNull();
+    const [, origin, token] = match!;
+    const refused = await fetch(`${origin}/api/app.info`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+    expect(refused.status).toBe(401);
+    const answered = await fetch(`${origin}/api/app.info`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: '{}' });
+    expect(await answered.json()).toMatchObject({ ok: true, value: { name: 'Lethe', face: 'browser' } });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect((await lethe(['serve', '--port', 'not-a-port'])).code).toBe(2);
+  });
+
+  it('sim prints the URL it listens on first, then credentials that work', async () => {
+    const child = spawn(process.execPath, [BIN, 'sim', '--size', 'tiny', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = await new Promise<string>((resolve, reject) => {
+      let text = '';
+      child.stdout.on('data', (c: Buffer) => {
+        text += c.toString();
+        if (/agent token: \w+/.test(text)) resolve(text);
+      });
+      child.once('exit', (code) => reject(new Error(`sim exited with ${code}`)));
+    });
+    const [first] = out.split('\n');
+    const url = /^listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(first ?? '')?.[1];
+    expect(url, first).toBeDefined();
+    const email = /admin email: (\S+)/.exec(out)?.[1];
+    const token = /admin token: (\S+)/.exec(out)?.[1];
+    const me = await fetch(`${url}/api/v2/users/me.json`, { headers: { Authorization: `Basic ${Buffer.from(`${email}/token:${token}`).toString('base64')}` } });
+    expect(((await me.json()) as { user: { role: string } }).user.role).toBe('admin');
+    child.kill('SIGTERM');
   });
 });
