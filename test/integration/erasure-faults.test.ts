@@ -32,7 +32,9 @@ function expectErased(harness: ErasureHarness, plan: ErasurePlan): void {
 }
 
 it('a run SIGKILLed after a bulk delete was sent but before its answer was recorded resumes to the same end state, sending nothing twice', async () => {
-  h = await createErasureHarness({ autoStart: false });
+  // Jobs take 600 ms here, so the parent's resume runs while the killed child's job is still queued
+  // at the helpdesk: the check must wait for it instead of resending (which would delete twice).
+  h = await createErasureHarness({ autoStart: false, sim: { jobDelayMs: 600 } });
   const sim = h.sync.sim;
   const services = h.sync.ctx.core.services;
   let plan = await h.call<ErasurePlan>('erasure.plan', { workspaceId: h.workspaceId, subject: SUBJECT });

@@ -42,6 +42,7 @@ export interface RunErasureDeps {
   requestCount: () => number;
   signal?: AbortSignal;
   pollIntervalMs?: number;
+  inFlightGraceMs?: number;
   maxAttempts?: number;
   onProgress?: (phase: ErasureDocument['plan']['phase'], counts: OpCounts) => void;
 }
@@ -66,7 +67,10 @@ export async function runErasure(deps: RunErasureDeps): Promise<ErasureDocument>
 
   if (doc.plan.phase === 'executing') {
     journal.setRunState(runId, 'running');
-    const handlers = createZendeskHandlers(deps.client, { redactionApi: doc.rules.redactionApi });
+    const handlers = createZendeskHandlers(deps.client, {
+      redactionApi: doc.rules.redactionApi,
+      ...(deps.inFlightGraceMs !== undefined ? { inFlightGraceMs: deps.inFlightGraceMs, inFlightPollMs: Math.min(1_000, Math.max(20, deps.inFlightGraceMs / 20)) } : {}),
+    });
     const result = await executeRun({
       journal,
       runId,

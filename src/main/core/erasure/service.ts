@@ -46,6 +46,8 @@ const REVALIDATION_TTL_MS = 15 * 60_000;
 export interface ErasureServiceOptions {
   transport?: TransportOptions;
   pollIntervalMs?: number;
+  /** See ZendeskOpsOptions.inFlightGraceMs; tests shorten it to their simulator's job delay. */
+  inFlightGraceMs?: number;
   maxAttempts?: number;
   /** false: execute prepares the journal and leaves running to `resume` (or another process). */
   autoStart?: boolean;
@@ -342,6 +344,7 @@ export class ErasureService {
         requestCount: () => requests.n,
         signal: controller.signal,
         ...(this.options.pollIntervalMs !== undefined ? { pollIntervalMs: this.options.pollIntervalMs } : {}),
+        ...(this.options.inFlightGraceMs !== undefined ? { inFlightGraceMs: this.options.inFlightGraceMs } : {}),
         ...(this.options.maxAttempts !== undefined ? { maxAttempts: this.options.maxAttempts } : {}),
         onProgress: (phase, counts) => emit('running', counts, phase),
       });

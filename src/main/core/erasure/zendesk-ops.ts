@@ -31,7 +31,27 @@ export interface ZendeskOpsOptions {
   maxJobs?: number;
   /** Concurrent single-record requests (redactions, user calls). */
   concurrency?: number;
+  /**
+   * How long a bulk job sent just before a crash may still be queued at the helpdesk. Within this
+   * time a check that still sees its targets waits for the job instead of calling them absent,
+   * because a blind resend would run the deletion twice.
+   */
+  inFlightGraceMs?: number;
+  inFlightPollMs?: number;
 }
+
+const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+  new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason as Error);
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      reject(signal.reason as Error);
+    }, { once: true });
+  });
+
+/** The latest moment one of these operations was sent, or 0 when none was. */
+const lastSentMs = (ops: readonly JournalOperation[]): number => Math.max(0, ...ops.map((o) => (o.sentAt ? Date.parse(o.sentAt) : 0)));
 
 const BLOCK = '▇';
 const escapeHtml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -119,6 +139,22 @@ export function createZendeskHandlers(client: ZendeskClient, options: ZendeskOps
   let legacyOnly = options.redactionApi === 'legacy';
   const concurrency = options.concurrency ?? 4;
   const maxJobs = options.maxJobs ?? 10;
+  const inFlightGraceMs = options.inFlightGraceMs ?? 90_000;
+  const inFlightPollMs = options.inFlightPollMs ?? 1_000;
+
+  /**
+   * Re-reads `pending()` until no target is pending or the grace period since the last send is
+   * over: a job queued before a crash gets the time to run, and only then is a target "absent".
+   */
+  const waitOutInFlightJob = async <T extends { has(id: number): boolean }>(ops: readonly JournalOperation[], pending: () => Promise<T>, signal?: AbortSignal): Promise<T> => {
+    let still = await pending();
+    const deadline = lastSentMs(ops) + inFlightGraceMs;
+    while (ops.some((o) => still.has(o.targets[0]!)) && Date.now() < deadline) {
+      await sleep(inFlightPollMs, signal);
+      still = await pending();
+    }
+    return still;
+  };
 
   const jobPoll = async (jobs: ReadonlyMap<string, JournalOperation[]>, signal?: AbortSignal): Promise<Outcome[]> =>
     jobOutcomes(jobs, await showManyJobs(client, [...jobs.keys()], signal));
@@ -139,7 +175,7 @@ export function createZendeskHandlers(client: ZendeskClient, options: ZendeskOps
     },
     poll: (jobs, { signal }) => jobPoll(jobs, signal),
     async check(ops, { signal }) {
-      const live = await liveTicketIds(client, ops.map((o) => o.targets[0]!), signal);
+      const live = await waitOutInFlightJob(ops, () => liveTicketIds(client, ops.map((o) => o.targets[0]!), signal), signal);
       // Not live: soft-deleted or already purged; either way the soft delete happened.
       return ops.map((o): CheckResult => (live.has(o.targets[0]!) ? { opId: o.id, state: 'absent' } : { opId: o.id, state: 'done' }));
     },
@@ -162,7 +198,7 @@ export function createZendeskHandlers(client: ZendeskClient, options: ZendeskOps
     poll: (jobs, { signal }) => jobPoll(jobs, signal),
     async check(ops, { signal }) {
       const live = await liveTicketIds(client, ops.map((o) => o.targets[0]!), signal);
-      const soft = await softDeletedTicketIds(client, signal);
+      const soft = await waitOutInFlightJob(ops, () => softDeletedTicketIds(client, signal), signal);
       return ops.map((o): CheckResult => {
         const id = o.targets[0]!;
         if (live.has(id)) return { opId: o.id, state: 'failed', code: 'ticket_restored', message: 'The ticket is live again (restored upstream)' };

@@ -61,6 +61,8 @@ export async function createErasureHarness(options: { sim?: SimulatorOptions; ma
       onRequest: (info) => requests.push(info),
     },
     pollIntervalMs: 10,
+    // The simulator runs jobs within tens of milliseconds: two seconds is ample in-flight time.
+    inFlightGraceMs: 2_000,
     ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
     ...(options.autoStart !== undefined ? { autoStart: options.autoStart } : {}),
   });
