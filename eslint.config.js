@@ -5,8 +5,26 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
 const NODE_BUILTINS = [
-  'assert', 'buffer', 'child_process', 'crypto', 'dns', 'events', 'fs', 'fs/promises', 'http', 'https', 'net', 'os',
-  'path', 'process', 'stream', 'tls', 'url', 'util', 'worker_threads', 'zlib',
+  'assert',
+  'buffer',
+  'child_process',
+  'crypto',
+  'dns',
+  'events',
+  'fs',
+  'fs/promises',
+  'http',
+  'https',
+  'net',
+  'os',
+  'path',
+  'process',
+  'stream',
+  'tls',
+  'url',
+  'util',
+  'worker_threads',
+  'zlib',
 ];
 
 /** The layer rules of docs/architecture.md, as lint: a violation fails `npm test`, not a review. */
@@ -15,7 +33,6 @@ const restrict = (message, patterns, paths = []) => ({
 });
 
 const electronOnlyInShell = ['electron', 'electron/*'];
-
 
 export default tseslint.config(
   {
@@ -29,12 +46,21 @@ export default tseslint.config(
     },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
       'no-restricted-syntax': [
         'error',
         { selector: "Property[key.name='sandbox'][value.value=false]", message: 'Every window is sandboxed (docs/electron-security.md).' },
-        { selector: "Property[key.name='nodeIntegration'][value.value=true]", message: 'nodeIntegration stays off (docs/electron-security.md).' },
-        { selector: "Property[key.name='contextIsolation'][value.value=false]", message: 'contextIsolation stays on (docs/electron-security.md).' },
+        {
+          selector: "Property[key.name='nodeIntegration'][value.value=true]",
+          message: 'nodeIntegration stays off (docs/electron-security.md).',
+        },
+        {
+          selector: "Property[key.name='contextIsolation'][value.value=false]",
+          message: 'contextIsolation stays on (docs/electron-security.md).',
+        },
         { selector: "Property[key.name='webviewTag'][value.value=true]", message: 'No <webview> (docs/electron-security.md).' },
         { selector: "Property[key.name='webSecurity'][value.value=false]", message: 'webSecurity stays on (docs/electron-security.md).' },
       ],
@@ -48,14 +74,34 @@ export default tseslint.config(
   {
     files: ['src/shared/**/*.ts'],
     languageOptions: { globals: {} },
-    rules: restrict('src/shared runs everywhere: no Node, DOM, Electron or main/renderer imports.', ['node:*', ...electronOnlyInShell, 'react', 'react-dom', '**/main/**', '**/renderer/**', '**/preload/**'], NODE_BUILTINS),
+    rules: restrict(
+      'src/shared runs everywhere: no Node, DOM, Electron or main/renderer imports.',
+      ['node:*', ...electronOnlyInShell, 'react', 'react-dom', '**/main/**', '**/renderer/**', '**/preload/**'],
+      NODE_BUILTINS,
+    ),
   },
   {
     files: ['src/main/core/**/*.ts'],
-    rules: restrict('The core runs in plain Node: it never imports Electron or the renderer.', [...electronOnlyInShell, '**/renderer/**', '**/preload/**', '**/shell/**', 'react', 'react-dom']),
+    rules: restrict('The core runs in plain Node: it never imports Electron or the renderer.', [
+      ...electronOnlyInShell,
+      '**/renderer/**',
+      '**/preload/**',
+      '**/shell/**',
+      'react',
+      'react-dom',
+    ]),
   },
   {
-    files: ['src/main/host/**/*.ts', 'src/main/demo/**/*.ts', 'src/cli/**/*.ts', 'src/sim/**/*.ts', 'test/integration/**/*.ts', 'test/support/**/*.ts', 'test/conformance/**/*.ts', 'bench/**/*.ts'],
+    files: [
+      'src/main/host/**/*.ts',
+      'src/main/demo/**/*.ts',
+      'src/cli/**/*.ts',
+      'src/sim/**/*.ts',
+      'test/integration/**/*.ts',
+      'test/support/**/*.ts',
+      'test/conformance/**/*.ts',
+      'bench/**/*.ts',
+    ],
     rules: restrict('Only src/main/shell and src/main/index.ts import Electron.', [...electronOnlyInShell, '**/renderer/**']),
   },
   {
@@ -64,11 +110,19 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: {
       ...reactHooks.configs.recommended.rules,
-      ...restrict('The renderer talks to the core only through the typed api client.', ['node:*', ...electronOnlyInShell, '**/main/**', '**/preload/**', '**/cli/**', '**/sim/**'], NODE_BUILTINS),
+      ...restrict(
+        'The renderer talks to the core only through the typed api client.',
+        ['node:*', ...electronOnlyInShell, '**/main/**', '**/preload/**', '**/cli/**', '**/sim/**'],
+        NODE_BUILTINS,
+      ),
     },
   },
   {
     files: ['src/preload/**/*.ts'],
-    rules: restrict('The preload only bridges the contract.', ['node:*', '**/main/**', '**/renderer/**'], NODE_BUILTINS.filter((m) => m !== 'events')),
+    rules: restrict(
+      'The preload only bridges the contract.',
+      ['node:*', '**/main/**', '**/renderer/**'],
+      NODE_BUILTINS.filter((m) => m !== 'events'),
+    ),
   },
 );

@@ -80,7 +80,16 @@ function benchInput(block: Buffer, attachmentSizes: number[]): ArchiveInputDraft
     generatedAt: '2025-03-01T00:00:00Z',
     dataAsOf: '2025-03-01T00:00:00Z',
     letheVersion: 'bench',
-    profiles: [{ userId: 1, name: 'Bench Subject', email: 'subject@example.org', phone: '+44 20 7946 0001', role: 'end-user', createdAt: '2020-01-01T00:00:00Z' }],
+    profiles: [
+      {
+        userId: 1,
+        name: 'Bench Subject',
+        email: 'subject@example.org',
+        phone: '+44 20 7946 0001',
+        role: 'end-user',
+        createdAt: '2020-01-01T00:00:00Z',
+      },
+    ],
     tickets: Array.from({ length: 20 }, (_, i) => ({
       id: 1000 + i,
       subjectLine: `Ticket ${i}`,
@@ -139,7 +148,8 @@ export async function benchArchive(options: ArchiveBenchOptions = {}): Promise<A
     const source = join(dir, 'source.bin');
     const out = createWriteStream(source);
     for (const [i, size] of attachmentSizes.entries()) {
-      for await (const chunk of generated(block, size, i)) if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+      for await (const chunk of generated(block, size, i))
+        if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
     }
     await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
     await fsyncFile(source);

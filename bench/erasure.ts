@@ -33,7 +33,12 @@ const DEFAULT_RATE = 700;
 const sim = await startSimulator({ size, seed: 1, rateLimitPerMinute: DEFAULT_RATE, exportLimitPerMinute: 1_000_000 });
 const ctx = await createTestCore();
 try {
-  const created = await ctx.call('workspaces.create', { name: 'Bench', address: { baseUrl: sim.url }, email: sim.admin.email, apiToken: sim.admin.token });
+  const created = await ctx.call('workspaces.create', {
+    name: 'Bench',
+    address: { baseUrl: sim.url },
+    email: sim.admin.email,
+    apiToken: sim.admin.token,
+  });
   if (!created.ok) throw new Error(created.error.message);
   const workspaceId = created.value.id;
   const cache = await ctx.core.services.caches.open(workspaceId);
@@ -44,7 +49,11 @@ try {
   );
   await fillCacheFromHelpdesk(cache.db, filler, { identities: false });
   sim.advanceClock(120);
-  emit({ step: 'fill', seconds: +((performance.now() - fillStart) / 1000).toFixed(1), tickets: cache.db.prepare('SELECT count(*) FROM tickets').pluck().get() });
+  emit({
+    step: 'fill',
+    seconds: +((performance.now() - fillStart) / 1000).toFixed(1),
+    tickets: cache.db.prepare('SELECT count(*) FROM tickets').pluck().get(),
+  });
 
   const top = cache.db
     .prepare(
@@ -59,7 +68,11 @@ try {
     transport: { scheduler: new RateLimitScheduler({ requestsPerMinute: DEFAULT_RATE }), onRequest: (info) => requests.push(info) },
     pollIntervalMs: 300,
   });
-  const router = createRouter(mergeContract(erasureOperations), createErasureHandlers(ctx.core.services, { service }), ctx.core.services.log);
+  const router = createRouter(
+    mergeContract(erasureOperations),
+    createErasureHandlers(ctx.core.services, { service }),
+    ctx.core.services.log,
+  );
   const call = async <T>(name: keyof typeof erasureOperations, input: unknown): Promise<T> => {
     const r = await router.call(name, input);
     if (!r.ok) throw new Error(`${name}: ${r.error.code} ${r.error.message}`);
@@ -75,7 +88,14 @@ try {
   }
   times.sort((a, b) => a - b);
   const previewMs = times[2]!;
-  emit({ step: 'preview', median_ms: +previewMs.toFixed(1), min_ms: +times[0]!.toFixed(1), max_ms: +times[4]!.toFixed(1), tickets: plan!.tickets.length, counts: plan!.counts.tickets });
+  emit({
+    step: 'preview',
+    median_ms: +previewMs.toFixed(1),
+    min_ms: +times[0]!.toFixed(1),
+    max_ms: +times[4]!.toFixed(1),
+    tickets: plan!.tickets.length,
+    counts: plan!.counts.tickets,
+  });
 
   const beforeRevalidate = requests.length;
   plan = await call<ErasurePlan>('erasure.revalidate', { workspaceId, planId: plan!.id });
@@ -98,7 +118,13 @@ try {
   const commentListings = runRequests.filter((r) => r.template === '/api/v2/tickets/{ticket_id}/comments').length;
   const byTemplate: Record<string, number> = {};
   for (const r of runRequests) byTemplate[`${r.method} ${r.template}`] = (byTemplate[`${r.method} ${r.template}`] ?? 0) + 1;
-  emit({ step: 'run', state: status.state, verified: status.verification?.ok ?? false, operations: status.operations, requests_by_endpoint: byTemplate });
+  emit({
+    step: 'run',
+    state: status.state,
+    verified: status.verification?.ok ?? false,
+    operations: status.operations,
+    requests_by_endpoint: byTemplate,
+  });
 
   // Calls that exist because tickets are deleted: the bulk jobs, their polling, the deleted_tickets
   // pass and the show_many calls of verification (those after the last bulk purge). The redaction

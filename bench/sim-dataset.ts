@@ -39,7 +39,8 @@ for (const size of sizes) {
     }
     const elapsed = performance.now() - t;
     const perPage = fetched ? elapsed / fetched : 0;
-    if (fetched) emit({ size, metric: 'ticket_export_page_ms', value: Math.round(perPage), tickets_per_s: Math.round(tickets / (elapsed / 1000)) });
+    if (fetched)
+      emit({ size, metric: 'ticket_export_page_ms', value: Math.round(perPage), tickets_per_s: Math.round(tickets / (elapsed / 1000)) });
     t = performance.now();
     await get('/api/v2/incremental/users/cursor.json?start_time=0&per_page=1000');
     emit({ size, metric: 'first_user_export_page_ms', value: Math.round(performance.now() - t) });

@@ -27,7 +27,9 @@ try {
   const authorization = basicAuthHeader(credentials);
   const pageSchema = z.object({ tickets: z.array(Ticket) });
 
-  async function rawPage(cursor: string | null): Promise<{ fetchMs: number; parseMs: number; validateMs: number; body: Record<string, unknown> }> {
+  async function rawPage(
+    cursor: string | null,
+  ): Promise<{ fetchMs: number; parseMs: number; validateMs: number; body: Record<string, unknown> }> {
     const url = new URL('/api/v2/incremental/tickets/cursor', sim.url);
     url.searchParams.set('per_page', String(PER_PAGE));
     if (cursor === null) url.searchParams.set('start_time', '0');

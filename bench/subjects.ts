@@ -104,7 +104,11 @@ async function buildCache(): Promise<CacheMeta> {
   const indexed = updateMentionIndex(db);
   const mentionIndexSeconds = (performance.now() - t2) / 1000;
   const secrets: Record<string, string> = {};
-  for (const account of [secretAccounts.apiToken(h.workspaceId), secretAccounts.dbKey(h.workspaceId), secretAccounts.auditKey(h.workspaceId)]) {
+  for (const account of [
+    secretAccounts.apiToken(h.workspaceId),
+    secretAccounts.dbKey(h.workspaceId),
+    secretAccounts.auditKey(h.workspaceId),
+  ]) {
     const value = await h.ctx.secrets.get(account);
     if (value !== null) secrets[account] = value;
   }
@@ -119,7 +123,12 @@ async function buildCache(): Promise<CacheMeta> {
     schemaVersion: SCHEMA_VERSION,
     workspaceId: h.workspaceId,
     secrets,
-    setup: { sync_s: round(syncSeconds), identities_s: round(identitySeconds), mention_index_s: round(mentionIndexSeconds), comments_indexed: indexed },
+    setup: {
+      sync_s: round(syncSeconds),
+      identities_s: round(identitySeconds),
+      mention_index_s: round(mentionIndexSeconds),
+      comments_indexed: indexed,
+    },
   };
   // Written last: a cache without its meta.json is incomplete and rebuilt.
   await writeFile(metaPath, JSON.stringify(meta));

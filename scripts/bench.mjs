@@ -5,7 +5,9 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 
 const name = process.argv[2];
-const available = readdirSync('bench').filter((f) => f.endsWith('.ts') && !f.startsWith('_')).map((f) => f.slice(0, -3));
+const available = readdirSync('bench')
+  .filter((f) => f.endsWith('.ts') && !f.startsWith('_'))
+  .map((f) => f.slice(0, -3));
 if (!name || !available.includes(name)) {
   console.error(`usage: npm run bench -- NAME   (one of: ${available.join(', ') || 'none yet'})`);
   process.exit(2);
@@ -13,7 +15,9 @@ if (!name || !available.includes(name)) {
 const file = `bench/${name}.ts`;
 if (!existsSync(file)) process.exit(2);
 
-const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', file, ...process.argv.slice(3)], { stdio: ['ignore', 'pipe', 'inherit'] });
+const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', file, ...process.argv.slice(3)], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
 let last = null;
 let buffer = '';
 child.stdout.on('data', (chunk) => {

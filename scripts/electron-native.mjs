@@ -23,7 +23,15 @@ try {
   cpSync(pkgDir, scratch, { recursive: true, filter: (src) => !src.includes(`${pkgDir}/build`) });
   const result = spawnSync(
     'npx',
-    ['--yes', 'node-gyp@11', 'rebuild', '--release', '--runtime=electron', `--target=${electronVersion}`, '--dist-url=https://electronjs.org/headers'],
+    [
+      '--yes',
+      'node-gyp@11',
+      'rebuild',
+      '--release',
+      '--runtime=electron',
+      `--target=${electronVersion}`,
+      '--dist-url=https://electronjs.org/headers',
+    ],
     { cwd: scratch, stdio: 'inherit' },
   );
   if (result.status !== 0) {

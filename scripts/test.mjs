@@ -16,7 +16,8 @@ if (!env.LETHE_ZENDESK_OAS && existsSync(sharedSpec)) env.LETHE_ZENDESK_OAS = re
 // The keychain tests need a Secret Service. Without a D-Bus session, re-run this script inside a
 // throw-away one with an unlocked throw-away keyring, as CI does, rather than skipping them.
 if (!env.DBUS_SESSION_BUS_ADDRESS && !env.LETHE_TEST_IN_DBUS && process.platform === 'linux') {
-  const haveDbus = spawnSync('sh', ['-c', 'command -v dbus-run-session && command -v gnome-keyring-daemon'], { stdio: 'ignore' }).status === 0;
+  const haveDbus =
+    spawnSync('sh', ['-c', 'command -v dbus-run-session && command -v gnome-keyring-daemon'], { stdio: 'ignore' }).status === 0;
   if (haveDbus) {
     const home = mkdtempSync(join(tmpdir(), 'lethe-keyring-'));
     const script = 'echo -n lethe-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null; exec node scripts/test.mjs';

@@ -21,8 +21,14 @@ describe('authentication', () => {
     expect(((await bearer.json()) as { user: { role: string } }).user.role).toBe('agent');
   });
 
-  it('answers wrong or missing credentials with 401 and Zendesk\'s body', async () => {
-    for (const who of [null, { basic: `${sim.admin.email}/token:nope` }, { basic: `${sim.agent.email}/token:${sim.admin.token}` }, { bearer: 'nope' }, { basic: `${sim.admin.email}:${sim.admin.token}` }] as const) {
+  it("answers wrong or missing credentials with 401 and Zendesk's body", async () => {
+    for (const who of [
+      null,
+      { basic: `${sim.admin.email}/token:nope` },
+      { basic: `${sim.agent.email}/token:${sim.admin.token}` },
+      { bearer: 'nope' },
+      { basic: `${sim.admin.email}:${sim.admin.token}` },
+    ] as const) {
       const r = await api(sim, who).get('/api/v2/users/me.json');
       expect(r.status).toBe(401);
       expect(r.body).toEqual({ error: "Couldn't authenticate you" });
@@ -59,7 +65,10 @@ describe('authentication', () => {
 
   it('returns the RecordNotFound shape for unknown ids and InvalidEndpoint for unknown paths', async () => {
     const admin = api(sim);
-    expect(await admin.get('/api/v2/tickets/999999.json')).toMatchObject({ status: 404, body: { error: 'RecordNotFound', description: 'Not found' } });
+    expect(await admin.get('/api/v2/tickets/999999.json')).toMatchObject({
+      status: 404,
+      body: { error: 'RecordNotFound', description: 'Not found' },
+    });
     expect((await admin.get('/api/v2/users/abc')).status).toBe(404);
     expect((await admin.get('/api/v2/nothing/here')).status).toBe(404);
   });
@@ -70,7 +79,11 @@ describe('reads', () => {
     const admin = api(sim);
     const ds = sim.state.ds;
     let subject = -1;
-    for (let i = ds.spec.agents; i < ds.userCount; i++) if (ds.primaryEmail(i) && ds.phone(i) && !ds.twinOf(i)) { subject = i; break; }
+    for (let i = ds.spec.agents; i < ds.userCount; i++)
+      if (ds.primaryEmail(i) && ds.phone(i) && !ds.twinOf(i)) {
+        subject = i;
+        break;
+      }
     const id = ds.userId(subject);
     const email = ds.primaryEmail(subject) ?? '';
     const user = (await admin.get(`/api/v2/users/${id}`)).body.user;
@@ -83,13 +96,14 @@ describe('reads', () => {
     expect(many.map((u: { id: number }) => u.id).sort()).toEqual([ds.userId(0), id].sort());
     const byEmail = (await admin.get(`/api/v2/users/search.json?query=${encodeURIComponent(email.toUpperCase())}`)).body;
     expect(byEmail.users.map((u: { id: number }) => u.id)).toContain(id);
-    const byPhone = (await admin.get(`/api/v2/users/search.json?query=${encodeURIComponent(ds.formatPhone(ds.phone(subject) ?? '', 2))}`)).body;
+    const byPhone = (await admin.get(`/api/v2/users/search.json?query=${encodeURIComponent(ds.formatPhone(ds.phone(subject) ?? '', 2))}`))
+      .body;
     expect(byPhone.users.map((u: { id: number }) => u.id)).toContain(id);
     const byName = (await admin.get(`/api/v2/users/search.json?query=${encodeURIComponent(user.name.trim())}`)).body;
     expect(byName.users.map((u: { id: number }) => u.id)).toContain(id);
   });
 
-  it('lists requested and CC\'d tickets of a user consistently with the tickets themselves', async () => {
+  it("lists requested and CC'd tickets of a user consistently with the tickets themselves", async () => {
     const admin = api(sim);
     const t = (await admin.get('/api/v2/tickets/1.json')).body.ticket;
     const requested = (await admin.get(`/api/v2/users/${t.requester_id}/tickets/requested.json`)).body.tickets;

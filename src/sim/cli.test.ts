@@ -5,7 +5,21 @@ import { parseArgs } from './main';
 
 describe('simulator CLI', () => {
   it('parses sizes, seeds, limits and faults, and rejects nonsense', () => {
-    expect(parseArgs(['--port', '0', '--size', 'small', '--seed', '5', '--rate', '200', '--no-limits', '--faults', 'error=0.05,slow=200,drop=0.01'])).toEqual({
+    expect(
+      parseArgs([
+        '--port',
+        '0',
+        '--size',
+        'small',
+        '--seed',
+        '5',
+        '--rate',
+        '200',
+        '--no-limits',
+        '--faults',
+        'error=0.05,slow=200,drop=0.01',
+      ]),
+    ).toEqual({
       verbose: false,
       port: 0,
       size: 'small',
@@ -21,7 +35,9 @@ describe('simulator CLI', () => {
   });
 
   it('prints the listening line first, then credentials that work', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/sim/main.ts', '--size', 'tiny', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/sim/main.ts', '--size', 'tiny', '--port', '0'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     try {
       let out = '';
       while (!/agent token: \S+\n/.test(out)) {
@@ -33,7 +49,9 @@ describe('simulator CLI', () => {
       const url = (lines[0] ?? '').replace('listening on ', '');
       const email = /admin email: (\S+)/.exec(out)?.[1] ?? '';
       const token = /admin token: (\S+)/.exec(out)?.[1] ?? '';
-      const res = await fetch(`${url}/api/v2/users/me.json`, { headers: { Authorization: `Basic ${Buffer.from(`${email}/token:${token}`).toString('base64')}` } });
+      const res = await fetch(`${url}/api/v2/users/me.json`, {
+        headers: { Authorization: `Basic ${Buffer.from(`${email}/token:${token}`).toString('base64')}` },
+      });
       expect(res.status).toBe(200);
     } finally {
       child.kill('SIGTERM');

@@ -27,7 +27,11 @@ describe('dataset generator', () => {
 
   it('serves the same data over HTTP from two simulators with the same seed', async () => {
     const strip = (page: { tickets: Record<string, unknown>[] }) => page.tickets.map(({ url: _url, ...rest }) => rest);
-    const [a, b, c] = await Promise.all([startSimulator({ seed: 9, noLimits: true }), startSimulator({ seed: 9, noLimits: true }), startSimulator({ seed: 10, noLimits: true })]);
+    const [a, b, c] = await Promise.all([
+      startSimulator({ seed: 9, noLimits: true }),
+      startSimulator({ seed: 9, noLimits: true }),
+      startSimulator({ seed: 10, noLimits: true }),
+    ]);
     try {
       const path = '/api/v2/incremental/tickets/cursor.json?start_time=0';
       const [pa, pb, pc] = await Promise.all([api(a).get(path), api(b).get(path), api(c).get(path)]);

@@ -47,8 +47,26 @@ interface SizeSpec {
 const SPECS: Record<DatasetSize, SizeSpec> = {
   tiny: { users: 40, agents: 5, orgs: 4, tickets: 40, avgComments: 3, twinBlock: 10, mentionRate: 0.25, attachmentRate: 0.25 },
   small: { users: 600, agents: 12, orgs: 20, tickets: 2_000, avgComments: 4, twinBlock: 40, mentionRate: 0.08, attachmentRate: 0.12 },
-  medium: { users: 20_000, agents: 60, orgs: 400, tickets: 100_000, avgComments: 5, twinBlock: 40, mentionRate: 0.05, attachmentRate: 0.08 },
-  large: { users: 200_000, agents: 300, orgs: 4_000, tickets: 1_000_000, avgComments: 5, twinBlock: 40, mentionRate: 0.05, attachmentRate: 0.08 },
+  medium: {
+    users: 20_000,
+    agents: 60,
+    orgs: 400,
+    tickets: 100_000,
+    avgComments: 5,
+    twinBlock: 40,
+    mentionRate: 0.05,
+    attachmentRate: 0.08,
+  },
+  large: {
+    users: 200_000,
+    agents: 300,
+    orgs: 4_000,
+    tickets: 1_000_000,
+    avgComments: 5,
+    twinBlock: 40,
+    mentionRate: 0.05,
+    attachmentRate: 0.08,
+  },
 };
 
 const DAY = 86_400_000;
@@ -77,8 +95,19 @@ export const AGENT_EMAIL = `agent@${SIM_DOMAIN}`;
 
 // Hash streams: one per kind of decision so changing one never shifts another.
 const S = {
-  epoch: 1, user: 2, twin: 3, org: 4, ticket: 5, comment: 6, mention: 7, attachment: 8, membership: 9,
-  userTime: 10, ticketTime: 11, lifetime: 13, userUpdate: 14,
+  epoch: 1,
+  user: 2,
+  twin: 3,
+  org: 4,
+  ticket: 5,
+  comment: 6,
+  mention: 7,
+  attachment: 8,
+  membership: 9,
+  userTime: 10,
+  ticketTime: 11,
+  lifetime: 13,
+  userUpdate: 14,
 } as const;
 
 export interface MentionSkeleton {
@@ -254,7 +283,7 @@ export class Dataset {
 
   userUpdatedMs(i: number): number {
     const created = this.userCreatedMs(i);
-    return Math.floor((Math.min(this.epochMs - DAY, created + Math.floor(unit(this.seed, S.userUpdate, i) * 400 * DAY))) / 1000) * 1000;
+    return Math.floor(Math.min(this.epochMs - DAY, created + Math.floor(unit(this.seed, S.userUpdate, i) * 400 * DAY)) / 1000) * 1000;
   }
 
   /** The last end-user index that existed at time ms. */
@@ -303,7 +332,9 @@ export class Dataset {
     const domain = EMAIL_DOMAINS[hash(this.seed, S.user, i, 5) % EMAIL_DOMAINS.length] ?? 'example.com';
     const local = `${firstAscii}.${lastAscii}${i}`;
     // Some people type their address with capitals; Zendesk keeps what was typed.
-    return hash(this.seed, S.user, i, 6) % 15 === 0 ? `${local[0]?.toUpperCase()}${local.slice(1)}@${domain.toUpperCase()}` : `${local}@${domain}`;
+    return hash(this.seed, S.user, i, 6) % 15 === 0
+      ? `${local[0]?.toUpperCase()}${local.slice(1)}@${domain.toUpperCase()}`
+      : `${local}@${domain}`;
   }
 
   secondaryEmail(i: number): string | null {
@@ -316,7 +347,8 @@ export class Dataset {
   /** E.164 phone, unique per person (a second account shares the first account's number). */
   phone(i: number): string | null {
     const own = this.twinOf(i) ?? i;
-    if (this.isAgentIndex(own)) return own === 0 || own === 1 ? null : hash(this.seed, S.user, own, 8) % 2 === 0 ? this.phoneDigits(own) : null;
+    if (this.isAgentIndex(own))
+      return own === 0 || own === 1 ? null : hash(this.seed, S.user, own, 8) % 2 === 0 ? this.phoneDigits(own) : null;
     const mustHave = this.primaryEmail(own) === null || this.hasTwin(own) || this.twinOf(i) !== undefined;
     if (!mustHave && hash(this.seed, S.user, own, 8) % 100 >= 55) return null;
     return this.phoneDigits(own);
@@ -363,7 +395,8 @@ export class Dataset {
     const secondary = this.secondaryEmail(i);
     const phone = this.phone(i);
     const nameLocale = this.locale(i);
-    const role: UserRecord['role'] = i === 0 ? 'admin' : i === 1 ? 'agent' : this.isAgentIndex(i) ? (i % 4 === 0 ? 'admin' : 'agent') : 'end-user';
+    const role: UserRecord['role'] =
+      i === 0 ? 'admin' : i === 1 ? 'agent' : this.isAgentIndex(i) ? (i % 4 === 0 ? 'admin' : 'agent') : 'end-user';
     const identities: IdentityRecord[] = [];
     const identity = (k: number, type: IdentityRecord['type'], value: string, primary: boolean): IdentityRecord => ({
       id: ID.identity + i * IDENTITY_SLOTS + k,
@@ -408,7 +441,10 @@ export class Dataset {
       notes: r.chance(0.1) ? (r.chance(0.5) ? 'Prefers phone contact. Hard of hearing.' : 'VIP — escalate billing issues') : null,
       signature: this.isAgentIndex(i) ? `Best, ${this.displayName(i).trim()}` : null,
       tags: twin ? ['second_account'] : r.chance(0.1) ? ['newsletter', 'Beta Tester'] : [],
-      user_fields: { loyalty_tier: r.chance(0.3) ? r.of(['gold', 'silver', 'bronze']) : null, birthday: r.chance(0.05) ? `19${60 + r.int(40)}-0${1 + r.int(9)}-1${r.int(9)}` : null },
+      user_fields: {
+        loyalty_tier: r.chance(0.3) ? r.of(['gold', 'silver', 'bronze']) : null,
+        birthday: r.chance(0.05) ? `19${60 + r.int(40)}-0${1 + r.int(9)}-1${r.int(9)}` : null,
+      },
       default_group_id: this.isAgentIndex(i) ? ID.group + (i % 3) : null,
       ticket_restriction: role === 'end-user' ? 'requested' : null,
       only_private_comments: false,
@@ -458,7 +494,9 @@ export class Dataset {
       external_id: r.chance(0.5) ? `org-${o}` : null,
       domain_names: r.chance(0.7) ? [`org${o}.example`] : [],
       details: soleTrader ? 'Sole trader; owner handles all contact' : null,
-      notes: soleTrader ? `Owner mobile ${this.formatPhone(this.phoneDigits(this.spec.agents + (o % Math.max(1, this.spec.users - this.spec.agents))), 1)}` : null,
+      notes: soleTrader
+        ? `Owner mobile ${this.formatPhone(this.phoneDigits(this.spec.agents + (o % Math.max(1, this.spec.users - this.spec.agents))), 1)}`
+        : null,
       group_id: null,
       shared_tickets: r.chance(0.3),
       shared_comments: false,
@@ -564,7 +602,8 @@ export class Dataset {
       if (j === 0) author = submitter;
       else {
         const a = cr.next();
-        author = a < 0.5 ? (assignee ?? this.randomAgent(cr)) : a < 0.8 || ccs.length === 0 ? requester : (ccs[cr.int(ccs.length)] ?? requester);
+        author =
+          a < 0.5 ? (assignee ?? this.randomAgent(cr)) : a < 0.8 || ccs.length === 0 ? requester : (ccs[cr.int(ccs.length)] ?? requester);
       }
       const byAgent = this.isAgentIndex(author);
       const isPublic = !(byAgent && j > 0 && cr.chance(0.25));
@@ -598,11 +637,21 @@ export class Dataset {
       const email = this.primaryEmail(fromUser);
       return {
         channel: 'email',
-        source: { from: { address: email ? (hash(this.seed, 12, fromUser) % 5 === 0 ? email.toUpperCase() : email) : null, name: this.displayName(fromUser).trim() }, to: { address: SUPPORT_ADDRESS, name: 'Support' }, rel: null },
+        source: {
+          from: {
+            address: email ? (hash(this.seed, 12, fromUser) % 5 === 0 ? email.toUpperCase() : email) : null,
+            name: this.displayName(fromUser).trim(),
+          },
+          to: { address: SUPPORT_ADDRESS, name: 'Support' },
+          rel: null,
+        },
       };
     }
     if (channel === 'voice' && fromUser !== null) {
-      return { channel: 'voice', source: { from: { phone: this.phone(fromUser), name: this.displayName(fromUser).trim() }, to: {}, rel: 'voicemail' } };
+      return {
+        channel: 'voice',
+        source: { from: { phone: this.phone(fromUser), name: this.displayName(fromUser).trim() }, to: {}, rel: 'voicemail' },
+      };
     }
     return { channel, source: { from: {}, to: {}, rel: null } };
   }
@@ -615,7 +664,9 @@ export class Dataset {
       return m.format % 2 === 0 ? `Please also copy my colleague ${name} <${shown}>.` : `You can reach ${name} at ${shown} if I am away.`;
     }
     const phone = this.formatPhone(this.phone(m.userIndex) ?? '', m.format);
-    return m.format % 2 === 0 ? `My neighbour ${name} (tel. ${phone}) will accept the parcel.` : `Call ${phone} — that is ${name}, my partner.`;
+    return m.format % 2 === 0
+      ? `My neighbour ${name} (tel. ${phone}) will accept the parcel.`
+      : `Call ${phone} — that is ${name}, my partner.`;
   }
 
   private signature(author: number, r: Rng): string {
@@ -642,8 +693,12 @@ export class Dataset {
     }
     if (c.mention) parts.push(this.mentionText(c.mention));
     const body = parts.join('\n\n') + this.signature(c.author, r);
-    const channel = j === 0 ? (c.author === sk.requester ? r.of(['email', 'email', 'web', 'voice', 'api']) : 'web') : byAgent ? 'web' : 'email';
-    const html = `<div class="zd-comment" dir="auto">${body.split('\n\n').map((p) => `<p dir="auto">${escapeHtml(p).replace(/\n/g, '<br>')}</p>`).join('')}</div>`;
+    const channel =
+      j === 0 ? (c.author === sk.requester ? r.of(['email', 'email', 'web', 'voice', 'api']) : 'web') : byAgent ? 'web' : 'email';
+    const html = `<div class="zd-comment" dir="auto">${body
+      .split('\n\n')
+      .map((p) => `<p dir="auto">${escapeHtml(p).replace(/\n/g, '<br>')}</p>`)
+      .join('')}</div>`;
     return {
       id: this.commentId(ti, j),
       type: 'Comment',
@@ -657,9 +712,19 @@ export class Dataset {
       via: this.via(channel, c.author),
       metadata: {
         system: byAgent
-          ? { client: 'Mozilla/5.0 (X11; Linux x86_64) Chrome/126.0', ip_address: '10.0.0.' + (c.author % 250), location: null, latitude: null, longitude: null }
+          ? {
+              client: 'Mozilla/5.0 (X11; Linux x86_64) Chrome/126.0',
+              ip_address: '10.0.0.' + (c.author % 250),
+              location: null,
+              latitude: null,
+              longitude: null,
+            }
           : {
-              client: r.of(['Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X)', 'Mozilla/5.0 (Windows NT 10.0; Win64; x64)', 'Zendesk Mobile SDK']),
+              client: r.of([
+                'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X)',
+                'Mozilla/5.0 (Windows NT 10.0; Win64; x64)',
+                'Zendesk Mobile SDK',
+              ]),
               ip_address: `203.0.113.${(c.author * 7) % 250}`,
               location: r.of(['London, United Kingdom', 'Berlin, Germany', 'Lyon, France', 'Tokyo, Japan', null]),
               latitude: 51.5 - (c.author % 30),
@@ -710,9 +775,19 @@ export class Dataset {
     const address = `${r.int(200) + 1} ${r.of(STREETS)}`;
     if (a.kind === 'png') return makePng(16, 12, ti * 7 + j * 3 + k);
     if (a.kind === 'pdf') {
-      return makePdf([`Invoice ${this.ticketId(ti)}-${j}`, `Bill to: ${name}`, `Email: ${email}`, `Phone: ${phone}`, `Address: ${address}`, `Amount: EUR ${(r.int(50000) / 100).toFixed(2)}`]);
+      return makePdf([
+        `Invoice ${this.ticketId(ti)}-${j}`,
+        `Bill to: ${name}`,
+        `Email: ${email}`,
+        `Phone: ${phone}`,
+        `Address: ${address}`,
+        `Amount: EUR ${(r.int(50000) / 100).toFixed(2)}`,
+      ]);
     }
-    return Buffer.from(`Customer details\nName: ${name}\nEmail: ${email}\nPhone: ${phone}\nAddress: ${address}\nCard ending: ${1000 + r.int(9000)}\n`, 'utf8');
+    return Buffer.from(
+      `Customer details\nName: ${name}\nEmail: ${email}\nPhone: ${phone}\nAddress: ${address}\nCard ending: ${1000 + r.int(9000)}\n`,
+      'utf8',
+    );
   }
 
   baseTicket(ti: number): TicketRecord {
@@ -760,7 +835,11 @@ export class Dataset {
         // Free-text custom field that agents misuse for personal data.
         { id: 360_002, value: r.chance(0.1) ? `Caller: ${requesterName}, DOB 19${60 + r.int(40)}-0${1 + r.int(9)}-2${r.int(9)}` : null },
       ],
-      satisfaction_rating: satisfied ? (r.chance(0.5) ? { score: 'good', comment: `Thanks, ${this.displayName(sk.assignee ?? 1).trim()} was great` } : { score: 'bad' }) : null,
+      satisfaction_rating: satisfied
+        ? r.chance(0.5)
+          ? { score: 'good', comment: `Thanks, ${this.displayName(sk.assignee ?? 1).trim()} was great` }
+          : { score: 'bad' }
+        : null,
       sharing_agreement_ids: [],
       followup_ids: [],
       ticket_form_id: 360_100,

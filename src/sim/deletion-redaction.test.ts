@@ -98,7 +98,9 @@ describe('user deletion', () => {
     if (old) expect((await admin.del(`/api/v2/users/${id}/identities/${old.id}.json`)).status).toBe(204);
     // Duplicate email on another user is refused.
     const other = ds().userId(ds().spec.agents + 4);
-    const dup = await admin.post(`/api/v2/users/${other}/identities.json`, { identity: { type: 'email', value: 'NEW.address@example.com' } });
+    const dup = await admin.post(`/api/v2/users/${other}/identities.json`, {
+      identity: { type: 'email', value: 'NEW.address@example.com' },
+    });
     expect(dup.status).toBe(422);
     expect(dup.body.details.value[0].error).toBe('DuplicateValue');
   });
@@ -185,13 +187,23 @@ describe('redaction', () => {
 
   it('comment_redactions works on closed and archived tickets, including attachments', async () => {
     const admin = api(sim);
-    const archived = findTicket((i) => ds().ticketSkeleton(i).archived && ds().ticketSkeleton(i).comments.some((c) => c.attachments.length > 0));
+    const archived = findTicket(
+      (i) =>
+        ds().ticketSkeleton(i).archived &&
+        ds()
+          .ticketSkeleton(i)
+          .comments.some((c) => c.attachments.length > 0),
+    );
     const comments = (await admin.get(`/api/v2/tickets/${archived}/comments.json?include_inline_images=true`)).body.comments;
     const c = comments.find((x: { attachments: unknown[] }) => x.attachments.length > 0);
     const name = c.body.trim().split('\n').pop() as string;
     const html = c.html_body.replace(name.replace(/&/g, '&amp;').replace(/</g, '&lt;'), `<redact>${name}</redact>`);
     const att = c.attachments[0];
-    const r = await admin.put(`/api/v2/comment_redactions/${c.id}.json`, { ticket_id: archived, html_body: html, external_attachment_urls: [att.content_url] });
+    const r = await admin.put(`/api/v2/comment_redactions/${c.id}.json`, {
+      ticket_id: archived,
+      html_body: html,
+      external_attachment_urls: [att.content_url],
+    });
     expect(r.status).toBe(200);
     expect(r.body.comment.body).toContain(blocks(name));
     const redactedAtt = r.body.comment.attachments.find((a: { id: number }) => a.id === att.id);
@@ -200,7 +212,10 @@ describe('redaction', () => {
     expect(bytes.length).toBe(0);
     expect(sim.state.redactions.some((x) => x.kind === 'comment_redactions' && x.commentId === c.id)).toBe(true);
     // Wrong ticket id for the comment → 404.
-    expect((await admin.put(`/api/v2/comment_redactions/${c.id}.json`, { ticket_id: archived === 1 ? 2 : 1, html_body: '<redact>x</redact>' })).status).toBe(404);
+    expect(
+      (await admin.put(`/api/v2/comment_redactions/${c.id}.json`, { ticket_id: archived === 1 ? 2 : 1, html_body: '<redact>x</redact>' }))
+        .status,
+    ).toBe(404);
   });
 
   it('attachment redaction replaces the file with an empty redacted.txt, not on closed tickets', async () => {
@@ -212,7 +227,9 @@ describe('redaction', () => {
       });
     for (const closed of [false, true]) {
       const tid = pick(closed);
-      const c = (await admin.get(`/api/v2/tickets/${tid}/comments.json?include_inline_images=true`)).body.comments.find((x: { attachments: unknown[] }) => x.attachments.length > 0);
+      const c = (await admin.get(`/api/v2/tickets/${tid}/comments.json?include_inline_images=true`)).body.comments.find(
+        (x: { attachments: unknown[] }) => x.attachments.length > 0,
+      );
       const a = c.attachments[0];
       const r = await admin.put(`/api/v2/tickets/${tid}/comments/${c.id}/attachments/${a.id}/redact.json`);
       if (closed) {

@@ -10,7 +10,11 @@ afterAll(async () => {
   await sim.close();
 });
 
-async function drainCursor(path: string, key: string, first: string): Promise<{ items: { id: number; [k: string]: unknown }[]; pages: number; last: { after_cursor: string } }> {
+async function drainCursor(
+  path: string,
+  key: string,
+  first: string,
+): Promise<{ items: { id: number; [k: string]: unknown }[]; pages: number; last: { after_cursor: string } }> {
   const admin = api(sim);
   const items = [];
   let url = first;
@@ -29,7 +33,11 @@ async function drainCursor(path: string, key: string, first: string): Promise<{ 
 
 describe('incremental exports', () => {
   it('streams every ticket exactly once through the cursor export, in generated_timestamp order', async () => {
-    const { items, pages } = await drainCursor('/api/v2/incremental/tickets/cursor.json', 'tickets', '/api/v2/incremental/tickets/cursor.json?start_time=0&per_page=7');
+    const { items, pages } = await drainCursor(
+      '/api/v2/incremental/tickets/cursor.json',
+      'tickets',
+      '/api/v2/incremental/tickets/cursor.json?start_time=0&per_page=7',
+    );
     expect(pages).toBeGreaterThan(1);
     expect(items.map((t) => t.id).sort((a, b) => a - b)).toEqual(Array.from({ length: sim.state.ds.ticketCount }, (_, i) => i + 1));
     const stamps = items.map((t) => t.generated_timestamp as number);
@@ -37,15 +45,23 @@ describe('incremental exports', () => {
   });
 
   it('streams users through the cursor export and honours start_time', async () => {
-    const all = await drainCursor('/api/v2/incremental/users/cursor.json', 'users', '/api/v2/incremental/users/cursor.json?start_time=0&per_page=7');
+    const all = await drainCursor(
+      '/api/v2/incremental/users/cursor.json',
+      'users',
+      '/api/v2/incremental/users/cursor.json?start_time=0&per_page=7',
+    );
     expect(all.items).toHaveLength(sim.state.ds.userCount);
     const stamps = all.items.map((u) => Date.parse(u.updated_at as string) / 1000).sort((a, b) => a - b);
     const mid = stamps[Math.floor(stamps.length / 2)] ?? 0;
-    const later = await drainCursor('/api/v2/incremental/users/cursor.json', 'users', `/api/v2/incremental/users/cursor.json?start_time=${mid}&per_page=7`);
+    const later = await drainCursor(
+      '/api/v2/incremental/users/cursor.json',
+      'users',
+      `/api/v2/incremental/users/cursor.json?start_time=${mid}&per_page=7`,
+    );
     expect(later.items.length).toBe(stamps.filter((s) => s >= mid).length);
   });
 
-  it('side-loads every identity of the page\'s users with include=identities', async () => {
+  it("side-loads every identity of the page's users with include=identities", async () => {
     const r = await api(sim).get('/api/v2/incremental/users/cursor.json?start_time=0&per_page=10&include=identities');
     expect(r.status).toBe(200);
     const userIds = new Set((r.body.users as Array<{ id: number }>).map((u) => u.id));
@@ -55,7 +71,12 @@ describe('incremental exports', () => {
     for (const id of userIds) {
       const own = await api(sim).get(`/api/v2/users/${id}/identities.json`);
       const expected = (own.body.identities as Array<{ value: string }>).map((i) => i.value).sort();
-      expect(identities.filter((i) => i.user_id === id).map((i) => i.value).sort()).toEqual(expected);
+      expect(
+        identities
+          .filter((i) => i.user_id === id)
+          .map((i) => i.value)
+          .sort(),
+      ).toEqual(expected);
     }
     const plain = await api(sim).get('/api/v2/incremental/users/cursor.json?start_time=0&per_page=10');
     expect(plain.body.identities).toBeUndefined();
@@ -115,7 +136,11 @@ describe('incremental exports', () => {
     const ds = sim.state.ds;
     // A closed ticket to delete, and a user with no open requested tickets to delete.
     let closedTicket = -1;
-    for (let i = 0; i < ds.ticketCount; i++) if (ds.ticketSkeleton(i).status === 'closed') { closedTicket = i + 1; break; }
+    for (let i = 0; i < ds.ticketCount; i++)
+      if (ds.ticketSkeleton(i).status === 'closed') {
+        closedTicket = i + 1;
+        break;
+      }
     let userId = -1;
     for (let i = ds.spec.agents; i < ds.userCount && userId < 0; i++) {
       const id = ds.userId(i);
@@ -156,7 +181,9 @@ describe('incremental exports', () => {
     const ds = sim.state.ds;
     let tid = 1;
     while (sim.state.ticketPeople(tid - 1).state !== 'live' || sim.state.ticketPeople(tid - 1).status === 'closed') tid++;
-    const r = await admin.put(`/api/v2/tickets/${tid}.json`, { ticket: { status: 'pending', comment: { body: 'Follow-up from the simulator test', public: false } } });
+    const r = await admin.put(`/api/v2/tickets/${tid}.json`, {
+      ticket: { status: 'pending', comment: { body: 'Follow-up from the simulator test', public: false } },
+    });
     expect(r.status).toBe(200);
     const start = Math.floor(ds.epochMs / 1000) + 1;
     const early = await admin.get(`/api/v2/incremental/ticket_events.json?start_time=${start}&include=comment_events`);
@@ -167,7 +194,9 @@ describe('incremental exports', () => {
     expect(mine).toHaveLength(1);
     const children = mine[0].child_events;
     expect(children).toContainEqual(expect.objectContaining({ event_type: 'Change', field_name: 'status', value: 'pending' }));
-    expect(children).toContainEqual(expect.objectContaining({ event_type: 'Comment', body: 'Follow-up from the simulator test', public: false }));
+    expect(children).toContainEqual(
+      expect.objectContaining({ event_type: 'Comment', body: 'Follow-up from the simulator test', public: false }),
+    );
     expect(later.body.end_of_stream).toBe(true);
     const next = await admin.get(later.body.next_page);
     expect(next.body.ticket_events.filter((e: { ticket_id: number }) => e.ticket_id === tid)).toEqual([]);

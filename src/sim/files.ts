@@ -46,12 +46,7 @@ export function makePng(width: number, height: number, variant: number): Buffer 
       raw[o + 2] = ((x ^ y) * 8 + variant * 13) & 0xff;
     }
   }
-  return Buffer.concat([
-    header,
-    chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(raw)),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
+  return Buffer.concat([header, chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
 }
 
 /** PDF strings only take Latin-1 in the standard fonts; keep the ASCII form of personal data. */
@@ -64,8 +59,7 @@ function pdfEscape(text: string): string {
 
 /** A minimal one-page PDF with the given lines of text (valid xref, opens in any viewer). */
 export function makePdf(lines: readonly string[]): Buffer {
-  const content =
-    'BT /F1 11 Tf 50 780 Td 14 TL ' + lines.map((l) => `(${pdfEscape(l)}) '`).join(' ') + ' ET';
+  const content = 'BT /F1 11 Tf 50 780 Td 14 TL ' + lines.map((l) => `(${pdfEscape(l)}) '`).join(' ') + ' ET';
   const objects = [
     '<< /Type /Catalog /Pages 2 0 R >>',
     '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',

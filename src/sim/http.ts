@@ -42,7 +42,10 @@ export class HttpError extends Error {
 
 export const notFound = (): HttpError => new HttpError(404, { error: 'RecordNotFound', description: 'Not found' });
 export const forbidden = (): HttpError =>
-  new HttpError(403, { error: 'Forbidden', description: 'You do not have access to this page. Please contact the account owner of this help desk for further help.' });
+  new HttpError(403, {
+    error: 'Forbidden',
+    description: 'You do not have access to this page. Please contact the account owner of this help desk for further help.',
+  });
 export const badRequest = (description: string, error = 'InvalidValue'): HttpError => new HttpError(400, { error, description });
 export const invalid = (field: string, description: string, error: string): HttpError =>
   new HttpError(422, { error: 'RecordInvalid', description: 'Record validation errors', details: { [field]: [{ description, error }] } });
@@ -73,7 +76,15 @@ export class Router {
         return seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
       })
       .join('/');
-    this.routes.push({ method, name: pattern, regex: new RegExp(`^${source}$`), keys, adminOnly: opts.adminOnly ?? false, exportBudget: opts.exportBudget ?? false, handler });
+    this.routes.push({
+      method,
+      name: pattern,
+      regex: new RegExp(`^${source}$`),
+      keys,
+      adminOnly: opts.adminOnly ?? false,
+      exportBudget: opts.exportBudget ?? false,
+      handler,
+    });
   }
 
   match(method: string, path: string): { route: Route; params: Record<string, string> } | 'method' | undefined {
@@ -101,7 +112,10 @@ export function idParam(ctx: Ctx, key: string): number {
 export function idList(ctx: Ctx, key = 'ids', max = 100): number[] {
   const raw = ctx.query.get(key);
   if (raw === null || raw.trim() === '') throw badRequest(`${key} parameter is required`, 'InvalidParameter');
-  const ids = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const ids = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   if (ids.length > max) throw badRequest(`Too many ${key}: at most ${max}`, 'InvalidParameter');
   if (ids.some((s) => !/^\d{1,16}$/.test(s))) throw badRequest(`${key} must be a comma-separated list of integers`, 'InvalidParameter');
   return ids.map(Number);
@@ -111,7 +125,8 @@ export function bodyObject(ctx: Ctx, key: string): Record<string, unknown> {
   const b = ctx.body;
   if (!b || typeof b !== 'object' || Array.isArray(b)) throw badRequest(`Request body must be a JSON object with "${key}"`, 'InvalidJSON');
   const inner = (b as Record<string, unknown>)[key];
-  if (!inner || typeof inner !== 'object' || Array.isArray(inner)) throw badRequest(`Request body must contain a "${key}" object`, 'InvalidParameter');
+  if (!inner || typeof inner !== 'object' || Array.isArray(inner))
+    throw badRequest(`Request body must contain a "${key}" object`, 'InvalidParameter');
   return inner as Record<string, unknown>;
 }
 
@@ -141,7 +156,12 @@ function intParam(ctx: Ctx, key: string, def: number, min: number, max: number):
  * List pagination the way Zendesk list endpoints do it: cursor mode when page[size] is given
  * (meta/links, has_more), offset mode otherwise (next_page/previous_page/count, 10,000-record wall).
  */
-export function paginate<T>(ctx: Ctx, items: readonly T[], key: string, opts: { cbp?: boolean; max?: number } = {}): Record<string, unknown> {
+export function paginate<T>(
+  ctx: Ctx,
+  items: readonly T[],
+  key: string,
+  opts: { cbp?: boolean; max?: number } = {},
+): Record<string, unknown> {
   const max = opts.max ?? 100;
   const size = ctx.query.get('page[size]');
   if (size !== null && opts.cbp !== false) {
@@ -177,7 +197,10 @@ export function paginate<T>(ctx: Ctx, items: readonly T[], key: string, opts: { 
   const perPage = intParam(ctx, 'per_page', 100, 1, 100);
   const page = intParam(ctx, 'page', 1, 1, Number.MAX_SAFE_INTEGER);
   if (page * perPage > 10_000 && (page - 1) * perPage >= 10_000) {
-    throw badRequest('Offset pagination is limited to the first 10,000 records. Use cursor pagination instead.', 'InvalidPaginationParameter');
+    throw badRequest(
+      'Offset pagination is limited to the first 10,000 records. Use cursor pagination instead.',
+      'InvalidPaginationParameter',
+    );
   }
   const start = (page - 1) * perPage;
   const slice = items.slice(start, start + perPage);

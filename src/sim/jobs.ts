@@ -55,12 +55,21 @@ function observe(ctx: Ctx, job: Job): void {
 
 export function registerJobRoutes(r: Router): void {
   r.add('GET', '/api/v2/job_statuses/show_many', (ctx) => {
-    const ids = (ctx.query.get('ids') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    const ids = (ctx.query.get('ids') ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const jobs = ids.map((id) => ctx.state.jobs.get(id)).filter((j): j is Job => !!j);
     for (const j of jobs) observe(ctx, j);
     return { job_statuses: jobs.map((j) => jobJson(j, ctx.base)) };
   });
-  r.add('GET', '/api/v2/job_statuses', (ctx) => paginate(ctx, [...ctx.state.jobs.values()].map((j) => jobJson(j, ctx.base)), 'job_statuses'));
+  r.add('GET', '/api/v2/job_statuses', (ctx) =>
+    paginate(
+      ctx,
+      [...ctx.state.jobs.values()].map((j) => jobJson(j, ctx.base)),
+      'job_statuses',
+    ),
+  );
   r.add('GET', '/api/v2/job_statuses/:id', (ctx) => {
     const job = ctx.state.jobs.get(ctx.params.id ?? '');
     if (!job) throw notFound();

@@ -83,11 +83,17 @@ export async function runSimulatorCli(args: string[]): Promise<void> {
     return;
   }
   const { verbose, ...simOpts } = opts;
-  const sim = await startSimulator({ size: 'tiny', ...simOpts, ...(verbose ? { log: (l: string) => process.stderr.write(`${l}\n`) } : {}) });
+  const sim = await startSimulator({
+    size: 'tiny',
+    ...simOpts,
+    ...(verbose ? { log: (l: string) => process.stderr.write(`${l}\n`) } : {}),
+  });
   process.stdout.write(`listening on ${sim.url}\n`);
   process.stdout.write(`admin email: ${sim.admin.email}\nadmin token: ${sim.admin.token}\n`);
   process.stdout.write(`agent email: ${sim.agent.email}\nagent token: ${sim.agent.token}\n`);
-  process.stdout.write(`dataset: size=${sim.dataset.size} seed=${sim.dataset.seed} users=${sim.dataset.userCount} tickets=${sim.dataset.ticketCount}\n`);
+  process.stdout.write(
+    `dataset: size=${sim.dataset.size} seed=${sim.dataset.seed} users=${sim.dataset.userCount} tickets=${sim.dataset.ticketCount}\n`,
+  );
   const stop = (): void => {
     void sim.close().finally(() => process.exit(0));
   };

@@ -105,8 +105,21 @@ export const LOCALES: readonly Locale[] = [
 export const EMAIL_DOMAINS = ['example.com', 'example.org', 'example.net', 'mail.example', 'post.example.de'];
 
 export const COMPANY_WORDS = [
-  'Acme', 'Globex', 'Initech', 'Umbrella', 'Hooli', 'Vandelay', 'Stark', 'Wayne', 'Tyrell', 'Soylent',
-  'Nordwind', 'Sakura', 'Olympia', 'Baikal', 'Atlas',
+  'Acme',
+  'Globex',
+  'Initech',
+  'Umbrella',
+  'Hooli',
+  'Vandelay',
+  'Stark',
+  'Wayne',
+  'Tyrell',
+  'Soylent',
+  'Nordwind',
+  'Sakura',
+  'Olympia',
+  'Baikal',
+  'Atlas',
 ];
 export const COMPANY_SUFFIX = ['Ltd', 'GmbH', 'SARL', 'S.A.', 'Inc.', 'K.K.', 'LLC', 'Sp. z o.o.'];
 

@@ -66,7 +66,14 @@ function lowerBound(a: Float64Array, v: number): number {
   return lo;
 }
 
-function cursorExport(ctx: Ctx, key: 'tickets' | 'users', order: Float64Array, changes: ChangeLog, idOf: (index: number) => number, render: (id: number) => Record<string, unknown> | null): unknown {
+function cursorExport(
+  ctx: Ctx,
+  key: 'tickets' | 'users',
+  order: Float64Array,
+  changes: ChangeLog,
+  idOf: (index: number) => number,
+  render: (id: number) => Record<string, unknown> | null,
+): unknown {
   const state = ctx.state;
   const limit = perPage(ctx);
   const cursorParam = ctx.query.get('cursor');
@@ -147,10 +154,30 @@ interface EventRow {
 function commentChild(c: CommentRecord, ctx: Ctx, withBodies: boolean): Record<string, unknown> {
   if (!withBodies) return { id: c.id, event_type: 'Comment', comment_present: true, comment_public: c.public };
   const j = commentJson(c, ctx.base, ctx.state.ds.seed);
-  return { id: c.id, via: c.via, via_reference_id: null, type: 'Comment', author_id: c.author_id, body: c.body, html_body: c.html_body, plain_body: c.plain_body, public: c.public, attachments: j.attachments, audit_id: c.audit_id, created_at: c.created_at, event_type: 'Comment' };
+  return {
+    id: c.id,
+    via: c.via,
+    via_reference_id: null,
+    type: 'Comment',
+    author_id: c.author_id,
+    body: c.body,
+    html_body: c.html_body,
+    plain_body: c.plain_body,
+    public: c.public,
+    attachments: j.attachments,
+    audit_id: c.audit_id,
+    created_at: c.created_at,
+    event_type: 'Comment',
+  };
 }
 
-function baseEventRows(ctx: Ctx, startSec: number, limit: number, cutoffMs: number, withBodies: boolean): { rows: EventRow[]; complete: boolean } {
+function baseEventRows(
+  ctx: Ctx,
+  startSec: number,
+  limit: number,
+  cutoffMs: number,
+  withBodies: boolean,
+): { rows: EventRow[]; complete: boolean } {
   const state: SimState = ctx.state;
   const ds = state.ds;
   const n = ds.ticketCount;
@@ -177,11 +204,32 @@ function baseEventRows(ctx: Ctx, startSec: number, limit: number, cutoffMs: numb
             if (j === 0) {
               const t = state.ticketView(tid);
               children.push({ id: ds.auditId(ti, j) * 2 + 1, event_type: 'Create', field_name: 'status', value: 'new' });
-              children.push({ id: ds.auditId(ti, j) * 2 + 2, event_type: 'Create', field_name: 'requester_id', value: String(ds.userId(sk.requester)) });
-              children.push({ id: ds.auditId(ti, j) * 2 + 3, event_type: 'Create', field_name: 'subject', value: t?.state === 'purged' ? 'SCRUBBED' : (ds.baseTicket(ti).subject ?? '') });
+              children.push({
+                id: ds.auditId(ti, j) * 2 + 2,
+                event_type: 'Create',
+                field_name: 'requester_id',
+                value: String(ds.userId(sk.requester)),
+              });
+              children.push({
+                id: ds.auditId(ti, j) * 2 + 3,
+                event_type: 'Create',
+                field_name: 'subject',
+                value: t?.state === 'purged' ? 'SCRUBBED' : (ds.baseTicket(ti).subject ?? ''),
+              });
             }
             children.push(commentChild(comment, ctx, withBodies));
-            return { id: ds.auditId(ti, j), ticket_id: tid, timestamp: ts, created_at: iso(c.createdMs), updater_id: comment.author_id, via: comment.via, system: comment.metadata.system, event_type: 'Audit', merged_ticket_ids: [], child_events: children };
+            return {
+              id: ds.auditId(ti, j),
+              ticket_id: tid,
+              timestamp: ts,
+              created_at: iso(c.createdMs),
+              updater_id: comment.author_id,
+              via: comment.via,
+              system: comment.metadata.system,
+              event_type: 'Audit',
+              merged_ticket_ids: [],
+              child_events: children,
+            };
           },
         });
       });
@@ -210,12 +258,29 @@ function ticketEvents(ctx: Ctx): unknown {
         ts,
         id: e.id,
         build: () => {
-          const children: Record<string, unknown>[] = e.changes.map((c, k) => ({ id: e.id * 10 + k, event_type: 'Change', field_name: c.field_name, value: c.value, previous_value: c.previous_value }));
+          const children: Record<string, unknown>[] = e.changes.map((c, k) => ({
+            id: e.id * 10 + k,
+            event_type: 'Change',
+            field_name: c.field_name,
+            value: c.value,
+            previous_value: c.previous_value,
+          }));
           if (e.comment !== null) {
             const c = state.commentById(e.comment);
             if (c) children.push(commentChild(c.rec, ctx, withBodies));
           }
-          return { id: e.id, ticket_id: e.ticketId, timestamp: ts, created_at: iso(e.ms), updater_id: e.updaterId, via: { channel: 'api', source: { from: {}, to: {}, rel: null } }, system: {}, event_type: 'Audit', merged_ticket_ids: [], child_events: children };
+          return {
+            id: e.id,
+            ticket_id: e.ticketId,
+            timestamp: ts,
+            created_at: iso(e.ms),
+            updater_id: e.updaterId,
+            via: { channel: 'api', source: { from: {}, to: {}, rel: null } },
+            system: {},
+            event_type: 'Audit',
+            merged_ticket_ids: [],
+            child_events: children,
+          };
         },
       });
     }
@@ -237,30 +302,66 @@ function ticketEvents(ctx: Ctx): unknown {
 
 export function registerExportRoutes(r: Router): void {
   const opts = { adminOnly: true, exportBudget: true };
-  r.add('GET', '/api/v2/incremental/tickets/cursor', (ctx) => {
-    const state = ctx.state;
-    const excludeDeleted = ctx.query.get('exclude_deleted') === 'true';
-    return cursorExport(ctx, 'tickets', state.baseTicketOrder(), state.ticketChanges, (i) => state.ds.ticketId(i), (id) => {
-      const v = state.ticketView(id);
-      if (!v || (excludeDeleted && v.state !== 'live')) return null;
-      return ticketJson(v, ctx.base);
-    });
-  }, opts);
-  r.add('GET', '/api/v2/incremental/users/cursor', (ctx) => {
-    const state = ctx.state;
-    const page = cursorExport(ctx, 'users', state.baseUserOrder(), state.userChanges, (i) => state.ds.userId(i), (id) => {
-      const v = state.userView(id);
-      return v ? userJson(v.rec, ctx.base) : null;
-    }) as Record<string, unknown> & { users?: Array<{ id: number }> };
-    // Zendesk side-loads identities on the users export (include=identities), so one page carries
-    // every e-mail and phone of its users.
-    return withUserSideloads(ctx, page, (page.users ?? []).map((u) => u.id));
-  }, opts);
-  r.add('GET', '/api/v2/incremental/organizations', (ctx) => {
-    const state = ctx.state;
-    const start = startTime(ctx, true) ?? 0;
-    const all = [...state.allOrgIds()].map((id) => state.orgView(id)).filter((o) => !!o).map((o) => ({ ts: Math.floor(Date.parse(o!.updated_at) / 1000), id: o!.id, rec: orgJson(o!, ctx.base) }));
-    return timeExport(ctx, 'organizations', all, start, perPage(ctx));
-  }, opts);
+  r.add(
+    'GET',
+    '/api/v2/incremental/tickets/cursor',
+    (ctx) => {
+      const state = ctx.state;
+      const excludeDeleted = ctx.query.get('exclude_deleted') === 'true';
+      return cursorExport(
+        ctx,
+        'tickets',
+        state.baseTicketOrder(),
+        state.ticketChanges,
+        (i) => state.ds.ticketId(i),
+        (id) => {
+          const v = state.ticketView(id);
+          if (!v || (excludeDeleted && v.state !== 'live')) return null;
+          return ticketJson(v, ctx.base);
+        },
+      );
+    },
+    opts,
+  );
+  r.add(
+    'GET',
+    '/api/v2/incremental/users/cursor',
+    (ctx) => {
+      const state = ctx.state;
+      const page = cursorExport(
+        ctx,
+        'users',
+        state.baseUserOrder(),
+        state.userChanges,
+        (i) => state.ds.userId(i),
+        (id) => {
+          const v = state.userView(id);
+          return v ? userJson(v.rec, ctx.base) : null;
+        },
+      ) as Record<string, unknown> & { users?: Array<{ id: number }> };
+      // Zendesk side-loads identities on the users export (include=identities), so one page carries
+      // every e-mail and phone of its users.
+      return withUserSideloads(
+        ctx,
+        page,
+        (page.users ?? []).map((u) => u.id),
+      );
+    },
+    opts,
+  );
+  r.add(
+    'GET',
+    '/api/v2/incremental/organizations',
+    (ctx) => {
+      const state = ctx.state;
+      const start = startTime(ctx, true) ?? 0;
+      const all = [...state.allOrgIds()]
+        .map((id) => state.orgView(id))
+        .filter((o) => !!o)
+        .map((o) => ({ ts: Math.floor(Date.parse(o!.updated_at) / 1000), id: o!.id, rec: orgJson(o!, ctx.base) }));
+      return timeExport(ctx, 'organizations', all, start, perPage(ctx));
+    },
+    opts,
+  );
   r.add('GET', '/api/v2/incremental/ticket_events', ticketEvents, opts);
 }

@@ -22,7 +22,12 @@ export function parseQuery(q: string): Term[] {
   const re = /(-?)(?:(\w+)(:|<=|>=|<|>))?("([^"]*)"|\S+)/g;
   for (const m of q.matchAll(re)) {
     const raw = m[5] ?? m[4] ?? '';
-    terms.push({ key: m[2]?.toLowerCase() ?? null, op: (m[3] as Term['op']) ?? ':', value: raw.replace(/^"|"$/g, ''), negate: m[1] === '-' });
+    terms.push({
+      key: m[2]?.toLowerCase() ?? null,
+      op: (m[3] as Term['op']) ?? ':',
+      value: raw.replace(/^"|"$/g, ''),
+      negate: m[1] === '-',
+    });
   }
   return terms;
 }
@@ -60,7 +65,9 @@ function compare(a: number, op: Term['op'], b: number): boolean {
 function ticketResults(ctx: Ctx, terms: Term[]): number[] {
   const state = ctx.state;
   const userSets = new Map<Term, Set<number>>();
-  for (const t of terms) if (t.key && ['requester', 'submitter', 'assignee', 'cc', 'commenter', 'follower'].includes(t.key)) userSets.set(t, resolveUsers(ctx, t.value));
+  for (const t of terms)
+    if (t.key && ['requester', 'submitter', 'assignee', 'cc', 'commenter', 'follower'].includes(t.key))
+      userSets.set(t, resolveUsers(ctx, t.value));
   const out: number[] = [];
   const test = (t: Term, p: TicketPeople): boolean => {
     const users = userSets.get(t);
@@ -156,7 +163,14 @@ function orgResults(ctx: Ctx, terms: Term[]): number[] {
     const o = ctx.state.orgView(id);
     if (!o) continue;
     const ok = terms.every((t) => {
-      const hit = t.key === 'type' ? true : t.key === 'external_id' ? o.external_id === t.value : t.key === 'name' || t.key === null ? o.name.toLowerCase().includes(t.value.toLowerCase()) : false;
+      const hit =
+        t.key === 'type'
+          ? true
+          : t.key === 'external_id'
+            ? o.external_id === t.value
+            : t.key === 'name' || t.key === null
+              ? o.name.toLowerCase().includes(t.value.toLowerCase())
+              : false;
       return hit !== t.negate;
     });
     if (ok) out.push(id);
@@ -206,7 +220,10 @@ export function registerSearchRoutes(r: Router): void {
     const page = Math.max(1, Number(ctx.query.get('page') ?? 1) || 1);
     const start = (page - 1) * perPage;
     if (start + perPage > 1000 && start >= 1000) {
-      throw new HttpError(422, { error: 'invalid', description: 'Insufficient Resource: search is limited to 1,000 results; use /api/v2/search/export' });
+      throw new HttpError(422, {
+        error: 'invalid',
+        description: 'Insufficient Resource: search is limited to 1,000 results; use /api/v2/search/export',
+      });
     }
     const all = run(ctx, query, null);
     if (ctx.query.get('sort_order') === 'desc') all.reverse();
@@ -230,7 +247,8 @@ export function registerSearchRoutes(r: Router): void {
     const query = ctx.query.get('query');
     const type = ctx.query.get('filter[type]');
     if (!query) throw badRequest('query is required', 'InvalidParameter');
-    if (type !== 'ticket' && type !== 'user' && type !== 'organization' && type !== 'group') throw badRequest('filter[type] is required: ticket, user, organization or group', 'InvalidParameter');
+    if (type !== 'ticket' && type !== 'user' && type !== 'organization' && type !== 'group')
+      throw badRequest('filter[type] is required: ticket, user, organization or group', 'InvalidParameter');
     if (/(^|\s)type:/.test(query)) throw badRequest('Use filter[type] instead of type: in the query', 'InvalidParameter');
     const size = Math.min(1000, Math.max(1, Number(ctx.query.get('page[size]') ?? 100) || 100));
     const after = ctx.query.get('page[after]');

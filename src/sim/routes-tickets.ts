@@ -30,7 +30,8 @@ function userExists(ctx: Ctx, id: unknown): id is number {
 }
 
 function idArray(ctx: Ctx, field: string, value: unknown): number[] {
-  if (!Array.isArray(value) || value.some((x) => !userExists(ctx, x))) throw invalid(field, `${field} must list existing users`, 'InvalidValue');
+  if (!Array.isArray(value) || value.some((x) => !userExists(ctx, x)))
+    throw invalid(field, `${field} must list existing users`, 'InvalidValue');
   return value as number[];
 }
 
@@ -40,13 +41,17 @@ function updateTicket(ctx: Ctx): unknown {
   const patch = bodyObject(ctx, 'ticket');
   if (v.rec.status === 'closed') throw closedError('ticket update');
   if (patch.safe_update === true && typeof patch.updated_stamp === 'string' && patch.updated_stamp !== v.rec.updated_at) {
-    throw new HttpError(409, { error: 'UpdateConflict', description: 'Safe Update prevented the update due to outdated ticket data. Please fetch the latest ticket data and try again.' });
+    throw new HttpError(409, {
+      error: 'UpdateConflict',
+      description: 'Safe Update prevented the update due to outdated ticket data. Please fetch the latest ticket data and try again.',
+    });
   }
   const changes: { field_name: string; value: unknown; previous_value: unknown }[] = [];
   // Validate everything before touching state, so a bad request changes nothing.
   const next: Partial<TicketRecord> = {};
   if ('status' in patch) {
-    if (typeof patch.status !== 'string' || !STATUSES.includes(patch.status as TicketStatus)) throw invalid('status', `Status: ${String(patch.status)} is not valid`, 'InvalidValue');
+    if (typeof patch.status !== 'string' || !STATUSES.includes(patch.status as TicketStatus))
+      throw invalid('status', `Status: ${String(patch.status)} is not valid`, 'InvalidValue');
     next.status = patch.status as TicketStatus;
   }
   if ('requester_id' in patch) {
@@ -55,7 +60,8 @@ function updateTicket(ctx: Ctx): unknown {
   }
   if ('assignee_id' in patch) {
     const a = patch.assignee_id;
-    if (a !== null && (!userExists(ctx, a) || ctx.state.userView(a)?.rec.role === 'end-user')) throw invalid('assignee_id', 'Assignee: is not an agent', 'InvalidValue');
+    if (a !== null && (!userExists(ctx, a) || ctx.state.userView(a)?.rec.role === 'end-user'))
+      throw invalid('assignee_id', 'Assignee: is not an agent', 'InvalidValue');
     next.assignee_id = a as number | null;
   }
   for (const f of ['subject', 'priority', 'type', 'external_id'] as const) {
@@ -65,7 +71,8 @@ function updateTicket(ctx: Ctx): unknown {
     }
   }
   if ('tags' in patch) {
-    if (!Array.isArray(patch.tags) || patch.tags.some((t) => typeof t !== 'string')) throw invalid('tags', 'tags must be strings', 'InvalidValue');
+    if (!Array.isArray(patch.tags) || patch.tags.some((t) => typeof t !== 'string'))
+      throw invalid('tags', 'tags must be strings', 'InvalidValue');
     next.tags = patch.tags as string[];
   }
   if ('email_cc_ids' in patch) next.email_cc_ids = idArray(ctx, 'email_cc_ids', patch.email_cc_ids);
@@ -96,7 +103,15 @@ function updateTicket(ctx: Ctx): unknown {
   let commentId: number | null = null;
   if (comment) commentId = ctx.state.addComment(id, comment.author, comment.body, comment.isPublic).id;
   ctx.state.addEvent(id, ctx.caller.userId, changes, commentId);
-  return { ticket: ticketJson(liveTicket(ctx, id), ctx.base), audit: { ticket_id: id, author_id: ctx.caller.userId, created_at: rec.updated_at, events: changes.map((c) => ({ type: 'Change', ...c })) } };
+  return {
+    ticket: ticketJson(liveTicket(ctx, id), ctx.base),
+    audit: {
+      ticket_id: id,
+      author_id: ctx.caller.userId,
+      created_at: rec.updated_at,
+      events: changes.map((c) => ({ type: 'Change', ...c })),
+    },
+  };
 }
 
 function blocks(text: string): string {
@@ -132,7 +147,12 @@ function redactAttachmentRecord(ctx: Ctx, c: CommentRecord, a: AttachmentRecord)
 }
 
 function decodeEntities(s: string): string {
-  return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+  return s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
 }
 
 /** ?include=users adds every person the tickets reference (requester, submitter, assignee, CCs, followers). */
@@ -141,9 +161,20 @@ function withTicketSideloads(ctx: Ctx, out: Record<string, unknown>, tickets: Ti
   if (include.includes('users')) {
     const ids = new Set<number>();
     for (const { rec } of tickets) {
-      for (const id of [rec.requester_id, rec.submitter_id, rec.assignee_id, ...rec.email_cc_ids, ...rec.collaborator_ids, ...rec.follower_ids]) if (id !== null) ids.add(id);
+      for (const id of [
+        rec.requester_id,
+        rec.submitter_id,
+        rec.assignee_id,
+        ...rec.email_cc_ids,
+        ...rec.collaborator_ids,
+        ...rec.follower_ids,
+      ])
+        if (id !== null) ids.add(id);
     }
-    out.users = [...ids].map((id) => ctx.state.userView(id)).filter((v) => !!v && v.status !== 'purged').map((v) => userJson(v!.rec, ctx.base));
+    out.users = [...ids]
+      .map((id) => ctx.state.userView(id))
+      .filter((v) => !!v && v.status !== 'purged')
+      .map((v) => userJson(v!.rec, ctx.base));
   }
   return out;
 }
@@ -153,33 +184,56 @@ export function registerTicketRoutes(r: Router): void {
     const tickets = idList(ctx)
       .map((id) => ctx.state.ticketView(id))
       .filter((v): v is TicketView => !!v && v.state === 'live');
-    return withTicketSideloads(ctx, { tickets: tickets.map((v) => ticketJson(v, ctx.base)), next_page: null, previous_page: null, count: tickets.length }, tickets);
+    return withTicketSideloads(
+      ctx,
+      { tickets: tickets.map((v) => ticketJson(v, ctx.base)), next_page: null, previous_page: null, count: tickets.length },
+      tickets,
+    );
   });
-  r.add('DELETE', '/api/v2/tickets/destroy_many', (ctx) => {
-    const ids = idList(ctx);
-    const state = ctx.state;
-    const by = ctx.caller.userId;
-    const job = state.createJob('bulk_delete_tickets', ids, (id) =>
-      state.softDeleteTicket(id, by) ? { id, action: 'delete', success: true, status: 'Deleted' } : { id, action: 'delete', success: false, error: 'TicketNotFound', details: 'Ticket not found or already deleted' },
-    injector(ctx));
-    scheduleJob(ctx, job);
-    return { job_status: jobJson(job, ctx.base) };
-  }, { adminOnly: true });
+  r.add(
+    'DELETE',
+    '/api/v2/tickets/destroy_many',
+    (ctx) => {
+      const ids = idList(ctx);
+      const state = ctx.state;
+      const by = ctx.caller.userId;
+      const job = state.createJob(
+        'bulk_delete_tickets',
+        ids,
+        (id) =>
+          state.softDeleteTicket(id, by)
+            ? { id, action: 'delete', success: true, status: 'Deleted' }
+            : { id, action: 'delete', success: false, error: 'TicketNotFound', details: 'Ticket not found or already deleted' },
+        injector(ctx),
+      );
+      scheduleJob(ctx, job);
+      return { job_status: jobJson(job, ctx.base) };
+    },
+    { adminOnly: true },
+  );
   r.add('GET', '/api/v2/tickets/:id', (ctx) => {
     const v = liveTicket(ctx, idParam(ctx, 'id'));
     return withTicketSideloads(ctx, { ticket: ticketJson(v, ctx.base) }, [v]);
   });
   r.add('PUT', '/api/v2/tickets/:id', updateTicket);
-  r.add('DELETE', '/api/v2/tickets/:id', (ctx) => {
-    const id = idParam(ctx, 'id');
-    liveTicket(ctx, id);
-    ctx.state.softDeleteTicket(id, ctx.caller.userId);
-    return new Reply(204, undefined);
-  }, { adminOnly: true });
+  r.add(
+    'DELETE',
+    '/api/v2/tickets/:id',
+    (ctx) => {
+      const id = idParam(ctx, 'id');
+      liveTicket(ctx, id);
+      ctx.state.softDeleteTicket(id, ctx.caller.userId);
+      return new Reply(204, undefined);
+    },
+    { adminOnly: true },
+  );
 
   const people = (key: 'email_cc_ids' | 'follower_ids' | 'collaborator_ids', wrapper: string) => (ctx: Ctx) => {
     const v = liveTicket(ctx, idParam(ctx, 'id'));
-    const users = v.rec[key].map((id) => ctx.state.userView(id)).filter((u) => !!u && u.status !== 'purged').map((u) => userJson(u!.rec, ctx.base));
+    const users = v.rec[key]
+      .map((id) => ctx.state.userView(id))
+      .filter((u) => !!u && u.status !== 'purged')
+      .map((u) => userJson(u!.rec, ctx.base));
     return { [wrapper]: users };
   };
   r.add('GET', '/api/v2/tickets/:id/email_ccs', people('email_cc_ids', 'users'));
@@ -192,7 +246,11 @@ export function registerTicketRoutes(r: Router): void {
     const inline = ctx.query.get('include_inline_images') === 'true';
     let comments = ctx.state.ticketComments(id);
     if (ctx.query.get('sort_order') === 'desc' || ctx.query.get('sort') === '-created_at') comments = [...comments].reverse();
-    return paginate(ctx, comments.map((c) => commentJson(c, ctx.base, ctx.state.ds.seed, inline)), 'comments');
+    return paginate(
+      ctx,
+      comments.map((c) => commentJson(c, ctx.base, ctx.state.ds.seed, inline)),
+      'comments',
+    );
   });
   r.add('GET', '/api/v2/tickets/:id/comments/count', (ctx) => {
     const id = idParam(ctx, 'id');
@@ -229,14 +287,20 @@ export function registerTicketRoutes(r: Router): void {
     commentOf(ctx, ticketId, cid);
     const strings: string[] = [];
     if (typeof body.html_body === 'string') {
-      for (const m of body.html_body.matchAll(/<redact>([\s\S]*?)<\/redact>/g)) strings.push(decodeEntities((m[1] ?? '').replace(/<[^>]*>/g, '')));
+      for (const m of body.html_body.matchAll(/<redact>([\s\S]*?)<\/redact>/g))
+        strings.push(decodeEntities((m[1] ?? '').replace(/<[^>]*>/g, '')));
     }
-    const urls = Array.isArray(body.external_attachment_urls) ? body.external_attachment_urls.filter((u): u is string => typeof u === 'string') : [];
-    if (strings.length === 0 && urls.length === 0) throw badRequest('Nothing to redact: wrap text in <redact> tags or list external_attachment_urls', 'InvalidParameter');
+    const urls = Array.isArray(body.external_attachment_urls)
+      ? body.external_attachment_urls.filter((u): u is string => typeof u === 'string')
+      : [];
+    if (strings.length === 0 && urls.length === 0)
+      throw badRequest('Nothing to redact: wrap text in <redact> tags or list external_attachment_urls', 'InvalidParameter');
     const c = ctx.state.mutableComment(cid);
     redactStrings(c, strings);
     for (const url of urls) {
-      const a = c.attachments.find((x) => url.includes(`/api/v2/attachments/${x.id}`) || url === attachmentJson(x, ctx.base, ctx.state.ds.seed).content_url);
+      const a = c.attachments.find(
+        (x) => url.includes(`/api/v2/attachments/${x.id}`) || url === attachmentJson(x, ctx.base, ctx.state.ds.seed).content_url,
+      );
       if (!a) throw invalid('external_attachment_urls', 'Attachment does not belong to this comment', 'InvalidValue');
       redactAttachmentRecord(ctx, c, a);
     }
@@ -273,47 +337,88 @@ export function registerTicketRoutes(r: Router): void {
   });
 
   // ---- deleted tickets (admin) ----
-  r.add('GET', '/api/v2/deleted_tickets', (ctx) => {
-    const entries = [...ctx.state.ticketDeleted.entries()].filter(([, d]) => d.purgedAtMs === null);
-    const sortBy = ctx.query.get('sort_by') ?? 'id';
-    entries.sort(([a, da], [b, db]) => (sortBy === 'deleted_at' ? da.atMs - db.atMs || a - b : a - b));
-    if (ctx.query.get('sort_order') === 'desc') entries.reverse();
-    const list = entries.map(([id, d]) => {
-      const v = ctx.state.ticketView(id);
-      const actor = ctx.state.userView(d.by);
-      return { id, subject: v?.rec.subject ?? null, description: v?.rec.description ?? null, actor: { id: d.by, name: actor?.rec.name ?? null }, deleted_at: iso(d.atMs), previous_state: d.previous, url: `${ctx.base}/api/v2/deleted_tickets/${id}.json` };
-    });
-    return paginate(ctx, list, 'deleted_tickets');
-  }, { adminOnly: true });
-  r.add('PUT', '/api/v2/deleted_tickets/restore_many', (ctx) => {
-    for (const id of idList(ctx)) ctx.state.restoreTicket(id);
-    return new Reply(200, undefined);
-  }, { adminOnly: true });
-  r.add('PUT', '/api/v2/deleted_tickets/:id/restore', (ctx) => {
-    if (!ctx.state.restoreTicket(idParam(ctx, 'id'))) throw notFound();
-    return new Reply(200, undefined);
-  }, { adminOnly: true });
+  r.add(
+    'GET',
+    '/api/v2/deleted_tickets',
+    (ctx) => {
+      const entries = [...ctx.state.ticketDeleted.entries()].filter(([, d]) => d.purgedAtMs === null);
+      const sortBy = ctx.query.get('sort_by') ?? 'id';
+      entries.sort(([a, da], [b, db]) => (sortBy === 'deleted_at' ? da.atMs - db.atMs || a - b : a - b));
+      if (ctx.query.get('sort_order') === 'desc') entries.reverse();
+      const list = entries.map(([id, d]) => {
+        const v = ctx.state.ticketView(id);
+        const actor = ctx.state.userView(d.by);
+        return {
+          id,
+          subject: v?.rec.subject ?? null,
+          description: v?.rec.description ?? null,
+          actor: { id: d.by, name: actor?.rec.name ?? null },
+          deleted_at: iso(d.atMs),
+          previous_state: d.previous,
+          url: `${ctx.base}/api/v2/deleted_tickets/${id}.json`,
+        };
+      });
+      return paginate(ctx, list, 'deleted_tickets');
+    },
+    { adminOnly: true },
+  );
+  r.add(
+    'PUT',
+    '/api/v2/deleted_tickets/restore_many',
+    (ctx) => {
+      for (const id of idList(ctx)) ctx.state.restoreTicket(id);
+      return new Reply(200, undefined);
+    },
+    { adminOnly: true },
+  );
+  r.add(
+    'PUT',
+    '/api/v2/deleted_tickets/:id/restore',
+    (ctx) => {
+      if (!ctx.state.restoreTicket(idParam(ctx, 'id'))) throw notFound();
+      return new Reply(200, undefined);
+    },
+    { adminOnly: true },
+  );
   const purgeJob = (ctx: Ctx, ids: number[]) => {
     const state = ctx.state;
-    const job = state.createJob('bulk_delete_tickets_permanently', ids, (id) =>
-      state.purgeTicket(id) ? { id, action: 'destroy', success: true, status: 'Deleted' } : { id, action: 'destroy', success: false, error: 'TicketNotFound', details: 'Ticket is not soft-deleted or does not exist' },
-    injector(ctx));
+    const job = state.createJob(
+      'bulk_delete_tickets_permanently',
+      ids,
+      (id) =>
+        state.purgeTicket(id)
+          ? { id, action: 'destroy', success: true, status: 'Deleted' }
+          : { id, action: 'destroy', success: false, error: 'TicketNotFound', details: 'Ticket is not soft-deleted or does not exist' },
+      injector(ctx),
+    );
     scheduleJob(ctx, job);
     return { job_status: jobJson(job, ctx.base) };
   };
   r.add('DELETE', '/api/v2/deleted_tickets/destroy_many', (ctx) => purgeJob(ctx, idList(ctx)), { adminOnly: true });
-  r.add('DELETE', '/api/v2/deleted_tickets/:id', (ctx) => {
-    const id = idParam(ctx, 'id');
-    const d = ctx.state.ticketDeleted.get(id);
-    if (!d || d.purgedAtMs !== null) throw notFound();
-    return purgeJob(ctx, [id]);
-  }, { adminOnly: true });
+  r.add(
+    'DELETE',
+    '/api/v2/deleted_tickets/:id',
+    (ctx) => {
+      const id = idParam(ctx, 'id');
+      const d = ctx.state.ticketDeleted.get(id);
+      if (!d || d.purgedAtMs !== null) throw notFound();
+      return purgeJob(ctx, [id]);
+    },
+    { adminOnly: true },
+  );
 
   // ---- organizations ----
-  const orgList = (ctx: Ctx) => [...ctx.state.allOrgIds()].map((id) => ctx.state.orgView(id)).filter((o) => !!o).map((o) => orgJson(o!, ctx.base));
+  const orgList = (ctx: Ctx) =>
+    [...ctx.state.allOrgIds()]
+      .map((id) => ctx.state.orgView(id))
+      .filter((o) => !!o)
+      .map((o) => orgJson(o!, ctx.base));
   r.add('GET', '/api/v2/organizations', (ctx) => paginate(ctx, orgList(ctx), 'organizations'));
   r.add('GET', '/api/v2/organizations/show_many', (ctx) => ({
-    organizations: idList(ctx).map((id) => ctx.state.orgView(id)).filter((o) => !!o).map((o) => orgJson(o!, ctx.base)),
+    organizations: idList(ctx)
+      .map((id) => ctx.state.orgView(id))
+      .filter((o) => !!o)
+      .map((o) => orgJson(o!, ctx.base)),
   }));
   r.add('GET', '/api/v2/organizations/:id', (ctx) => {
     const o = ctx.state.orgView(idParam(ctx, 'id'));
@@ -328,12 +433,19 @@ export function registerTicketRoutes(r: Router): void {
   r.add('GET', '/api/v2/organizations/:id/organization_memberships', (ctx) => {
     const id = idParam(ctx, 'id');
     if (!ctx.state.orgView(id)) throw notFound();
-    return paginate(ctx, orgMembers(ctx, id).map((m) => membershipJson(m, ctx.base)), 'organization_memberships');
+    return paginate(
+      ctx,
+      orgMembers(ctx, id).map((m) => membershipJson(m, ctx.base)),
+      'organization_memberships',
+    );
   });
   r.add('GET', '/api/v2/organizations/:id/users', (ctx) => {
     const id = idParam(ctx, 'id');
     if (!ctx.state.orgView(id)) throw notFound();
-    const users = orgMembers(ctx, id).map((m) => ctx.state.userView(m.user_id)).filter((v) => v?.status === 'active').map((v) => userJson(v!.rec, ctx.base));
+    const users = orgMembers(ctx, id)
+      .map((m) => ctx.state.userView(m.user_id))
+      .filter((v) => v?.status === 'active')
+      .map((v) => userJson(v!.rec, ctx.base));
     return paginate(ctx, users, 'users');
   });
   const membership = (ctx: Ctx, id: number, userId?: number) => {
@@ -354,13 +466,19 @@ export function registerTicketRoutes(r: Router): void {
     if (rec.organization_id === m.organization_id) rec.organization_id = ctx.state.memberships(m.user_id)[0]?.organization_id ?? null;
     return new Reply(204, undefined);
   };
-  r.add('GET', '/api/v2/organization_memberships/:id', (ctx) => ({ organization_membership: membershipJson(membership(ctx, idParam(ctx, 'id')), ctx.base) }));
+  r.add('GET', '/api/v2/organization_memberships/:id', (ctx) => ({
+    organization_membership: membershipJson(membership(ctx, idParam(ctx, 'id')), ctx.base),
+  }));
   r.add('DELETE', '/api/v2/organization_memberships/:id', (ctx) => removeMembership(ctx));
   r.add('DELETE', '/api/v2/users/:uid/organization_memberships/:id', (ctx) => removeMembership(ctx, idParam(ctx, 'uid')));
   r.add('GET', '/api/v2/organization_memberships', (ctx) => {
     const all = [];
     for (const uid of ctx.state.allUserIds()) all.push(...ctx.state.memberships(uid));
-    return paginate(ctx, all.map((m) => membershipJson(m, ctx.base)), 'organization_memberships');
+    return paginate(
+      ctx,
+      all.map((m) => membershipJson(m, ctx.base)),
+      'organization_memberships',
+    );
   });
 }
 

@@ -125,12 +125,14 @@ function updateUser(ctx: Ctx): unknown {
     rec.suspended = patch.suspended;
   }
   if ('tags' in patch) {
-    if (!Array.isArray(patch.tags) || patch.tags.some((t) => typeof t !== 'string')) throw invalid('tags', 'tags must be a list of strings', 'InvalidValue');
+    if (!Array.isArray(patch.tags) || patch.tags.some((t) => typeof t !== 'string'))
+      throw invalid('tags', 'tags must be a list of strings', 'InvalidValue');
     rec.tags = patch.tags as string[];
   }
   if ('organization_id' in patch) {
     const org = patch.organization_id;
-    if (org !== null && (typeof org !== 'number' || !state.orgView(org))) throw invalid('organization_id', 'Organization does not exist', 'InvalidValue');
+    if (org !== null && (typeof org !== 'number' || !state.orgView(org)))
+      throw invalid('organization_id', 'Organization does not exist', 'InvalidValue');
     rec.organization_id = org as number | null;
   }
   if ('user_fields' in patch && patch.user_fields && typeof patch.user_fields === 'object') {
@@ -140,7 +142,11 @@ function updateUser(ctx: Ctx): unknown {
 }
 
 function deleteUserError(tickets: number[]): HttpError {
-  return invalid('base', `Cannot delete a user who is the requester of ${tickets.length} ticket(s) that are not closed (e.g. #${tickets.slice(0, 5).join(', #')})`, 'UserIsRequesterOfOpenTickets');
+  return invalid(
+    'base',
+    `Cannot delete a user who is the requester of ${tickets.length} ticket(s) that are not closed (e.g. #${tickets.slice(0, 5).join(', #')})`,
+    'UserIsRequesterOfOpenTickets',
+  );
 }
 
 /** ?include=identities,organizations adds top-level arrays, as Zendesk's side-loading does. */
@@ -151,13 +157,18 @@ export function withUserSideloads(ctx: Ctx, out: Record<string, unknown>, userId
   }
   if (include.includes('organizations')) {
     const orgIds = new Set(userIds.flatMap((id) => ctx.state.memberships(id).map((m) => m.organization_id)));
-    out.organizations = [...orgIds].map((id) => ctx.state.orgView(id)).filter((o) => !!o).map((o) => orgJson(o!, ctx.base));
+    out.organizations = [...orgIds]
+      .map((id) => ctx.state.orgView(id))
+      .filter((o) => !!o)
+      .map((o) => orgJson(o!, ctx.base));
   }
   return out;
 }
 
 export function registerUserRoutes(r: Router): void {
-  r.add('GET', '/api/v2/users/me', (ctx) => withUserSideloads(ctx, { user: userJson(liveUser(ctx, ctx.caller.userId).rec, ctx.base) }, [ctx.caller.userId]));
+  r.add('GET', '/api/v2/users/me', (ctx) =>
+    withUserSideloads(ctx, { user: userJson(liveUser(ctx, ctx.caller.userId).rec, ctx.base) }, [ctx.caller.userId]),
+  );
 
   r.add('GET', '/api/v2/users/show_many', (ctx) => {
     const includeDeleted = ctx.query.get('include_deleted') === 'true';
@@ -165,7 +176,11 @@ export function registerUserRoutes(r: Router): void {
       .map((id) => ctx.state.userView(id))
       .filter((v): v is UserView => !!v && v.status !== 'purged' && (includeDeleted || v.status === 'active'))
       .map((v) => userJson(v.rec, ctx.base));
-    return withUserSideloads(ctx, { users, next_page: null, previous_page: null, count: users.length }, users.map((u) => u.id as number));
+    return withUserSideloads(
+      ctx,
+      { users, next_page: null, previous_page: null, count: users.length },
+      users.map((u) => u.id as number),
+    );
   });
 
   r.add('GET', '/api/v2/users/search', (ctx) => {
@@ -174,39 +189,73 @@ export function registerUserRoutes(r: Router): void {
     let found: UserView[];
     if (externalId !== null) found = searchUsers(ctx, (v) => v.rec.external_id === externalId);
     else if (query !== null && query.trim() !== '') {
-      const q = query.trim().replace(/^(email|phone|name):/i, '').replace(/^"|"$/g, '');
+      const q = query
+        .trim()
+        .replace(/^(email|phone|name):/i, '')
+        .replace(/^"|"$/g, '');
       found = searchUsers(ctx, (v) => userMatchesText(v, q), q);
     } else throw badRequest('query or external_id is required', 'InvalidParameter');
-    const page = paginate(ctx, found.map((v) => userJson(v.rec, ctx.base)), 'users', { cbp: false });
-    return withUserSideloads(ctx, page, (page.users as { id: number }[]).map((u) => u.id));
+    const page = paginate(
+      ctx,
+      found.map((v) => userJson(v.rec, ctx.base)),
+      'users',
+      { cbp: false },
+    );
+    return withUserSideloads(
+      ctx,
+      page,
+      (page.users as { id: number }[]).map((u) => u.id),
+    );
   });
 
-  r.add('DELETE', '/api/v2/users/destroy_many', (ctx) => {
-    const ids = idList(ctx);
-    const state = ctx.state;
-    const job = state.createJob('bulk_delete_users', ids, (id) => {
-      const res = state.softDeleteUser(id);
-      if (res.ok) return { id, action: 'delete', success: true, status: 'Deleted' };
-      if (res.code === 'open_tickets') return { id, action: 'delete', success: false, error: 'UserIsRequesterOfOpenTickets', details: `Requester of ${res.tickets?.length ?? 0} ticket(s) that are not closed` };
-      return { id, action: 'delete', success: false, error: 'UserNotFound', details: 'User not found' };
-    }, injector(ctx));
-    scheduleJob(ctx, job);
-    return { job_status: jobJson(job, ctx.base) };
-  }, { adminOnly: true });
+  r.add(
+    'DELETE',
+    '/api/v2/users/destroy_many',
+    (ctx) => {
+      const ids = idList(ctx);
+      const state = ctx.state;
+      const job = state.createJob(
+        'bulk_delete_users',
+        ids,
+        (id) => {
+          const res = state.softDeleteUser(id);
+          if (res.ok) return { id, action: 'delete', success: true, status: 'Deleted' };
+          if (res.code === 'open_tickets')
+            return {
+              id,
+              action: 'delete',
+              success: false,
+              error: 'UserIsRequesterOfOpenTickets',
+              details: `Requester of ${res.tickets?.length ?? 0} ticket(s) that are not closed`,
+            };
+          return { id, action: 'delete', success: false, error: 'UserNotFound', details: 'User not found' };
+        },
+        injector(ctx),
+      );
+      scheduleJob(ctx, job);
+      return { job_status: jobJson(job, ctx.base) };
+    },
+    { adminOnly: true },
+  );
 
   r.add('GET', '/api/v2/users/:id', (ctx) => {
     const v = liveUser(ctx, idParam(ctx, 'id'), true);
     return withUserSideloads(ctx, { user: userJson(v.rec, ctx.base) }, [v.rec.id]);
   });
   r.add('PUT', '/api/v2/users/:id', updateUser);
-  r.add('DELETE', '/api/v2/users/:id', (ctx) => {
-    const id = idParam(ctx, 'id');
-    liveUser(ctx, id);
-    if (id === ctx.caller.userId) throw invalid('base', 'You cannot delete yourself', 'CannotDeleteSelf');
-    const res = ctx.state.softDeleteUser(id);
-    if (!res.ok) throw res.code === 'open_tickets' ? deleteUserError(res.tickets ?? []) : notFound();
-    return { user: userJson(res.rec, ctx.base) };
-  }, { adminOnly: true });
+  r.add(
+    'DELETE',
+    '/api/v2/users/:id',
+    (ctx) => {
+      const id = idParam(ctx, 'id');
+      liveUser(ctx, id);
+      if (id === ctx.caller.userId) throw invalid('base', 'You cannot delete yourself', 'CannotDeleteSelf');
+      const res = ctx.state.softDeleteUser(id);
+      if (!res.ok) throw res.code === 'open_tickets' ? deleteUserError(res.tickets ?? []) : notFound();
+      return { user: userJson(res.rec, ctx.base) };
+    },
+    { adminOnly: true },
+  );
 
   r.add('GET', '/api/v2/users/:id/compliance_deletion_statuses', (ctx) => {
     const id = idParam(ctx, 'id');
@@ -215,8 +264,19 @@ export function registerUserRoutes(r: Router): void {
     const del = ctx.state.userDeleted.get(id);
     const statuses = [];
     if (del?.purgedAtMs != null) {
-      const row = (action: string, application: string, ms: number) => ({ action, application, account_subdomain: 'lethe-sim', executer_id: del.purgedBy ?? null, user_id: id, created_at: iso(ms) });
-      statuses.push(row('request_deletion', 'all', del.purgedAtMs), row('started', 'support', del.purgedAtMs), row('complete', 'support', del.purgedAtMs));
+      const row = (action: string, application: string, ms: number) => ({
+        action,
+        application,
+        account_subdomain: 'lethe-sim',
+        executer_id: del.purgedBy ?? null,
+        user_id: id,
+        created_at: iso(ms),
+      });
+      statuses.push(
+        row('request_deletion', 'all', del.purgedAtMs),
+        row('started', 'support', del.purgedAtMs),
+        row('complete', 'support', del.purgedAtMs),
+      );
     }
     return { compliance_deletion_statuses: statuses };
   });
@@ -233,7 +293,8 @@ export function registerUserRoutes(r: Router): void {
     const body = bodyObject(ctx, 'identity');
     const type = body.type;
     const value = body.value;
-    if (type !== 'email' && type !== 'phone_number') throw invalid('type', 'Type: must be email or phone_number in this simulator', 'InvalidValue');
+    if (type !== 'email' && type !== 'phone_number')
+      throw invalid('type', 'Type: must be email or phone_number in this simulator', 'InvalidValue');
     if (typeof value !== 'string' || !value.trim()) throw invalid('value', 'Value: cannot be blank', 'BlankValue');
     const identity = addIdentity(ctx, id, type, value.trim(), false);
     return new Reply(201, { identity: identityJson(identity, ctx.base) });
@@ -286,7 +347,11 @@ export function registerUserRoutes(r: Router): void {
   r.add('GET', '/api/v2/users/:id/organization_memberships', (ctx) => {
     const id = idParam(ctx, 'id');
     liveUser(ctx, id, true);
-    return paginate(ctx, ctx.state.memberships(id).map((m) => membershipJson(m, ctx.base)), 'organization_memberships');
+    return paginate(
+      ctx,
+      ctx.state.memberships(id).map((m) => membershipJson(m, ctx.base)),
+      'organization_memberships',
+    );
   });
 
   const userTickets = (pick: (t: ReturnType<Ctx['state']['ticketPeople']>, id: number) => boolean) => (ctx: Ctx) => {
@@ -306,10 +371,26 @@ export function registerUserRoutes(r: Router): void {
     });
     return page;
   };
-  r.add('GET', '/api/v2/users/:id/tickets/requested', userTickets((t, id) => t.requesterId === id));
-  r.add('GET', '/api/v2/users/:id/tickets/ccd', userTickets((t, id) => t.ccIds.includes(id)));
-  r.add('GET', '/api/v2/users/:id/tickets/assigned', userTickets((t, id) => t.assigneeId === id));
-  r.add('GET', '/api/v2/users/:id/tickets/followed', userTickets((t, id) => t.followerIds.includes(id)));
+  r.add(
+    'GET',
+    '/api/v2/users/:id/tickets/requested',
+    userTickets((t, id) => t.requesterId === id),
+  );
+  r.add(
+    'GET',
+    '/api/v2/users/:id/tickets/ccd',
+    userTickets((t, id) => t.ccIds.includes(id)),
+  );
+  r.add(
+    'GET',
+    '/api/v2/users/:id/tickets/assigned',
+    userTickets((t, id) => t.assigneeId === id),
+  );
+  r.add(
+    'GET',
+    '/api/v2/users/:id/tickets/followed',
+    userTickets((t, id) => t.followerIds.includes(id)),
+  );
 
   r.add('GET', '/api/v2/users/:id/related', (ctx) => {
     const id = idParam(ctx, 'id');
@@ -323,28 +404,64 @@ export function registerUserRoutes(r: Router): void {
       if (t.ccIds.includes(id)) ccd++;
       if (t.assigneeId === id) assigned++;
     });
-    return { user_related: { requested_tickets: requested, ccd_tickets: ccd, assigned_tickets: assigned, organization_subscriptions: 0, topics: 0, topic_comments: 0, votes: 0, subscriptions: 0, entry_subscriptions: 0, forum_subscriptions: 0 } };
+    return {
+      user_related: {
+        requested_tickets: requested,
+        ccd_tickets: ccd,
+        assigned_tickets: assigned,
+        organization_subscriptions: 0,
+        topics: 0,
+        topic_comments: 0,
+        votes: 0,
+        subscriptions: 0,
+        entry_subscriptions: 0,
+        forum_subscriptions: 0,
+      },
+    };
   });
 
   // ---- deleted users (admin) ----
-  r.add('GET', '/api/v2/deleted_users/count', (ctx) => ({ count: { value: ctx.state.userDeleted.size, refreshed_at: iso(ctx.state.now()) } }), { adminOnly: true });
-  r.add('GET', '/api/v2/deleted_users', (ctx) => {
-    const ids = [...ctx.state.userDeleted.keys()].sort((a, b) => a - b);
-    const list = ids.map((id) => ctx.state.userView(id)).filter((v): v is UserView => !!v).map((v) => deletedUserJson(ctx, v));
-    return paginate(ctx, list, 'deleted_users');
-  }, { adminOnly: true });
-  r.add('GET', '/api/v2/deleted_users/:id', (ctx) => {
-    const v = ctx.state.userView(idParam(ctx, 'id'));
-    if (!v || v.status !== 'deleted') throw notFound();
-    return { deleted_user: deletedUserJson(ctx, v) };
-  }, { adminOnly: true });
-  r.add('DELETE', '/api/v2/deleted_users/:id', (ctx) => {
-    const id = idParam(ctx, 'id');
-    const v = ctx.state.userView(id);
-    if (!v || v.status !== 'deleted') throw notFound();
-    ctx.state.purgeUser(id, ctx.caller.userId);
-    const after = ctx.state.userView(id);
-    if (!after) throw notFound();
-    return { deleted_user: deletedUserJson(ctx, after) };
-  }, { adminOnly: true });
+  r.add(
+    'GET',
+    '/api/v2/deleted_users/count',
+    (ctx) => ({ count: { value: ctx.state.userDeleted.size, refreshed_at: iso(ctx.state.now()) } }),
+    { adminOnly: true },
+  );
+  r.add(
+    'GET',
+    '/api/v2/deleted_users',
+    (ctx) => {
+      const ids = [...ctx.state.userDeleted.keys()].sort((a, b) => a - b);
+      const list = ids
+        .map((id) => ctx.state.userView(id))
+        .filter((v): v is UserView => !!v)
+        .map((v) => deletedUserJson(ctx, v));
+      return paginate(ctx, list, 'deleted_users');
+    },
+    { adminOnly: true },
+  );
+  r.add(
+    'GET',
+    '/api/v2/deleted_users/:id',
+    (ctx) => {
+      const v = ctx.state.userView(idParam(ctx, 'id'));
+      if (!v || v.status !== 'deleted') throw notFound();
+      return { deleted_user: deletedUserJson(ctx, v) };
+    },
+    { adminOnly: true },
+  );
+  r.add(
+    'DELETE',
+    '/api/v2/deleted_users/:id',
+    (ctx) => {
+      const id = idParam(ctx, 'id');
+      const v = ctx.state.userView(id);
+      if (!v || v.status !== 'deleted') throw notFound();
+      ctx.state.purgeUser(id, ctx.caller.userId);
+      const after = ctx.state.userView(id);
+      if (!after) throw notFound();
+      return { deleted_user: deletedUserJson(ctx, after) };
+    },
+    { adminOnly: true },
+  );
 }

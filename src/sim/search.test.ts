@@ -45,7 +45,7 @@ describe('search', () => {
     expect(new Set(ids).size).toBe(sim.state.ds.ticketCount);
   });
 
-  it('finds a subject\'s tickets by requester email and CC', async () => {
+  it("finds a subject's tickets by requester email and CC", async () => {
     const admin = api(sim);
     const ds = sim.state.ds;
     const sk = ds.ticketSkeleton(100);

@@ -84,7 +84,8 @@ export async function startServer(cfg: ServerConfig): Promise<{ server: Server; 
       };
       if (isExport) {
         const rem = cfg.noLimits ? cfg.exportLimitPerMinute : exports.remaining(now);
-        h['Zendesk-RateLimit-incremental-exports'] = `total=${cfg.exportLimitPerMinute}; remaining=${rem}; resets=${cfg.noLimits ? 60 : exports.retryAfter(now)}`;
+        h['Zendesk-RateLimit-incremental-exports'] =
+          `total=${cfg.exportLimitPerMinute}; remaining=${rem}; resets=${cfg.noLimits ? 60 : exports.retryAfter(now)}`;
       }
       return h;
     };
@@ -107,7 +108,11 @@ export async function startServer(cfg: ServerConfig): Promise<{ server: Server; 
       try {
         const file = attachmentDownload({ state, env: cfg.env } as Ctx, tokenMatch[1] ?? '');
         finish(200);
-        res.writeHead(200, { 'Content-Type': file.contentType, 'Content-Length': String(file.bytes.length), 'Content-Disposition': `attachment; filename="${encodeURIComponent(file.fileName)}"` });
+        res.writeHead(200, {
+          'Content-Type': file.contentType,
+          'Content-Length': String(file.bytes.length),
+          'Content-Disposition': `attachment; filename="${encodeURIComponent(file.fileName)}"`,
+        });
         res.end(file.bytes);
       } catch (e) {
         const err = e instanceof HttpError ? e : new HttpError(500, { error: 'InternalServerError' });
@@ -120,7 +125,12 @@ export async function startServer(cfg: ServerConfig): Promise<{ server: Server; 
     const caller = authenticate(req, cfg.credentials);
     if (!caller) {
       finish(401);
-      send(res, 401, { error: "Couldn't authenticate you" }, { ...(isSim ? {} : rateHeaders()), 'WWW-Authenticate': 'Basic realm="Web Password"' });
+      send(
+        res,
+        401,
+        { error: "Couldn't authenticate you" },
+        { ...(isSim ? {} : rateHeaders()), 'WWW-Authenticate': 'Basic realm="Web Password"' },
+      );
       return;
     }
 
@@ -151,12 +161,22 @@ export async function startServer(cfg: ServerConfig): Promise<{ server: Server; 
     if (!cfg.noLimits) {
       if (global.remaining(now) <= 0) {
         finish(429);
-        send(res, 429, { error: 'APIRateLimitExceeded', description: 'Number of allowed API requests per minute exceeded' }, { ...rateHeaders(), 'Retry-After': String(global.retryAfter(now)) });
+        send(
+          res,
+          429,
+          { error: 'APIRateLimitExceeded', description: 'Number of allowed API requests per minute exceeded' },
+          { ...rateHeaders(), 'Retry-After': String(global.retryAfter(now)) },
+        );
         return;
       }
       if (isExport && exports.remaining(now) <= 0) {
         finish(429);
-        send(res, 429, { error: 'APIRateLimitExceeded', description: 'Number of allowed incremental export API requests per minute exceeded' }, { ...rateHeaders(), 'Retry-After': String(exports.retryAfter(now)) });
+        send(
+          res,
+          429,
+          { error: 'APIRateLimitExceeded', description: 'Number of allowed incremental export API requests per minute exceeded' },
+          { ...rateHeaders(), 'Retry-After': String(exports.retryAfter(now)) },
+        );
         return;
       }
       global.take(now);
@@ -177,7 +197,15 @@ export async function startServer(cfg: ServerConfig): Promise<{ server: Server; 
     routeName = matched.route.name;
     if (matched.route.adminOnly && caller.role !== 'admin') {
       finish(403);
-      send(res, 403, { error: 'Forbidden', description: 'You do not have access to this page. Please contact the account owner of this help desk for further help.' }, rateHeaders());
+      send(
+        res,
+        403,
+        {
+          error: 'Forbidden',
+          description: 'You do not have access to this page. Please contact the account owner of this help desk for further help.',
+        },
+        rateHeaders(),
+      );
       return;
     }
     try {

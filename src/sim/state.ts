@@ -1,6 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { Dataset, ID, TICKET_LIFETIME_MS, isoSeconds as iso } from './dataset';
-import type { AttachmentRecord, CommentRecord, MembershipRecord, OrganizationRecord, TicketRecord, TicketStatus, UserRecord } from './types';
+import type {
+  AttachmentRecord,
+  CommentRecord,
+  MembershipRecord,
+  OrganizationRecord,
+  TicketRecord,
+  TicketStatus,
+  UserRecord,
+} from './types';
 
 /**
  * The live helpdesk: the generated dataset plus overlays of everything that changed since start.
@@ -334,7 +342,23 @@ export class SimState {
     const rec = this.tickets.get(id) ?? this.ds.baseTicket(i);
     if (del?.purgedAtMs != null) {
       return {
-        rec: { ...rec, subject: 'SCRUBBED', raw_subject: 'SCRUBBED', description: 'SCRUBBED', tags: [], custom_fields: [], satisfaction_rating: null, collaborator_ids: [], email_cc_ids: [], follower_ids: [], external_id: null, via: { channel: rec.via.channel, source: { from: {}, to: {}, rel: null } }, recipient: null, updated_at: iso(del.purgedAtMs), generated_timestamp: Math.floor(del.purgedAtMs / 1000) },
+        rec: {
+          ...rec,
+          subject: 'SCRUBBED',
+          raw_subject: 'SCRUBBED',
+          description: 'SCRUBBED',
+          tags: [],
+          custom_fields: [],
+          satisfaction_rating: null,
+          collaborator_ids: [],
+          email_cc_ids: [],
+          follower_ids: [],
+          external_id: null,
+          via: { channel: rec.via.channel, source: { from: {}, to: {}, rel: null } },
+          recipient: null,
+          updated_at: iso(del.purgedAtMs),
+          generated_timestamp: Math.floor(del.purgedAtMs / 1000),
+        },
         state: 'purged',
         archived,
         deletedAtMs: del.atMs,
@@ -342,7 +366,14 @@ export class SimState {
         previousStatus: del.previous,
       };
     }
-    return { rec, state: del ? 'deleted' : 'live', archived, deletedAtMs: del?.atMs ?? null, deletedBy: del?.by ?? null, previousStatus: del?.previous ?? null };
+    return {
+      rec,
+      state: del ? 'deleted' : 'live',
+      archived,
+      deletedAtMs: del?.atMs ?? null,
+      deletedBy: del?.by ?? null,
+      previousStatus: del?.previous ?? null,
+    };
   }
 
   /** Cheap per-ticket participant view: the skeleton for untouched tickets, the overlay otherwise. */
@@ -353,7 +384,20 @@ export class SimState {
     const rec = this.tickets.get(id);
     const sk = this.ds.ticketHead(i);
     if (rec) {
-      return { id, requesterId: rec.requester_id, submitterId: rec.submitter_id, assigneeId: rec.assignee_id, ccIds: rec.email_cc_ids, followerIds: rec.follower_ids, status: rec.status, archived: sk.archived, state, organizationId: rec.organization_id, tags: rec.tags, createdMs: sk.createdMs };
+      return {
+        id,
+        requesterId: rec.requester_id,
+        submitterId: rec.submitter_id,
+        assigneeId: rec.assignee_id,
+        ccIds: rec.email_cc_ids,
+        followerIds: rec.follower_ids,
+        status: rec.status,
+        archived: sk.archived,
+        state,
+        organizationId: rec.organization_id,
+        tags: rec.tags,
+        createdMs: sk.createdMs,
+      };
     }
     const ds = this.ds;
     const orgs = ds.userOrgIndexes(sk.requester);
@@ -513,8 +557,29 @@ export class SimState {
   /** A bulk job over ids; perItem runs only when the job completes, and only if no failure is injected for that id. */
   createJob(jobType: string, ids: number[], perItem: (id: number) => JobResult, injectFailure: (id: number) => boolean = () => false): Job {
     const run = (): JobResult[] =>
-      ids.map((id) => (injectFailure(id) ? { id, action: jobType.includes('permanent') ? 'destroy' : 'delete', success: false, error: 'InternalError', details: 'Injected failure (simulator)' } : perItem(id)));
-    const job: Job = { id: randomBytes(16).toString('hex'), job_type: jobType, status: 'queued', total: ids.length, progress: 0, message: null, results: null, createdMs: Date.now(), polls: 0, run };
+      ids.map((id) =>
+        injectFailure(id)
+          ? {
+              id,
+              action: jobType.includes('permanent') ? 'destroy' : 'delete',
+              success: false,
+              error: 'InternalError',
+              details: 'Injected failure (simulator)',
+            }
+          : perItem(id),
+      );
+    const job: Job = {
+      id: randomBytes(16).toString('hex'),
+      job_type: jobType,
+      status: 'queued',
+      total: ids.length,
+      progress: 0,
+      message: null,
+      results: null,
+      createdMs: Date.now(),
+      polls: 0,
+      run,
+    };
     this.jobs.set(job.id, job);
     return job;
   }
@@ -589,7 +654,13 @@ export class SimState {
         permanently_deleted: [...this.ticketDeleted.entries()].filter(([, d]) => d.purgedAtMs !== null).map(([id]) => id),
       },
       redactions: this.redactions,
-      jobs: jobs.map((j) => ({ id: j.id, job_type: j.job_type, status: j.status, total: j.total, failures: j.results?.filter((r) => !r.success).length ?? 0 })),
+      jobs: jobs.map((j) => ({
+        id: j.id,
+        job_type: j.job_type,
+        status: j.status,
+        total: j.total,
+        failures: j.results?.filter((r) => !r.success).length ?? 0,
+      })),
       requests: { total: this.requestLog.length, by_endpoint: Object.fromEntries(this.requestCounts) },
     };
   }

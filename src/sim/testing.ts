@@ -15,9 +15,14 @@ export type Who = 'admin' | 'agent' | { basic: string } | { bearer: string } | n
 
 export function authHeader(sim: Simulator, who: Who, scheme: 'basic' | 'bearer' = 'basic'): Record<string, string> {
   if (who === null) return {};
-  if (typeof who === 'object') return 'basic' in who ? { Authorization: `Basic ${Buffer.from(who.basic).toString('base64')}` } : { Authorization: `Bearer ${who.bearer}` };
+  if (typeof who === 'object')
+    return 'basic' in who
+      ? { Authorization: `Basic ${Buffer.from(who.basic).toString('base64')}` }
+      : { Authorization: `Bearer ${who.bearer}` };
   const cred = sim[who];
-  return scheme === 'bearer' ? { Authorization: `Bearer ${cred.token}` } : { Authorization: `Basic ${Buffer.from(`${cred.email}/token:${cred.token}`).toString('base64')}` };
+  return scheme === 'bearer'
+    ? { Authorization: `Bearer ${cred.token}` }
+    : { Authorization: `Basic ${Buffer.from(`${cred.email}/token:${cred.token}`).toString('base64')}` };
 }
 
 export function api(sim: Simulator, who: Who = 'admin') {
@@ -25,7 +30,11 @@ export function api(sim: Simulator, who: Who = 'admin') {
     const url = path.startsWith('http') ? path : `${sim.url}${path}`;
     const res = await fetch(url, {
       method,
-      headers: { ...authHeader(sim, who), Accept: 'application/json', ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
+      headers: {
+        ...authHeader(sim, who),
+        Accept: 'application/json',
+        ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+      },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
     const text = await res.text();

@@ -26,7 +26,10 @@ afterAll(async () => {
 /** Independent matcher: collapse separators between digits, then look for the exact digit run. */
 function mentions(body: string, emails: string[], phones: string[]): boolean {
   const lower = body.toLowerCase();
-  if (emails.some((e) => new RegExp(`(^|[^a-z0-9._%+-])${e.toLowerCase().replace(/[.+]/g, '\\$&')}($|[^a-z0-9-]|\\.(?![a-z]))`).test(lower))) return true;
+  if (
+    emails.some((e) => new RegExp(`(^|[^a-z0-9._%+-])${e.toLowerCase().replace(/[.+]/g, '\\$&')}($|[^a-z0-9-]|\\.(?![a-z]))`).test(lower))
+  )
+    return true;
   const collapsed = body.replace(/(?<=[\d)])[\s().-]+(?=[\d(+])/g, '').replace(/\+/g, '');
   return phones.some((p) => new RegExp(`(^|\\D)${p.replace(/\D/g, '')}(\\D|$)`).test(collapsed));
 }
@@ -55,10 +58,12 @@ async function overHttp(userId: number) {
   const others = new Set<number>();
   for (const v of [...emails, ...phones]) {
     const found = (await admin.get(`/api/v2/users/search.json?query=${encodeURIComponent(v)}`)).body.users;
-    for (const u of found) if (u.id !== userId && u.name !== 'Permanently Deleted User') {
-      const theirs: Json[] = (await admin.get(`/api/v2/users/${u.id}/identities.json`)).body.identities;
-      if (theirs.some((i) => i.value.replace(/\D/g, '') === v.replace(/\D/g, '') || i.value.toLowerCase() === v.toLowerCase())) others.add(u.id);
-    }
+    for (const u of found)
+      if (u.id !== userId && u.name !== 'Permanently Deleted User') {
+        const theirs: Json[] = (await admin.get(`/api/v2/users/${u.id}/identities.json`)).body.identities;
+        if (theirs.some((i) => i.value.replace(/\D/g, '') === v.replace(/\D/g, '') || i.value.toLowerCase() === v.toLowerCase()))
+          others.add(u.id);
+      }
   }
   return { roles, mentionMap, others: [...others].sort((a, b) => a - b) };
 }
@@ -70,7 +75,9 @@ describe('ground truth', () => {
     for (const u of users.filter((x) => x.role === 'end-user')) {
       const truth = sim.groundTruth(u.id);
       const http = await overHttp(u.id);
-      expect(new Map(truth.tickets.map((t) => [t.ticketId, [...t.roles].sort()]))).toEqual(new Map([...http.roles].map(([k, v]) => [k, [...v].sort()])));
+      expect(new Map(truth.tickets.map((t) => [t.ticketId, [...t.roles].sort()]))).toEqual(
+        new Map([...http.roles].map(([k, v]) => [k, [...v].sort()])),
+      );
       expect(new Map(truth.mentions.map((m) => [m.ticketId, m.commentIds]))).toEqual(http.mentionMap);
       expect(truth.otherAccounts).toEqual(http.others);
       if (truth.mentions.length) withMentions++;

@@ -119,7 +119,9 @@ export function groundTruth(state: SimState, userIdOrEmail: number | string): Su
       // An untouched generated body can only hold someone's identity through its mention or the
       // author's phone signature; skip generating bodies that cannot match (same result, far faster).
       const m = c.mention;
-      const possible = valueHits(ds.phone(c.author)) || (m !== null && (m.kind === 'email' ? valueHits(ds.primaryEmail(m.userIndex)) : valueHits(ds.phone(m.userIndex))));
+      const possible =
+        valueHits(ds.phone(c.author)) ||
+        (m !== null && (m.kind === 'email' ? valueHits(ds.primaryEmail(m.userIndex)) : valueHits(ds.phone(m.userIndex))));
       scan(id, ds.userId(c.author), () => (possible ? ds.baseComment(ti, j, sk).body : ''));
     });
     for (const id of state.extraComments.get(p.id) ?? []) {

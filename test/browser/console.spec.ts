@@ -78,7 +78,9 @@ test('shows a visible error when input is refused', async ({ page, lethe }) => {
 
 test('the API refuses calls without the token, even from the page itself', async ({ page, lethe }) => {
   await page.goto(lethe.url);
-  const status = await page.evaluate(async () => (await fetch('/api/app.info', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' })).status);
+  const status = await page.evaluate(
+    async () => (await fetch('/api/app.info', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' })).status,
+  );
   expect(status).toBe(401);
 });
 

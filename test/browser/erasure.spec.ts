@@ -28,10 +28,16 @@ test('previews an erasure from a dossier link, checks it live, confirms with the
   await page.evaluate(() => (window.location.hash = '#/erasure?plan=01890a5d-ac96-774b-bcce-b302099a8057'));
   await expect(page.getByRole('alert')).toContainText('not_found');
 
-  const { results } = await call<{ results: Array<{ email: string | null; ref: string }> }>(page.request, lethe.origin, lethe.token, 'subjects.search', {
-    query: 'example',
-    limit: 50,
-  });
+  const { results } = await call<{ results: Array<{ email: string | null; ref: string }> }>(
+    page.request,
+    lethe.origin,
+    lethe.token,
+    'subjects.search',
+    {
+      query: 'example',
+      limit: 50,
+    },
+  );
   const subject = results.find((r) => r.email)!;
   await page.evaluate((ref) => (window.location.hash = `#/erasure?subject=${ref}`), subject.ref);
   await expect(page.getByRole('heading', { name: subject.email! })).toBeVisible({ timeout: 30_000 });

@@ -78,16 +78,17 @@ export const PROPERTY_OVERRIDES: Record<string, 'nullable' | 'any'> = {
  * Response schemas the spec gets wrong: the patch replaces the wrong part of the schema before
  * validation (the rest of the response is still checked).
  */
-export const RESPONSE_SCHEMA_PATCHES: Record<string, { why: string; patch: (schema: Record<string, unknown>) => Record<string, unknown> }> = {
-  'GET /api/v2/incremental/ticket_events': {
-    why: 'the OAS types ticket_events items as TicketMetricEventBaseObject (metric events); they are ticket update events with child_events',
-    patch: (schema) => withProperty(schema, 'ticket_events', { type: 'array', items: { type: 'object' } }),
-  },
-  'PUT /api/v2/deleted_tickets/{ticket_id}/restore': {
-    why: 'the OAS types the empty 200 body as a string; Zendesk sends nothing and the simulator sends JSON null',
-    patch: () => ({ type: ['string', 'null'] }),
-  },
-};
+export const RESPONSE_SCHEMA_PATCHES: Record<string, { why: string; patch: (schema: Record<string, unknown>) => Record<string, unknown> }> =
+  {
+    'GET /api/v2/incremental/ticket_events': {
+      why: 'the OAS types ticket_events items as TicketMetricEventBaseObject (metric events); they are ticket update events with child_events',
+      patch: (schema) => withProperty(schema, 'ticket_events', { type: 'array', items: { type: 'object' } }),
+    },
+    'PUT /api/v2/deleted_tickets/{ticket_id}/restore': {
+      why: 'the OAS types the empty 200 body as a string; Zendesk sends nothing and the simulator sends JSON null',
+      patch: () => ({ type: ['string', 'null'] }),
+    },
+  };
 
 function withProperty(schema: Record<string, unknown>, name: string, replacement: unknown): Record<string, unknown> {
   const properties = { ...(schema.properties as Record<string, unknown> | undefined), [name]: replacement };

@@ -90,7 +90,10 @@ function toJsonSchema(node: unknown): unknown {
 }
 
 function segments(path: string): string[] {
-  return path.replace(/\.json$/, '').split('/').filter(Boolean);
+  return path
+    .replace(/\.json$/, '')
+    .split('/')
+    .filter(Boolean);
 }
 
 function buildSpec(doc: Json): Spec {

@@ -31,7 +31,13 @@ export async function startRecordingProxy(target: string) {
         const body = chunks.length ? Buffer.concat(chunks) : undefined;
         const upstream = await fetch(url, { method: req.method ?? 'GET', headers, body, redirect: 'manual' });
         const text = await upstream.text();
-        exchanges.push({ method: req.method ?? 'GET', url, status: upstream.status, contentType: upstream.headers.get('content-type'), body: text });
+        exchanges.push({
+          method: req.method ?? 'GET',
+          url,
+          status: upstream.status,
+          contentType: upstream.headers.get('content-type'),
+          body: text,
+        });
         const out: Record<string, string> = {};
         for (const name of FORWARDED_RESPONSE_HEADERS) {
           const value = upstream.headers.get(name);

@@ -62,17 +62,24 @@ const STEPS: Step[] = [
   ['users show_many', (c) => c.client.showManyUsers([c.endUser.id, c.other.id])],
   ['users search', (c) => firstPage(c.client.searchUsers(`email:"${c.endUser.email}"`))],
   ['users related', (c) => c.client.userRelated(c.endUser.id)],
-  ['users update, suspend, unsuspend', async (c) => {
-    await c.client.updateUser(c.endUser.id, { notes: 'conformance' });
-    await c.client.suspendUser(c.endUser.id);
-    await c.client.unsuspendUser(c.endUser.id);
-  }],
+  [
+    'users update, suspend, unsuspend',
+    async (c) => {
+      await c.client.updateUser(c.endUser.id, { notes: 'conformance' });
+      await c.client.suspendUser(c.endUser.id);
+      await c.client.unsuspendUser(c.endUser.id);
+    },
+  ],
   ['users sessions revoke', (c) => c.client.revokeSessions(c.endUser.id)],
   [
     'identities list, create, make primary, delete',
     async (c) => {
       const before = await collect(c.client.listIdentities(c.endUser.id));
-      const created = await c.client.createIdentity(c.endUser.id, { type: 'email', value: `conformance-${c.endUser.id}@example.org` }, { skipVerifyEmail: true });
+      const created = await c.client.createIdentity(
+        c.endUser.id,
+        { type: 'email', value: `conformance-${c.endUser.id}@example.org` },
+        { skipVerifyEmail: true },
+      );
       await c.client.makeIdentityPrimary(c.endUser.id, created.id);
       const old = before.find((i) => i.type === 'email');
       if (old) await c.client.deleteIdentity(c.endUser.id, old.id);
@@ -89,61 +96,76 @@ const STEPS: Step[] = [
       await c.client.showManyOrganizations([orgId!]);
     },
   ],
-  ['tickets show, show_many, update', async (c) => {
-    await c.client.getTicket(c.ticket.id);
-    await c.client.showManyTickets(c.tickets.slice(0, 3).map((t) => t.id));
-    await c.client.updateTicket(c.ticket.id, { tags: [...c.ticket.tags, 'conformance'] });
-  }],
-  ['tickets requested and ccd by user', async (c) => {
-    await firstPage(c.client.requestedTickets(c.ticket.requester_id));
-    await firstPage(c.client.ccdTickets(c.ticket.requester_id));
-  }],
-  ['comments list and redaction (legacy, comment_redactions, attachment)', async (c) => {
-    const open = c.tickets.filter((t) => t.status !== 'closed' && t.status !== 'deleted');
-    for (const t of open) {
-      const comments = await collect(c.client.listComments(t.id));
-      const withText = comments.find((cm) => cm.body.length > 8);
-      if (!withText) continue;
-      await c.client.redactCommentText(t.id, withText.id, withText.body.slice(0, 4));
-      await c.client.redactComment(withText.id, { ticketId: t.id, htmlBody: `<redact>${withText.body.slice(0, 4)}</redact>` });
-      const withFile = comments.find((cm) => cm.attachments.length > 0);
-      if (withFile) await c.client.redactAttachment(t.id, withFile.id, withFile.attachments[0]!.id);
-      return;
-    }
-    throw new Error('no open ticket with a comment in the first export page');
-  }],
-  ['search export', (c) => firstPage(c.client.searchExport(`requester:${c.endUser.email}`, { type: 'ticket' }))],
-  ['tickets delete, restore, destroy_many, deleted list, permanent delete, job status', async (c) => {
-    const [a, b, d] = c.tickets.slice(-3).map((t) => t.id);
-    await c.client.deleteTicket(a!);
-    await firstPage(c.client.listDeletedTickets());
-    await c.client.restoreDeletedTicket(a!);
-    const job = await c.client.destroyManyTickets([a!, b!, d!]);
-    await c.client.getJobStatus(job.id);
-    await c.client.waitForJob(job, { intervalMs: 50 });
-    await c.client.waitForJob(await c.client.permanentlyDeleteTicket(a!), { intervalMs: 50 });
-    await c.client.waitForJob(await c.client.destroyManyDeletedTickets([b!, d!]), { intervalMs: 50 });
-  }],
-  ['users delete, destroy_many, deleted users, permanent delete', async (c) => {
-    const candidates = (await firstPage(c.client.exportUsers({ startTime: 0, perPage: 100 }))).filter(
-      (u) => u.role === 'end-user' && u.active && u.id !== c.endUser.id && u.id !== c.other.id,
-    );
-    // A user who still requests tickets that are not closed cannot be deleted: pick one without.
-    let target: User | undefined;
-    for (const candidate of candidates) {
-      const requested = await collect(c.client.requestedTickets(candidate.id));
-      if (requested.every((t) => t.status === 'closed')) {
-        target = candidate;
-        break;
+  [
+    'tickets show, show_many, update',
+    async (c) => {
+      await c.client.getTicket(c.ticket.id);
+      await c.client.showManyTickets(c.tickets.slice(0, 3).map((t) => t.id));
+      await c.client.updateTicket(c.ticket.id, { tags: [...c.ticket.tags, 'conformance'] });
+    },
+  ],
+  [
+    'tickets requested and ccd by user',
+    async (c) => {
+      await firstPage(c.client.requestedTickets(c.ticket.requester_id));
+      await firstPage(c.client.ccdTickets(c.ticket.requester_id));
+    },
+  ],
+  [
+    'comments list and redaction (legacy, comment_redactions, attachment)',
+    async (c) => {
+      const open = c.tickets.filter((t) => t.status !== 'closed' && t.status !== 'deleted');
+      for (const t of open) {
+        const comments = await collect(c.client.listComments(t.id));
+        const withText = comments.find((cm) => cm.body.length > 8);
+        if (!withText) continue;
+        await c.client.redactCommentText(t.id, withText.id, withText.body.slice(0, 4));
+        await c.client.redactComment(withText.id, { ticketId: t.id, htmlBody: `<redact>${withText.body.slice(0, 4)}</redact>` });
+        const withFile = comments.find((cm) => cm.attachments.length > 0);
+        if (withFile) await c.client.redactAttachment(t.id, withFile.id, withFile.attachments[0]!.id);
+        return;
       }
-    }
-    expect(target).toBeDefined();
-    await c.client.deleteUser(target!.id);
-    await c.client.getDeletedUser(target!.id);
-    await firstPage(c.client.listDeletedUsers());
-    await c.client.permanentlyDeleteUser(target!.id);
-    await c.client.waitForJob(await c.client.destroyManyUsers([c.other.id]), { intervalMs: 50 });
-  }],
+      throw new Error('no open ticket with a comment in the first export page');
+    },
+  ],
+  ['search export', (c) => firstPage(c.client.searchExport(`requester:${c.endUser.email}`, { type: 'ticket' }))],
+  [
+    'tickets delete, restore, destroy_many, deleted list, permanent delete, job status',
+    async (c) => {
+      const [a, b, d] = c.tickets.slice(-3).map((t) => t.id);
+      await c.client.deleteTicket(a!);
+      await firstPage(c.client.listDeletedTickets());
+      await c.client.restoreDeletedTicket(a!);
+      const job = await c.client.destroyManyTickets([a!, b!, d!]);
+      await c.client.getJobStatus(job.id);
+      await c.client.waitForJob(job, { intervalMs: 50 });
+      await c.client.waitForJob(await c.client.permanentlyDeleteTicket(a!), { intervalMs: 50 });
+      await c.client.waitForJob(await c.client.destroyManyDeletedTickets([b!, d!]), { intervalMs: 50 });
+    },
+  ],
+  [
+    'users delete, destroy_many, deleted users, permanent delete',
+    async (c) => {
+      const candidates = (await firstPage(c.client.exportUsers({ startTime: 0, perPage: 100 }))).filter(
+        (u) => u.role === 'end-user' && u.active && u.id !== c.endUser.id && u.id !== c.other.id,
+      );
+      // A user who still requests tickets that are not closed cannot be deleted: pick one without.
+      let target: User | undefined;
+      for (const candidate of candidates) {
+        const requested = await collect(c.client.requestedTickets(candidate.id));
+        if (requested.every((t) => t.status === 'closed')) {
+          target = candidate;
+          break;
+        }
+      }
+      expect(target).toBeDefined();
+      await c.client.deleteUser(target!.id);
+      await c.client.getDeletedUser(target!.id);
+      await firstPage(c.client.listDeletedUsers());
+      await c.client.permanentlyDeleteUser(target!.id);
+      await c.client.waitForJob(await c.client.destroyManyUsers([c.other.id]), { intervalMs: 50 });
+    },
+  ],
 ];
 
 describe.skipIf(!OAS)(title, () => {
@@ -159,7 +181,11 @@ describe.skipIf(!OAS)(title, () => {
     proxy = await startRecordingProxy(sim.url);
     ctx.client = new ZendeskClient(
       { baseUrl: proxy.url, email: sim.admin.email, token: sim.admin.token },
-      { scheduler: new RateLimitScheduler({ requestsPerMinute: 1e6, exportRequestsPerMinute: 1e6 }), onRequest: (r) => sent.push(r), maxAttempts: 1 },
+      {
+        scheduler: new RateLimitScheduler({ requestsPerMinute: 1e6, exportRequestsPerMinute: 1e6 }),
+        onRequest: (r) => sent.push(r),
+        maxAttempts: 1,
+      },
     );
   });
 
@@ -193,7 +219,8 @@ function requestProblems(spec: Spec, requests: RequestInfo[]): string[] {
     }
     const allowed = UNDECLARED_QUERY_ALLOWED[`${op.method} ${op.template}`]?.names ?? [];
     for (const name of new Set(request.url.searchParams.keys())) {
-      if (!declaresQuery(op, name) && !allowed.includes(name)) problems.push(`${op.method} ${op.template}: query parameter ${name} is not declared`);
+      if (!declaresQuery(op, name) && !allowed.includes(name))
+        problems.push(`${op.method} ${op.template}: query parameter ${name} is not declared`);
     }
   }
   return problems;

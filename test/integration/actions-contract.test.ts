@@ -30,7 +30,10 @@ for (const [name, def] of Object.entries(actionOperations)) {
       for (const { label, payload } of [...wrongTypeVariants(example), ...oversizedVariants(example)]) {
         expect(await router.call(name, payload), label).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
       }
-      expect(await router.call(name, { ...example, __proto_pollution: { admin: true } })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+      expect(await router.call(name, { ...example, __proto_pollution: { admin: true } })).toMatchObject({
+        ok: false,
+        error: { code: 'invalid_input' },
+      });
     });
   });
 }

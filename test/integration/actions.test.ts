@@ -43,16 +43,29 @@ const writes = (): string[] => sim.state.requestLog.filter((r) => r.method !== '
 beforeEach(async () => {
   sim = await startSimulator({ size: 'tiny', seed: 7, noLimits: true });
   ctx = await createTestCore();
-  const created = await ctx.call('workspaces.create', { name: 'Simulator', address: { baseUrl: sim.url }, email: sim.admin.email, apiToken: sim.admin.token });
+  const created = await ctx.call('workspaces.create', {
+    name: 'Simulator',
+    address: { baseUrl: sim.url },
+    email: sim.admin.email,
+    apiToken: sim.admin.token,
+  });
   if (!created.ok) throw new Error(created.error.message);
   workspaceId = created.value.id;
   const cache = await ctx.core.services.caches.open(workspaceId);
-  const filler = new ZendeskClient({ baseUrl: sim.url, email: sim.admin.email, token: sim.admin.token }, {
-    scheduler: new RateLimitScheduler({ requestsPerMinute: 100_000, exportRequestsPerMinute: 100_000 }),
-  });
+  const filler = new ZendeskClient(
+    { baseUrl: sim.url, email: sim.admin.email, token: sim.admin.token },
+    {
+      scheduler: new RateLimitScheduler({ requestsPerMinute: 100_000, exportRequestsPerMinute: 100_000 }),
+    },
+  );
   await fillCacheFromHelpdesk(cache.db, filler);
   const service = new ActionService(ctx.core.services, {
-    transport: { scheduler: new RateLimitScheduler({ requestsPerMinute: 100_000 }), maxAttempts: 2, backoff: { baseMs: 5, capMs: 20 }, timeoutMs: 5_000 },
+    transport: {
+      scheduler: new RateLimitScheduler({ requestsPerMinute: 100_000 }),
+      maxAttempts: 2,
+      backoff: { baseMs: 5, capMs: 20 },
+      timeoutMs: 5_000,
+    },
   });
   router = createRouter(mergeContract(actionOperations), createActionHandlers(ctx.core.services, { service }), ctx.core.services.log);
 });
@@ -174,7 +187,13 @@ it('objection applies the configured tags and user fields', async () => {
   expect(settings.restrictionTag).toBe('gdpr_restricted');
   await call('actions.setSettings', {
     workspaceId,
-    settings: { ...settings, objection: { ...settings.objection, marketing: { tags: ['no_marketing', 'optout_email'], userFields: [{ key: 'marketing_consent', value: false }] } } },
+    settings: {
+      ...settings,
+      objection: {
+        ...settings.objection,
+        marketing: { tags: ['no_marketing', 'optout_email'], userFields: [{ key: 'marketing_consent', value: false }] },
+      },
+    },
   });
   const r = await call<ActionResult>('actions.object', { workspaceId, subjectRef: REF, kind: 'marketing' });
   expect(r.action.state).toBe('done');
@@ -194,7 +213,12 @@ it('offline: the action is queued, then flush applies it exactly once when the h
   expect(r.queued).toBe(true);
   expect(r.action.state).toBe('queued');
   expect(r.action.error?.code).toBe('helpdesk_unreachable');
-  const rect = await call<ActionResult>('actions.rectify', { workspaceId, subjectRef: REF, fields: { name: 'Offline Name' }, newEmail: 'offline.new@example.org' });
+  const rect = await call<ActionResult>('actions.rectify', {
+    workspaceId,
+    subjectRef: REF,
+    fields: { name: 'Offline Name' },
+    newEmail: 'offline.new@example.org',
+  });
   expect(rect.queued).toBe(true);
   expect(rect.diff.map((d) => d.field)).toEqual(['name', 'email']);
   expect(writes()).toEqual([]);
@@ -217,7 +241,15 @@ it('offline: the action is queued, then flush applies it exactly once when the h
   const once = writes();
   const u = `/api/v2/users/${SUBJECT_ID}`;
   expect(once.map((w) => w.replace(/\.json$/, '').replace(/identities\/\d+/, 'identities/:id')).sort()).toEqual(
-    [`PUT ${u}`, `PUT ${u}`, `PUT ${u}`, `DELETE ${u}/sessions`, `POST ${u}/identities`, `PUT ${u}/identities/:id/make_primary`, `DELETE ${u}/identities/:id`].sort(),
+    [
+      `PUT ${u}`,
+      `PUT ${u}`,
+      `PUT ${u}`,
+      `DELETE ${u}/sessions`,
+      `POST ${u}/identities`,
+      `PUT ${u}/identities/:id/make_primary`,
+      `DELETE ${u}/identities/:id`,
+    ].sort(),
   );
   // Flushing again sends nothing.
   expect(await call('actions.flush', { workspaceId })).toMatchObject({ attempted: 0 });
@@ -229,13 +261,18 @@ it('a queued e-mail change is stopped when the primary address changed upstream 
   const r = await call<ActionResult>('actions.rectify', { workspaceId, subjectRef: REF, newEmail: 'queued.new@example.org' });
   expect(r.queued).toBe(true);
   // Someone else changes the primary address in Zendesk while Lethe is offline.
-  const admin = new ZendeskClient({ baseUrl: sim.url, email: sim.admin.email, token: sim.admin.token }, { scheduler: new RateLimitScheduler({ requestsPerMinute: 100_000 }) });
+  const admin = new ZendeskClient(
+    { baseUrl: sim.url, email: sim.admin.email, token: sim.admin.token },
+    { scheduler: new RateLimitScheduler({ requestsPerMinute: 100_000 }) },
+  );
   const added = await admin.createIdentity(SUBJECT_ID, { type: 'email', value: 'elsewhere@example.org' }, { skipVerifyEmail: true });
   await admin.makeIdentityPrimary(SUBJECT_ID, added.id);
   await setAddress(sim.url);
   const flushed = await call('actions.flush', { workspaceId });
   expect(flushed).toMatchObject({ stopped: 1, done: 0 });
-  const [view] = (await call<{ actions: Array<{ state: string; error: { code: string } | null }> }>('actions.list', { workspaceId, subjectRef: REF })).actions;
+  const [view] = (
+    await call<{ actions: Array<{ state: string; error: { code: string } | null }> }>('actions.list', { workspaceId, subjectRef: REF })
+  ).actions;
   expect(view).toMatchObject({ state: 'stopped', error: { code: 'changed_upstream' } });
   expect(sim.state.userView(SUBJECT_ID)!.rec.identities.some((i) => i.value === 'queued.new@example.org')).toBe(false);
 });
@@ -248,12 +285,25 @@ it('bad input changes nothing', async () => {
     ['actions.rectify', { workspaceId, subjectRef: REF, newEmail: 'not an email' }],
     ['actions.rectify', { workspaceId, subjectRef: REF, fields: { name: 'x'.repeat(5000) } }],
     ['actions.object', { workspaceId, subjectRef: REF, kind: 'everything' }],
-    ['actions.setSettings', { workspaceId, settings: { restrictionTag: 'has space', objection: { marketing: { tags: [], userFields: [] }, processing: { tags: [], userFields: [] } }, recipients: [] } }],
+    [
+      'actions.setSettings',
+      {
+        workspaceId,
+        settings: {
+          restrictionTag: 'has space',
+          objection: { marketing: { tags: [], userFields: [] }, processing: { tags: [], userFields: [] } },
+          recipients: [],
+        },
+      },
+    ],
   ];
-  for (const [name, input] of bad) expect(await router.call(name, input), name).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+  for (const [name, input] of bad)
+    expect(await router.call(name, input), name).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
   // Settings refuse personal data (they are echoed into the audit log).
   const settings = await call<ActionSettings>('actions.getSettings', { workspaceId });
-  expect(await router.call('actions.setSettings', { workspaceId, settings: { ...settings, recipients: ['jane.doe@example.org'] } })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+  expect(
+    await router.call('actions.setSettings', { workspaceId, settings: { ...settings, recipients: ['jane.doe@example.org'] } }),
+  ).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
   expect(writes()).toEqual([]);
   expect((await call<{ actions: unknown[] }>('actions.list', { workspaceId })).actions).toEqual([]);
 });

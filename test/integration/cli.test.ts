@@ -68,7 +68,10 @@ describe('lethe (built binary)', () => {
   });
 
   it('adds, lists and removes a workspace with --json, the token read from stdin', async () => {
-    const added = await lethe(['workspaces', 'add', '--name', 'Acme', '--subdomain', 'acme', '--email', 'dpo@acme.example', '--token-stdin', '--json'], { input: TOKEN });
+    const added = await lethe(
+      ['workspaces', 'add', '--name', 'Acme', '--subdomain', 'acme', '--email', 'dpo@acme.example', '--token-stdin', '--json'],
+      { input: TOKEN },
+    );
     expect(added.stderr).toBe('');
     expect(added.code).toBe(0);
     const workspace = JSON.parse(added.stdout) as { id: string; baseUrl: string; hasToken: boolean };
@@ -91,10 +94,15 @@ describe('lethe (built binary)', () => {
   it('exits 2 on usage errors and 1 on refused input, with the stable code on stderr and no stack', async () => {
     const unknown = await lethe(['workspaces', 'frobnicate']);
     expect(unknown.code).toBe(2);
-    const both = await lethe(['workspaces', 'add', '--name', 'A', '--subdomain', 'a', '--url', 'https://a.example', '--email', 'a@a.example'], { env: { LETHE_API_TOKEN: TOKEN } });
+    const both = await lethe(
+      ['workspaces', 'add', '--name', 'A', '--subdomain', 'a', '--url', 'https://a.example', '--email', 'a@a.example'],
+      { env: { LETHE_API_TOKEN: TOKEN } },
+    );
     expect(both.code).toBe(2);
     expect(both.stderr).toContain('error [invalid_input]');
-    const badEmail = await lethe(['workspaces', 'add', '--name', 'A', '--subdomain', 'a', '--email', 'not-an-email'], { env: { LETHE_API_TOKEN: TOKEN } });
+    const badEmail = await lethe(['workspaces', 'add', '--name', 'A', '--subdomain', 'a', '--email', 'not-an-email'], {
+      env: { LETHE_API_TOKEN: TOKEN },
+    });
     expect(badEmail.code).toBe(1);
     expect(badEmail.stderr).toMatch(/^error \[invalid_input\]: email/m);
     expect(badEmail.stderr).not.toMatch(/\n\s+at /);
@@ -105,10 +113,13 @@ describe('lethe (built binary)', () => {
   });
 
   it('refuses to store a token when no keychain is reachable, and writes nothing', async () => {
-    const noKeychain = await lethe(['workspaces', 'add', '--name', 'A', '--subdomain', 'a', '--email', 'a@a.example', '--token-stdin', '--json'], {
-      input: TOKEN,
-      env: { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus' },
-    });
+    const noKeychain = await lethe(
+      ['workspaces', 'add', '--name', 'A', '--subdomain', 'a', '--email', 'a@a.example', '--token-stdin', '--json'],
+      {
+        input: TOKEN,
+        env: { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus' },
+      },
+    );
     expect(noKeychain.code).toBe(1);
     expect(noKeychain.stderr).toContain('error [keychain_unavailable]');
     expect(existsSync(join(dataDir, 'lethe.json'))).toBe(false);
@@ -116,7 +127,9 @@ describe('lethe (built binary)', () => {
 
   it('works without a keychain when LETHE_API_TOKEN and LETHE_DB_KEY come from the environment, never printing them', async () => {
     const env = { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus', LETHE_API_TOKEN: TOKEN, LETHE_DB_KEY: 'c'.repeat(64) };
-    const added = await lethe(['workspaces', 'add', '--name', 'Server', '--subdomain', 'acme', '--email', 'dpo@acme.example', '--json'], { env });
+    const added = await lethe(['workspaces', 'add', '--name', 'Server', '--subdomain', 'acme', '--email', 'dpo@acme.example', '--json'], {
+      env,
+    });
     expect(added.stderr).toBe('');
     expect(JSON.parse(added.stdout)).toMatchObject({ hasToken: true });
     const listed = await lethe(['workspaces', 'list', '--json'], { env });
@@ -132,9 +145,23 @@ describe('lethe (built binary)', () => {
     const sheet = join(dataDir, 'sheet.json');
     const { writeFile } = await import('node:fs/promises');
     await writeFile(sheet, JSON.stringify({ purposes: 'Customer support', complaint: 'You may complain to your supervisory authority.' }));
-    const set = await lethe(['settings', 'set', '--organization', 'Acme Ltd', '--time-zone', 'Europe/Dublin', '--information-sheet', sheet, '--json']);
+    const set = await lethe([
+      'settings',
+      'set',
+      '--organization',
+      'Acme Ltd',
+      '--time-zone',
+      'Europe/Dublin',
+      '--information-sheet',
+      sheet,
+      '--json',
+    ]);
     expect(set.stderr).toBe('');
-    expect(JSON.parse(set.stdout)).toMatchObject({ organizationName: 'Acme Ltd', timeZone: 'Europe/Dublin', informationSheet: { purposes: 'Customer support' } });
+    expect(JSON.parse(set.stdout)).toMatchObject({
+      organizationName: 'Acme Ltd',
+      timeZone: 'Europe/Dublin',
+      informationSheet: { purposes: 'Customer support' },
+    });
 
     await writeFile(sheet, JSON.stringify({ purposes: 'x', unknownSection: 'y' }));
     const bad = await lethe(['settings', 'set', '--information-sheet', sheet]);
@@ -166,7 +193,11 @@ describe('lethe (built binary)', () => {
     const [, origin, token] = match!;
     const refused = await fetch(`${origin}/api/app.info`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
     expect(refused.status).toBe(401);
-    const answered = await fetch(`${origin}/api/app.info`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: '{}' });
+    const answered = await fetch(`${origin}/api/app.info`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+      body: '{}',
+    });
     expect(await answered.json()).toMatchObject({ ok: true, value: { name: 'Lethe', face: 'browser' } });
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');
@@ -189,7 +220,9 @@ describe('lethe (built binary)', () => {
     expect(url, first).toBeDefined();
     const email = /admin email: (\S+)/.exec(out)?.[1];
     const token = /admin token: (\S+)/.exec(out)?.[1];
-    const me = await fetch(`${url}/api/v2/users/me.json`, { headers: { Authorization: `Basic ${Buffer.from(`${email}/token:${token}`).toString('base64')}` } });
+    const me = await fetch(`${url}/api/v2/users/me.json`, {
+      headers: { Authorization: `Basic ${Buffer.from(`${email}/token:${token}`).toString('base64')}` },
+    });
     expect(((await me.json()) as { user: { role: string } }).user.role).toBe('admin');
     child.kill('SIGTERM');
   });

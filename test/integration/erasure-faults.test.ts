@@ -46,7 +46,9 @@ it('a run SIGKILLed after a bulk delete was sent but before its answer was recor
   });
   const cachePath = services.caches.pathFor(h.workspaceId);
   const key = await getOrCreateDbKey(services.workspaces.secretStoreFor(h.workspaceId), h.workspaceId, cachePath);
-  const bulkDeletes = (): number => sim.state.requestLog.filter((r) => r.method === 'DELETE' && r.route.includes('tickets/destroy_many') && !r.route.includes('deleted')).length;
+  const bulkDeletes = (): number =>
+    sim.state.requestLog.filter((r) => r.method === 'DELETE' && r.route.includes('tickets/destroy_many') && !r.route.includes('deleted'))
+      .length;
 
   const lines: string[] = [];
   const outcome = await new Promise<string>((resolve, reject) => {
@@ -87,7 +89,9 @@ it('a run SIGKILLed after a bulk delete was sent but before its answer was recor
         }, 5);
       }
     });
-    child.on('exit', (_code, signal) => (signal === 'SIGKILL' ? resolve('killed') : reject(new Error(`child ended by itself: ${stderr.slice(0, 2000)}`))));
+    child.on('exit', (_code, signal) =>
+      signal === 'SIGKILL' ? resolve('killed') : reject(new Error(`child ended by itself: ${stderr.slice(0, 2000)}`)),
+    );
   });
   expect(outcome).toBe('killed');
   expect(bulkDeletes()).toBe(1);
@@ -143,7 +147,8 @@ it('server errors before the effect are retried; a job item that always fails en
   expect(failed.map((f) => f.kind).sort()).toEqual(['ticket.purge', 'ticket.softDelete']);
   const state = h.sync.sim.state;
   expect(state.ticketView(26)?.state).toBe('live');
-  for (const t of plan.tickets.filter((x) => x.decision === 'delete' && x.ticketId !== 26)) expect(state.ticketView(t.ticketId)?.state).toBe('purged');
+  for (const t of plan.tickets.filter((x) => x.decision === 'delete' && x.ticketId !== 26))
+    expect(state.ticketView(t.ticketId)?.state).toBe('purged');
   expect(status.receipt).not.toBeNull();
   // The cache still holds what the helpdesk still holds.
   const cache = await h.sync.ctx.core.services.caches.open(h.workspaceId);

@@ -140,9 +140,17 @@ describe('erasure run against the simulator', () => {
     const early = await h.callResult('erasure.execute', { workspaceId: h.workspaceId, planId: plan.id, confirm });
     expect(early.ok ? 'ok' : early.error.code).toBe('conflict');
     await h.call('erasure.revalidate', { workspaceId: h.workspaceId, planId: plan.id });
-    const wrong = await h.callResult('erasure.execute', { workspaceId: h.workspaceId, planId: plan.id, confirm: { ...confirm, deleteTickets: 99 } });
+    const wrong = await h.callResult('erasure.execute', {
+      workspaceId: h.workspaceId,
+      planId: plan.id,
+      confirm: { ...confirm, deleteTickets: 99 },
+    });
     expect(wrong.ok ? 'ok' : wrong.error.code).toBe('conflict');
-    const other = await h.callResult('erasure.execute', { workspaceId: h.workspaceId, planId: plan.id, confirm: { ...confirm, subject: 'x@y.z' } });
+    const other = await h.callResult('erasure.execute', {
+      workspaceId: h.workspaceId,
+      planId: plan.id,
+      confirm: { ...confirm, subject: 'x@y.z' },
+    });
     expect(other.ok ? 'ok' : other.error.code).toBe('conflict');
     expect(h.sync.sim.state.ticketDeleted.size).toBe(0);
   });

@@ -50,7 +50,12 @@ describe('browser-mode host', () => {
   });
 
   it('refuses a call without the token, or with a wrong one, with 401', async () => {
-    const none = await rawRequest(host.port, { method: 'POST', path: '/api/app.info', headers: { Host: `127.0.0.1:${host.port}`, 'Content-Type': 'application/json' }, body: '{}' });
+    const none = await rawRequest(host.port, {
+      method: 'POST',
+      path: '/api/app.info',
+      headers: { Host: `127.0.0.1:${host.port}`, 'Content-Type': 'application/json' },
+      body: '{}',
+    });
     expect(none.status).toBe(401);
     expect(JSON.parse(none.body)).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
     const wrong = await api('/api/app.info', { Authorization: `Bearer ${TOKEN.slice(0, -1)}x` });
@@ -78,12 +83,17 @@ describe('browser-mode host', () => {
 
   it('refuses bad bodies with stable codes', async () => {
     expect(JSON.parse((await api('/api/app.info', {}, '{not json')).body)).toMatchObject({ error: { code: 'invalid_input' } });
-    expect(JSON.parse((await api('/api/app.info', { 'Content-Type': 'text/plain' })).body)).toMatchObject({ error: { code: 'invalid_input' } });
+    expect(JSON.parse((await api('/api/app.info', { 'Content-Type': 'text/plain' })).body)).toMatchObject({
+      error: { code: 'invalid_input' },
+    });
     const big = await api('/api/settings.set', {}, JSON.stringify({ organizationName: 'x'.repeat(MAX_BODY_BYTES) }));
     expect(big.status).toBe(413);
     expect(JSON.parse(big.body)).toMatchObject({ error: { code: 'payload_too_large' } });
     expect((await api('/api/nope.nothing')).status).toBe(404);
-    const get = await rawRequest(host.port, { path: '/api/app.info', headers: { Host: `127.0.0.1:${host.port}`, Authorization: `Bearer ${TOKEN}` } });
+    const get = await rawRequest(host.port, {
+      path: '/api/app.info',
+      headers: { Host: `127.0.0.1:${host.port}`, Authorization: `Bearer ${TOKEN}` },
+    });
     expect(get.status).toBe(405);
   });
 
@@ -95,7 +105,14 @@ describe('browser-mode host', () => {
     expect(index.headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
     expect((await rawRequest(host.port, { path: '/assets/app.js', headers })).status).toBe(200);
     expect((await rawRequest(host.port, { path: '/settings', headers })).body).toContain('<title>Lethe</title>');
-    for (const path of ['/../secret.txt', '/%2e%2e/secret.txt', '/assets/..%2f..%2fsecret.txt', '/assets/%2e%2e/%2e%2e/secret.txt', '/..%5csecret.txt', '/missing.js']) {
+    for (const path of [
+      '/../secret.txt',
+      '/%2e%2e/secret.txt',
+      '/assets/..%2f..%2fsecret.txt',
+      '/assets/%2e%2e/%2e%2e/secret.txt',
+      '/..%5csecret.txt',
+      '/missing.js',
+    ]) {
       const res = await rawRequest(host.port, { path, headers });
       expect(res.body, path).not.toContain('must not be served');
       expect(res.status === 404 || res.body.includes('<title>Lethe</title>'), path).toBe(true);
@@ -109,7 +126,11 @@ describe('browser-mode host', () => {
     expect(response.status).toBe(200);
     const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
     await reader.read(); // the ": connected" comment
-    await api('/api/workspaces.create', {}, JSON.stringify({ name: 'Ev', address: { subdomain: 'ev' }, email: 'e@e.example', apiToken: 'abcdefgh12345678' }));
+    await api(
+      '/api/workspaces.create',
+      {},
+      JSON.stringify({ name: 'Ev', address: { subdomain: 'ev' }, email: 'e@e.example', apiToken: 'abcdefgh12345678' }),
+    );
     let text = '';
     while (!text.includes('workspaces.changed')) text += (await reader.read()).value ?? '';
     expect(text).toContain('"name":"workspaces.changed"');
@@ -142,10 +163,16 @@ describe('browser-mode host', () => {
     expect(ok.status).toBe(200);
     expect(ok.body).toBe('PK fake zip bytes');
     expect(ok.headers['content-type']).toBe('application/zip');
-    expect(ok.headers['content-disposition']).toBe(`attachment; filename="access _Jos_.zip"; filename*=UTF-8''access%20%22Jos%C3%A9%22.zip`);
+    expect(ok.headers['content-disposition']).toBe(
+      `attachment; filename="access _Jos_.zip"; filename*=UTF-8''access%20%22Jos%C3%A9%22.zip`,
+    );
     expect((await rawRequest(host.port, { path: `/api/exports/${exportId}`, headers: { Host: headers.Host } })).status).toBe(401);
     expect((await rawRequest(host.port, { path: '/api/exports/exp_ffffffffffffffffffffffff', headers })).status).toBe(404);
-    for (const path of ['/api/exports/../lethe.json', '/api/exports/exp_0123456789abcdef01234567.json', '/api/exports/%2e%2e%2flethe.json']) {
+    for (const path of [
+      '/api/exports/../lethe.json',
+      '/api/exports/exp_0123456789abcdef01234567.json',
+      '/api/exports/%2e%2e%2flethe.json',
+    ]) {
       const res = await rawRequest(host.port, { path, headers });
       expect(res.status, path).not.toBe(200);
       expect(res.body, path).not.toContain('workspaces');

@@ -45,7 +45,10 @@ beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'lethe-erase-cli-'));
   service = `lethe-erase-cli-${process.pid}-${Date.now()}`;
   sim = await startSimulator({ size: 'tiny', seed: 23, noLimits: true, jobDelayMs: 20 });
-  const added = await lethe(['workspaces', 'add', '--name', 'Sim', '--url', sim.url, '--email', sim.admin.email, '--token-stdin', '--json'], sim.admin.token);
+  const added = await lethe(
+    ['workspaces', 'add', '--name', 'Sim', '--url', sim.url, '--email', sim.admin.email, '--token-stdin', '--json'],
+    sim.admin.token,
+  );
   expect(added.code, added.stderr).toBe(0);
   workspaceId = (JSON.parse(added.stdout) as { id: string }).id;
 }, 120_000);

@@ -9,7 +9,11 @@ import { formatTable, processOutput, type Output } from '../output';
 type Ops = typeof erasureOperations;
 
 /** The erasure operations through the same router as every face (typed locally, so this file does not depend on the contract's wiring). */
-async function call<K extends keyof Ops>(session: CoreSession, name: K, input: z.input<Ops[K]['input']>): Promise<z.output<Ops[K]['output']>> {
+async function call<K extends keyof Ops>(
+  session: CoreSession,
+  name: K,
+  input: z.input<Ops[K]['input']>,
+): Promise<z.output<Ops[K]['output']>> {
   const result = await session.core.router.call(name as never, input as never);
   if (!result.ok) throw new CliFailure(result.error);
   return result.value as z.output<Ops[K]['output']>;
@@ -19,7 +23,9 @@ const ws = (id: string | undefined) => (id ? { workspaceId: id } : {});
 
 function printPlan(out: Output, plan: ErasurePlan): void {
   const c = plan.counts;
-  out.out(`Erasure plan ${plan.id} for ${plan.subject.email} (${plan.subject.userIds.length} account(s)), ${plan.regulation.toUpperCase()}`);
+  out.out(
+    `Erasure plan ${plan.id} for ${plan.subject.email} (${plan.subject.userIds.length} account(s)), ${plan.regulation.toUpperCase()}`,
+  );
   out.out(`Data as of: ${plan.dataAsOf ?? 'never fully synced'}`);
   out.out(
     `Tickets: ${c.tickets.delete} delete, ${c.tickets.redact} redact, ${c.tickets.keep} keep, ${c.tickets.blocked} blocked, ${c.tickets.review} review; ` +
@@ -27,9 +33,19 @@ function printPlan(out: Output, plan: ErasurePlan): void {
       `other people affected: ${c.otherPeople.endUsers} end users, ${c.otherPeople.agents} agents`,
   );
   out.out('');
-  out.out(formatTable(['TICKET', 'DECISION', 'STATUS', 'REASON'], plan.tickets.map((t) => [String(t.ticketId), t.decision, t.status, t.reason])));
+  out.out(
+    formatTable(
+      ['TICKET', 'DECISION', 'STATUS', 'REASON'],
+      plan.tickets.map((t) => [String(t.ticketId), t.decision, t.status, t.reason]),
+    ),
+  );
   out.out('');
-  out.out(formatTable(['ACCOUNT', 'DECISION', 'REASON'], plan.accounts.map((a) => [String(a.userId), a.decision, a.fix ? `${a.reason}. Fix: ${a.fix.description}` : a.reason])));
+  out.out(
+    formatTable(
+      ['ACCOUNT', 'DECISION', 'REASON'],
+      plan.accounts.map((a) => [String(a.userId), a.decision, a.fix ? `${a.reason}. Fix: ${a.fix.description}` : a.reason]),
+    ),
+  );
 }
 
 /** Polls until the runs started in this process settle, printing progress to stderr. */
@@ -55,15 +71,23 @@ async function waitForRuns(session: CoreSession, out: Output, workspaceId: strin
 function printStatus(out: Output, s: RunStatus): void {
   out.out(`Run ${s.runId}: ${s.state} (${s.phase})`);
   out.out(`Operations: ${s.operations.done} done, ${s.operations.failed} failed, ${s.operations.skipped} skipped, ${s.apiCalls} API calls`);
-  if (s.verification) out.out(`Verification: ${s.verification.ok ? 'everything reads deleted or redacted' : 'some things are still there'} (${s.verification.ticketsGone} tickets gone, ${s.verification.commentsRedacted} comments redacted)`);
-  if (s.residue) out.out(`Residue in the local cache: ${s.residue.total} (kept tickets ${s.residue.keptTickets}, other comments ${s.residue.otherComments}, profiles ${s.residue.otherProfiles})`);
+  if (s.verification)
+    out.out(
+      `Verification: ${s.verification.ok ? 'everything reads deleted or redacted' : 'some things are still there'} (${s.verification.ticketsGone} tickets gone, ${s.verification.commentsRedacted} comments redacted)`,
+    );
+  if (s.residue)
+    out.out(
+      `Residue in the local cache: ${s.residue.total} (kept tickets ${s.residue.keptTickets}, other comments ${s.residue.otherComments}, profiles ${s.residue.otherProfiles})`,
+    );
   for (const f of s.failures) out.out(`  ${f.kind} ${f.targets.join(',')}: ${f.code} ${f.message}`);
   if (s.receipt) out.out(`Receipt: ${s.receipt.json}\n         ${s.receipt.html}`);
   if (s.error) out.out(`Stopped: [${s.error.code}] ${s.error.message}. Resume with: lethe erase resume --run ${s.runId}`);
 }
 
 export function registerEraseCommands(program: Command): void {
-  const erase = program.command('erase').description('Erase a data subject: preview the impact, run it from the journal, resume after a crash');
+  const erase = program
+    .command('erase')
+    .description('Erase a data subject: preview the impact, run it from the journal, resume after a crash');
 
   erase
     .command('plan')
@@ -74,28 +98,33 @@ export function registerEraseCommands(program: Command): void {
     .option('--prepared-by <name>', 'who prepares the plan (kept in the receipt)')
     .option('--out <file>', 'also write the plan as JSON to this file (it names the subject: keep it safe)')
     .option('--json', 'print one JSON document')
-    .addHelpText('after', '\nExamples:\n  lethe erase plan --subject jane@example.com\n  lethe erase plan --subject jane@example.com --out jane-plan.json --json')
-    .action(async (opts: { subject: string; workspace?: string; regulation: string; preparedBy?: string; out?: string; json?: boolean }) => {
-      const out = processOutput(Boolean(opts.json));
-      if (!(REGULATIONS as readonly string[]).includes(opts.regulation)) {
-        throw new CliFailure({ code: 'invalid_input', message: `--regulation must be one of ${REGULATIONS.join(', ')}` }, EXIT.usage);
-      }
-      const session = await openCoreSession();
-      try {
-        const plan = await call(session, 'erasure.plan', {
-          ...ws(opts.workspace),
-          subject: opts.subject,
-          regulation: opts.regulation as (typeof REGULATIONS)[number],
-          ...(opts.preparedBy ? { preparedBy: opts.preparedBy } : {}),
-        });
-        if (opts.out) await writeFile(opts.out, `${JSON.stringify(plan, null, 2)}\n`, { mode: 0o600 });
-        if (out.json) return out.out(JSON.stringify(plan, null, 2));
-        printPlan(out, plan);
-        out.out(`\nNext: lethe erase run --plan ${opts.out ?? '<file written with --out>'}`);
-      } finally {
-        await session.close();
-      }
-    });
+    .addHelpText(
+      'after',
+      '\nExamples:\n  lethe erase plan --subject jane@example.com\n  lethe erase plan --subject jane@example.com --out jane-plan.json --json',
+    )
+    .action(
+      async (opts: { subject: string; workspace?: string; regulation: string; preparedBy?: string; out?: string; json?: boolean }) => {
+        const out = processOutput(Boolean(opts.json));
+        if (!(REGULATIONS as readonly string[]).includes(opts.regulation)) {
+          throw new CliFailure({ code: 'invalid_input', message: `--regulation must be one of ${REGULATIONS.join(', ')}` }, EXIT.usage);
+        }
+        const session = await openCoreSession();
+        try {
+          const plan = await call(session, 'erasure.plan', {
+            ...ws(opts.workspace),
+            subject: opts.subject,
+            regulation: opts.regulation as (typeof REGULATIONS)[number],
+            ...(opts.preparedBy ? { preparedBy: opts.preparedBy } : {}),
+          });
+          if (opts.out) await writeFile(opts.out, `${JSON.stringify(plan, null, 2)}\n`, { mode: 0o600 });
+          if (out.json) return out.out(JSON.stringify(plan, null, 2));
+          printPlan(out, plan);
+          out.out(`\nNext: lethe erase run --plan ${opts.out ?? '<file written with --out>'}`);
+        } finally {
+          await session.close();
+        }
+      },
+    );
 
   erase
     .command('run')
@@ -103,7 +132,10 @@ export function registerEraseCommands(program: Command): void {
     .requiredOption('--plan <file>', 'a plan file written by `lethe erase plan --out`')
     .option('--accept-differences', 'run even if the live helpdesk differs from the cache (differences are printed)')
     .option('--json', 'print one JSON document')
-    .addHelpText('after', '\nA bad, stale or already-run plan changes nothing (exit 1).\n\nExample:\n  lethe erase run --plan jane-plan.json')
+    .addHelpText(
+      'after',
+      '\nA bad, stale or already-run plan changes nothing (exit 1).\n\nExample:\n  lethe erase run --plan jane-plan.json',
+    )
     .action(async (opts: { plan: string; acceptDifferences?: boolean; json?: boolean }) => {
       const out = processOutput(Boolean(opts.json));
       let file: ErasurePlan;
@@ -116,23 +148,34 @@ export function registerEraseCommands(program: Command): void {
       try {
         const workspaceId = file.workspaceId;
         const stored = await call(session, 'erasure.getPlan', { workspaceId, planId: file.id });
-        if (stored.state !== 'draft') throw new CliFailure({ code: 'conflict', message: `This plan has already run (${stored.state}); see lethe erase resume` });
+        if (stored.state !== 'draft')
+          throw new CliFailure({ code: 'conflict', message: `This plan has already run (${stored.state}); see lethe erase resume` });
         if (stored.fingerprint !== file.fingerprint) {
           throw new CliFailure({ code: 'conflict', message: 'The plan file is stale (the plan changed since it was written); plan again' });
         }
         const checked = await call(session, 'erasure.revalidate', { workspaceId, planId: file.id });
         const differences = checked.revalidation?.differences ?? [];
         if (differences.length > 0) {
-          const text = formatTable(['TARGET', 'ID', 'CHANGE', 'DETAIL'], differences.map((d) => [d.target, String(d.id), d.kind, d.detail]));
+          const text = formatTable(
+            ['TARGET', 'ID', 'CHANGE', 'DETAIL'],
+            differences.map((d) => [d.target, String(d.id), d.kind, d.detail]),
+          );
           if (!opts.acceptDifferences) {
-            throw new CliFailure({ code: 'conflict', message: `The live helpdesk differs from the cache; nothing was run:\n${text}\nReview, then run again with --accept-differences` });
+            throw new CliFailure({
+              code: 'conflict',
+              message: `The live helpdesk differs from the cache; nothing was run:\n${text}\nReview, then run again with --accept-differences`,
+            });
           }
           if (!out.json) out.err(`Live differences (accepted):\n${text}`);
         }
         const started = await call(session, 'erasure.execute', {
           workspaceId,
           planId: file.id,
-          confirm: { subject: checked.subject.email, deleteTickets: checked.counts.tickets.delete, redactTickets: checked.counts.tickets.redact },
+          confirm: {
+            subject: checked.subject.email,
+            deleteTickets: checked.counts.tickets.delete,
+            redactTickets: checked.counts.tickets.redact,
+          },
         });
         const [status] = await waitForRuns(session, out, workspaceId, [started.runId]);
         if (out.json) return out.out(JSON.stringify(status, null, 2));
@@ -155,7 +198,12 @@ export function registerEraseCommands(program: Command): void {
       const session = await openCoreSession();
       try {
         const { runs } = await call(session, 'erasure.resume', { ...ws(opts.workspace), ...(opts.run ? { runId: opts.run } : {}) });
-        const final = await waitForRuns(session, out, opts.workspace ?? runs[0]?.workspaceId, runs.map((r) => r.runId));
+        const final = await waitForRuns(
+          session,
+          out,
+          opts.workspace ?? runs[0]?.workspaceId,
+          runs.map((r) => r.runId),
+        );
         if (out.json) return out.out(JSON.stringify({ runs: final }, null, 2));
         if (final.length === 0) return out.out('No interrupted erasure to resume.');
         for (const s of final) printStatus(out, s);

@@ -67,7 +67,10 @@ export function registerSettingsCommands(program: Command): void {
     .action(async (opts: { organization?: string; timeZone?: string; informationSheet?: string; json?: boolean }) => {
       const out = processOutput(Boolean(opts.json));
       if (opts.organization === undefined && opts.timeZone === undefined && opts.informationSheet === undefined) {
-        throw new CliFailure({ code: 'invalid_input', message: 'Nothing to change: give --organization, --time-zone or --information-sheet' }, EXIT.usage);
+        throw new CliFailure(
+          { code: 'invalid_input', message: 'Nothing to change: give --organization, --time-zone or --information-sheet' },
+          EXIT.usage,
+        );
       }
       const informationSheet = opts.informationSheet === undefined ? undefined : await readSheetFile(opts.informationSheet);
       const session = await openCoreSession();

@@ -57,14 +57,20 @@ export function registerWorkspaceCommands(program: Command, output: (json: boole
       }
       const apiToken = opts.tokenStdin ? await readStdin() : (process.env.LETHE_API_TOKEN ?? '');
       if (!apiToken) {
-        throw new CliFailure({ code: 'invalid_input', message: 'No API token: pipe it with --token-stdin or set LETHE_API_TOKEN' }, EXIT.usage);
+        throw new CliFailure(
+          { code: 'invalid_input', message: 'No API token: pipe it with --token-stdin or set LETHE_API_TOKEN' },
+          EXIT.usage,
+        );
       }
       const session = await openCoreSession();
       try {
         const address = opts.subdomain !== undefined ? { subdomain: opts.subdomain } : { baseUrl: opts.url ?? '' };
         const created = await session.call('workspaces.create', { name: opts.name, address, email: opts.email, apiToken });
         if (out.json) return out.out(JSON.stringify(created, null, 2));
-        out.out(`Added ${created.name} (${created.id}) for ${created.baseUrl}; the token is in the OS keychain.`);
+        const where = process.env.LETHE_API_TOKEN
+          ? 'the token comes from LETHE_API_TOKEN: set it for every command that talks to this helpdesk'
+          : 'the token is in the OS keychain';
+        out.out(`Added ${created.name} (${created.id}) for ${created.baseUrl}; ${where}.`);
       } finally {
         await session.close();
       }

@@ -82,7 +82,6 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...createAuditHandlers(services),
   };
 
-
   // The demo helpdesk is only useful with data: its first start also starts the first sync.
   const startDemo = handlers['demo.start'];
   handlers['demo.start'] = async (input) => {

@@ -42,9 +42,7 @@ export async function serve(options: ServeOptions): Promise<{ host: Host; token:
   });
   if (options.demo) await core.router.call('demo.start', {});
   const host = await startHost({ core, rendererDir: options.rendererDir, token, port: options.port, log });
-  (options.announce ?? ((line) => process.stdout.write(`${line}\n`)))(
-    `Lethe is serving at http://127.0.0.1:${host.port}/#token=${token}`,
-  );
+  (options.announce ?? ((line) => process.stdout.write(`${line}\n`)))(`Lethe is serving at http://127.0.0.1:${host.port}/#token=${token}`);
   const stop = async (): Promise<void> => {
     await host.close();
     await core.close();

@@ -97,7 +97,12 @@ export async function startHost(options: HostOptions): Promise<Host> {
       if (!tokenVerdict.ok) return sendRefusal(res, tokenVerdict);
 
       if (url.pathname === '/api/events' && req.method === 'GET') {
-        res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
+        res.writeHead(200, {
+          ...SECURITY_HEADERS,
+          'Content-Type': 'text/event-stream',
+          'Cache-Control': 'no-store',
+          Connection: 'keep-alive',
+        });
         res.write(': connected\n\n');
         eventStreams.add(res);
         req.on('close', () => eventStreams.delete(res));
@@ -109,19 +114,25 @@ export async function startHost(options: HostOptions): Promise<Host> {
           return await sendExport(res, core.services.dataDir, download[1], SECURITY_HEADERS);
         } catch (error) {
           if (res.headersSent) return void res.destroy();
-          const info = error instanceof LetheError ? error.toInfo() : { code: 'internal_error' as const, message: 'The export could not be read' };
+          const info =
+            error instanceof LetheError ? error.toInfo() : { code: 'internal_error' as const, message: 'The export could not be read' };
           return sendResult(res, { ok: false, error: info });
         }
       }
       if (req.method !== 'POST') {
-        return send(res, 405, JSON.stringify({ ok: false, error: { code: 'invalid_input', message: 'Use POST' } }), 'application/json', { Allow: 'POST' });
+        return send(res, 405, JSON.stringify({ ok: false, error: { code: 'invalid_input', message: 'Use POST' } }), 'application/json', {
+          Allow: 'POST',
+        });
       }
       if (!(req.headers['content-type'] ?? '').toLowerCase().startsWith('application/json')) {
         return sendResult(res, { ok: false, error: { code: 'invalid_input', message: 'Send application/json' } });
       }
       const body = await readBody(req);
       if (body === 'too_large') {
-        return sendResult(res, { ok: false, error: { code: 'payload_too_large', message: `The request body exceeds ${MAX_BODY_BYTES} bytes` } });
+        return sendResult(res, {
+          ok: false,
+          error: { code: 'payload_too_large', message: `The request body exceeds ${MAX_BODY_BYTES} bytes` },
+        });
       }
       let payload: unknown;
       try {

@@ -17,9 +17,7 @@ export function op<I extends z.ZodType, O extends z.ZodType>(def: OperationDef<I
   return def;
 }
 
-type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void
-  ? I
-  : never;
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
 
 /**
  * Merges per-domain groups into one contract. Names must be unique across all groups: a

@@ -58,10 +58,7 @@ export const Workspace = z
 export type Workspace = z.infer<typeof Workspace>;
 
 /** Either a subdomain (acme → https://acme.zendesk.com) or a full base URL. */
-const helpdeskAddress = z.union([
-  z.object({ subdomain: zendeskSubdomain }).strict(),
-  z.object({ baseUrl: helpdeskBaseUrl }).strict(),
-]);
+const helpdeskAddress = z.union([z.object({ subdomain: zendeskSubdomain }).strict(), z.object({ baseUrl: helpdeskBaseUrl }).strict()]);
 
 export const WorkspaceCreateInput = z
   .object({

@@ -14,7 +14,9 @@ export function createActionHandlers(
     'actions.liftRestriction': async ({ workspaceId, ...input }) => actions.liftRestriction(await ws(workspaceId), input),
     'actions.rectify': async ({ workspaceId, ...input }) => actions.rectify(await ws(workspaceId), input),
     'actions.object': async ({ workspaceId, ...input }) => actions.object(await ws(workspaceId), input),
-    'actions.list': async ({ workspaceId, subjectRef, limit }) => ({ actions: await actions.list(await ws(workspaceId), { subjectRef, limit }) }),
+    'actions.list': async ({ workspaceId, subjectRef, limit }) => ({
+      actions: await actions.list(await ws(workspaceId), { subjectRef, limit }),
+    }),
     'actions.flush': async ({ workspaceId }) => actions.flush(await ws(workspaceId)),
     'actions.setNotified': async ({ workspaceId, ...input }) => actions.setNotified(await ws(workspaceId), input),
     'actions.getSettings': async ({ workspaceId }) => actions.getSettings(await ws(workspaceId)),

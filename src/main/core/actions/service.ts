@@ -108,7 +108,10 @@ export class ActionService {
     const key = `${c.baseUrl}\n${c.email}\n${c.token}`;
     const existing = this.#clients.get(workspaceId);
     if (existing?.key === key) return existing.client;
-    const client = new ZendeskClient({ baseUrl: c.baseUrl, email: c.email, token: c.token }, { logger: this.s.log.child('helpdesk'), ...this.options.transport });
+    const client = new ZendeskClient(
+      { baseUrl: c.baseUrl, email: c.email, token: c.token },
+      { logger: this.s.log.child('helpdesk'), ...this.options.transport },
+    );
     this.#clients.set(workspaceId, { key, client });
     return client;
   }
@@ -138,7 +141,10 @@ export class ActionService {
 
   // --- actions -------------------------------------------------------------------------------
 
-  async restrict(workspaceId: string, input: { subjectRef: string; userIds?: number[] | undefined; actor?: string | undefined; requestId?: string | undefined }): Promise<ActionResult> {
+  async restrict(
+    workspaceId: string,
+    input: { subjectRef: string; userIds?: number[] | undefined; actor?: string | undefined; requestId?: string | undefined },
+  ): Promise<ActionResult> {
     const settings = await this.getSettings(workspaceId);
     const userIds = this.#userIds(input.subjectRef, input.userIds);
     const ops: NewOperation[] = userIds.flatMap((id) => [
@@ -147,10 +153,29 @@ export class ActionService {
       // After the suspension, so no new session can start between the two.
       { ref: `sessions-${id}`, stage: 2, kind: ACTION_OP.revokeSessions, targets: [id], dependsOn: [`suspend-${id}`] },
     ]);
-    return this.#start(workspaceId, { ...input, userIds, action: 'restrict', objection: null, fields: [], emailChange: false, recipients: settings.recipients, ops, diff: [] });
+    return this.#start(workspaceId, {
+      ...input,
+      userIds,
+      action: 'restrict',
+      objection: null,
+      fields: [],
+      emailChange: false,
+      recipients: settings.recipients,
+      ops,
+      diff: [],
+    });
   }
 
-  async liftRestriction(workspaceId: string, input: { subjectRef: string; userIds?: number[] | undefined; actor?: string | undefined; requestId?: string | undefined; informedSubject: boolean }): Promise<ActionResult> {
+  async liftRestriction(
+    workspaceId: string,
+    input: {
+      subjectRef: string;
+      userIds?: number[] | undefined;
+      actor?: string | undefined;
+      requestId?: string | undefined;
+      informedSubject: boolean;
+    },
+  ): Promise<ActionResult> {
     if (input.informedSubject !== true) {
       throw new LetheError('invalid_input', 'Art. 18(3): inform the person before the restriction is lifted, then confirm it');
     }
@@ -160,20 +185,43 @@ export class ActionService {
       { ref: `unsuspend-${id}`, stage: 1, kind: ACTION_OP.unsuspend, targets: [id] },
       { ref: `untag-${id}`, stage: 1, kind: ACTION_OP.removeTags, targets: [id], payload: { tags: [settings.restrictionTag] } },
     ]);
-    return this.#start(workspaceId, { ...input, userIds, action: 'lift_restriction', objection: null, fields: [], emailChange: false, recipients: [], ops, diff: [] });
+    return this.#start(workspaceId, {
+      ...input,
+      userIds,
+      action: 'lift_restriction',
+      objection: null,
+      fields: [],
+      emailChange: false,
+      recipients: [],
+      ops,
+      diff: [],
+    });
   }
 
-  async object(workspaceId: string, input: { subjectRef: string; userIds?: number[] | undefined; actor?: string | undefined; requestId?: string | undefined; kind: ObjectionKind }): Promise<ActionResult> {
+  async object(
+    workspaceId: string,
+    input: {
+      subjectRef: string;
+      userIds?: number[] | undefined;
+      actor?: string | undefined;
+      requestId?: string | undefined;
+      kind: ObjectionKind;
+    },
+  ): Promise<ActionResult> {
     const settings = await this.getSettings(workspaceId);
     const conf = settings.objection[input.kind];
     if (conf.tags.length === 0 && conf.userFields.length === 0) {
-      throw new LetheError('conflict', `No tag or user field is configured for a ${input.kind} objection; set them in the actions settings`);
+      throw new LetheError(
+        'conflict',
+        `No tag or user field is configured for a ${input.kind} objection; set them in the actions settings`,
+      );
     }
     const userIds = this.#userIds(input.subjectRef, input.userIds);
     const userFields = Object.fromEntries(conf.userFields.map((f) => [f.key, f.value]));
     const ops: NewOperation[] = userIds.flatMap((id) => {
       const list: NewOperation[] = [];
-      if (conf.tags.length > 0) list.push({ ref: `tag-${id}`, stage: 1, kind: ACTION_OP.addTags, targets: [id], payload: { tags: conf.tags } });
+      if (conf.tags.length > 0)
+        list.push({ ref: `tag-${id}`, stage: 1, kind: ACTION_OP.addTags, targets: [id], payload: { tags: conf.tags } });
       if (conf.userFields.length > 0) {
         const payload: UpdateFieldsPayload = { set: {}, userFields, before: {}, beforeUserFields: {} };
         list.push({ ref: `fields-${id}`, stage: 2, kind: ACTION_OP.updateFields, targets: [id], payload: payload as never });
@@ -252,11 +300,25 @@ export class ActionService {
       const add: IdentityPayload = { type: 'email', value: input.newEmail };
       emailOps = [
         { ref: 'identity-add', stage: 2, kind: ACTION_OP.addIdentity, targets: [userId], payload: add as never },
-        { ref: 'identity-primary', stage: 3, kind: ACTION_OP.makePrimary, targets: [userId], payload: add as never, dependsOn: ['identity-add'] },
+        {
+          ref: 'identity-primary',
+          stage: 3,
+          kind: ACTION_OP.makePrimary,
+          targets: [userId],
+          payload: add as never,
+          dependsOn: ['identity-add'],
+        },
       ];
       if (oldEmail !== null) {
         const old: IdentityPayload = { type: 'email', value: oldEmail };
-        emailOps.push({ ref: 'identity-delete', stage: 4, kind: ACTION_OP.deleteIdentity, targets: [userId], payload: old as never, dependsOn: ['identity-primary'] });
+        emailOps.push({
+          ref: 'identity-delete',
+          stage: 4,
+          kind: ACTION_OP.deleteIdentity,
+          targets: [userId],
+          payload: old as never,
+          dependsOn: ['identity-primary'],
+        });
       }
     }
     if (diff.length === 0) throw new LetheError('conflict', 'Nothing to change: the profile already holds these values');
@@ -318,7 +380,10 @@ export class ActionService {
       .map((r) => this.#view(journal, r));
   }
 
-  async setNotified(workspaceId: string, input: { actionId: string; recipient: string; notified: boolean; actor?: string | undefined }): Promise<ActionView> {
+  async setNotified(
+    workspaceId: string,
+    input: { actionId: string; recipient: string; notified: boolean; actor?: string | undefined },
+  ): Promise<ActionView> {
     const journal = await openJournal(this.s, workspaceId);
     const run = journal.findRun<ActionDocument>(input.actionId);
     if (!run || run.kind !== RUN_KIND) throw new LetheError('not_found', 'No such action');
@@ -332,7 +397,12 @@ export class ActionService {
       action: 'actions.recipient_notified',
       subject: doc.subjectRef,
       ...(doc.requestId ? { requestId: doc.requestId } : {}),
-      data: { actionId: run.id, notified: input.notified, recipientsNotified: doc.recipients.filter((r) => r.notified).length, recipients: doc.recipients.length },
+      data: {
+        actionId: run.id,
+        notified: input.notified,
+        recipientsNotified: doc.recipients.filter((r) => r.notified).length,
+        recipients: doc.recipients.length,
+      },
     });
     return this.#view(journal, journal.getRun<ActionDocument>(run.id));
   }
@@ -359,24 +429,30 @@ export class ActionService {
     return [...new Set(userIds && userIds.length > 0 ? userIds : [own])];
   }
 
-  #liveProfile(user: User, identities: Identity[]): { profile: Record<string, FieldValue>; userFields: Record<string, FieldValue>; primaryEmail: string | null } {
+  #liveProfile(
+    user: User,
+    identities: Identity[],
+  ): { profile: Record<string, FieldValue>; userFields: Record<string, FieldValue>; primaryEmail: string | null } {
     const profile: Record<string, FieldValue> = {};
     for (const f of PROFILE_FIELDS) profile[f] = profileValue(user, f);
     const primary = identities.find((i) => i.type === 'email' && i.primary)?.value ?? user.email ?? null;
     return { profile, userFields: userFieldsOf(user), primaryEmail: primary };
   }
 
-  async #cachedProfile(workspaceId: string, userId: number): Promise<{ profile: Record<string, FieldValue>; userFields: Record<string, FieldValue>; primaryEmail: string | null }> {
+  async #cachedProfile(
+    workspaceId: string,
+    userId: number,
+  ): Promise<{ profile: Record<string, FieldValue>; userFields: Record<string, FieldValue>; primaryEmail: string | null }> {
     const cache = await this.s.caches.open(workspaceId);
     const row = cache.db.prepare('SELECT name, email, phone, profile FROM users WHERE id = ?').get(userId) as
-      | { name: string; email: string | null; phone: string | null; profile: string | null }
-      | undefined;
+      { name: string; email: string | null; phone: string | null; profile: string | null } | undefined;
     if (!row) throw new LetheError('not_found', 'The helpdesk cannot be reached and this person is not in the cache');
     const extra = (row.profile ? JSON.parse(row.profile) : {}) as Record<string, unknown>;
     const str = (v: unknown): FieldValue => (typeof v === 'string' ? v : null);
     const userFields: Record<string, FieldValue> = {};
     if (extra.user_fields && typeof extra.user_fields === 'object') {
-      for (const [k, v] of Object.entries(extra.user_fields as Record<string, unknown>)) userFields[k] = typeof v === 'string' || typeof v === 'boolean' ? v : null;
+      for (const [k, v] of Object.entries(extra.user_fields as Record<string, unknown>))
+        userFields[k] = typeof v === 'string' || typeof v === 'boolean' ? v : null;
     }
     return {
       profile: { name: row.name, phone: row.phone || null, alias: str(extra.alias), details: str(extra.details), notes: str(extra.notes) },
@@ -435,7 +511,13 @@ export class ActionService {
         action: `actions.${a.action}.queued`,
         subject: a.subjectRef,
         ...(a.requestId ? { requestId: a.requestId } : {}),
-        data: { actionId: run.id, accounts: a.userIds.length, operations: a.ops.length, fields: a.fields, reason: final.document.error?.code ?? 'pending' },
+        data: {
+          actionId: run.id,
+          accounts: a.userIds.length,
+          operations: a.ops.length,
+          fields: a.fields,
+          reason: final.document.error?.code ?? 'pending',
+        },
       });
     }
     return { action: view, queued: view.state === 'queued', diff: a.diff, cacheRefreshed: refreshed };
@@ -517,10 +599,18 @@ export class ActionService {
           if (op.kind === ACTION_OP.updateFields && doc.action === 'rectify') {
             const p = op.payload as unknown as UpdateFieldsPayload;
             if (fieldsApplied(user, p)) continue;
-            const changed = Object.entries(p.before).some(([k, v]) => profileValue(user, k) !== v && profileValue(user, k) !== (p.set[k] ?? null));
+            const changed = Object.entries(p.before).some(
+              ([k, v]) => profileValue(user, k) !== v && profileValue(user, k) !== (p.set[k] ?? null),
+            );
             const uf = userFieldsOf(user);
-            const ufChanged = Object.entries(p.beforeUserFields).some(([k, v]) => (uf[k] ?? null) !== v && (uf[k] ?? null) !== (p.userFields[k] ?? null));
-            if (changed || ufChanged) return { code: 'changed_upstream', message: 'The profile changed in the helpdesk since the rectification was prepared; prepare it again' };
+            const ufChanged = Object.entries(p.beforeUserFields).some(
+              ([k, v]) => (uf[k] ?? null) !== v && (uf[k] ?? null) !== (p.userFields[k] ?? null),
+            );
+            if (changed || ufChanged)
+              return {
+                code: 'changed_upstream',
+                message: 'The profile changed in the helpdesk since the rectification was prepared; prepare it again',
+              };
           }
         }
         const primaryOp = ops.find((o) => o.kind === ACTION_OP.makePrimary && o.targets[0] === userId && o.state === 'planned');
@@ -585,7 +675,9 @@ export class ActionService {
         operations: counts,
         ...(doc.error ? { errorCode: doc.error.code } : {}),
         ...(doc.action === 'lift_restriction' ? { subjectInformed: true, article: 'GDPR Art. 18(3)' } : {}),
-        ...(doc.recipients.length > 0 ? { recipients: doc.recipients.length, recipientsNotified: doc.recipients.filter((r) => r.notified).length } : {}),
+        ...(doc.recipients.length > 0
+          ? { recipients: doc.recipients.length, recipientsNotified: doc.recipients.filter((r) => r.notified).length }
+          : {}),
       },
     });
     doc.audited = true;

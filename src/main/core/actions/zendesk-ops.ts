@@ -108,7 +108,11 @@ function userHandler(
         if (patch === null) return [{ opId: op!.id, outcome: 'done', result: { alreadyApplied: true } }];
         const after = await client.updateUser(op!.targets[0]!, patch, { signal });
         // Zendesk answers 200 with the user as stored: trust it only if it reads as intended.
-        return [isDone(after, op!) ? { opId: op!.id, outcome: 'done' } : { opId: op!.id, outcome: 'unknown', code: 'not_applied', message: 'The helpdesk did not store the change' }];
+        return [
+          isDone(after, op!)
+            ? { opId: op!.id, outcome: 'done' }
+            : { opId: op!.id, outcome: 'unknown', code: 'not_applied', message: 'The helpdesk did not store the change' },
+        ];
       } catch (error) {
         return [failedOrUnknown(op!, error)];
       }
@@ -131,7 +135,12 @@ function userHandler(
 
 function identityHandler(
   client: ZendeskClient,
-  act: (userId: number, identities: Identity[], p: IdentityPayload, signal?: AbortSignal) => Promise<Outcome['outcome'] | { failed: string; message: string }>,
+  act: (
+    userId: number,
+    identities: Identity[],
+    p: IdentityPayload,
+    signal?: AbortSignal,
+  ) => Promise<Outcome['outcome'] | { failed: string; message: string }>,
   isDone: (identities: Identity[], p: IdentityPayload) => boolean,
 ): OperationHandler {
   return {
@@ -154,7 +163,11 @@ function identityHandler(
       for (const op of ops) {
         try {
           const identities = await listIdentities(client, op.targets[0]!, signal);
-          out.push(isDone(identities, op.payload as unknown as IdentityPayload) ? { opId: op.id, state: 'done' } : { opId: op.id, state: 'absent' });
+          out.push(
+            isDone(identities, op.payload as unknown as IdentityPayload)
+              ? { opId: op.id, state: 'done' }
+              : { opId: op.id, state: 'absent' },
+          );
         } catch (error) {
           if (!isNotFound(error)) throw error;
           out.push({ opId: op.id, state: 'failed', code: 'subject_gone', message: 'The helpdesk user no longer exists' });
@@ -247,4 +260,3 @@ export function createActionHandlers(client: ZendeskClient): Record<string, Oper
     ),
   };
 }
-

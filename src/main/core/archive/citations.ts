@@ -13,7 +13,9 @@ export function requestBasis(regulation: Regulation, kind: ArchiveKind): string 
   switch (regulation) {
     case 'GDPR':
     case 'UK_GDPR':
-      return kind === 'access' ? `${PREFIX[regulation]} Art. 15 (right of access)` : `${PREFIX[regulation]} Art. 20 (right to data portability)`;
+      return kind === 'access'
+        ? `${PREFIX[regulation]} Art. 15 (right of access)`
+        : `${PREFIX[regulation]} Art. 20 (right to data portability)`;
     case 'CCPA':
       return kind === 'access'
         ? 'Cal. Civ. Code §§1798.100, 1798.110, 1798.130 (right to know)'

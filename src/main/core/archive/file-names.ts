@@ -27,9 +27,17 @@ function truncateKeepingExtension(name: string, maxLength: number): string {
   const dot = name.lastIndexOf('.');
   const extension = dot > 0 ? [...name.slice(dot)] : [];
   if (extension.length > 0 && extension.length <= 16) {
-    return chars.slice(0, maxLength - extension.length).join('').replace(/[.\s]+$/, '') + extension.join('');
+    return (
+      chars
+        .slice(0, maxLength - extension.length)
+        .join('')
+        .replace(/[.\s]+$/, '') + extension.join('')
+    );
   }
-  return chars.slice(0, maxLength).join('').replace(/[.\s]+$/, '');
+  return chars
+    .slice(0, maxLength)
+    .join('')
+    .replace(/[.\s]+$/, '');
 }
 
 /** The extension alone, made safe; used where the name itself must not show (encrypted archives). */

@@ -28,7 +28,11 @@ const cell = (value: unknown): string => {
   return escapeHtml(value);
 };
 
-function* table(records: readonly OutputRecord[], columns: readonly [key: string, title: string][], textColumns: ReadonlySet<string> = new Set()): Generator<string> {
+function* table(
+  records: readonly OutputRecord[],
+  columns: readonly [key: string, title: string][],
+  textColumns: ReadonlySet<string> = new Set(),
+): Generator<string> {
   if (records.length === 0) {
     yield '<p class="muted">None.</p>\n';
     return;
@@ -60,17 +64,44 @@ function* attachmentTable(plan: ArchivePlan): Generator<string> {
   yield '<table>\n<thead><tr><th>File</th><th>Ticket</th><th>Type</th><th>Size (bytes)</th></tr></thead>\n<tbody>\n';
   for (const { record, path } of plan.attachments) {
     const name = escapeHtml(record.fileName);
-    const link = record.included === true ? `<a href="${hrefFor(path)}">${name}</a>` : `${name} <span class="muted">(${escapeHtml(record.note)})</span>`;
+    const link =
+      record.included === true
+        ? `<a href="${hrefFor(path)}">${name}</a>`
+        : `${name} <span class="muted">(${escapeHtml(record.note)})</span>`;
     yield `<tr><td>${link}</td><td>${cell(record.ticketId)}</td><td>${cell(record.contentType)}</td><td>${cell(record.size)}</td></tr>\n`;
   }
   yield '</tbody>\n</table>\n';
 }
 
 const COLUMNS: Partial<Record<RecordType, readonly [string, string][]>> = {
-  identities: [['type', 'Type'], ['value', 'Value'], ['verified', 'Verified'], ['primary', 'Primary'], ['userId', 'Account']],
-  organizations: [['name', 'Name'], ['domainNames', 'Domains'], ['details', 'Details'], ['notes', 'Notes'], ['createdAt', 'Created']],
-  tickets: [['id', 'Ticket'], ['subjectLine', 'Subject'], ['status', 'Status'], ['yourRoles', 'Your role'], ['otherParticipants', 'Other participants'], ['createdAt', 'Created']],
-  comments: [['ticketId', 'Ticket'], ['createdAt', 'Date'], ['author', 'By'], ['body', 'Text']],
+  identities: [
+    ['type', 'Type'],
+    ['value', 'Value'],
+    ['verified', 'Verified'],
+    ['primary', 'Primary'],
+    ['userId', 'Account'],
+  ],
+  organizations: [
+    ['name', 'Name'],
+    ['domainNames', 'Domains'],
+    ['details', 'Details'],
+    ['notes', 'Notes'],
+    ['createdAt', 'Created'],
+  ],
+  tickets: [
+    ['id', 'Ticket'],
+    ['subjectLine', 'Subject'],
+    ['status', 'Status'],
+    ['yourRoles', 'Your role'],
+    ['otherParticipants', 'Other participants'],
+    ['createdAt', 'Created'],
+  ],
+  comments: [
+    ['ticketId', 'Ticket'],
+    ['createdAt', 'Date'],
+    ['author', 'By'],
+    ['body', 'Text'],
+  ],
 };
 
 /** The overview a person can open by double-clicking, with no network and no script. */
@@ -115,7 +146,8 @@ export function* indexHtml(ctx: IndexContext): Generator<string> {
     yield '<p>Nothing was left out.</p>\n';
   } else {
     yield '<table>\n<thead><tr><th>What</th><th>How many</th><th>Why</th></tr></thead>\n<tbody>\n';
-    for (const e of plan.exclusions) yield `<tr><td>${escapeHtml(e.category.replace(/_/g, ' '))}</td><td>${e.count}</td><td>${escapeHtml(e.reason)}</td></tr>\n`;
+    for (const e of plan.exclusions)
+      yield `<tr><td>${escapeHtml(e.category.replace(/_/g, ' '))}</td><td>${e.count}</td><td>${escapeHtml(e.reason)}</td></tr>\n`;
     yield '</tbody>\n</table>\n';
   }
   yield HTML_END;

@@ -14,7 +14,9 @@ export const SHEET_SECTIONS: readonly { key: keyof InformationSheet; article: st
   { key: 'automatedDecisions', article: 'Art. 15(1)(h)', title: 'Automated decision-making, including profiling' },
 ];
 
-type SheetInput = Pick<ArchiveInput, 'regulation' | 'kind' | 'generatedAt' | 'dataAsOf' | 'workspace' | 'requestId'> & { informationSheet: InformationSheet };
+type SheetInput = Pick<ArchiveInput, 'regulation' | 'kind' | 'generatedAt' | 'dataAsOf' | 'workspace' | 'requestId'> & {
+  informationSheet: InformationSheet;
+};
 
 function preamble(input: SheetInput): string[] {
   const lines = [
@@ -53,7 +55,9 @@ export function* informationSheetHtml(input: SheetInput): Generator<string> {
 }
 
 /** Portability archives carry no information sheet; this says what the archive is for instead. */
-export function* portabilityReadme(input: Pick<ArchiveInput, 'regulation' | 'workspace' | 'generatedAt' | 'dataAsOf' | 'requestId'>): Generator<string> {
+export function* portabilityReadme(
+  input: Pick<ArchiveInput, 'regulation' | 'workspace' | 'generatedAt' | 'dataAsOf' | 'requestId'>,
+): Generator<string> {
   const gdpr = input.regulation === 'GDPR' || input.regulation === 'UK_GDPR';
   const lines = [
     'YOUR DATA, READY TO TAKE ELSEWHERE',
@@ -73,13 +77,14 @@ export function* portabilityReadme(input: Pick<ArchiveInput, 'regulation' | 'wor
     '- data we created or derived ourselves (ticket status, tags, internal notes, organization records),',
     '  because portability covers the data you provided;',
     `- other people's comments, files and contact details, to protect their rights (${othersProtection(input.regulation, 'portability')}).`,
-    '  Other people\'s email addresses and phone numbers inside your own text appear as [redacted email] and [redacted phone].',
+    "  Other people's email addresses and phone numbers inside your own text appear as [redacted email] and [redacted phone].",
     '',
     gdpr
       ? 'You may reuse this data with another service. Where technically feasible you can ask us to send it directly to another controller (Art. 20(2)). This export does not affect your right to erasure (Art. 20(3)).'
       : 'You may reuse this data with another service.',
     '',
-    `Generated ${input.generatedAt}; the data is as of ${input.dataAsOf}.` + (input.requestId !== null ? ` Request reference: ${input.requestId}.` : ''),
+    `Generated ${input.generatedAt}; the data is as of ${input.dataAsOf}.` +
+      (input.requestId !== null ? ` Request reference: ${input.requestId}.` : ''),
   ];
   for (const line of lines) yield `${line}\r\n`;
 }

@@ -54,7 +54,11 @@ export function planArchive(input: ArchiveInput, options: PlanOptions): ArchiveP
 
   const profile = input.profiles.map((p) => (access ? accessProfile(p, redactor) : portableProfile(p)));
   if (!access) {
-    exclude('profile_fields', input.profiles.length, `role, tags, notes, details, organization membership, custom fields and account flags are kept by us, not provided by you (${scope})`);
+    exclude(
+      'profile_fields',
+      input.profiles.length,
+      `role, tags, notes, details, organization membership, custom fields and account flags are kept by us, not provided by you (${scope})`,
+    );
   }
   const identities = input.identities.map((i) => ({
     id: i.id,
@@ -89,8 +93,16 @@ export function planArchive(input: ArchiveInput, options: PlanOptions): ArchiveP
       `the opening text of tickets written by someone else is withheld (${others})`,
     );
   } else {
-    exclude('tickets_not_written_by_you', input.tickets.filter((t) => !t.authoredBySubject).length, `tickets someone else opened (${scope}; ${others})`);
-    exclude('ticket_metadata', input.tickets.filter((t) => t.authoredBySubject).length, `status, priority, tags, channel and custom fields of your tickets are set by us, not provided by you (${scope})`);
+    exclude(
+      'tickets_not_written_by_you',
+      input.tickets.filter((t) => !t.authoredBySubject).length,
+      `tickets someone else opened (${scope}; ${others})`,
+    );
+    exclude(
+      'ticket_metadata',
+      input.tickets.filter((t) => t.authoredBySubject).length,
+      `status, priority, tags, channel and custom fields of your tickets are set by us, not provided by you (${scope})`,
+    );
   }
 
   const attachmentsByComment = new Map<string, Attachment[]>();
@@ -109,7 +121,9 @@ export function planArchive(input: ArchiveInput, options: PlanOptions): ArchiveP
   exclude(
     'comments_by_others',
     otherComments.length,
-    access ? `other people's comments are listed with their role and date only, content withheld (${others})` : `other people's comments are left out (${scope}; ${others})`,
+    access
+      ? `other people's comments are listed with their role and date only, content withheld (${others})`
+      : `other people's comments are left out (${scope}; ${others})`,
   );
 
   const names = new UniqueNames();
@@ -119,8 +133,16 @@ export function planArchive(input: ArchiveInput, options: PlanOptions): ArchiveP
   exclude('attachments_by_others', input.attachments.length - attachments.length, `files other people uploaded are left out (${others})`);
 
   // Counted while the texts above were masked, so these come last.
-  exclude('email_addresses_of_others', redactor.counts.emails, `email addresses of other people inside the texts are masked as [redacted email] (${others})`);
-  exclude('phone_numbers_of_others', redactor.counts.phones, `phone numbers of other people inside the texts are masked as [redacted phone] (${others})`);
+  exclude(
+    'email_addresses_of_others',
+    redactor.counts.emails,
+    `email addresses of other people inside the texts are masked as [redacted email] (${others})`,
+  );
+  exclude(
+    'phone_numbers_of_others',
+    redactor.counts.phones,
+    `phone numbers of other people inside the texts are masked as [redacted phone] (${others})`,
+  );
 
   const records: ArchivePlan['records'] = { profile, identities, tickets, comments: commentRecords };
   if (organizations !== undefined) records.organizations = organizations;
@@ -197,7 +219,12 @@ function accessTicket(t: Ticket, redactor: TextRedactor): OutputRecord {
 }
 
 function portableTicket(t: Ticket, redactor: TextRedactor): OutputRecord {
-  return { id: t.id, subjectLine: redactor.redact(t.subjectLine), description: redactor.redactNullable(t.description), createdAt: t.createdAt };
+  return {
+    id: t.id,
+    subjectLine: redactor.redact(t.subjectLine),
+    description: redactor.redactNullable(t.description),
+    createdAt: t.createdAt,
+  };
 }
 
 function ownComment(c: Comment, redactor: TextRedactor, attachments: Attachment[]): OutputRecord {

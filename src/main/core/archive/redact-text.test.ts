@@ -26,7 +26,9 @@ describe('createRedactor', () => {
 
   it('masks other people’s numbers in any spelling and keeps the subject’s own', () => {
     const r = redactor();
-    expect(r.redact('Bob: (020) 7946-0958, +44 20 7946 0958; me: 020 7946 0001')).toBe(`Bob: ${REDACTED_PHONE}, ${REDACTED_PHONE}; me: 020 7946 0001`);
+    expect(r.redact('Bob: (020) 7946-0958, +44 20 7946 0958; me: 020 7946 0001')).toBe(
+      `Bob: ${REDACTED_PHONE}, ${REDACTED_PHONE}; me: 020 7946 0001`,
+    );
     expect(r.counts.phones).toBe(2);
   });
 
@@ -48,7 +50,12 @@ describe('createRedactor', () => {
   });
 
   it('masks exactly what one plain alternation of many listed addresses masks, quoted and mixed-case spellings too', () => {
-    const listed = [...Array.from({ length: 400 }, (_, i) => `person.${i}@lethe-sim.test`), 'weird"quoted"@odd.example', 'x@a.example', 'x@a.example.org'];
+    const listed = [
+      ...Array.from({ length: 400 }, (_, i) => `person.${i}@lethe-sim.test`),
+      'weird"quoted"@odd.example',
+      'x@a.example',
+      'x@a.example.org',
+    ];
     const r = createRedactor({ ownEmails: ['ada@example.org'], ownPhones: [], otherEmails: listed, otherPhones: [] });
     const plain = new RegExp(listed.map((e) => e.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'giu');
     const texts = [

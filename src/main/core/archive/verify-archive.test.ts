@@ -104,7 +104,9 @@ describe('verifyArchive', () => {
     expect(result.ok).toBe(true);
     expect(result.manifest.encrypted).toBe(true);
     expect((await refusal(verifyArchive(encrypted))).details).toEqual({ reason: 'archive_password_required' });
-    expect((await refusal(verifyArchive(encrypted, { password: 'not the right one' }))).details).toEqual({ reason: 'archive_password_wrong' });
+    expect((await refusal(verifyArchive(encrypted, { password: 'not the right one' }))).details).toEqual({
+      reason: 'archive_password_wrong',
+    });
   });
 
   it('refuses a file that is not a ZIP, a ZIP without manifest, a broken manifest, and a missing file', async () => {
@@ -117,10 +119,14 @@ describe('verifyArchive', () => {
     error = await refusal(verifyArchive(await rewritten('no-manifest.zip', (entries) => entries.delete('manifest.json'))));
     expect(error.details).toEqual({ reason: 'archive_manifest_missing' });
 
-    error = await refusal(verifyArchive(await rewritten('bad-manifest.zip', (entries) => entries.set('manifest.json', Buffer.from('{"files": ')))));
+    error = await refusal(
+      verifyArchive(await rewritten('bad-manifest.zip', (entries) => entries.set('manifest.json', Buffer.from('{"files": ')))),
+    );
     expect(error.details).toEqual({ reason: 'archive_manifest_invalid' });
 
-    error = await refusal(verifyArchive(await rewritten('foreign-manifest.zip', (entries) => entries.set('manifest.json', Buffer.from('{"files": []}')))));
+    error = await refusal(
+      verifyArchive(await rewritten('foreign-manifest.zip', (entries) => entries.set('manifest.json', Buffer.from('{"files": []}')))),
+    );
     expect(error.details).toEqual({ reason: 'archive_manifest_invalid' });
 
     error = await refusal(verifyArchive(join(dir, 'nowhere.zip')));

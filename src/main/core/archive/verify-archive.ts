@@ -81,7 +81,8 @@ export async function verifyArchive(path: string, options: VerifyOptions = {}): 
 }
 
 async function readManifest(entry: FileEntry, options: VerifyOptions): Promise<Manifest> {
-  if (entry.uncompressedSize > MAX_MANIFEST_BYTES) throw invalid('archive_manifest_invalid', 'The manifest is too large to be a Lethe manifest');
+  if (entry.uncompressedSize > MAX_MANIFEST_BYTES)
+    throw invalid('archive_manifest_invalid', 'The manifest is too large to be a Lethe manifest');
   const content = await hashEntry(entry, options, true);
   if (content === 'damaged' || content.text === undefined) throw invalid('archive_manifest_invalid', 'The manifest is damaged');
   let json: unknown;
@@ -95,7 +96,11 @@ async function readManifest(entry: FileEntry, options: VerifyOptions): Promise<M
   return parsed.data;
 }
 
-async function hashEntry(entry: FileEntry, options: VerifyOptions, keepText = false): Promise<{ size: number; sha256: string; text?: string } | 'damaged'> {
+async function hashEntry(
+  entry: FileEntry,
+  options: VerifyOptions,
+  keepText = false,
+): Promise<{ size: number; sha256: string; text?: string } | 'damaged'> {
   const tally = new Tally();
   const decoder = keepText ? new TextDecoder('utf-8', { fatal: false }) : null;
   let text = '';

@@ -33,7 +33,8 @@ async function build(overrides: Partial<ArchiveInputDraft> = {}, options: Partia
 
 type Records = Record<string, unknown>[];
 const json = <T = Records>(files: Map<string, Buffer>, path: string): T => JSON.parse(files.get(path)!.toString('utf8')) as T;
-const texts = (files: Map<string, Buffer>) => [...files].filter(([path]) => !path.startsWith('attachments/')).map(([path, bytes]) => [path, bytes.toString('utf8')] as const);
+const texts = (files: Map<string, Buffer>) =>
+  [...files].filter(([path]) => !path.startsWith('attachments/')).map(([path, bytes]) => [path, bytes.toString('utf8')] as const);
 
 /** Written independently of the redactor: any run of digits and separators that ends in a number's last seven digits. */
 function leakedContacts(text: string): string[] {
@@ -54,7 +55,10 @@ describe('access archive', () => {
         'attachments/501/a1-photo.png',
         'attachments/501/a2-notes.txt',
         'attachments/503/a4-_._etc_passwdgnp.exe',
-        ...['profile', 'identities', 'organizations', 'tickets', 'comments', 'attachments'].flatMap((t) => [`data/${t}.json`, `data/${t}.csv`]),
+        ...['profile', 'identities', 'organizations', 'tickets', 'comments', 'attachments'].flatMap((t) => [
+          `data/${t}.json`,
+          `data/${t}.csv`,
+        ]),
         'index.html',
         'information-sheet.html',
         'information-sheet.txt',
@@ -71,7 +75,14 @@ describe('access archive', () => {
       const bytes = files.get(file.path)!;
       expect({ path: file.path, size: bytes.length, sha256: sha256(bytes) }).toEqual(file);
     }
-    expect(manifest).toMatchObject({ kind: 'access', regulation: 'GDPR', subjectRef: 'subj_7f3a9c2e', requestId: 'req_0042', letheVersion: '0.1.0-test', encrypted: false });
+    expect(manifest).toMatchObject({
+      kind: 'access',
+      regulation: 'GDPR',
+      subjectRef: 'subj_7f3a9c2e',
+      requestId: 'req_0042',
+      letheVersion: '0.1.0-test',
+      encrypted: false,
+    });
     expect(manifest.generatedAt).toBe('2025-03-04T10:00:00.000Z');
     expect(manifest.dataAsOf).toBe('2025-03-04T09:30:00.000Z');
     expect(manifest.workspace).toEqual({ id: 'ws_acme12345', name: 'Acme Support', baseUrl: 'https://acme.zendesk.example' });
@@ -129,7 +140,12 @@ describe('access archive', () => {
     expect(c2.authorUserId).toBeNull();
     const tickets = json(files, 'data/tickets.json');
     const shared = tickets.find((t) => t.id === '502')!;
-    expect(shared).toMatchObject({ description: null, descriptionWithheld: true, yourRoles: ['cc', 'commenter'], otherParticipants: ['other requester', 'agent'] });
+    expect(shared).toMatchObject({
+      description: null,
+      descriptionWithheld: true,
+      yourRoles: ['cc', 'commenter'],
+      otherParticipants: ['other requester', 'agent'],
+    });
     for (const [path, text] of texts(files)) {
       for (const secret of OTHERS_SECRETS.filter((s) => s !== 'Agent internal remark')) expect(text, path).not.toContain(secret);
     }
@@ -157,13 +173,16 @@ describe('access archive', () => {
     expect(exclusions).toContainEqual(['phone_numbers_of_others', 7]);
   });
 
-  it.each(['access', 'portability'] as const)('%s: no email or phone number of another person appears anywhere in the archive', async (kind) => {
-    const { files } = await build({ kind });
-    const found = texts(files).flatMap(([path, text]) => leakedContacts(text).map((leak) => `${path}: ${leak}`));
-    expect(found).toEqual([]);
-    // The scan itself can fail: the fixture's raw input does hold every one of them.
-    expect(leakedContacts(JSON.stringify(fixtureInput()))).toEqual(expect.arrayContaining([...OTHERS.emails, ...OTHERS.phones]));
-  });
+  it.each(['access', 'portability'] as const)(
+    '%s: no email or phone number of another person appears anywhere in the archive',
+    async (kind) => {
+      const { files } = await build({ kind });
+      const found = texts(files).flatMap(([path, text]) => leakedContacts(text).map((leak) => `${path}: ${leak}`));
+      expect(found).toEqual([]);
+      // The scan itself can fail: the fixture's raw input does hold every one of them.
+      expect(leakedContacts(JSON.stringify(fixtureInput()))).toEqual(expect.arrayContaining([...OTHERS.emails, ...OTHERS.phones]));
+    },
+  );
 
   it('writes an index.html that is self-contained, runs nothing and escapes hostile text', async () => {
     const { files } = await build();
@@ -188,7 +207,9 @@ describe('access archive', () => {
       expect(hrefs).toContain(`data/${type}.json`);
       expect(hrefs).toContain(`data/${type}.csv`);
     }
-    expect(hrefs).toEqual(expect.arrayContaining(['attachments/501/a1-photo.png', 'attachments/503/a4-_._etc_passwdgnp.exe', 'information-sheet.html']));
+    expect(hrefs).toEqual(
+      expect.arrayContaining(['attachments/501/a1-photo.png', 'attachments/503/a4-_._etc_passwdgnp.exe', 'information-sheet.html']),
+    );
     expect(html).toContain('comment by agent on 2025-01-11, content withheld to protect others (Art. 15(4))');
   });
 
@@ -254,7 +275,11 @@ describe('access archive', () => {
 
   it("can be read by Python's zipfile with every CRC correct", async () => {
     const { target, files } = await build();
-    const out = execFileSync('python3', ['-c', 'import sys, zipfile\nz = zipfile.ZipFile(sys.argv[1])\nprint(z.testzip(), len(z.namelist()))', target], { encoding: 'utf8' });
+    const out = execFileSync(
+      'python3',
+      ['-c', 'import sys, zipfile\nz = zipfile.ZipFile(sys.argv[1])\nprint(z.testzip(), len(z.namelist()))', target],
+      { encoding: 'utf8' },
+    );
     expect(out.trim()).toBe(`None ${files.size}`);
   });
 
@@ -284,7 +309,11 @@ describe('access archive', () => {
     expect([...files].map(([path, b]) => [path, sha256(b)])).toEqual(plainEntries);
     const python = execFileSync(
       'python3',
-      ['-c', 'import sys, zipfile\nz = zipfile.ZipFile(sys.argv[1])\nprint(z.testzip(), len(z.namelist()), sum(i.file_size for i in z.infolist()))', target],
+      [
+        '-c',
+        'import sys, zipfile\nz = zipfile.ZipFile(sys.argv[1])\nprint(z.testzip(), len(z.namelist()), sum(i.file_size for i in z.infolist()))',
+        target,
+      ],
       { encoding: 'utf8' },
     );
     expect(python.trim()).toBe(`None ${files.size} ${[...files.values()].reduce((sum, b) => sum + b.length, 0)}`);
@@ -321,21 +350,46 @@ describe('portability archive', () => {
     );
     expect(paths).toContain('README.txt');
     expect(paths).not.toContain('information-sheet.html');
-    expect(paths.filter((p) => p.startsWith('attachments/')).sort()).toEqual(['attachments/501/a1-photo.png', 'attachments/501/a2-notes.txt', 'attachments/503/a4-_._etc_passwdgnp.exe']);
+    expect(paths.filter((p) => p.startsWith('attachments/')).sort()).toEqual([
+      'attachments/501/a1-photo.png',
+      'attachments/501/a2-notes.txt',
+      'attachments/503/a4-_._etc_passwdgnp.exe',
+    ]);
 
     const profiles = json(files, 'data/profile.json');
-    expect(profiles[0]).toEqual({ userId: '1001', name: 'Ada Lovelace', email: OWN.emails[0], phone: OWN.phone, locale: 'en-GB', timeZone: 'Europe/London', createdAt: '2020-01-01T00:00:00Z' });
+    expect(profiles[0]).toEqual({
+      userId: '1001',
+      name: 'Ada Lovelace',
+      email: OWN.emails[0],
+      phone: OWN.phone,
+      locale: 'en-GB',
+      timeZone: 'Europe/London',
+      createdAt: '2020-01-01T00:00:00Z',
+    });
     expect(json(files, 'data/identities.json')).toHaveLength(4);
     expect(json(files, 'data/tickets.json')).toEqual([
-      { id: '501', subjectLine: 'Refund for order 12345 <script>alert(1)</script>', description: 'My colleague [redacted email] said to call [redacted phone] about it.', createdAt: '2025-01-10T09:00:00Z' },
-      { id: '503', subjectLine: '=HYPERLINK("http://evil.example","click")', description: "+cmd|' /C calc'!A0", createdAt: '2025-02-15T08:00:00Z' },
+      {
+        id: '501',
+        subjectLine: 'Refund for order 12345 <script>alert(1)</script>',
+        description: 'My colleague [redacted email] said to call [redacted phone] about it.',
+        createdAt: '2025-01-10T09:00:00Z',
+      },
+      {
+        id: '503',
+        subjectLine: '=HYPERLINK("http://evil.example","click")',
+        description: "+cmd|' /C calc'!A0",
+        createdAt: '2025-02-15T08:00:00Z',
+      },
     ]);
     const comments = json(files, 'data/comments.json');
     expect(comments.map((c) => c.id)).toEqual(['c1', 'c4', 'c5']);
     expect(comments.every((c) => c.withheld === false && c.author === 'you')).toBe(true);
 
-    const all = texts(files).map(([, t]) => t).join('\n');
-    for (const kept of ['Agent internal remark', 'Analytical Engines', 'vip', 'content withheld', 'Outage report']) expect(all).not.toContain(kept);
+    const all = texts(files)
+      .map(([, t]) => t)
+      .join('\n');
+    for (const kept of ['Agent internal remark', 'Analytical Engines', 'vip', 'content withheld', 'Outage report'])
+      expect(all).not.toContain(kept);
 
     const manifest = json<Manifest>(files, 'manifest.json');
     expect(manifest.kind).toBe('portability');
@@ -364,7 +418,11 @@ describe('encryption', () => {
   it('encrypts every entry with AES-256, opens with the passphrase, and hides file names', async () => {
     const { files, target } = await build({}, { password });
     expect(sha256(files.get('attachments/501/a1.png')!)).toBe(await sha256Of('a1'));
-    expect([...files.keys()].filter((p) => p.startsWith('attachments/')).sort()).toEqual(['attachments/501/a1.png', 'attachments/501/a2.txt', 'attachments/503/a4.exe']);
+    expect([...files.keys()].filter((p) => p.startsWith('attachments/')).sort()).toEqual([
+      'attachments/501/a1.png',
+      'attachments/501/a2.txt',
+      'attachments/503/a4.exe',
+    ]);
     expect(json<Manifest>(files, 'manifest.json').encrypted).toBe(true);
     expect(json(files, 'data/attachments.json')[0]!.fileName).toBe('photo.png');
     await expect(readZip(target)).rejects.toThrow();
@@ -374,7 +432,9 @@ describe('encryption', () => {
   });
 
   it('refuses a passphrase shorter than 12 characters before writing anything', async () => {
-    const error = await writeArchive(fixtureInput(), { targetPath: join(dir, 'out.zip'), password: 'short pass1' }).catch((e: unknown) => e);
+    const error = await writeArchive(fixtureInput(), { targetPath: join(dir, 'out.zip'), password: 'short pass1' }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(LetheError);
     expect((error as LetheError).code).toBe('invalid_input');
     expect(await readdir(dir)).toEqual([]);
@@ -387,7 +447,9 @@ describe('atomic writing', () => {
   async function interrupted(openAttachment: (id: string) => Promise<AttachmentSource | null>, signal?: AbortSignal) {
     const target = join(dir, 'out.zip');
     await writeFile(target, previous);
-    const error = await writeArchive(fixtureInput({ openAttachment }), { targetPath: target, ...(signal ? { signal } : {}) }).catch((e: unknown) => e);
+    const error = await writeArchive(fixtureInput({ openAttachment }), { targetPath: target, ...(signal ? { signal } : {}) }).catch(
+      (e: unknown) => e,
+    );
     return { error, target };
   }
 
@@ -427,7 +489,9 @@ describe('atomic writing', () => {
   it('refuses to start when already aborted', async () => {
     const controller = new AbortController();
     controller.abort();
-    const error = await writeArchive(fixtureInput(), { targetPath: join(dir, 'out.zip'), signal: controller.signal }).catch((e: unknown) => e);
+    const error = await writeArchive(fixtureInput(), { targetPath: join(dir, 'out.zip'), signal: controller.signal }).catch(
+      (e: unknown) => e,
+    );
     expect((error as LetheError).code).toBe('cancelled');
     expect(await readdir(dir)).toEqual([]);
   });

@@ -127,7 +127,14 @@ export async function writeArchive(draft: ArchiveInputDraft, options: WriteArchi
 }
 
 interface EntryWriter {
-  add(path: string, source: AsyncIterable<Uint8Array>, level: number, hash: ByteSink, onChunk: (bytes: number) => void, signal: AbortSignal | undefined): Promise<void>;
+  add(
+    path: string,
+    source: AsyncIterable<Uint8Array>,
+    level: number,
+    hash: ByteSink,
+    onChunk: (bytes: number) => void,
+    signal: AbortSignal | undefined,
+  ): Promise<void>;
   /** Ends the ZIP and the sink. */
   close(): Promise<void>;
 }
@@ -142,7 +149,8 @@ function entryWriter(sink: FileSink, generatedAt: string, password: string | und
   if (password === undefined) {
     const zip = new ZipStreamWriter(sink, { date, forceZip64: zip64ForTests });
     return {
-      add: (path, source, level, hash, onChunk, signal) => zip.add(path, tallied(source, hash, onChunk, signal), { level, ...(signal === undefined ? {} : { signal }) }),
+      add: (path, source, level, hash, onChunk, signal) =>
+        zip.add(path, tallied(source, hash, onChunk, signal), { level, ...(signal === undefined ? {} : { signal }) }),
       close: async () => {
         await zip.close();
         await sink.close();
@@ -178,7 +186,9 @@ function parseInput(draft: ArchiveInputDraft): ArchiveInput {
 }
 
 function dataTypes(input: ArchiveInput, plan: ArchivePlan): RecordType[] {
-  return RECORD_TYPES.filter((type) => type === 'attachments' || plan.records[type] !== undefined).filter((type) => CSV_COLUMNS[input.kind][type] !== undefined);
+  return RECORD_TYPES.filter((type) => type === 'attachments' || plan.records[type] !== undefined).filter(
+    (type) => CSV_COLUMNS[input.kind][type] !== undefined,
+  );
 }
 
 function planEntries(input: ArchiveInput, plan: ArchivePlan): Entry[] {
@@ -239,7 +249,11 @@ function buildManifest(input: ArchiveInput, plan: ArchivePlan, files: ManifestFi
   const missing = plan.attachments.length - included.length;
   const exclusions = [...plan.exclusions];
   if (missing > 0) {
-    exclusions.push({ category: 'attachments_unavailable', count: missing, reason: 'the file was not in the local cache when the archive was made; it can be requested again' });
+    exclusions.push({
+      category: 'attachments_unavailable',
+      count: missing,
+      reason: 'the file was not in the local cache when the archive was made; it can be requested again',
+    });
   }
   return {
     format: MANIFEST_FORMAT,
@@ -311,6 +325,11 @@ class ProgressReporter {
 
   private report(): void {
     this.lastReported = this.bytes;
-    this.onProgress?.({ files: this.files, totalFiles: this.totalFiles, bytes: this.bytes, totalBytes: Math.max(this.totalBytes, this.bytes) });
+    this.onProgress?.({
+      files: this.files,
+      totalFiles: this.totalFiles,
+      bytes: this.bytes,
+      totalBytes: Math.max(this.totalBytes, this.bytes),
+    });
   }
 }

@@ -33,7 +33,8 @@ async function writeZip(path: string, fill: (zip: ZipStreamWriter) => Promise<vo
   }
 }
 
-const python = (script: string, path: string) => execFileSync('python3', ['-c', `import sys, zipfile\nz = zipfile.ZipFile(sys.argv[1])\n${script}`, path], { encoding: 'utf8' }).trim();
+const python = (script: string, path: string) =>
+  execFileSync('python3', ['-c', `import sys, zipfile\nz = zipfile.ZipFile(sys.argv[1])\n${script}`, path], { encoding: 'utf8' }).trim();
 
 describe('ZipStreamWriter', () => {
   it('stores and deflates entries that other readers extract byte for byte, with UTF-8 names and the given date', async () => {

@@ -94,7 +94,12 @@ export class ZipStreamWriter {
       }
     };
     if (method === 8) {
-      await pipeline(measured(), createDeflateRaw({ level: options.level }), write, options.signal === undefined ? {} : { signal: options.signal });
+      await pipeline(
+        measured(),
+        createDeflateRaw({ level: options.level }),
+        write,
+        options.signal === undefined ? {} : { signal: options.signal },
+      );
     } else {
       await write(measured());
     }

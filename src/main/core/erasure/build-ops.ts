@@ -52,7 +52,13 @@ export function buildOperations(plan: ErasurePlan, facts: SubjectFacts): NewOper
   }
   for (const t of deleteTickets) {
     const soft = softRefs.get(t.ticketId);
-    ops.push({ ref: `purge:${t.ticketId}`, stage: 30, kind: OP.purgeTickets, targets: [t.ticketId], ...(soft ? { dependsOn: [soft] } : {}) });
+    ops.push({
+      ref: `purge:${t.ticketId}`,
+      stage: 30,
+      kind: OP.purgeTickets,
+      targets: [t.ticketId],
+      ...(soft ? { dependsOn: [soft] } : {}),
+    });
   }
   for (const a of deleteAccounts) {
     let softUser: string | undefined;
@@ -65,7 +71,13 @@ export function buildOperations(plan: ErasurePlan, facts: SubjectFacts): NewOper
       softUser = `user:${a.userId}`;
       ops.push({ ref: softUser, stage: 40, kind: OP.softDeleteUser, targets: [a.userId], dependsOn: blockers });
     }
-    ops.push({ ref: `purgeUser:${a.userId}`, stage: 50, kind: OP.purgeUser, targets: [a.userId], ...(softUser ? { dependsOn: [softUser] } : {}) });
+    ops.push({
+      ref: `purgeUser:${a.userId}`,
+      stage: 50,
+      kind: OP.purgeUser,
+      targets: [a.userId],
+      ...(softUser ? { dependsOn: [softUser] } : {}),
+    });
   }
   return ops;
 }

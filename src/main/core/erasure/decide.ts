@@ -40,7 +40,12 @@ function exemptionOf(t: TicketFact, rules: ExemptionRules, regulation: Regulatio
     const value = t.customFields[String(r.fieldId)];
     const present = value !== undefined && value !== null && value !== '' && !(Array.isArray(value) && value.length === 0);
     if (present && (r.equals === null || String(value) === r.equals)) {
-      return { rule: `field:${r.fieldId}`, ground: r.ground, citation: citationFor(regulation, r.ground), note: r.note || `Custom field ${r.fieldId} set` };
+      return {
+        rule: `field:${r.fieldId}`,
+        ground: r.ground,
+        citation: citationFor(regulation, r.ground),
+        note: r.note || `Custom field ${r.fieldId} set`,
+      };
     }
   }
   if (rules.retentionDays > 0 && t.createdAt) {
@@ -69,7 +74,12 @@ function othersOf(t: TicketFact): PlanTicket['others'] {
   return { endUsers, agents, byRole };
 }
 
-function proposeTicket(t: TicketFact, rules: ExemptionRules, regulation: Regulation, now: number): Pick<PlanTicket, 'proposed' | 'reasonCode' | 'reason' | 'exemption' | 'fix'> {
+function proposeTicket(
+  t: TicketFact,
+  rules: ExemptionRules,
+  regulation: Regulation,
+  now: number,
+): Pick<PlanTicket, 'proposed' | 'reasonCode' | 'reason' | 'exemption' | 'fix'> {
   const others = othersOf(t);
   if (t.mentionOnly) {
     return {
@@ -148,7 +158,14 @@ function proposeAccount(
     };
   }
   if (alreadyDeleted) {
-    return { role, alreadyDeleted, proposed: 'delete', reasonCode: 'soft_deleted_upstream', reason: 'Already soft-deleted: delete permanently', fix: null };
+    return {
+      role,
+      alreadyDeleted,
+      proposed: 'delete',
+      reasonCode: 'soft_deleted_upstream',
+      reason: 'Already soft-deleted: delete permanently',
+      fix: null,
+    };
   }
   const decisionOf = new Map(tickets.map((t) => [t.ticketId, t.decision]));
   const blocking = [...facts.tickets.values()]
@@ -169,7 +186,14 @@ function proposeAccount(
       },
     };
   }
-  return { role, alreadyDeleted, proposed: 'delete', reasonCode: 'erase_account', reason: 'Delete the account, then delete it permanently; sessions are revoked first', fix: null };
+  return {
+    role,
+    alreadyDeleted,
+    proposed: 'delete',
+    reasonCode: 'erase_account',
+    reason: 'Delete the account, then delete it permanently; sessions are revoked first',
+    fix: null,
+  };
 }
 
 function emptyCounts(): PlanCounts {
@@ -190,7 +214,13 @@ function emptyCounts(): PlanCounts {
  * The decisions, from the facts, the rules and the staff's overrides. Pure: the same inputs give
  * the same plan, which is what makes a plan file checkable against the cache (the fingerprint).
  */
-export function decide(facts: SubjectFacts, rules: ExemptionRules, regulation: Regulation, overrides: readonly StoredOverride[], now: number): Decided {
+export function decide(
+  facts: SubjectFacts,
+  rules: ExemptionRules,
+  regulation: Regulation,
+  overrides: readonly StoredOverride[],
+  now: number,
+): Decided {
   const ticketOverride = new Map(overrides.filter((o) => o.target === 'ticket').map((o) => [o.id, o]));
   const accountOverride = new Map(overrides.filter((o) => o.target === 'account').map((o) => [o.id, o]));
   const tickets: PlanTicket[] = [...facts.tickets.values()]
@@ -258,7 +288,15 @@ export function decide(facts: SubjectFacts, rules: ExemptionRules, regulation: R
     .update(
       JSON.stringify({
         users: facts.subject.userIds,
-        tickets: tickets.map((t) => [t.ticketId, t.decision, t.status, facts.tickets.get(t.ticketId)?.updatedAt ?? null, t.subjectComments, t.mentionComments, t.attachments]),
+        tickets: tickets.map((t) => [
+          t.ticketId,
+          t.decision,
+          t.status,
+          facts.tickets.get(t.ticketId)?.updatedAt ?? null,
+          t.subjectComments,
+          t.mentionComments,
+          t.attachments,
+        ]),
         accounts: accounts.map((a) => [a.userId, a.decision]),
       }),
     )

@@ -16,7 +16,8 @@ export function createErasureHandlers(
     'erasure.getPlan': async ({ workspaceId, planId }) => erasure.getPlan(await ws(workspaceId), planId),
     'erasure.override': async ({ workspaceId, planId, target, id, decision, reason, by }) =>
       erasure.override(await ws(workspaceId), planId, { target, id, decision, reason, by }),
-    'erasure.approve': async ({ workspaceId, planId, approver, note }) => erasure.approve(await ws(workspaceId), planId, { approver, note }),
+    'erasure.approve': async ({ workspaceId, planId, approver, note }) =>
+      erasure.approve(await ws(workspaceId), planId, { approver, note }),
     'erasure.revalidate': async ({ workspaceId, planId }) => erasure.revalidate(await ws(workspaceId), planId),
     'erasure.execute': async ({ workspaceId, planId, confirm }) => erasure.execute(await ws(workspaceId), planId, confirm),
     'erasure.status': async ({ workspaceId, runId }) => erasure.status(await ws(workspaceId), runId),

@@ -46,7 +46,14 @@ const STAFF = new Set(['agent', 'admin']);
 
 /** Lines of a body, trimmed, as the strings a redaction must find. */
 export function bodyStrings(body: string): string[] {
-  return [...new Set(body.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0))];
+  return [
+    ...new Set(
+      body
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter((l) => l.length > 0),
+    ),
+  ];
 }
 
 /**
@@ -65,7 +72,9 @@ export function gatherFacts(db: SqliteDb, subject: ResolvedSubject): SubjectFact
   const own = db
     .prepare('SELECT ticket_id, user_id, role FROM participants WHERE user_id IN (SELECT value FROM json_each(?))')
     .all(asJson(subjectIds)) as Array<{ ticket_id: number; user_id: number; role: Role }>;
-  const mentions: MentionHit[] = findMentions(db, subject.emails, subject.phones).filter((m) => m.authorId === null || !subjectIds.has(m.authorId));
+  const mentions: MentionHit[] = findMentions(db, subject.emails, subject.phones).filter(
+    (m) => m.authorId === null || !subjectIds.has(m.authorId),
+  );
   const ticketIds = new Set<number>([...own.map((p) => p.ticket_id), ...mentions.map((m) => m.ticketId)]);
   const ids = asJson(ticketIds);
 

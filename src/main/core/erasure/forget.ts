@@ -55,8 +55,14 @@ export async function forgetInCache(
   const keepTickets = new Set(options.stillPresentTickets);
   const keepUsers = new Set(options.stillPresentUsers);
   const notRedacted = new Set(options.notRedacted);
-  const tickets = ops.filter((o) => o.kind === OP.purgeTickets).map((o) => o.targets[0]!).filter((id) => !keepTickets.has(id));
-  const users = ops.filter((o) => o.kind === OP.purgeUser).map((o) => o.targets[0]!).filter((id) => !keepUsers.has(id));
+  const tickets = ops
+    .filter((o) => o.kind === OP.purgeTickets)
+    .map((o) => o.targets[0]!)
+    .filter((id) => !keepTickets.has(id));
+  const users = ops
+    .filter((o) => o.kind === OP.purgeUser)
+    .map((o) => o.targets[0]!)
+    .filter((id) => !keepUsers.has(id));
   const redactions = ops.filter((o) => o.kind === OP.redactComment && o.payload !== null && !notRedacted.has(o.targets[0]!));
   const deletedAt = (options.now ?? new Date()).toISOString();
   const files: string[] = [];
@@ -96,7 +102,9 @@ export async function forgetInCache(
             const path = db.prepare('SELECT local_path FROM attachments WHERE id = ?').pluck().get(a.id) as string | null | undefined;
             if (path) files.push(path);
             counts.attachments += db
-              .prepare(`UPDATE attachments SET file_name = 'redacted.txt', content_type = 'text/plain', size = 0, content_url = NULL, local_path = NULL WHERE id = ?`)
+              .prepare(
+                `UPDATE attachments SET file_name = 'redacted.txt', content_type = 'text/plain', size = 0, content_url = NULL, local_path = NULL WHERE id = ?`,
+              )
               .run(a.id).changes;
           }
         }

@@ -13,7 +13,10 @@ const EMPTY_PHONES = new PhoneSet([]);
 
 /** FTS5 phrase of an e-mail's words: the tokenizer splits "jane.doe@x.com" into jane doe x com. */
 function emailPhrase(email: string): string | null {
-  const words = email.normalize('NFKC').split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  const words = email
+    .normalize('NFKC')
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
   return words.length === 0 ? null : `"${words.join(' ')}"`;
 }
 
@@ -25,7 +28,13 @@ function emailPhrase(email: string): string | null {
 function phoneTerms(phone: string): string[] {
   const digits = phone.replace(/\D/g, '').replace(/^0+/, '');
   if (digits.length < 7) return [];
-  const terms = new Set<string>([`"${digits}"`, `"${digits.slice(-4)}"`, `"0${digits.slice(-10)}"`, `"${digits.slice(-10)}"`, `"${digits.slice(-9)}"`]);
+  const terms = new Set<string>([
+    `"${digits}"`,
+    `"${digits.slice(-4)}"`,
+    `"0${digits.slice(-10)}"`,
+    `"${digits.slice(-10)}"`,
+    `"${digits.slice(-9)}"`,
+  ]);
   return [...terms];
 }
 

@@ -25,7 +25,11 @@ export function buildReceipt(doc: ErasureDocument, journal: Journal, runId: stri
   const ops = journal.operations(runId);
   const counts: Record<string, number> = {
     ticketsDeleted: ops.filter((o) => o.kind === 'ticket.purge' && o.state === 'done').length,
-    ticketsRedacted: new Set(ops.filter((o) => o.kind === 'comment.redact' && o.state === 'done').map((o) => (o.payload as { ticketId?: number } | null)?.ticketId ?? o.targets[0])).size,
+    ticketsRedacted: new Set(
+      ops
+        .filter((o) => o.kind === 'comment.redact' && o.state === 'done')
+        .map((o) => (o.payload as { ticketId?: number } | null)?.ticketId ?? o.targets[0]),
+    ).size,
     commentsRedacted: ops.filter((o) => o.kind === 'comment.redact' && o.state === 'done').length,
     ticketsKept: plan.tickets.filter((t) => t.decision === 'keep').length,
     ticketsBlocked: plan.tickets.filter((t) => t.decision === 'blocked').length,
@@ -57,12 +61,29 @@ export function buildReceipt(doc: ErasureDocument, journal: Journal, runId: stri
     }),
     exemptions: plan.tickets
       .filter((t) => t.decision === 'keep' && t.exemption)
-      .map((t) => ({ ticketRef: hmacRef(key, t.ticketId), rule: t.exemption!.rule, ground: t.exemption!.ground, citations: allCitations(t.exemption!.ground) })),
+      .map((t) => ({
+        ticketRef: hmacRef(key, t.ticketId),
+        rule: t.exemption!.rule,
+        ground: t.exemption!.ground,
+        citations: allCitations(t.exemption!.ground),
+      })),
     blocked: [
-      ...plan.tickets.filter((t) => t.decision === 'blocked').map((t) => ({ target: 'ticket', ref: hmacRef(key, t.ticketId), reasonCode: t.reasonCode })),
-      ...plan.accounts.filter((a) => a.decision === 'blocked').map((a) => ({ target: 'account', ref: hmacRef(key, a.userId), reasonCode: a.reasonCode })),
+      ...plan.tickets
+        .filter((t) => t.decision === 'blocked')
+        .map((t) => ({ target: 'ticket', ref: hmacRef(key, t.ticketId), reasonCode: t.reasonCode })),
+      ...plan.accounts
+        .filter((a) => a.decision === 'blocked')
+        .map((a) => ({ target: 'account', ref: hmacRef(key, a.userId), reasonCode: a.reasonCode })),
     ],
-    operations: ops.map((o) => ({ id: o.id, kind: o.kind, state: o.state, targets: o.targets.length, attempts: o.attempts, jobId: o.remoteJobId, finishedAt: o.finishedAt })),
+    operations: ops.map((o) => ({
+      id: o.id,
+      kind: o.kind,
+      state: o.state,
+      targets: o.targets.length,
+      attempts: o.attempts,
+      jobId: o.remoteJobId,
+      finishedAt: o.finishedAt,
+    })),
     verification: doc.verification
       ? {
           ...doc.verification,
@@ -113,10 +134,22 @@ th{background:#f4f4f4}code{font-size:12px;word-break:break-all}</style></head><b
 <h2>Counts</h2><table>${rows(Object.entries(r.counts))}</table>
 <h2>Verification</h2>${r.verification ? `<table>${rows(Object.entries(r.verification))}</table>` : '<p>Not run.</p>'}
 <h2>Residue left in the local cache</h2>${r.residue ? `<table>${rows(Object.entries(r.residue))}</table>` : '<p>Not scanned.</p>'}
-<h2>Exemptions</h2>${table(['Ticket', 'Rule', 'Ground', 'Legal basis'], r.exemptions.map((e) => [e.ticketRef, e.rule, e.ground, e.citations.join('; ')]))}
-<h2>Blocked</h2>${table(['Target', 'Reference', 'Reason'], r.blocked.map((b) => [b.target, b.ref, b.reasonCode]))}
-<h2>Overrides</h2>${table(['Target', 'Reference', 'From', 'To', 'Reason', 'At'], r.overrides.map((o) => [o.target, o.ref, o.from, o.to, o.reason, o.at]))}
-<h2>Operations</h2>${table(['Id', 'Kind', 'State', 'Attempts', 'Job', 'Finished'], r.operations.map((o) => [o.id, o.kind, o.state, o.attempts, o.jobId ?? '', o.finishedAt ?? '']))}
+<h2>Exemptions</h2>${table(
+    ['Ticket', 'Rule', 'Ground', 'Legal basis'],
+    r.exemptions.map((e) => [e.ticketRef, e.rule, e.ground, e.citations.join('; ')]),
+  )}
+<h2>Blocked</h2>${table(
+    ['Target', 'Reference', 'Reason'],
+    r.blocked.map((b) => [b.target, b.ref, b.reasonCode]),
+  )}
+<h2>Overrides</h2>${table(
+    ['Target', 'Reference', 'From', 'To', 'Reason', 'At'],
+    r.overrides.map((o) => [o.target, o.ref, o.from, o.to, o.reason, o.at]),
+  )}
+<h2>Operations</h2>${table(
+    ['Id', 'Kind', 'State', 'Attempts', 'Job', 'Finished'],
+    r.operations.map((o) => [o.id, o.kind, o.state, o.attempts, o.jobId ?? '', o.finishedAt ?? '']),
+  )}
 </body></html>
 `;
 }

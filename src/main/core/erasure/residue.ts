@@ -7,7 +7,12 @@ import { findMentions } from './mentions';
  * it erased: texts in tickets that were kept (exemptions, blocked, mentions left for review) and in
  * other comments, and other people's profiles carrying the same value. Counts only.
  */
-export function scanResidue(db: SqliteDb, emails: readonly string[], phones: readonly string[], keptTicketIds: ReadonlySet<number>): Residue {
+export function scanResidue(
+  db: SqliteDb,
+  emails: readonly string[],
+  phones: readonly string[],
+  keptTicketIds: ReadonlySet<number>,
+): Residue {
   const hits = findMentions(db, emails, phones);
   let keptTickets = 0;
   let otherComments = 0;

@@ -84,10 +84,20 @@ export async function revalidateFacts(
     const added = [...after].filter((u) => !before.has(u)).length;
     const removed = [...before].filter((u) => !after.has(u)).length;
     if (added || removed) {
-      differences.push({ kind: 'participants_changed', target: 'ticket', id, detail: `${added} added, ${removed} removed (by role, names not shown)` });
+      differences.push({
+        kind: 'participants_changed',
+        target: 'ticket',
+        id,
+        detail: `${added} added, ${removed} removed (by role, names not shown)`,
+      });
     }
     const decision = planned.get(id)?.decision;
-    if (fact.updatedAt && t.updated_at && Date.parse(t.updated_at) > Date.parse(fact.updatedAt) && (decision === 'delete' || decision === 'redact')) {
+    if (
+      fact.updatedAt &&
+      t.updated_at &&
+      Date.parse(t.updated_at) > Date.parse(fact.updatedAt) &&
+      (decision === 'delete' || decision === 'redact')
+    ) {
       changedTickets.push(fact);
     }
   }
@@ -114,7 +124,12 @@ export async function revalidateFacts(
         } else fact.others.get(c.author_id)!.roles.add('commenter');
       }
     }
-    differences.push({ kind: 'ticket_updated', target: 'ticket', id: fact.id, detail: `Updated since the last sync; ${added} new comment(s) by the subject` });
+    differences.push({
+      kind: 'ticket_updated',
+      target: 'ticket',
+      id: fact.id,
+      detail: `Updated since the last sync; ${added} new comment(s) by the subject`,
+    });
   }
 
   if (unknownPeople.size > 0) {
@@ -140,7 +155,8 @@ export async function revalidateFacts(
     if (!now.active && !known.deleted) {
       differences.push({ kind: 'user_soft_deleted', target: 'account', id, detail: 'Deleted in the helpdesk since the last sync' });
     }
-    if (now.role !== known.role) differences.push({ kind: 'user_role_changed', target: 'account', id, detail: `Role ${known.role} → ${now.role}` });
+    if (now.role !== known.role)
+      differences.push({ kind: 'user_role_changed', target: 'account', id, detail: `Role ${known.role} → ${now.role}` });
     facts.users.set(id, { role: now.role, active: now.active, deleted: !now.active });
   }
   return differences;

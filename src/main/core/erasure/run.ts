@@ -69,7 +69,9 @@ export async function runErasure(deps: RunErasureDeps): Promise<ErasureDocument>
     journal.setRunState(runId, 'running');
     const handlers = createZendeskHandlers(deps.client, {
       redactionApi: doc.rules.redactionApi,
-      ...(deps.inFlightGraceMs !== undefined ? { inFlightGraceMs: deps.inFlightGraceMs, inFlightPollMs: Math.min(1_000, Math.max(20, deps.inFlightGraceMs / 20)) } : {}),
+      ...(deps.inFlightGraceMs !== undefined
+        ? { inFlightGraceMs: deps.inFlightGraceMs, inFlightPollMs: Math.min(1_000, Math.max(20, deps.inFlightGraceMs / 20)) }
+        : {}),
     });
     const result = await executeRun({
       journal,

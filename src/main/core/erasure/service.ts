@@ -136,7 +136,10 @@ export class ErasureService {
 
   // --- plans ---------------------------------------------------------------------------------
 
-  async plan(workspaceId: string, input: { subject: string; regulation: Regulation; preparedBy?: string | undefined }): Promise<ErasurePlan> {
+  async plan(
+    workspaceId: string,
+    input: { subject: string; regulation: Regulation; preparedBy?: string | undefined },
+  ): Promise<ErasurePlan> {
     const cache = await this.s.caches.open(workspaceId);
     const journal = await this.journal(workspaceId);
     const rules = await this.getRules(workspaceId);
@@ -172,7 +175,16 @@ export class ErasureService {
       phase: 'draft',
       state: 'draft',
     };
-    const doc: ErasureDocument = { plan, overrides: [], rules, verification: null, residue: null, forgotten: null, receipt: null, apiCalls: 0 };
+    const doc: ErasureDocument = {
+      plan,
+      overrides: [],
+      rules,
+      verification: null,
+      residue: null,
+      forgotten: null,
+      receipt: null,
+      apiCalls: 0,
+    };
     journal.createRun({ id, kind: RUN_KIND, document: doc, subjectRef: plan.subject.ref });
     await appendAudit(this.s, workspaceId, {
       actor: input.preparedBy ?? 'system',
@@ -205,12 +217,23 @@ export class ErasureService {
   ): Promise<ErasurePlan> {
     const { journal, doc } = await this.#doc(workspaceId, planId);
     this.#draft(doc);
-    const exists = input.target === 'ticket' ? doc.plan.tickets.some((t) => t.ticketId === input.id) : doc.plan.accounts.some((a) => a.userId === input.id);
+    const exists =
+      input.target === 'ticket'
+        ? doc.plan.tickets.some((t) => t.ticketId === input.id)
+        : doc.plan.accounts.some((a) => a.userId === input.id);
     if (!exists) throw new LetheError('not_found', `No such ${input.target} in this plan`);
-    if (input.target === 'account' && input.decision === 'redact') throw new LetheError('invalid_input', 'An account is deleted or kept, not redacted');
+    if (input.target === 'account' && input.decision === 'redact')
+      throw new LetheError('invalid_input', 'An account is deleted or kept, not redacted');
     // The reason and the name go into the receipt, which must name nobody but staff.
     assertNoPersonalData({ reason: input.reason, by: input.by ?? '' });
-    const override: StoredOverride = { target: input.target, id: input.id, decision: input.decision, reason: input.reason, by: input.by ?? null, at: new Date().toISOString() };
+    const override: StoredOverride = {
+      target: input.target,
+      id: input.id,
+      decision: input.decision,
+      reason: input.reason,
+      by: input.by ?? null,
+      at: new Date().toISOString(),
+    };
     doc.overrides = [...doc.overrides.filter((o) => !(o.target === input.target && o.id === input.id)), override];
     const cache = await this.s.caches.open(workspaceId);
     const { decided } = computePreview(cache.db, doc.plan.subject.email, doc.rules, doc.plan.regulation, doc.overrides);
@@ -264,7 +287,8 @@ export class ErasureService {
     const accountsBefore = new Map(doc.plan.accounts.map((a) => [a.userId, a.decision]));
     for (const a of decided.accounts) {
       const was = accountsBefore.get(a.userId);
-      if (was !== undefined && was !== a.decision) changed.push({ kind: 'decision_changed', target: 'account', id: a.userId, detail: `${was} → ${a.decision}` });
+      if (was !== undefined && was !== a.decision)
+        changed.push({ kind: 'decision_changed', target: 'account', id: a.userId, detail: `${was} → ${a.decision}` });
     }
     doc.plan = {
       ...withDecisions(doc.plan, decided),
@@ -286,9 +310,13 @@ export class ErasureService {
     this.#draft(doc);
     const plan = doc.plan;
     if (!plan.revalidation || Date.now() - Date.parse(plan.revalidation.at) > REVALIDATION_TTL_MS) {
-      throw new LetheError('conflict', 'Check the plan against the live helpdesk (revalidate) first; differences are shown before anything runs');
+      throw new LetheError(
+        'conflict',
+        'Check the plan against the live helpdesk (revalidate) first; differences are shown before anything runs',
+      );
     }
-    if (plan.approvalRequired && !plan.approval) throw new LetheError('conflict', 'This plan needs a second person’s approval before it runs');
+    if (plan.approvalRequired && !plan.approval)
+      throw new LetheError('conflict', 'This plan needs a second person’s approval before it runs');
     if (normalizeIdentityValue('email', confirm.subject) !== normalizeIdentityValue('email', plan.subject.email)) {
       throw new LetheError('conflict', 'The confirmation does not name the subject of this plan');
     }
@@ -327,7 +355,15 @@ export class ErasureService {
     this.#errors.delete(runId);
     const emit = (phase: 'running' | 'done' | 'failed' | 'cancelled', counts: OpCounts, message: string): void => {
       const total = counts.planned + counts.sent + counts.done + counts.failed + counts.skipped;
-      this.s.events.emit('job.progress', { jobId: runId, kind: 'erasure', phase, done: counts.done + counts.failed + counts.skipped, total, unit: 'operations', message });
+      this.s.events.emit('job.progress', {
+        jobId: runId,
+        kind: 'erasure',
+        phase,
+        done: counts.done + counts.failed + counts.skipped,
+        total,
+        unit: 'operations',
+        message,
+      });
     };
     const work = (async () => {
       const journal = await this.journal(workspaceId);
@@ -365,7 +401,8 @@ export class ErasureService {
       this.#errors.set(runId, {
         code: typeof e.code === 'string' ? e.code : 'internal_error',
         // LetheErrors carry safe messages; anything else is summarised.
-        message: typeof e.code === 'string' && typeof e.message === 'string' ? e.message : 'The run stopped unexpectedly; resume to continue',
+        message:
+          typeof e.code === 'string' && typeof e.message === 'string' ? e.message : 'The run stopped unexpectedly; resume to continue',
       });
       emit(cancelled ? 'cancelled' : 'failed', emptyCounts(), cancelled ? 'cancelled' : 'stopped; resume to continue');
     });

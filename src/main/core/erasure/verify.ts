@@ -9,7 +9,13 @@ import { commentRedacted, OP, softDeletedTicketIds, type RedactPayload } from '.
  * every redacted comment no longer holds its texts (one comments listing per ticket). Counting
  * calls is the caller's business (the client's onRequest).
  */
-export async function verifyRun(client: ZendeskClient, journal: Journal, runId: string, signal?: AbortSignal, now: () => Date = () => new Date()): Promise<Omit<Verification, 'apiCalls'>> {
+export async function verifyRun(
+  client: ZendeskClient,
+  journal: Journal,
+  runId: string,
+  signal?: AbortSignal,
+  now: () => Date = () => new Date(),
+): Promise<Omit<Verification, 'apiCalls'>> {
   const ops = journal.operations(runId, ['done']);
   const purgedTickets = ops.filter((o) => o.kind === OP.purgeTickets).map((o) => o.targets[0]!);
   const purgedUsers = ops.filter((o) => o.kind === OP.purgeUser).map((o) => o.targets[0]!);

@@ -44,10 +44,14 @@ const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
   new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason as Error);
     const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      reject(signal.reason as Error);
-    }, { once: true });
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason as Error);
+      },
+      { once: true },
+    );
   });
 
 /** The latest moment one of these operations was sent, or 0 when none was. */
@@ -117,7 +121,8 @@ function jobOutcomes(jobs: ReadonlyMap<string, JournalOperation[]>, statuses: re
   // A job the helpdesk no longer knows: its items are settled by a check.
   const known = new Set(statuses.map((s) => s.id));
   for (const [jobId, ops] of jobs) {
-    if (!known.has(jobId)) for (const op of ops) out.push({ opId: op.id, outcome: 'unknown', code: 'job_unknown', message: 'The job is no longer listed' });
+    if (!known.has(jobId))
+      for (const op of ops) out.push({ opId: op.id, outcome: 'unknown', code: 'job_unknown', message: 'The job is no longer listed' });
   }
   return out;
 }
@@ -146,7 +151,11 @@ export function createZendeskHandlers(client: ZendeskClient, options: ZendeskOps
    * Re-reads `pending()` until no target is pending or the grace period since the last send is
    * over: a job queued before a crash gets the time to run, and only then is a target "absent".
    */
-  const waitOutInFlightJob = async <T extends { has(id: number): boolean }>(ops: readonly JournalOperation[], pending: () => Promise<T>, signal?: AbortSignal): Promise<T> => {
+  const waitOutInFlightJob = async <T extends { has(id: number): boolean }>(
+    ops: readonly JournalOperation[],
+    pending: () => Promise<T>,
+    signal?: AbortSignal,
+  ): Promise<T> => {
     let still = await pending();
     const deadline = lastSentMs(ops) + inFlightGraceMs;
     while (ops.some((o) => still.has(o.targets[0]!)) && Date.now() < deadline) {
@@ -175,7 +184,16 @@ export function createZendeskHandlers(client: ZendeskClient, options: ZendeskOps
     },
     poll: (jobs, { signal }) => jobPoll(jobs, signal),
     async check(ops, { signal }) {
-      const live = await waitOutInFlightJob(ops, () => liveTicketIds(client, ops.map((o) => o.targets[0]!), signal), signal);
+      const live = await waitOutInFlightJob(
+        ops,
+        () =>
+          liveTicketIds(
+            client,
+            ops.map((o) => o.targets[0]!),
+            signal,
+          ),
+        signal,
+      );
       // Not live: soft-deleted or already purged; either way the soft delete happened.
       return ops.map((o): CheckResult => (live.has(o.targets[0]!) ? { opId: o.id, state: 'absent' } : { opId: o.id, state: 'done' }));
     },
@@ -197,11 +215,16 @@ export function createZendeskHandlers(client: ZendeskClient, options: ZendeskOps
     },
     poll: (jobs, { signal }) => jobPoll(jobs, signal),
     async check(ops, { signal }) {
-      const live = await liveTicketIds(client, ops.map((o) => o.targets[0]!), signal);
+      const live = await liveTicketIds(
+        client,
+        ops.map((o) => o.targets[0]!),
+        signal,
+      );
       const soft = await waitOutInFlightJob(ops, () => softDeletedTicketIds(client, signal), signal);
       return ops.map((o): CheckResult => {
         const id = o.targets[0]!;
-        if (live.has(id)) return { opId: o.id, state: 'failed', code: 'ticket_restored', message: 'The ticket is live again (restored upstream)' };
+        if (live.has(id))
+          return { opId: o.id, state: 'failed', code: 'ticket_restored', message: 'The ticket is live again (restored upstream)' };
         return soft.has(id) ? { opId: o.id, state: 'absent' } : { opId: o.id, state: 'done' };
       });
     },
@@ -267,7 +290,11 @@ export function createZendeskHandlers(client: ZendeskClient, options: ZendeskOps
       }
     },
     async check(ops, { signal }) {
-      const live = await liveTicketIds(client, ops.map((o) => o.targets[0]!), signal);
+      const live = await liveTicketIds(
+        client,
+        ops.map((o) => o.targets[0]!),
+        signal,
+      );
       return ops.map((o): CheckResult => {
         const status = live.get(o.targets[0]!);
         return status === undefined || status === 'closed' ? { opId: o.id, state: 'done' } : { opId: o.id, state: 'absent' };
@@ -383,14 +410,19 @@ export async function commentRedacted(
   commentId: number,
   p: Pick<RedactPayload, 'strings' | 'attachments'>,
   signal?: AbortSignal,
-  cache?: Map<number, Map<number, { body: string; attachments: Array<{ id: number; file_name?: string | undefined; size?: number | null | undefined }> }> | 'gone'>,
+  cache?: Map<
+    number,
+    | Map<number, { body: string; attachments: Array<{ id: number; file_name?: string | undefined; size?: number | null | undefined }> }>
+    | 'gone'
+  >,
 ): Promise<'redacted' | 'gone' | 'absent'> {
   let comments = cache?.get(ticketId);
   if (comments === undefined) {
     try {
       const map = new Map<number, { body: string; attachments: Array<{ id: number; file_name?: string; size?: number | null }> }>();
       for await (const page of client.listComments(ticketId, { signal })) {
-        for (const c of page.items) map.set(c.id, { body: `${c.body}\n${c.plain_body ?? ''}\n${c.html_body ?? ''}`, attachments: c.attachments });
+        for (const c of page.items)
+          map.set(c.id, { body: `${c.body}\n${c.plain_body ?? ''}\n${c.html_body ?? ''}`, attachments: c.attachments });
       }
       comments = map;
     } catch (error) {

@@ -45,7 +45,12 @@ export async function downloadAttachment(
     if (response.status >= 300 && response.status < 400) {
       const location = response.headers.get('location');
       await response.body?.cancel();
-      if (!location) throw new HelpdeskHttpError(`GET ${TEMPLATE}`, response.status, { kind: 'RedirectWithoutLocation', description: undefined, fields: [] });
+      if (!location)
+        throw new HelpdeskHttpError(`GET ${TEMPLATE}`, response.status, {
+          kind: 'RedirectWithoutLocation',
+          description: undefined,
+          fields: [],
+        });
       url = new URL(location, url);
       continue;
     }

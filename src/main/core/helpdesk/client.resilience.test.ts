@@ -19,7 +19,11 @@ afterEach(async () => {
   servers = [];
 });
 
-async function setup(script: Script, clock: VirtualClock | typeof systemClock = new VirtualClock(), options: { maxAttempts?: number } = {}) {
+async function setup(
+  script: Script,
+  clock: VirtualClock | typeof systemClock = new VirtualClock(),
+  options: { maxAttempts?: number } = {},
+) {
   const server = await startScriptedServer(script, () => clock.now());
   servers.push(server);
   const logger = createMemoryLogger();
@@ -30,7 +34,15 @@ async function setup(script: Script, clock: VirtualClock | typeof systemClock = 
   return { server, client, clock, logger };
 }
 
-const user = (id: number) => ({ id, name: `U${id}`, email: null, role: 'end-user', active: true, created_at: '2025-01-01T00:00:00Z', updated_at: '2025-01-01T00:00:00Z' });
+const user = (id: number) => ({
+  id,
+  name: `U${id}`,
+  email: null,
+  role: 'end-user',
+  active: true,
+  created_at: '2025-01-01T00:00:00Z',
+  updated_at: '2025-01-01T00:00:00Z',
+});
 
 async function failure(promise: Promise<unknown>): Promise<HelpdeskError> {
   try {
@@ -92,7 +104,9 @@ describe('429 storms', () => {
   });
 
   it('gives up after max attempts with helpdesk_rate_limited and the wait', async () => {
-    const { server, client } = await setup((_req, res) => json(res, 429, {}, { 'Retry-After': '42' }), new VirtualClock(), { maxAttempts: 3 });
+    const { server, client } = await setup((_req, res) => json(res, 429, {}, { 'Retry-After': '42' }), new VirtualClock(), {
+      maxAttempts: 3,
+    });
     const error = await failure(client.getUser(1));
     expect(error.code).toBe('helpdesk_rate_limited');
     expect(error.toInfo().details).toMatchObject({ waitMs: 42_000, retryAfterSeconds: 42, attempts: 3 });
@@ -103,12 +117,15 @@ describe('429 storms', () => {
     const clock = new VirtualClock();
     const scheduler = new RateLimitScheduler({ clock });
     let pausedAt = 0;
-    const server = await startScriptedServer((req, res, index) => {
-      if (index === 0) {
-        pausedAt = req.at;
-        json(res, 429, {}, { 'Retry-After': '9' });
-      } else json(res, 200, { user: user(1) });
-    }, () => clock.now());
+    const server = await startScriptedServer(
+      (req, res, index) => {
+        if (index === 0) {
+          pausedAt = req.at;
+          json(res, 429, {}, { 'Retry-After': '9' });
+        } else json(res, 200, { user: user(1) });
+      },
+      () => clock.now(),
+    );
     servers.push(server);
     const a = new ZendeskClient({ baseUrl: server.url, email: EMAIL, token: TOKEN }, { scheduler });
     const b = new ZendeskClient({ baseUrl: server.url, bearer: 'oauth-secret-abcdef' }, { scheduler });
@@ -124,13 +141,23 @@ describe('retries', () => {
     const { server, client } = await setup((req, res) => {
       const after = req.url.searchParams.get('page[after]');
       const base = `http://elsewhere.example${req.url.pathname}?page[size]=2`;
-      if (!after) return json(res, 200, { tickets: [ticket(1), ticket(2)], meta: { has_more: true, after_cursor: 'c1' }, links: { next: `${base}&page[after]=c1` } });
+      if (!after)
+        return json(res, 200, {
+          tickets: [ticket(1), ticket(2)],
+          meta: { has_more: true, after_cursor: 'c1' },
+          links: { next: `${base}&page[after]=c1` },
+        });
       if (after === 'c1' && !failedOnce) {
         failedOnce = true;
         res.writeHead(500, { 'Content-Type': 'text/plain' });
         return res.end('Internal Server Error');
       }
-      if (after === 'c1') return json(res, 200, { tickets: [ticket(3), ticket(4)], meta: { has_more: true, after_cursor: 'c2' }, links: { next: `${base}&page[after]=c2` } });
+      if (after === 'c1')
+        return json(res, 200, {
+          tickets: [ticket(3), ticket(4)],
+          meta: { has_more: true, after_cursor: 'c2' },
+          links: { next: `${base}&page[after]=c2` },
+        });
       return json(res, 200, { tickets: [ticket(5)], meta: { has_more: false, after_cursor: null }, links: { next: null } });
     });
     const tickets = await collect(client.requestedTickets(99, { pageSize: 2 }));
@@ -281,14 +308,18 @@ describe('the token never leaks', () => {
         description: `You sent ${req.headers.authorization} (${TOKEN})`,
       });
     const clock = new VirtualClock();
-    const { client, server, logger } = await setup((req, res, i) => {
-      const path = req.url.pathname;
-      if (path.endsWith('/1')) return echo(req, res, i);
-      if (path.endsWith('/2')) return json(res, 403, { error: 'Forbidden', description: `token ${TOKEN}` });
-      if (path.endsWith('/3')) return json(res, 200, { ticket: { id: 3, token: TOKEN } });
-      if (path.endsWith('/4')) return json(res, 429, { description: TOKEN }, { 'Retry-After': '1' });
-      return res.socket?.destroy();
-    }, clock, { maxAttempts: 2 });
+    const { client, server, logger } = await setup(
+      (req, res, i) => {
+        const path = req.url.pathname;
+        if (path.endsWith('/1')) return echo(req, res, i);
+        if (path.endsWith('/2')) return json(res, 403, { error: 'Forbidden', description: `token ${TOKEN}` });
+        if (path.endsWith('/3')) return json(res, 200, { ticket: { id: 3, token: TOKEN } });
+        if (path.endsWith('/4')) return json(res, 429, { description: TOKEN }, { 'Retry-After': '1' });
+        return res.socket?.destroy();
+      },
+      clock,
+      { maxAttempts: 2 },
+    );
     const errors = await Promise.all([
       failure(client.getTicket(1)),
       failure(client.getTicket(2)),
@@ -307,7 +338,14 @@ describe('the token never leaks', () => {
     ]);
     expect(server.requests.some((r) => r.headers.authorization === `Basic ${ENCODED}`)).toBe(true);
     for (const error of errors) {
-      const texts = [error.message, String(error), error.stack ?? '', JSON.stringify(error), JSON.stringify(error.toInfo()), inspect(error, { depth: 10, showHidden: true })];
+      const texts = [
+        error.message,
+        String(error),
+        error.stack ?? '',
+        JSON.stringify(error),
+        JSON.stringify(error.toInfo()),
+        inspect(error, { depth: 10, showHidden: true }),
+      ];
       for (const text of texts) {
         expect(text).not.toContain(TOKEN);
         expect(text).not.toContain(ENCODED);

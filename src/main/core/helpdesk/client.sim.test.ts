@@ -80,7 +80,8 @@ describe('pagination against the simulator', () => {
       client.transport,
       { spec: { method: 'GET', template: '/api/v2/organizations' }, key: 'organizations', item: Organization },
       1,
-    )) pages.push(page);
+    ))
+      pages.push(page);
     expect(pages.length).toBeGreaterThan(1);
     expect(pages.at(-1)!.nextPage).toBeNull();
     const all = pages.flatMap((p) => ids(p.items));
@@ -138,8 +139,14 @@ describe('jobs, files and errors against the simulator', () => {
   it('testConnection keeps its result shape', async () => {
     expect(await testConnection({ baseUrl: sim.url, ...sim.admin })).toMatchObject({ ok: true, role: 'admin', isAdmin: true });
     expect(await testConnection({ baseUrl: sim.url, ...sim.agent })).toMatchObject({ ok: true, isAdmin: false });
-    expect(await testConnection({ baseUrl: sim.url, email: sim.admin.email, token: 'nope' })).toMatchObject({ ok: false, code: 'helpdesk_auth_failed' });
-    expect(await testConnection({ baseUrl: 'http://127.0.0.1:1', email: 'a@b.c', token: 'nope' })).toMatchObject({ ok: false, code: 'helpdesk_unreachable' });
+    expect(await testConnection({ baseUrl: sim.url, email: sim.admin.email, token: 'nope' })).toMatchObject({
+      ok: false,
+      code: 'helpdesk_auth_failed',
+    });
+    expect(await testConnection({ baseUrl: 'http://127.0.0.1:1', email: 'a@b.c', token: 'nope' })).toMatchObject({
+      ok: false,
+      code: 'helpdesk_unreachable',
+    });
   });
 });
 
@@ -148,7 +155,10 @@ describe('faults injected by the simulator', () => {
     const flaky = await startSimulator({ port: 0, size: 'tiny', seed: 5, noLimits: true, faults: { errorRate: 0.25, dropRate: 0.1 } });
     try {
       const scheduler = unlimited();
-      const c = new ZendeskClient({ baseUrl: flaky.url, ...flaky.admin }, { scheduler, maxAttempts: 12, backoff: { baseMs: 5, capMs: 20 } });
+      const c = new ZendeskClient(
+        { baseUrl: flaky.url, ...flaky.admin },
+        { scheduler, maxAttempts: 12, backoff: { baseMs: 5, capMs: 20 } },
+      );
       // One ticket per page: ~30 requests, so some certainly meet a fault (0.65^30 ≈ 2e-6 that none does).
       const got = ids(await collect(c.exportTickets({ startTime: 0, perPage: 1 })));
       const clean = await startSimulator({ port: 0, size: 'tiny', seed: 5, noLimits: true });
@@ -162,7 +172,7 @@ describe('faults injected by the simulator', () => {
     }
   });
 
-  it('the simulator\'s own 429s are honoured with their Retry-After', async () => {
+  it("the simulator's own 429s are honoured with their Retry-After", async () => {
     const limited = await startSimulator({ port: 0, size: 'tiny', seed: 5, rateLimitPerMinute: 1000, exportLimitPerMinute: 2 });
     try {
       // A client that believes it may send 100 exports a minute meets the server's limit of 2.

@@ -401,7 +401,12 @@ export class ZendeskClient {
 
   /** Irreversible; the ticket must be soft-deleted first. */
   permanentlyDeleteTicket(ticketId: number, call: Call = {}): Promise<JobStatus> {
-    return this.#job({ method: 'DELETE', template: '/api/v2/deleted_tickets/{ticket_id}', params: { ticket_id: ticketId }, signal: call.signal });
+    return this.#job({
+      method: 'DELETE',
+      template: '/api/v2/deleted_tickets/{ticket_id}',
+      params: { ticket_id: ticketId },
+      signal: call.signal,
+    });
   }
 
   /** Irreversible; goes on past individual failures, so read the job's per-item results. */
@@ -504,7 +509,12 @@ export class ZendeskClient {
   }
 
   async getJobStatus(jobId: string, call: Call = {}): Promise<JobStatus> {
-    return this.#job({ method: 'GET', template: '/api/v2/job_statuses/{job_status_id}', params: { job_status_id: jobId }, signal: call.signal });
+    return this.#job({
+      method: 'GET',
+      template: '/api/v2/job_statuses/{job_status_id}',
+      params: { job_status_id: jobId },
+      signal: call.signal,
+    });
   }
 
   /**
@@ -521,7 +531,13 @@ export class ZendeskClient {
       options.onProgress?.(current);
       if (isTerminal(current.status)) return outcomeOf({ ...current, status: current.status });
       if (clock.now() + interval > deadline) {
-        throw new HelpdeskError('helpdesk_error', `Job ${current.id} did not finish in time (${current.status})`, operationOf({ method: 'GET', template: '/api/v2/job_statuses/{job_status_id}' }), undefined, { jobStatus: current.status });
+        throw new HelpdeskError(
+          'helpdesk_error',
+          `Job ${current.id} did not finish in time (${current.status})`,
+          operationOf({ method: 'GET', template: '/api/v2/job_statuses/{job_status_id}' }),
+          undefined,
+          { jobStatus: current.status },
+        );
       }
       try {
         await clock.sleep(interval, options.signal);
@@ -570,7 +586,9 @@ export class ZendeskClient {
   }
 
   /** Ticket events with comment bodies (`include=comment_events`): comments without a call per ticket. */
-  exportTicketEvents(start: Call & { startTime: number; includeCommentEvents?: boolean }): AsyncGenerator<IncrementalTimePage<TicketEvent>> {
+  exportTicketEvents(
+    start: Call & { startTime: number; includeCommentEvents?: boolean },
+  ): AsyncGenerator<IncrementalTimePage<TicketEvent>> {
     return incrementalTimePages(
       this.transport,
       {

@@ -15,7 +15,9 @@ describe('parseErrorBody', () => {
   });
 
   it('reads the object form of `error`', () => {
-    expect(parseErrorBody('{"error":{"title":"Invalid attribute","message":"You passed an invalid value"}}', 'application/json')).toMatchObject({
+    expect(
+      parseErrorBody('{"error":{"title":"Invalid attribute","message":"You passed an invalid value"}}', 'application/json'),
+    ).toMatchObject({
       kind: 'Invalid attribute',
       description: 'You passed an invalid value',
     });
@@ -39,9 +41,18 @@ describe('parseErrorBody', () => {
 
 describe('error classes', () => {
   it('carry the stable codes and safe details', () => {
-    const http = new HelpdeskHttpError('PUT /api/v2/users/{user_id}', 422, { kind: 'RecordInvalid', description: 'bad', fields: ['email'] });
+    const http = new HelpdeskHttpError('PUT /api/v2/users/{user_id}', 422, {
+      kind: 'RecordInvalid',
+      description: 'bad',
+      fields: ['email'],
+    });
     expect(http.code).toBe('helpdesk_error');
-    expect(http.toInfo().details).toMatchObject({ status: 422, operation: 'PUT /api/v2/users/{user_id}', errorKind: 'RecordInvalid', fields: 'email' });
+    expect(http.toInfo().details).toMatchObject({
+      status: 422,
+      operation: 'PUT /api/v2/users/{user_id}',
+      errorKind: 'RecordInvalid',
+      fields: 'email',
+    });
     const limited = new HelpdeskRateLimitedError('GET /api/v2/users/me', 12_300, 5);
     expect(limited.code).toBe('helpdesk_rate_limited');
     expect(limited.message).toContain('13 s');

@@ -46,13 +46,11 @@ export class HelpdeskRateLimitedError extends HelpdeskError {
 
   constructor(operation: string, waitMs: number, attempts: number) {
     const seconds = Math.ceil(waitMs / 1000);
-    super(
-      'helpdesk_rate_limited',
-      `The helpdesk is rate limiting (${operation}); retry in ${seconds} s`,
-      operation,
-      429,
-      { waitMs, retryAfterSeconds: seconds, attempts },
-    );
+    super('helpdesk_rate_limited', `The helpdesk is rate limiting (${operation}); retry in ${seconds} s`, operation, 429, {
+      waitMs,
+      retryAfterSeconds: seconds,
+      attempts,
+    });
     this.name = 'HelpdeskRateLimitedError';
     this.waitMs = waitMs;
   }

@@ -81,11 +81,7 @@ async function fetchPage<T, W extends z.ZodType>(
 }
 
 /** CBP: `page[size]`, then `links.next` while `meta.has_more`. */
-export async function* cursorPages<T>(
-  transport: HelpdeskTransport,
-  listing: Listing<T>,
-  pageSize: number,
-): AsyncGenerator<CursorPage<T>> {
+export async function* cursorPages<T>(transport: HelpdeskTransport, listing: Listing<T>, pageSize: number): AsyncGenerator<CursorPage<T>> {
   let spec: CallSpec = { ...listing.spec, query: { ...listing.spec.query, 'page[size]': pageSize } };
   for (;;) {
     const page = await fetchPage(transport, listing, spec, CursorPageMeta);
@@ -98,11 +94,7 @@ export async function* cursorPages<T>(
 }
 
 /** OBP: `per_page`, then `next_page` until null. */
-export async function* offsetPages<T>(
-  transport: HelpdeskTransport,
-  listing: Listing<T>,
-  perPage: number,
-): AsyncGenerator<OffsetPage<T>> {
+export async function* offsetPages<T>(transport: HelpdeskTransport, listing: Listing<T>, perPage: number): AsyncGenerator<OffsetPage<T>> {
   let spec: CallSpec = { ...listing.spec, query: { ...listing.spec.query, per_page: perPage } };
   const seen = new Set<string>();
   for (;;) {

@@ -100,11 +100,7 @@ export class RateLimitScheduler {
     for (;;) {
       if (options.signal?.aborted) throw options.signal.reason ?? new DOMException('Aborted', 'AbortError');
       const now = this.clock.now();
-      const wait = Math.max(
-        this.#pausedUntil - now,
-        this.#global.waitFor(now),
-        options.export ? this.#exports.waitFor(now) : 0,
-      );
+      const wait = Math.max(this.#pausedUntil - now, this.#global.waitFor(now), options.export ? this.#exports.waitFor(now) : 0);
       if (wait <= 0) {
         this.#global.record(now);
         this.#stats.requests++;

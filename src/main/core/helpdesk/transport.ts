@@ -16,9 +16,7 @@ import {
 import { backoffDelay, isIdempotent, isRetryableStatus, parseRetryAfter, type BackoffOptions } from './retry-policy';
 import { RateLimitScheduler } from './scheduler';
 
-export type HelpdeskAuth =
-  | { baseUrl: string; email: string; token: string }
-  | { baseUrl: string; bearer: string };
+export type HelpdeskAuth = { baseUrl: string; email: string; token: string } | { baseUrl: string; bearer: string };
 
 export type QueryValue = string | number | boolean | undefined | null | readonly (string | number)[];
 

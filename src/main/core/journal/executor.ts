@@ -201,7 +201,9 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
         const handler = handlerOf(kind);
         let outcomes: Outcome[];
         try {
-          outcomes = handler.poll ? await handler.poll(kindJobs, ctx) : [...kindJobs.values()].flat().map((op) => ({ opId: op.id, outcome: 'unknown' as const }));
+          outcomes = handler.poll
+            ? await handler.poll(kindJobs, ctx)
+            : [...kindJobs.values()].flat().map((op) => ({ opId: op.id, outcome: 'unknown' as const }));
         } catch (error) {
           if (signal?.aborted) throw error;
           // A failed poll changes nothing remote: try again next round (the transport already retried).
@@ -210,7 +212,10 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
         const settled = new Set(outcomes.map((o) => o.opId));
         for (const [jobId, ops] of kindJobs) if (ops.every((op) => settled.has(op.id))) jobs.delete(jobId);
         const next = new Map<string, JournalOperation[]>();
-        await apply(outcomes.filter((o) => o.outcome !== 'job'), next);
+        await apply(
+          outcomes.filter((o) => o.outcome !== 'job'),
+          next,
+        );
       }
     }
   };
@@ -241,7 +246,9 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
     );
     if (toSkip.length > 0) {
       for (const op of toSkip) {
-        journal.transition([op.id], 'skipped', { error: { code: 'dependency_failed', message: 'An operation it depends on did not succeed' } });
+        journal.transition([op.id], 'skipped', {
+          error: { code: 'dependency_failed', message: 'An operation it depends on did not succeed' },
+        });
       }
       continue;
     }

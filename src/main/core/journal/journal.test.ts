@@ -35,7 +35,12 @@ it('records every transition, refuses moves the state machine forbids, and resol
   journal.transition([a!.id], 'done', { result: { ok: true } });
   expect(() => journal.transition([a!.id], 'sent')).toThrow(/cannot move/);
   expect(journal.operation(a!.id)).toMatchObject({ state: 'done', attempts: 1, result: { ok: true } });
-  expect(journal.transitions(run.id).map((t) => `${t.from ?? '-'}>${t.to}`)).toEqual(['->planned', '->planned', 'planned>sent', 'sent>done']);
+  expect(journal.transitions(run.id).map((t) => `${t.from ?? '-'}>${t.to}`)).toEqual([
+    '->planned',
+    '->planned',
+    'planned>sent',
+    'sent>done',
+  ]);
 });
 
 it('runs stages in order, batches per handler, skips dependants of failures, and settles unknown outcomes by checking, never by resending', async () => {
@@ -87,9 +92,15 @@ it('runs stages in order, batches per handler, skips dependants of failures, and
 
 it('on resume, operations left sent are checked first: a done effect is recorded, an absent one is sent again', async () => {
   const run = journal.createRun({ kind: 'test', document: {} });
-  const ops = journal.addOperations(run.id, [1, 2].map((n) => ({ ref: `x${n}`, stage: 1, kind: 'x', targets: [n] })));
+  const ops = journal.addOperations(
+    run.id,
+    [1, 2].map((n) => ({ ref: `x${n}`, stage: 1, kind: 'x', targets: [n] })),
+  );
   // A previous process marked both sent and died; only 1 reached the remote side.
-  journal.transition(ops.map((o) => o.id), 'sent');
+  journal.transition(
+    ops.map((o) => o.id),
+    'sent',
+  );
   const remote = new Set<number>([1]);
   const sent: number[] = [];
   const x: OperationHandler = {

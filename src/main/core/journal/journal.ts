@@ -112,9 +112,7 @@ export class Journal {
     const at = (input.now ?? new Date()).toISOString();
     const id = input.id ?? uuidv7();
     this.db
-      .prepare(
-        `INSERT INTO runs (id, kind, state, subject_ref, document, created_at, updated_at) VALUES (?, ?, 'draft', ?, ?, ?, ?)`,
-      )
+      .prepare(`INSERT INTO runs (id, kind, state, subject_ref, document, created_at, updated_at) VALUES (?, ?, 'draft', ?, ?, ?, ?)`)
       .run(id, input.kind, input.subjectRef ?? null, JSON.stringify(input.document), at, at);
     return this.getRun<D>(id);
   }
@@ -170,7 +168,9 @@ export class Journal {
           `INSERT INTO operations (id, run_id, seq, stage, kind, targets, payload, depends_on, state, created_at, updated_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'planned', ?, ?)`,
         );
-        const record = this.db.prepare(`INSERT INTO transitions (run_id, op_id, from_state, to_state, at) VALUES (?, ?, NULL, 'planned', ?)`);
+        const record = this.db.prepare(
+          `INSERT INTO transitions (run_id, op_id, from_state, to_state, at) VALUES (?, ?, NULL, 'planned', ?)`,
+        );
         ops.forEach((op, i) => {
           const deps = (op.dependsOn ?? []).map((ref) => {
             const id = ids.get(ref);
@@ -178,7 +178,18 @@ export class Journal {
             return id;
           });
           const id = ids.get(op.ref)!;
-          insert.run(id, runId, base + i, op.stage, op.kind, JSON.stringify(op.targets), op.payload === undefined ? null : JSON.stringify(op.payload), JSON.stringify(deps), at, at);
+          insert.run(
+            id,
+            runId,
+            base + i,
+            op.stage,
+            op.kind,
+            JSON.stringify(op.targets),
+            op.payload === undefined ? null : JSON.stringify(op.payload),
+            JSON.stringify(deps),
+            at,
+            at,
+          );
           record.run(runId, id, at);
         });
         return this.operations(runId);

@@ -59,6 +59,8 @@ describe('router', () => {
     const one = { 'a.b': op({ input: z.object({}), output: z.object({}), summary: '', example: {} }) };
     expect(() => mergeContract(one, one)).toThrow(/Duplicate contract operation name: a.b/);
     expect(() => mergeContract({ 'no-dot': one['a.b'] })).toThrow(/domain.verbNoun/);
-    expect(() => createRouter(contract, { 'demo.echo': () => ({ text: '' }) } as never, createMemoryLogger())).toThrow(/No handler for contract operation demo.fail/);
+    expect(() => createRouter(contract, { 'demo.echo': () => ({ text: '' }) } as never, createMemoryLogger())).toThrow(
+      /No handler for contract operation demo.fail/,
+    );
   });
 });

@@ -32,11 +32,7 @@ function toErrorInfo(error: unknown, name: string, log: Logger): ErrorInfo {
   return { code: 'internal_error', message: `${name} failed unexpectedly; the log has the details` };
 }
 
-export function createRouter<C extends ContractShape>(
-  contract: C,
-  handlers: Handlers<C>,
-  log: Logger,
-): Router {
+export function createRouter<C extends ContractShape>(contract: C, handlers: Handlers<C>, log: Logger): Router {
   const names = Object.keys(contract);
   for (const name of names) {
     if (typeof (handlers as Record<string, unknown>)[name] !== 'function') {

@@ -34,6 +34,9 @@ describe('EnvironmentSecretStore', () => {
     } catch (error) {
       expect(String((error as Error).message)).not.toContain('not-hex-secret');
     }
-    expect(environmentSecrets({ LETHE_API_TOKEN: 't0ken-value', LETHE_DB_KEY: KEY.toUpperCase() })).toEqual({ apiToken: 't0ken-value', dbKey: KEY });
+    expect(environmentSecrets({ LETHE_API_TOKEN: 't0ken-value', LETHE_DB_KEY: KEY.toUpperCase() })).toEqual({
+      apiToken: 't0ken-value',
+      dbKey: KEY,
+    });
   });
 });

@@ -15,7 +15,10 @@ export function environmentSecrets(env: NodeJS.ProcessEnv = process.env): Enviro
   if (env.LETHE_API_TOKEN) out.apiToken = env.LETHE_API_TOKEN;
   if (env.LETHE_DB_KEY) {
     if (!/^[0-9a-fA-F]{64}$/.test(env.LETHE_DB_KEY)) {
-      throw new LetheError('invalid_input', 'LETHE_DB_KEY must be 64 hexadecimal digits (32 random bytes), e.g. from: openssl rand -hex 32');
+      throw new LetheError(
+        'invalid_input',
+        'LETHE_DB_KEY must be 64 hexadecimal digits (32 random bytes), e.g. from: openssl rand -hex 32',
+      );
     }
     out.dbKey = env.LETHE_DB_KEY.toLowerCase();
   }
@@ -60,7 +63,10 @@ export class EnvironmentSecretStore implements SecretStore {
     const value = this.#fromEnvironment(account);
     if (value !== undefined) {
       if (value !== secret) {
-        throw new LetheError('conflict', 'This secret comes from the environment (LETHE_API_TOKEN / LETHE_DB_KEY) and cannot be replaced here');
+        throw new LetheError(
+          'conflict',
+          'This secret comes from the environment (LETHE_API_TOKEN / LETHE_DB_KEY) and cannot be replaced here',
+        );
       }
       return;
     }

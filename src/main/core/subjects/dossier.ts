@@ -305,12 +305,7 @@ function ticketRoles(db: SqliteDb, ids: string, own: Set<number>): Map<number, H
  * order is creation order, and the page is picked without reading every ticket row (rows that
  * scatter across the encrypted cache and were most of the dossier's time for a busy agent).
  */
-function listTickets(
-  db: SqliteDb,
-  page: number[],
-  roles: Map<number, Holders>,
-  asAccount: (id: number) => string,
-): Dossier['tickets'] {
+function listTickets(db: SqliteDb, page: number[], roles: Map<number, Holders>, asAccount: (id: number) => string): Dossier['tickets'] {
   const ticketIds = JSON.stringify(page);
   const rows = new Map(
     (

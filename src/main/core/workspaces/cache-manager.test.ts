@@ -4,13 +4,20 @@ import { createTestCore, type TestCore } from '../../../../test/support/core';
 import type { Migration } from '../db';
 import { secretAccounts } from '../secrets/secret-store';
 
-const NOTES: Migration[] = [{ version: 10, name: 'notes', up: (db) => db.exec('CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL)') }];
+const NOTES: Migration[] = [
+  { version: 10, name: 'notes', up: (db) => db.exec('CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL)') },
+];
 
 let ctx: TestCore | undefined;
 afterEach(async () => ctx?.dispose());
 
 async function workspace(c: TestCore): Promise<string> {
-  const created = await c.call('workspaces.create', { name: 'A', address: { subdomain: 'a' }, email: 'a@a.example', apiToken: 'abcdefgh12345678' });
+  const created = await c.call('workspaces.create', {
+    name: 'A',
+    address: { subdomain: 'a' },
+    email: 'a@a.example',
+    apiToken: 'abcdefgh12345678',
+  });
   if (!created.ok) throw new Error(created.error.message);
   return created.value.id;
 }

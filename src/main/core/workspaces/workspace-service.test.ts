@@ -38,8 +38,18 @@ describe('workspaces', () => {
 
   it('updates, selects and removes, deleting the keychain entries', async () => {
     ctx = await createTestCore();
-    const a = await ctx.call('workspaces.create', { name: 'A', address: { baseUrl: 'https://a.example' }, email: 'a@a.example', apiToken: TOKEN });
-    const b = await ctx.call('workspaces.create', { name: 'B', address: { baseUrl: 'http://127.0.0.1:9' }, email: 'b@b.example', apiToken: `${TOKEN}b` });
+    const a = await ctx.call('workspaces.create', {
+      name: 'A',
+      address: { baseUrl: 'https://a.example' },
+      email: 'a@a.example',
+      apiToken: TOKEN,
+    });
+    const b = await ctx.call('workspaces.create', {
+      name: 'B',
+      address: { baseUrl: 'http://127.0.0.1:9' },
+      email: 'b@b.example',
+      apiToken: `${TOKEN}b`,
+    });
     if (!a.ok || !b.ok) throw new Error('create failed');
     expect((await ctx.call('workspaces.list', {})) as unknown).toMatchObject({ ok: true, value: { activeId: b.value.id } });
     await ctx.call('workspaces.select', { id: a.value.id });
@@ -54,7 +64,13 @@ describe('workspaces', () => {
 
   it('refuses plain http except on loopback, and URLs with paths or credentials, changing nothing', async () => {
     ctx = await createTestCore();
-    for (const baseUrl of ['http://acme.example', 'https://user:pw@acme.example', 'https://acme.example/api', 'javascript:alert(1)', 'file:///etc/passwd']) {
+    for (const baseUrl of [
+      'http://acme.example',
+      'https://user:pw@acme.example',
+      'https://acme.example/api',
+      'javascript:alert(1)',
+      'file:///etc/passwd',
+    ]) {
       const result = await ctx.call('workspaces.create', { name: 'X', address: { baseUrl }, email: 'x@x.example', apiToken: TOKEN });
       expect(result, baseUrl).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
     }
@@ -82,14 +98,23 @@ describe('workspaces', () => {
   it('settings merge patches and keep defaults', async () => {
     ctx = await createTestCore();
     const set = await ctx.call('settings.set', { organizationName: 'Acme', informationSheet: { purposes: 'Support' } });
-    expect(set).toMatchObject({ ok: true, value: { organizationName: 'Acme', theme: 'system', informationSheet: { purposes: 'Support', rights: '' } } });
+    expect(set).toMatchObject({
+      ok: true,
+      value: { organizationName: 'Acme', theme: 'system', informationSheet: { purposes: 'Support', rights: '' } },
+    });
     const again = await ctx.call('settings.set', { theme: 'dark' });
-    expect(again).toMatchObject({ ok: true, value: { organizationName: 'Acme', theme: 'dark', informationSheet: { purposes: 'Support' } } });
+    expect(again).toMatchObject({
+      ok: true,
+      value: { organizationName: 'Acme', theme: 'dark', informationSheet: { purposes: 'Support' } },
+    });
   });
 
   it('refuses a time zone that is not an IANA zone, changing nothing', async () => {
     ctx = await createTestCore();
-    expect(await ctx.call('settings.set', { timeZone: 'Mars/Olympus_Mons' })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    expect(await ctx.call('settings.set', { timeZone: 'Mars/Olympus_Mons' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input' },
+    });
     expect(await ctx.call('settings.set', { timeZone: 'Europe/Dublin' })).toMatchObject({ ok: true, value: { timeZone: 'Europe/Dublin' } });
   });
 

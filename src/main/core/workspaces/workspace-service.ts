@@ -2,11 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LetheError } from '../../../shared/errors';
-import {
-  addressToBaseUrl,
-  type ConnectionTestResult,
-  type Workspace,
-} from '../../../shared/schemas/workspace';
+import { addressToBaseUrl, type ConnectionTestResult, type Workspace } from '../../../shared/schemas/workspace';
 import type { ParsedInputOf } from '../../../shared/contract/define';
 import type { Contract } from '../../../shared/contract';
 import type { HelpdeskCredentials } from '../helpdesk/test-connection';

@@ -14,7 +14,15 @@ export function createQueryClient(): QueryClient {
   return new QueryClient({ defaultOptions: { queries: { retry: false, refetchOnWindowFocus: false }, mutations: { retry: false } } });
 }
 
-export function ApiProvider({ api, queryClient, children }: { api: Api; queryClient: QueryClient; children: ReactNode }): React.JSX.Element {
+export function ApiProvider({
+  api,
+  queryClient,
+  children,
+}: {
+  api: Api;
+  queryClient: QueryClient;
+  children: ReactNode;
+}): React.JSX.Element {
   return (
     <ApiContext.Provider value={api}>
       <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>

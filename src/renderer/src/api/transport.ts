@@ -57,7 +57,10 @@ export function httpTransport(token: string | null, baseUrl = ''): Transport {
           body: JSON.stringify(input ?? {}),
         });
       } catch {
-        return { ok: false, error: { code: 'internal_error', message: 'The Lethe process is not reachable. Is `npm run serve` still running?' } };
+        return {
+          ok: false,
+          error: { code: 'internal_error', message: 'The Lethe process is not reachable. Is `npm run serve` still running?' },
+        };
       }
       try {
         return (await response.json()) as Result<unknown>;

@@ -51,7 +51,13 @@ export function App(): React.JSX.Element {
 
   const page = (() => {
     if (firstRun) {
-      return <WelcomePage demoAvailable={info.data?.demoAvailable ?? false} onReady={reloadWorkspaces} onAddConnection={() => navigate('settings')} />;
+      return (
+        <WelcomePage
+          demoAvailable={info.data?.demoAvailable ?? false}
+          onReady={reloadWorkspaces}
+          onAddConnection={() => navigate('settings')}
+        />
+      );
     }
     switch (route) {
       case 'requests':
@@ -141,7 +147,9 @@ export function App(): React.JSX.Element {
               <p>Real helpdesk connections need it to keep their API tokens; the demo helpdesk works without it.</p>
             </div>
           ) : null}
-          {workspaces.error ? <ErrorBanner error={workspaces.error} onRetry={reloadWorkspaces} title="Workspaces could not be read" /> : null}
+          {workspaces.error ? (
+            <ErrorBanner error={workspaces.error} onRetry={reloadWorkspaces} title="Workspaces could not be read" />
+          ) : null}
           {select.error ? <ErrorBanner error={select.error} title="The workspace was not switched" /> : null}
           {page}
         </main>

@@ -1,14 +1,23 @@
 import { useMutation } from '../api/hooks';
 import { ErrorBanner } from '../components/ErrorBanner';
 
-export function WelcomePage({ demoAvailable, onReady, onAddConnection }: { demoAvailable: boolean; onReady: () => void; onAddConnection: () => void }): React.JSX.Element {
+export function WelcomePage({
+  demoAvailable,
+  onReady,
+  onAddConnection,
+}: {
+  demoAvailable: boolean;
+  onReady: () => void;
+  onAddConnection: () => void;
+}): React.JSX.Element {
   const demo = useMutation('demo.start');
   return (
     <section className="page welcome" aria-labelledby="page-title">
       <h1 id="page-title">Welcome to Lethe</h1>
       <p className="lead">
-        Answer access, erasure, restriction, rectification and objection requests under GDPR, UK GDPR, CCPA/CPRA and LGPD for the people in your
-        Zendesk Support account: find every trace of a person, preview an erasure before anything is touched, and keep a tamper-evident record.
+        Answer access, erasure, restriction, rectification and objection requests under GDPR, UK GDPR, CCPA/CPRA and LGPD for the people in
+        your Zendesk Support account: find every trace of a person, preview an erasure before anything is touched, and keep a tamper-evident
+        record.
       </p>
       <div className="welcome-actions">
         <div className="card">

@@ -11,14 +11,31 @@ import { isoDateTime, LIMITS, workspaceId } from '../../schemas/common';
 
 const zendeskId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const subjectRef = z.string().regex(/^subj_[1-9][0-9]{0,15}$/, 'a subject reference looks like subj_ followed by the helpdesk user id');
-const runId = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, 'an id as Lethe issues them (UUID v7)');
+const runId = z
+  .string()
+  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, 'an id as Lethe issues them (UUID v7)');
 const requestId = z.string().regex(/^req_[a-z0-9]{8,32}$/, 'a request id looks like req_ followed by lowercase letters and digits');
 const actor = z.string().trim().min(1).max(LIMITS.shortText);
-const tagName = z.string().trim().min(1).max(80).regex(/^[^\s,]+$/, 'a Zendesk tag has no spaces or commas');
-const fieldKey = z.string().trim().min(1).max(64).regex(/^[a-z0-9_]+$/, 'a user field key is lowercase letters, digits and underscores');
+const tagName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(80)
+  .regex(/^[^\s,]+$/, 'a Zendesk tag has no spaces or commas');
+const fieldKey = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[a-z0-9_]+$/, 'a user field key is lowercase letters, digits and underscores');
 const fieldValue = z.union([z.string().max(LIMITS.shortText), z.boolean(), z.null()]);
 const recipient = z.string().trim().min(1).max(120);
-const email = z.string().trim().min(3).max(254).regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'an e-mail address');
+const email = z
+  .string()
+  .trim()
+  .min(3)
+  .max(254)
+  .regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'an e-mail address');
 
 export const ACTION_KINDS = ['restrict', 'lift_restriction', 'rectify', 'object'] as const;
 export const ActionKind = z.enum(ACTION_KINDS);
@@ -69,7 +86,10 @@ export const RectifyFields = z
     alias: z.string().trim().max(LIMITS.shortText).optional(),
     details: z.string().max(2_000).optional(),
     notes: z.string().max(2_000).optional(),
-    userFields: z.record(fieldKey, fieldValue).refine((r) => Object.keys(r).length <= 50, 'at most 50 user fields at once').optional(),
+    userFields: z
+      .record(fieldKey, fieldValue)
+      .refine((r) => Object.keys(r).length <= 50, 'at most 50 user fields at once')
+      .optional(),
   })
   .strict();
 export type RectifyFields = z.infer<typeof RectifyFields>;
@@ -92,7 +112,15 @@ export const ActionView = z
     fields: z.array(z.string()),
     emailChange: z.boolean(),
     recipients: z.array(Recipient),
-    operations: z.object({ planned: z.number().int(), sent: z.number().int(), done: z.number().int(), failed: z.number().int(), skipped: z.number().int() }).strict(),
+    operations: z
+      .object({
+        planned: z.number().int(),
+        sent: z.number().int(),
+        done: z.number().int(),
+        failed: z.number().int(),
+        skipped: z.number().int(),
+      })
+      .strict(),
     error: z.object({ code: z.string(), message: z.string() }).strict().nullable(),
     requestId: z.string().nullable(),
     actor: z.string(),
@@ -169,7 +197,13 @@ export const actionOperations = {
     example: { subjectRef: 'subj_380000000005', kind: 'marketing' },
   }),
   'actions.list': op({
-    input: z.object({ workspaceId: workspaceId.optional(), subjectRef: subjectRef.optional(), limit: z.number().int().min(1).max(500).optional() }).strict(),
+    input: z
+      .object({
+        workspaceId: workspaceId.optional(),
+        subjectRef: subjectRef.optional(),
+        limit: z.number().int().min(1).max(500).optional(),
+      })
+      .strict(),
     output: z.object({ actions: z.array(ActionView) }).strict(),
     summary: 'Actions taken on a subject (or all), newest first, queued ones included',
     example: { subjectRef: 'subj_380000000005' },
@@ -177,13 +211,21 @@ export const actionOperations = {
   'actions.flush': op({
     input: z.object({ workspaceId: workspaceId.optional() }).strict(),
     output: z
-      .object({ attempted: z.number().int(), done: z.number().int(), queued: z.number().int(), failed: z.number().int(), stopped: z.number().int() })
+      .object({
+        attempted: z.number().int(),
+        done: z.number().int(),
+        queued: z.number().int(),
+        failed: z.number().int(),
+        stopped: z.number().int(),
+      })
       .strict(),
     summary: 'Revalidate queued actions against the live helpdesk and send them',
     example: {},
   }),
   'actions.setNotified': op({
-    input: z.object({ workspaceId: workspaceId.optional(), actionId: runId, recipient, notified: z.boolean(), actor: actor.optional() }).strict(),
+    input: z
+      .object({ workspaceId: workspaceId.optional(), actionId: runId, recipient, notified: z.boolean(), actor: actor.optional() })
+      .strict(),
     output: ActionView,
     summary: 'Tick (or untick) a recipient informed of the change (Art. 19)',
     example: { actionId: '01890a5d-ac96-774b-bcce-b302099a8057', recipient: 'Newsletter platform', notified: true },
@@ -201,4 +243,3 @@ export const actionOperations = {
     example: { settings: DEFAULT_ACTION_SETTINGS },
   }),
 };
-

@@ -10,8 +10,15 @@ import { isoDateTime, LIMITS, shortText, workspaceId } from '../../schemas/commo
 
 const zendeskId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const count = z.number().int().nonnegative();
-const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, 'an id as Lethe issues them (UUID v7)');
-const email = z.string().trim().min(3).max(254).regex(/^[^\s@]+@[^\s@]+$/, 'an e-mail address');
+const uuid = z
+  .string()
+  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, 'an id as Lethe issues them (UUID v7)');
+const email = z
+  .string()
+  .trim()
+  .min(3)
+  .max(254)
+  .regex(/^[^\s@]+@[^\s@]+$/, 'an e-mail address');
 const reasonText = z.string().trim().min(3).max(1_000);
 
 export const REGULATIONS = ['gdpr', 'uk_gdpr', 'ccpa', 'lgpd'] as const;
@@ -36,7 +43,12 @@ export const ParticipantRole = z.enum(PARTICIPANT_ROLES);
 
 // --- settings: exemption rules ---------------------------------------------------------------
 
-const tagName = z.string().trim().min(1).max(80).regex(/^[^\s,]+$/, 'a Zendesk tag has no spaces or commas');
+const tagName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(80)
+  .regex(/^[^\s,]+$/, 'a Zendesk tag has no spaces or commas');
 
 export const ExemptionRules = z
   .object({
@@ -78,9 +90,7 @@ export type ExemptionRules = z.infer<typeof ExemptionRules>;
 
 // --- the plan --------------------------------------------------------------------------------
 
-export const Override = z
-  .object({ decision: z.string(), reason: z.string(), by: z.string().nullable(), at: isoDateTime })
-  .strict();
+export const Override = z.object({ decision: z.string(), reason: z.string(), by: z.string().nullable(), at: isoDateTime }).strict();
 
 export const Exemption = z
   .object({
@@ -215,9 +225,7 @@ export const ErasurePlan = z
   .strict();
 export type ErasurePlan = z.infer<typeof ErasurePlan>;
 
-export const OpCountsSchema = z
-  .object({ planned: count, sent: count, done: count, failed: count, skipped: count })
-  .strict();
+export const OpCountsSchema = z.object({ planned: count, sent: count, done: count, failed: count, skipped: count }).strict();
 
 export const Verification = z
   .object({
@@ -254,7 +262,9 @@ export const RunStatus = z
     running: z.boolean(),
     operations: OpCountsSchema,
     byKind: z.record(z.string(), OpCountsSchema),
-    failures: z.array(z.object({ opId: z.string(), kind: z.string(), targets: z.array(zendeskId), code: z.string(), message: z.string() }).strict()),
+    failures: z.array(
+      z.object({ opId: z.string(), kind: z.string(), targets: z.array(zendeskId), code: z.string(), message: z.string() }).strict(),
+    ),
     startedAt: isoDateTime.nullable(),
     finishedAt: isoDateTime.nullable(),
     verification: Verification.nullable(),
@@ -283,11 +293,25 @@ export const Receipt = z
     preparedBy: z.string().nullable(),
     approval: z.object({ approver: z.string(), at: isoDateTime }).strict().nullable(),
     counts: z.record(z.string(), count),
-    overrides: z.array(z.object({ target: z.string(), ref: z.string(), from: z.string(), to: z.string(), reason: z.string(), at: isoDateTime }).strict()),
-    exemptions: z.array(z.object({ ticketRef: z.string(), rule: z.string(), ground: LegalGround, citations: z.array(z.string()) }).strict()),
+    overrides: z.array(
+      z.object({ target: z.string(), ref: z.string(), from: z.string(), to: z.string(), reason: z.string(), at: isoDateTime }).strict(),
+    ),
+    exemptions: z.array(
+      z.object({ ticketRef: z.string(), rule: z.string(), ground: LegalGround, citations: z.array(z.string()) }).strict(),
+    ),
     blocked: z.array(z.object({ target: z.string(), ref: z.string(), reasonCode: z.string() }).strict()),
     operations: z.array(
-      z.object({ id: z.string(), kind: z.string(), state: z.string(), targets: count, attempts: count, jobId: z.string().nullable(), finishedAt: isoDateTime.nullable() }).strict(),
+      z
+        .object({
+          id: z.string(),
+          kind: z.string(),
+          state: z.string(),
+          targets: count,
+          attempts: count,
+          jobId: z.string().nullable(),
+          finishedAt: isoDateTime.nullable(),
+        })
+        .strict(),
     ),
     verification: Verification.omit({ ticketsStillPresent: true, usersStillPresent: true, commentsNotRedacted: true })
       .extend({ ticketsStillPresent: count, usersStillPresent: count, commentsNotRedacted: count })
@@ -363,7 +387,9 @@ export const erasureOperations = {
       .object({
         ...planRef,
         /** The confirmation names the subject and the counts, so a stale screen cannot run. */
-        confirm: z.object({ subject: email, deleteTickets: count.max(LIMITS.listItems * 100), redactTickets: count.max(LIMITS.listItems * 100) }).strict(),
+        confirm: z
+          .object({ subject: email, deleteTickets: count.max(LIMITS.listItems * 100), redactTickets: count.max(LIMITS.listItems * 100) })
+          .strict(),
       })
       .strict(),
     output: RunStatus,

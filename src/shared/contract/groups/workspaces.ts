@@ -1,13 +1,7 @@
 import { z } from 'zod';
 import { op } from '../define';
 import { emptyInput, workspaceId } from '../../schemas/common';
-import {
-  ConnectionTestResult,
-  Workspace,
-  WorkspaceCreateInput,
-  WorkspaceTestInput,
-  WorkspaceUpdateInput,
-} from '../../schemas/workspace';
+import { ConnectionTestResult, Workspace, WorkspaceCreateInput, WorkspaceTestInput, WorkspaceUpdateInput } from '../../schemas/workspace';
 
 export const workspaceOperations = {
   'workspaces.list': op({

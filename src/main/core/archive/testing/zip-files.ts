@@ -4,7 +4,10 @@ import { writeFile } from 'node:fs/promises';
 
 /** Every entry of a ZIP, in order (fine for test archives of a few MB). */
 export async function readZip(path: string, password?: string): Promise<Map<string, Buffer>> {
-  const reader = new ZipReader(new BlobReader(await openAsBlob(path)), { useWebWorkers: false, ...(password === undefined ? {} : { password }) });
+  const reader = new ZipReader(new BlobReader(await openAsBlob(path)), {
+    useWebWorkers: false,
+    ...(password === undefined ? {} : { password }),
+  });
   try {
     const out = new Map<string, Buffer>();
     for (const entry of await reader.getEntries()) {

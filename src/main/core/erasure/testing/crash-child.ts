@@ -24,7 +24,12 @@ journal.onTransition((t) => process.stdout.write(`T ${t.kind} ${t.from ?? '-'} $
 let requests = 0;
 const client = new ZendeskClient(
   { baseUrl: env('LETHE_CHILD_URL'), email: env('LETHE_CHILD_EMAIL'), token: env('LETHE_CHILD_TOKEN') },
-  { scheduler: new RateLimitScheduler({ requestsPerMinute: 100_000 }), maxAttempts: 3, backoff: { baseMs: 5, capMs: 20 }, onRequest: () => requests++ },
+  {
+    scheduler: new RateLimitScheduler({ requestsPerMinute: 100_000 }),
+    maxAttempts: 3,
+    backoff: { baseMs: 5, capMs: 20 },
+    onRequest: () => requests++,
+  },
 );
 const hmac = journal.readSetting<string>('erasure.hmacKey') ?? '00'.repeat(32);
 const doc = await runErasure({

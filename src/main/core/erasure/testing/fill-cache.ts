@@ -16,7 +16,11 @@ import { commentEventsOf, type ZendeskClient } from '../../helpdesk';
  * API, without the sync engine, so the erasure tests do not move with the sync module's own work.
  * Identities are read per user (the simulator does not sideload them on the users export).
  */
-export async function fillCacheFromHelpdesk(db: SqliteDb, client: ZendeskClient, options: { identities?: boolean; perPage?: number } = {}): Promise<void> {
+export async function fillCacheFromHelpdesk(
+  db: SqliteDb,
+  client: ZendeskClient,
+  options: { identities?: boolean; perPage?: number } = {},
+): Promise<void> {
   const perPage = options.perPage ?? 1000;
   const liveUsers: UserRecord[] = [];
   for await (const page of client.exportUsers({ startTime: 0, perPage })) {

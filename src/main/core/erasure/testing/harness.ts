@@ -30,20 +30,33 @@ export interface ErasureHarness {
   call<T = unknown>(name: keyof typeof erasureOperations, input: unknown): Promise<T>;
   callResult(name: keyof typeof erasureOperations, input: unknown): ReturnType<Router['call']>;
   /** plan → revalidate → execute with the right confirmation → wait; returns the final status. */
-  planAndRun(subject: string, tweak?: (plan: ErasurePlan) => Promise<ErasurePlan> | ErasurePlan): Promise<{ plan: ErasurePlan; status: RunStatus }>;
+  planAndRun(
+    subject: string,
+    tweak?: (plan: ErasurePlan) => Promise<ErasurePlan> | ErasurePlan,
+  ): Promise<{ plan: ErasurePlan; status: RunStatus }>;
   dispose(): Promise<void>;
 }
 
-export async function createErasureHarness(options: { sim?: SimulatorOptions; maxAttempts?: number; autoStart?: boolean; baseUrl?: string } = {}): Promise<ErasureHarness> {
+export async function createErasureHarness(
+  options: { sim?: SimulatorOptions; maxAttempts?: number; autoStart?: boolean; baseUrl?: string } = {},
+): Promise<ErasureHarness> {
   const sim = await startSimulator({ size: 'tiny', seed: 7, noLimits: true, jobDelayMs: 20, ...options.sim });
   const ctx = await createTestCore();
-  const created = await ctx.call('workspaces.create', { name: 'Simulator', address: { baseUrl: sim.url }, email: sim.admin.email, apiToken: sim.admin.token });
+  const created = await ctx.call('workspaces.create', {
+    name: 'Simulator',
+    address: { baseUrl: sim.url },
+    email: sim.admin.email,
+    apiToken: sim.admin.token,
+  });
   if (!created.ok) throw new Error(`workspace: ${created.error.message}`);
   const sync: SimAndCore = { sim, ctx, workspaceId: created.value.id };
   const cache = await ctx.core.services.caches.open(sync.workspaceId);
-  const filler = new ZendeskClient({ baseUrl: sim.url, email: sim.admin.email, token: sim.admin.token }, {
-    scheduler: new RateLimitScheduler({ requestsPerMinute: 100_000, exportRequestsPerMinute: 100_000 }),
-  });
+  const filler = new ZendeskClient(
+    { baseUrl: sim.url, email: sim.admin.email, token: sim.admin.token },
+    {
+      scheduler: new RateLimitScheduler({ requestsPerMinute: 100_000, exportRequestsPerMinute: 100_000 }),
+    },
+  );
   await fillCacheFromHelpdesk(cache.db, filler);
   sim.advanceClock(120);
   if (options.baseUrl) {
@@ -66,8 +79,12 @@ export async function createErasureHarness(options: { sim?: SimulatorOptions; ma
     ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
     ...(options.autoStart !== undefined ? { autoStart: options.autoStart } : {}),
   });
-  const router = createRouter(mergeContract(erasureOperations), createErasureHandlers(sync.ctx.core.services, { service }), sync.ctx.core.services.log);
-  const call = async <T,>(name: keyof typeof erasureOperations, input: unknown): Promise<T> => {
+  const router = createRouter(
+    mergeContract(erasureOperations),
+    createErasureHandlers(sync.ctx.core.services, { service }),
+    sync.ctx.core.services.log,
+  );
+  const call = async <T>(name: keyof typeof erasureOperations, input: unknown): Promise<T> => {
     const result = await router.call(name, input);
     if (!result.ok) throw Object.assign(new Error(`${result.error.code}: ${result.error.message}`), { code: result.error.code });
     return result.value as T;

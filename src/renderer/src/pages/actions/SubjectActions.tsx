@@ -26,7 +26,8 @@ function Outcome({ result }: { result: ActionResult }): React.JSX.Element {
   if (result.queued) {
     return (
       <div className="banner banner-warn" role="status">
-        The helpdesk could not be reached. {ACTION_LABELS[a.action]} is queued and will be checked against the helpdesk again before it is sent
+        The helpdesk could not be reached. {ACTION_LABELS[a.action]} is queued and will be checked against the helpdesk again before it is
+        sent
         {a.error ? (
           <>
             {' '}
@@ -40,7 +41,8 @@ function Outcome({ result }: { result: ActionResult }): React.JSX.Element {
   if (a.state === 'done') {
     return (
       <div className="banner banner-ok" role="status">
-        {ACTION_LABELS[a.action]} applied in the helpdesk{result.cacheRefreshed ? '; the cached profile is up to date' : '; the cached profile updates at the next sync'}.
+        {ACTION_LABELS[a.action]} applied in the helpdesk
+        {result.cacheRefreshed ? '; the cached profile is up to date' : '; the cached profile updates at the next sync'}.
       </div>
     );
   }
@@ -95,7 +97,9 @@ function Restriction({ workspaceId, subjectRef, userIds }: Props): React.JSX.Ele
   return (
     <section className="card actions-section" aria-labelledby={`${checkbox}-h`}>
       <h3 id={`${checkbox}-h`}>Restriction of processing</h3>
-      <p className="muted">Suspends the helpdesk account{userIds.length > 1 ? 's' : ''}, adds the restriction tag and signs the person out everywhere.</p>
+      <p className="muted">
+        Suspends the helpdesk account{userIds.length > 1 ? 's' : ''}, adds the restriction tag and signs the person out everywhere.
+      </p>
       <div className="button-row">
         <button
           type="button"
@@ -111,8 +115,8 @@ function Restriction({ workspaceId, subjectRef, userIds }: Props): React.JSX.Ele
       </div>
       <div className="actions-lift">
         <label htmlFor={checkbox}>
-          <input id={checkbox} type="checkbox" checked={informed} onChange={(e) => setInformed(e.target.checked)} /> I have informed the person that the restriction
-          will be lifted (GDPR Art. 18(3))
+          <input id={checkbox} type="checkbox" checked={informed} onChange={(e) => setInformed(e.target.checked)} /> I have informed the
+          person that the restriction will be lifted (GDPR Art. 18(3))
         </label>
         <button
           type="button"
@@ -242,7 +246,9 @@ function Rectification({ workspaceId, subjectRef, userIds }: Props): React.JSX.E
             <legend>Recipients to inform of the rectification (GDPR Art. 19)</legend>
             {settings.error ? <ErrorBanner error={settings.error} title="The recipients could not be read" /> : null}
             {settings.loading ? <p className="muted">Loading recipients…</p> : null}
-            {!settings.loading && recipients.length === 0 ? <p className="muted">No recipients are configured in the actions settings.</p> : null}
+            {!settings.loading && recipients.length === 0 ? (
+              <p className="muted">No recipients are configured in the actions settings.</p>
+            ) : null}
             {recipients.map((name) => (
               <label key={name}>
                 <input
@@ -297,7 +303,9 @@ function Objection({ workspaceId, subjectRef, userIds }: Props): React.JSX.Eleme
   return (
     <section className="card actions-section" aria-labelledby={`${id}-h`}>
       <h3 id={`${id}-h`}>Objection and opt-out (Art. 21)</h3>
-      {settings.error ? <ErrorBanner error={settings.error} onRetry={settings.reload} title="The objection settings could not be read" /> : null}
+      {settings.error ? (
+        <ErrorBanner error={settings.error} onRetry={settings.reload} title="The objection settings could not be read" />
+      ) : null}
       <div className="button-row">
         {(['marketing', 'processing'] as const).map((kind) => (
           <button
@@ -384,7 +392,14 @@ function History({ workspaceId, subjectRef }: Omit<Props, 'userIds'>): React.JSX
                         type="checkbox"
                         checked={r.notified}
                         disabled={tick.pending}
-                        onChange={(e) => void tick.run({ ...(workspaceId ? { workspaceId } : {}), actionId: a.id, recipient: r.name, notified: e.target.checked })}
+                        onChange={(e) =>
+                          void tick.run({
+                            ...(workspaceId ? { workspaceId } : {}),
+                            actionId: a.id,
+                            recipient: r.name,
+                            notified: e.target.checked,
+                          })
+                        }
                       />{' '}
                       {r.name}
                     </label>

@@ -11,7 +11,15 @@ import './erasure.css';
 
 const REGULATION_LABELS: Record<Regulation, string> = { gdpr: 'GDPR', uk_gdpr: 'UK GDPR', ccpa: 'CCPA/CPRA', lgpd: 'LGPD' };
 
-function SubjectForm({ initial, onPlan, pending }: { initial: string; onPlan: (subject: string, regulation: Regulation) => void; pending: boolean }): React.JSX.Element {
+function SubjectForm({
+  initial,
+  onPlan,
+  pending,
+}: {
+  initial: string;
+  onPlan: (subject: string, regulation: Regulation) => void;
+  pending: boolean;
+}): React.JSX.Element {
   const [subject, setSubject] = useState(initial);
   const [regulation, setRegulation] = useState<Regulation>('gdpr');
   return (
@@ -24,7 +32,14 @@ function SubjectForm({ initial, onPlan, pending }: { initial: string; onPlan: (s
     >
       <label className="grow">
         Subject&apos;s e-mail
-        <input type="email" value={subject} onChange={(e) => setSubject(e.target.value)} placeholder="jane@example.com" required maxLength={254} />
+        <input
+          type="email"
+          value={subject}
+          onChange={(e) => setSubject(e.target.value)}
+          placeholder="jane@example.com"
+          required
+          maxLength={254}
+        />
       </label>
       <label>
         Regulation
@@ -79,7 +94,17 @@ function Counts({ plan }: { plan: ErasurePlan }): React.JSX.Element {
   );
 }
 
-function Accounts({ plan, editable, onOverride, pending }: { plan: ErasurePlan; editable: boolean; onOverride: (o: OverrideRequest) => Promise<boolean>; pending: boolean }): React.JSX.Element {
+function Accounts({
+  plan,
+  editable,
+  onOverride,
+  pending,
+}: {
+  plan: ErasurePlan;
+  editable: boolean;
+  onOverride: (o: OverrideRequest) => Promise<boolean>;
+  pending: boolean;
+}): React.JSX.Element {
   const [reason, setReason] = useState<Record<number, string>>({});
   return (
     <table className="table erasure-accounts">
@@ -100,7 +125,9 @@ function Accounts({ plan, editable, onOverride, pending }: { plan: ErasurePlan; 
             </td>
             <td>{a.role}</td>
             <td>
-              <span className={`pill erasure-pill-${a.decision}`}>{a.decision === 'delete' ? 'Delete, then delete permanently; sessions revoked' : a.decision}</span>
+              <span className={`pill erasure-pill-${a.decision}`}>
+                {a.decision === 'delete' ? 'Delete, then delete permanently; sessions revoked' : a.decision}
+              </span>
             </td>
             <td>
               {a.reason}
@@ -113,7 +140,12 @@ function Accounts({ plan, editable, onOverride, pending }: { plan: ErasurePlan; 
                   className="erasure-inline"
                   onSubmit={(e) => {
                     e.preventDefault();
-                    void onOverride({ target: 'account', id: a.userId, decision: a.decision === 'delete' ? 'keep' : 'delete', reason: (reason[a.userId] ?? '').trim() });
+                    void onOverride({
+                      target: 'account',
+                      id: a.userId,
+                      decision: a.decision === 'delete' ? 'keep' : 'delete',
+                      reason: (reason[a.userId] ?? '').trim(),
+                    });
                   }}
                 >
                   <input
@@ -125,7 +157,11 @@ function Accounts({ plan, editable, onOverride, pending }: { plan: ErasurePlan; 
                     required
                   />
                   <button type="submit" className="button button-small" disabled={pending || (reason[a.userId] ?? '').trim().length < 3}>
-                    {a.decision === 'delete' ? 'Keep instead' : a.fix?.action === 'close_tickets' ? 'Accept fix and delete' : 'Delete instead'}
+                    {a.decision === 'delete'
+                      ? 'Keep instead'
+                      : a.fix?.action === 'close_tickets'
+                        ? 'Accept fix and delete'
+                        : 'Delete instead'}
                   </button>
                 </form>
               </td>
@@ -144,7 +180,8 @@ function Differences({ plan }: { plan: ErasurePlan }): React.JSX.Element | null 
     <section className={`banner ${r.differences.length ? 'banner-warn' : 'banner-ok'}`} role="status" aria-label="Live check">
       <div>
         <strong>
-          Checked against the live helpdesk at {formatInstant(r.at)}: {r.differences.length === 0 ? 'no differences.' : `${r.differences.length} difference(s).`}
+          Checked against the live helpdesk at {formatInstant(r.at)}:{' '}
+          {r.differences.length === 0 ? 'no differences.' : `${r.differences.length} difference(s).`}
         </strong>
         {r.differences.length ? (
           <ul>
@@ -168,9 +205,10 @@ function Confirm({ plan, onConfirm, pending }: { plan: ErasurePlan; onConfirm: (
     <section className="card erasure-confirm" aria-labelledby="erasure-confirm-title">
       <h2 id="erasure-confirm-title">Erase {plan.subject.email}</h2>
       <p>
-        This permanently deletes <strong>{c.tickets.delete}</strong> ticket(s), redacts the subject in <strong>{c.tickets.redact}</strong> shared ticket(s) (
-        {c.commentsToRedact + c.mentionCommentsToRedact} comments, {c.attachmentsToRedact} attachments), and deletes <strong>{c.accounts.delete}</strong>{' '}
-        account(s) permanently. {c.tickets.keep} ticket(s) are kept under an exemption. It cannot be undone.
+        This permanently deletes <strong>{c.tickets.delete}</strong> ticket(s), redacts the subject in <strong>{c.tickets.redact}</strong>{' '}
+        shared ticket(s) ({c.commentsToRedact + c.mentionCommentsToRedact} comments, {c.attachmentsToRedact} attachments), and deletes{' '}
+        <strong>{c.accounts.delete}</strong> account(s) permanently. {c.tickets.keep} ticket(s) are kept under an exemption. It cannot be
+        undone.
       </p>
       <label>
         Type the subject&apos;s e-mail to confirm
@@ -197,7 +235,10 @@ function RunView({ status }: { status: RunStatus }): React.JSX.Element {
         {o.done} done, {o.failed} failed, {o.skipped} skipped, {o.planned + o.sent} to go · {status.apiCalls} API calls
       </p>
       {status.error ? (
-        <ErrorBanner error={new ApiError({ code: status.error.code as ErrorCode, message: status.error.message })} title="The run stopped; resume it to continue" />
+        <ErrorBanner
+          error={new ApiError({ code: status.error.code as ErrorCode, message: status.error.message })}
+          title="The run stopped; resume it to continue"
+        />
       ) : null}
       {status.failures.length ? (
         <table className="table">
@@ -223,14 +264,17 @@ function RunView({ status }: { status: RunStatus }): React.JSX.Element {
       ) : null}
       {status.verification ? (
         <p className={status.verification.ok ? 'erasure-ok' : 'erasure-bad'}>
-          Verification: {status.verification.ticketsGone} ticket(s) answer 404, {status.verification.usersGone} account(s) gone, {status.verification.commentsRedacted}{' '}
-          comment(s) read redacted{status.verification.ok ? '.' : `; still present: ${status.verification.ticketsStillPresent.length + status.verification.usersStillPresent.length + status.verification.commentsNotRedacted.length}.`}
+          Verification: {status.verification.ticketsGone} ticket(s) answer 404, {status.verification.usersGone} account(s) gone,{' '}
+          {status.verification.commentsRedacted} comment(s) read redacted
+          {status.verification.ok
+            ? '.'
+            : `; still present: ${status.verification.ticketsStillPresent.length + status.verification.usersStillPresent.length + status.verification.commentsNotRedacted.length}.`}
         </p>
       ) : null}
       {status.residue ? (
         <p>
-          Left in the local cache: {status.residue.total} (kept tickets {status.residue.keptTickets}, other comments {status.residue.otherComments}, profiles{' '}
-          {status.residue.otherProfiles}).
+          Left in the local cache: {status.residue.total} (kept tickets {status.residue.keptTickets}, other comments{' '}
+          {status.residue.otherComments}, profiles {status.residue.otherProfiles}).
         </p>
       ) : null}
       {status.receipt ? (
@@ -246,7 +290,11 @@ function PlanView({ planId, workspaceId }: { planId: string; workspaceId?: strin
   const ws = workspaceId ? { workspaceId } : {};
   const plan = useErasureQuery('erasure.getPlan', { ...ws, planId });
   const running = plan.data?.state === 'running';
-  const status = useErasureQuery('erasure.status', { ...ws, runId: planId }, { enabled: plan.data !== undefined && plan.data.state !== 'draft', refetchMs: running ? 1000 : false });
+  const status = useErasureQuery(
+    'erasure.status',
+    { ...ws, runId: planId },
+    { enabled: plan.data !== undefined && plan.data.state !== 'draft', refetchMs: running ? 1000 : false },
+  );
   const override = useErasureMutation('erasure.override');
   const approve = useErasureMutation('erasure.approve');
   const revalidate = useErasureMutation('erasure.revalidate');
@@ -259,15 +307,20 @@ function PlanView({ planId, workspaceId }: { planId: string; workspaceId?: strin
   const p = plan.data!;
   const draft = p.state === 'draft';
   const onOverride = async (o: OverrideRequest): Promise<boolean> => (await override.run({ ...ws, planId, ...o })) !== undefined;
-  const shown = p.tickets.filter((t) => (filter === 'all' || t.decision === filter) && (!search.trim() || String(t.ticketId).includes(search.trim())));
+  const shown = p.tickets.filter(
+    (t) => (filter === 'all' || t.decision === filter) && (!search.trim() || String(t.ticketId).includes(search.trim())),
+  );
   return (
     <div className="erasure-plan">
       <header className="erasure-plan-header">
         <div>
           <h2>{p.subject.email || 'Erased subject'}</h2>
           <p className="muted">
-            {p.subject.userIds.length} account(s) · {REGULATION_LABELS[p.regulation]} · data as of {formatInstant(p.dataAsOf)} · planned {formatInstant(p.createdAt)}
-            {p.subject.relatedAccounts.length ? ` · ${p.subject.relatedAccounts.length} account(s) share only a phone number and are not included` : ''}
+            {p.subject.userIds.length} account(s) · {REGULATION_LABELS[p.regulation]} · data as of {formatInstant(p.dataAsOf)} · planned{' '}
+            {formatInstant(p.createdAt)}
+            {p.subject.relatedAccounts.length
+              ? ` · ${p.subject.relatedAccounts.length} account(s) share only a phone number and are not included`
+              : ''}
           </p>
         </div>
         <code className="muted" title="Plan id">
@@ -278,11 +331,23 @@ function PlanView({ planId, workspaceId }: { planId: string; workspaceId?: strin
       {override.error ? <ErrorBanner error={override.error} title="The override was not saved" /> : null}
       <div className="erasure-filters" role="group" aria-label="Filter tickets by decision">
         {(['all', ...DECISION_ORDER] as const).map((d) => (
-          <button key={d} type="button" className={`button button-small ${filter === d ? 'button-primary' : ''}`} aria-pressed={filter === d} onClick={() => setFilter(d)}>
+          <button
+            key={d}
+            type="button"
+            className={`button button-small ${filter === d ? 'button-primary' : ''}`}
+            aria-pressed={filter === d}
+            onClick={() => setFilter(d)}
+          >
             {d === 'all' ? `All (${p.tickets.length})` : `${DECISION_LABELS[d]} (${p.counts.tickets[d]})`}
           </button>
         ))}
-        <input className="erasure-search" aria-label="Find a ticket by number" placeholder="Ticket #" value={search} onChange={(e) => setSearch(e.target.value)} />
+        <input
+          className="erasure-search"
+          aria-label="Find a ticket by number"
+          placeholder="Ticket #"
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+        />
       </div>
       {shown.length ? (
         <PlanTable tickets={shown} editable={draft} onOverride={onOverride} overridePending={override.pending} />
@@ -307,7 +372,14 @@ function PlanView({ planId, workspaceId }: { planId: string; workspaceId?: strin
                   void approve.run({ ...ws, planId, approver: approver.trim() });
                 }}
               >
-                <input aria-label="Approver's name" placeholder="Approver's name" value={approver} onChange={(e) => setApprover(e.target.value)} required maxLength={200} />
+                <input
+                  aria-label="Approver's name"
+                  placeholder="Approver's name"
+                  value={approver}
+                  onChange={(e) => setApprover(e.target.value)}
+                  required
+                  maxLength={200}
+                />
                 <button type="submit" className="button" disabled={approve.pending || !approver.trim()}>
                   Record approval
                 </button>
@@ -317,7 +389,11 @@ function PlanView({ planId, workspaceId }: { planId: string; workspaceId?: strin
           </section>
           <div className="button-row">
             <button type="button" className="button" disabled={revalidate.pending} onClick={() => void revalidate.run({ ...ws, planId })}>
-              {revalidate.pending ? 'Checking the live helpdesk…' : p.revalidation ? 'Check again against the live helpdesk' : 'Check against the live helpdesk'}
+              {revalidate.pending
+                ? 'Checking the live helpdesk…'
+                : p.revalidation
+                  ? 'Check again against the live helpdesk'
+                  : 'Check against the live helpdesk'}
             </button>
           </div>
           {revalidate.error ? <ErrorBanner error={revalidate.error} title="The live check failed" /> : null}
@@ -327,7 +403,11 @@ function PlanView({ planId, workspaceId }: { planId: string; workspaceId?: strin
               plan={p}
               pending={execute.pending}
               onConfirm={() =>
-                void execute.run({ ...ws, planId, confirm: { subject: p.subject.email, deleteTickets: p.counts.tickets.delete, redactTickets: p.counts.tickets.redact } })
+                void execute.run({
+                  ...ws,
+                  planId,
+                  confirm: { subject: p.subject.email, deleteTickets: p.counts.tickets.delete, redactTickets: p.counts.tickets.redact },
+                })
               }
             />
           ) : null}
@@ -413,7 +493,8 @@ export function ErasurePage(): React.JSX.Element {
       ) : (
         <>
           <p className="hint">
-            Preview what erasing a person touches, computed offline from the local cache: one decision per ticket and account, each with its reason. Nothing changes in the helpdesk until you confirm.
+            Preview what erasing a person touches, computed offline from the local cache: one decision per ticket and account, each with its
+            reason. Nothing changes in the helpdesk until you confirm.
           </p>
           <SubjectForm initial={subjectParam.includes('@') ? subjectParam : ''} onPlan={start} pending={plan.pending} />
           {plan.error ? <ErrorBanner error={plan.error} title="No preview" /> : null}

@@ -1,9 +1,21 @@
-import { createColumnHelper, createSortedRowModel, rowSortingFeature, sortFn_alphanumeric, tableFeatures, useTable, type SortingState } from '@tanstack/react-table';
+import {
+  createColumnHelper,
+  createSortedRowModel,
+  rowSortingFeature,
+  sortFn_alphanumeric,
+  tableFeatures,
+  useTable,
+  type SortingState,
+} from '@tanstack/react-table';
 import { Fragment, useState } from 'react';
 import type { PlanTicket, TicketDecision } from '../../../../shared/contract/groups/erasure';
 import { byRole, DECISION_HELP, DECISION_LABELS, DECISION_ORDER, formatBytes } from './labels';
 
-const features = tableFeatures({ rowSortingFeature, sortedRowModel: createSortedRowModel(), sortFns: { alphanumeric: sortFn_alphanumeric } });
+const features = tableFeatures({
+  rowSortingFeature,
+  sortedRowModel: createSortedRowModel(),
+  sortFns: { alphanumeric: sortFn_alphanumeric },
+});
 const helper = createColumnHelper<typeof features, PlanTicket>();
 
 export interface OverrideRequest {
@@ -43,8 +55,16 @@ const columns = helper.columns([
       </span>
     ),
   }),
-  helper.accessor((t) => t.subjectRoles.join(', '), { id: 'roles', header: "Subject's role", cell: ({ getValue }) => getValue() || <span className="muted">mentioned</span> }),
-  helper.accessor((t) => t.others.endUsers + t.others.agents, { id: 'others', header: 'Other people', cell: ({ row }) => byRole(row.original.others.byRole) }),
+  helper.accessor((t) => t.subjectRoles.join(', '), {
+    id: 'roles',
+    header: "Subject's role",
+    cell: ({ getValue }) => getValue() || <span className="muted">mentioned</span>,
+  }),
+  helper.accessor((t) => t.others.endUsers + t.others.agents, {
+    id: 'others',
+    header: 'Other people',
+    cell: ({ row }) => byRole(row.original.others.byRole),
+  }),
   helper.accessor((t) => t.subjectComments + t.mentionComments, {
     id: 'content',
     header: 'To redact',
@@ -58,7 +78,17 @@ const columns = helper.columns([
   helper.display({ id: 'reason', header: 'Reason', cell: ({ row }) => <Reason t={row.original} /> }),
 ]);
 
-function OverrideForm({ ticket, onSubmit, onCancel, pending }: { ticket: PlanTicket; onSubmit: (o: OverrideRequest) => void; onCancel: () => void; pending: boolean }): React.JSX.Element {
+function OverrideForm({
+  ticket,
+  onSubmit,
+  onCancel,
+  pending,
+}: {
+  ticket: PlanTicket;
+  onSubmit: (o: OverrideRequest) => void;
+  onCancel: () => void;
+  pending: boolean;
+}): React.JSX.Element {
   const [decision, setDecision] = useState<'delete' | 'redact' | 'keep'>(ticket.decision === 'keep' ? 'redact' : 'keep');
   const [reason, setReason] = useState('');
   return (
@@ -113,7 +143,9 @@ export function PlanTable({
     getRowId: (t) => String(t.ticketId),
   });
   const rows = table.getRowModel().rows;
-  const groups = DECISION_ORDER.map((d) => ({ decision: d, rows: rows.filter((r) => r.original.decision === d) })).filter((g) => g.rows.length > 0);
+  const groups = DECISION_ORDER.map((d) => ({ decision: d, rows: rows.filter((r) => r.original.decision === d) })).filter(
+    (g) => g.rows.length > 0,
+  );
   const width = columns.length + (editable ? 1 : 0);
   return (
     <table className="table erasure-table">
@@ -121,7 +153,10 @@ export function PlanTable({
         {table.getHeaderGroups().map((hg) => (
           <tr key={hg.id}>
             {hg.headers.map((h) => (
-              <th key={h.id} aria-sort={h.column.getIsSorted() === 'asc' ? 'ascending' : h.column.getIsSorted() === 'desc' ? 'descending' : undefined}>
+              <th
+                key={h.id}
+                aria-sort={h.column.getIsSorted() === 'asc' ? 'ascending' : h.column.getIsSorted() === 'desc' ? 'descending' : undefined}
+              >
                 {h.column.getCanSort() ? (
                   <button type="button" className="sort-button" onClick={h.column.getToggleSortingHandler()}>
                     <table.FlexRender header={h} />
@@ -141,7 +176,8 @@ export function PlanTable({
           <Fragment key={g.decision}>
             <tr className={`erasure-group erasure-group-${g.decision}`}>
               <th colSpan={width} scope="rowgroup">
-                {DECISION_LABELS[g.decision as TicketDecision]} · {g.rows.length} <span className="muted">{DECISION_HELP[g.decision as TicketDecision]}</span>
+                {DECISION_LABELS[g.decision as TicketDecision]} · {g.rows.length}{' '}
+                <span className="muted">{DECISION_HELP[g.decision as TicketDecision]}</span>
               </th>
             </tr>
             {g.rows.map((row) => (
@@ -154,7 +190,11 @@ export function PlanTable({
                   ))}
                   {editable ? (
                     <td>
-                      <button type="button" className="button button-small" onClick={() => setEditing(editing === row.original.ticketId ? null : row.original.ticketId)}>
+                      <button
+                        type="button"
+                        className="button button-small"
+                        onClick={() => setEditing(editing === row.original.ticketId ? null : row.original.ticketId)}
+                      >
                         {editing === row.original.ticketId ? 'Close' : 'Override'}
                       </button>
                     </td>

@@ -45,13 +45,21 @@ export function ConnectionForm({ onCreated }: { onCreated: () => void }): React.
         One workspace per Zendesk account. The API token is stored in the operating system&apos;s keychain, never in a file.
       </p>
       <label htmlFor={`${id}-name`}>Connection name</label>
-      <input id={`${id}-name`} value={name} onChange={(e) => setName(e.target.value)} required maxLength={200} placeholder="Acme support (EU)" />
+      <input
+        id={`${id}-name`}
+        value={name}
+        onChange={(e) => setName(e.target.value)}
+        required
+        maxLength={200}
+        placeholder="Acme support (EU)"
+      />
 
       <fieldset>
         <legend>Helpdesk address</legend>
         <div className="radio-row">
           <label>
-            <input type="radio" name={`${id}-mode`} checked={mode === 'subdomain'} onChange={() => setMode('subdomain')} /> Zendesk subdomain
+            <input type="radio" name={`${id}-mode`} checked={mode === 'subdomain'} onChange={() => setMode('subdomain')} /> Zendesk
+            subdomain
           </label>
           <label>
             <input type="radio" name={`${id}-mode`} checked={mode === 'baseUrl'} onChange={() => setMode('baseUrl')} /> Full address

@@ -43,8 +43,8 @@ function RulesForm({ workspaceId, rules }: { workspaceId: string; rules: Exempti
     <form className="card form" onSubmit={onSubmit} aria-labelledby={`${id}-title`}>
       <h3 id={`${id}-title`}>Erasure exemptions</h3>
       <p className="muted">
-        Tickets that match a rule are kept when a person asks to be forgotten, and the plan and receipt cite the legal ground. New plans use these
-        rules; plans already made keep theirs.
+        Tickets that match a rule are kept when a person asks to be forgotten, and the plan and receipt cite the legal ground. New plans use
+        these rules; plans already made keep theirs.
       </p>
 
       <fieldset>
@@ -58,19 +58,29 @@ function RulesForm({ workspaceId, rules }: { workspaceId: string; rules: Exempti
             <GroundSelect id={`${id}-tag-ground-${i}`} value={t.ground} onChange={(ground) => setTag(i, { ground })} />
             <label htmlFor={`${id}-tag-note-${i}`}>Note</label>
             <input id={`${id}-tag-note-${i}`} value={t.note} maxLength={200} onChange={(e) => setTag(i, { note: e.target.value })} />
-            <button type="button" className="button button-small" onClick={() => setDraft({ ...draft, tags: draft.tags.filter((_, j) => j !== i) })}>
+            <button
+              type="button"
+              className="button button-small"
+              onClick={() => setDraft({ ...draft, tags: draft.tags.filter((_, j) => j !== i) })}
+            >
               Remove tag rule {t.tag}
             </button>
           </div>
         ))}
-        <button type="button" className="button button-small" onClick={() => setDraft({ ...draft, tags: [...draft.tags, { tag: '', ground: 'legal_claims', note: '' }] })}>
+        <button
+          type="button"
+          className="button button-small"
+          onClick={() => setDraft({ ...draft, tags: [...draft.tags, { tag: '', ground: 'legal_claims', note: '' }] })}
+        >
           Add a tag rule
         </button>
       </fieldset>
 
       <fieldset>
         <legend>Custom fields that keep a ticket</legend>
-        <p className="hint">Only ticket fields flagged as personal data are in the cache. Leave the value empty to keep any ticket where the field is set.</p>
+        <p className="hint">
+          Only ticket fields flagged as personal data are in the cache. Leave the value empty to keep any ticket where the field is set.
+        </p>
         {draft.fields.length === 0 ? <p className="hint">No field rules.</p> : null}
         {draft.fields.map((f, i) => (
           <div key={i} className="rule-row">
@@ -82,10 +92,19 @@ function RulesForm({ workspaceId, rules }: { workspaceId: string; rules: Exempti
               onChange={(e) => setField(i, { fieldId: Number(e.target.value.replace(/\D/g, '')) || 0 })}
             />
             <label htmlFor={`${id}-field-value-${i}`}>Value</label>
-            <input id={`${id}-field-value-${i}`} value={f.equals ?? ''} maxLength={200} onChange={(e) => setField(i, { equals: e.target.value === '' ? null : e.target.value })} />
+            <input
+              id={`${id}-field-value-${i}`}
+              value={f.equals ?? ''}
+              maxLength={200}
+              onChange={(e) => setField(i, { equals: e.target.value === '' ? null : e.target.value })}
+            />
             <label htmlFor={`${id}-field-ground-${i}`}>Ground</label>
             <GroundSelect id={`${id}-field-ground-${i}`} value={f.ground} onChange={(ground) => setField(i, { ground })} />
-            <button type="button" className="button button-small" onClick={() => setDraft({ ...draft, fields: draft.fields.filter((_, j) => j !== i) })}>
+            <button
+              type="button"
+              className="button button-small"
+              onClick={() => setDraft({ ...draft, fields: draft.fields.filter((_, j) => j !== i) })}
+            >
               Remove field rule
             </button>
           </div>
@@ -93,7 +112,9 @@ function RulesForm({ workspaceId, rules }: { workspaceId: string; rules: Exempti
         <button
           type="button"
           className="button button-small"
-          onClick={() => setDraft({ ...draft, fields: [...draft.fields, { fieldId: 0, equals: null, ground: 'legal_obligation', note: '' }] })}
+          onClick={() =>
+            setDraft({ ...draft, fields: [...draft.fields, { fieldId: 0, equals: null, ground: 'legal_obligation', note: '' }] })
+          }
         >
           Add a field rule
         </button>
@@ -109,18 +130,31 @@ function RulesForm({ workspaceId, rules }: { workspaceId: string; rules: Exempti
         onChange={(e) => setDraft({ ...draft, retentionDays: Math.max(0, Math.min(36500, Math.trunc(Number(e.target.value) || 0))) })}
       />
       <label htmlFor={`${id}-retention-note`}>Retention rule (cited in plans)</label>
-      <input id={`${id}-retention-note`} value={draft.retentionNote} maxLength={200} onChange={(e) => setDraft({ ...draft, retentionNote: e.target.value })} />
+      <input
+        id={`${id}-retention-note`}
+        value={draft.retentionNote}
+        maxLength={200}
+        onChange={(e) => setDraft({ ...draft, retentionNote: e.target.value })}
+      />
 
       <label htmlFor={`${id}-api`}>Comment redaction</label>
-      <select id={`${id}-api`} value={draft.redactionApi} onChange={(e) => setDraft({ ...draft, redactionApi: e.target.value as ExemptionRules['redactionApi'] })}>
+      <select
+        id={`${id}-api`}
+        value={draft.redactionApi}
+        onChange={(e) => setDraft({ ...draft, redactionApi: e.target.value as ExemptionRules['redactionApi'] })}
+      >
         <option value="auto">Newer endpoint where available, older where not</option>
         <option value="comment_redactions">Newer endpoint only (Agent Workspace; works on closed tickets)</option>
         <option value="legacy">Older endpoint only (not on closed tickets)</option>
       </select>
 
       <label className="checkbox-row">
-        <input type="checkbox" checked={draft.requireApproval} onChange={(e) => setDraft({ ...draft, requireApproval: e.target.checked })} /> A second
-        person must approve a plan before it runs
+        <input
+          type="checkbox"
+          checked={draft.requireApproval}
+          onChange={(e) => setDraft({ ...draft, requireApproval: e.target.checked })}
+        />{' '}
+        A second person must approve a plan before it runs
       </label>
 
       {save.error ? <ErrorBanner error={save.error} title="The exemption rules were not saved" /> : null}

@@ -34,9 +34,20 @@ export function OrganizationSettings({ settings, onSaved }: { settings: Settings
     <form className="card form" onSubmit={onSubmit} aria-labelledby={`${id}-title`}>
       <h3 id={`${id}-title`}>Organisation</h3>
       <label htmlFor={`${id}-org`}>Organisation name</label>
-      <input id={`${id}-org`} value={draft.organizationName} maxLength={200} onChange={(e) => setDraft({ ...draft, organizationName: e.target.value })} />
+      <input
+        id={`${id}-org`}
+        value={draft.organizationName}
+        maxLength={200}
+        onChange={(e) => setDraft({ ...draft, organizationName: e.target.value })}
+      />
       <label htmlFor={`${id}-tz`}>Time zone for received dates and deadlines</label>
-      <input id={`${id}-tz`} value={draft.timeZone} maxLength={64} onChange={(e) => setDraft({ ...draft, timeZone: e.target.value })} placeholder="Europe/Berlin" />
+      <input
+        id={`${id}-tz`}
+        value={draft.timeZone}
+        maxLength={64}
+        onChange={(e) => setDraft({ ...draft, timeZone: e.target.value })}
+        placeholder="Europe/Berlin"
+      />
       <label htmlFor={`${id}-theme`}>Appearance</label>
       <select id={`${id}-theme`} value={draft.theme} onChange={(e) => setDraft({ ...draft, theme: e.target.value as Settings['theme'] })}>
         <option value="system">Follow the system</option>
@@ -45,7 +56,9 @@ export function OrganizationSettings({ settings, onSaved }: { settings: Settings
       </select>
 
       <h3>Information sheet for access archives</h3>
-      <p className="muted">GDPR Art. 15(1) requires these facts alongside the copy of the data. Write them once; every access archive includes them.</p>
+      <p className="muted">
+        GDPR Art. 15(1) requires these facts alongside the copy of the data. Write them once; every access archive includes them.
+      </p>
       {SHEET_FIELDS.map((field) => (
         <div key={field.key} className="field">
           <label htmlFor={`${id}-${field.key}`}>

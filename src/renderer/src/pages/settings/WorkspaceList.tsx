@@ -3,7 +3,15 @@ import type { ConnectionTestResult, Workspace } from '../../../../shared/schemas
 import { useMutation } from '../../api/hooks';
 import { ErrorBanner } from '../../components/ErrorBanner';
 
-export function WorkspaceList({ workspaces, activeId, onChanged }: { workspaces: Workspace[]; activeId: string | null; onChanged: () => void }): React.JSX.Element {
+export function WorkspaceList({
+  workspaces,
+  activeId,
+  onChanged,
+}: {
+  workspaces: Workspace[];
+  activeId: string | null;
+  onChanged: () => void;
+}): React.JSX.Element {
   const remove = useMutation('workspaces.remove');
   const tester = useMutation('workspaces.testConnection');
   const [results, setResults] = useState<Record<string, ConnectionTestResult>>({});
@@ -39,7 +47,7 @@ export function WorkspaceList({ workspaces, activeId, onChanged }: { workspaces:
                 </td>
                 <td>{w.baseUrl}</td>
                 <td>{w.email}</td>
-                <td>{w.hasToken ? (w.kind === 'demo' ? 'in memory' : 'in keychain') : <span className="text-danger">missing</span>}</td>
+                <td>{w.hasToken ? w.kind === 'demo' ? 'in memory' : 'in keychain' : <span className="text-danger">missing</span>}</td>
                 <td className="actions">
                   {result ? (
                     <span className={result.ok ? 'text-ok' : 'text-danger'} role="status">

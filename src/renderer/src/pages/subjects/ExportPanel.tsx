@@ -139,7 +139,11 @@ export function ExportPanel({ subjectRef, initialKind }: { subjectRef: string; i
             {saved?.kind === 'saved' ? <p>Saved{saved.where ? ` to ${saved.where}` : ' (see your browser’s downloads)'}.</p> : null}
             {saved?.kind === 'unsupported' ? <p>{saved.message}</p> : null}
           </div>
-          <button type="button" className="button" onClick={() => void saveExportFile(api, result.exportId, result.fileName).then(setSaved)}>
+          <button
+            type="button"
+            className="button"
+            onClick={() => void saveExportFile(api, result.exportId, result.fileName).then(setSaved)}
+          >
             Save a copy…
           </button>
         </div>
