@@ -61,6 +61,7 @@ function readJson(path) {
 check('build', 'npx', ['electron-vite', 'build']);
 check('typecheck', 'npm', ['run', '--silent', 'typecheck']);
 check('lint', 'npx', ['eslint', '--max-warnings', '0', '.']);
+check('format', 'npx', ['prettier', '--check', '--log-level', 'warn', 'src', 'test', 'bench', 'scripts']);
 
 // vitest: unit tests next to the code, integration and conformance tests under test/.
 rmSync('.test-results/vitest.json', { force: true });
