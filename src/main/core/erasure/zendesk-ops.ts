@@ -160,7 +160,13 @@ export function createZendeskHandlers(client: ZendeskClient, options: ZendeskOps
     const deadline = lastSentMs(ops) + inFlightGraceMs;
     while (ops.some((o) => still.has(o.targets[0]!)) && Date.now() < deadline) {
       await sleep(inFlightPollMs, signal);
-      still = await pending();
+      try {
+        still = await pending();
+      } catch (error) {
+        // A rate limit or server error while waiting changes nothing: keep the last answer and
+        // keep waiting, rather than leaving the operations unsettled for another resume.
+        if (signal?.aborted) throw error;
+      }
     }
     return still;
   };
