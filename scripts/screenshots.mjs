@@ -77,9 +77,22 @@ for (const scheme of ['light', 'dark']) {
 await stop(empty);
 
 const demo = await startConsole(true);
+// The demo starts its first sync with the console: shoot once the cache has data.
+const waiter = await browser.newPage();
+await waiter.goto(demo.url);
+await waiter.waitForFunction(() => /data as of: \d/.test(globalThis.document.querySelector('.data-as-of')?.textContent ?? ''), null, {
+  timeout: 120_000,
+});
+await waiter.close();
+const prepareFor = {
+  subjects: async (page) => {
+    await page.getByLabel('Search people').fill('mail.example');
+    await page.getByRole('row').nth(3).waitFor();
+  },
+};
 for (const scheme of ['light', 'dark']) {
   for (const route of ['requests', 'subjects', 'erasure', 'archives', 'audit', 'sync', 'settings']) {
-    await shoot(demo, `demo-${route}`, route, scheme);
+    await shoot(demo, `demo-${route}`, route, scheme, prepareFor[route]);
   }
 }
 await stop(demo);
