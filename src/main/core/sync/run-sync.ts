@@ -23,10 +23,10 @@ export interface RunSyncOptions {
   perPage?: number;
   /** Export pages per transaction at most (default DEFAULT_PAGES_PER_TRANSACTION). */
   pagesPerTransaction?: number;
-  /** How long a fetched page may wait for the next to share its transaction (default DEFAULT_HOLD_MS). */
+  /** How long a transaction stays open for more pages after its first (default DEFAULT_HOLD_MS). */
   holdMs?: number;
-  /** Awaited before each commit: the worker's barrier with the main thread (see sync-worker.ts). */
-  beforeCommit?: () => Promise<void> | void;
+  /** Awaited before each transaction opens: the worker's barrier with the main thread (see sync-worker.ts). */
+  beforeTransaction?: () => Promise<void> | void;
   onEvent?: (event: StreamEvent) => void;
   /** After each committed page: the crash test's acknowledgement. */
   onPage?: (resource: SyncStream, page: { items: number; endOfStream: boolean; ids: () => number[] }) => void;
@@ -34,10 +34,12 @@ export interface RunSyncOptions {
 }
 
 /**
- * bench/sync.ts, medium, in the worker, on a loaded 2-core machine: 5 pages per transaction 296 s
- * wall / 190 s CPU, 10 pages 238 s / 183 s CPU with 3% more rows (identities were added to the
- * export meanwhile); each commit writes the shared index and FTS pages again, encrypted. More pages
- * hold more parsed JSON in memory (peak RSS 317 MB at 5, 351 MB at 10).
+ * bench/sync.ts, medium: each commit writes the shared index and FTS pages again, encrypted, and
+ * FTS5 writes a new index segment per commit, so pages share transactions. Measured in-process on
+ * the 2-core machine with pages written as they arrive: 10 pages / 1 s hold 80.0 s, 20 pages / 2 s
+ * 80.6 s, so the shorter hold (other connections wait for the write lock meanwhile). Earlier, with
+ * pages written at commit time: 5 pages 296 s, 10 pages 238 s; more pages hold more parsed JSON in
+ * memory (peak RSS 317 MB at 5, 351 MB at 10).
  */
 export const DEFAULT_PAGES_PER_TRANSACTION = 10;
 export const DEFAULT_HOLD_MS = 1000;
@@ -99,7 +101,7 @@ export async function runSync(options: RunSyncOptions): Promise<RunSyncResult> {
         perPage: options.perPage ?? 1000,
         pagesPerTransaction: Math.max(1, options.pagesPerTransaction ?? DEFAULT_PAGES_PER_TRANSACTION),
         holdMs: options.holdMs ?? DEFAULT_HOLD_MS,
-        ...(options.beforeCommit ? { beforeCommit: options.beforeCommit } : {}),
+        ...(options.beforeTransaction ? { beforeTransaction: options.beforeTransaction } : {}),
         nowSeconds: () => Math.floor(nowMs() / 1000),
         onPage: (page) => {
           meter.page(page.items, page.position);

@@ -1,3 +1,4 @@
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { z } from 'zod';
 import type { SyncStream } from '../../../shared/contract/groups/sync';
 import { applyOrganizationsPage, applyTicketEventsPage, applyTicketsPage, applyUsersPage, readSyncState, type SqliteDb } from '../db';
@@ -5,7 +6,8 @@ import { HelpdeskCancelledError, Identity, Organization, Ticket, TicketEvent, Us
 import type { HelpdeskTransport } from '../helpdesk/transport';
 import { cursorExportPages, timeExportPages } from './export-pages';
 import { validate } from '../helpdesk/transport';
-import { commitPages, writePage } from './apply-page';
+import { PageTransaction, pageSlices } from './apply-page';
+import { readAhead } from './read-ahead';
 import { commentsOf, sideloadedIdentities, splitOrganizations, splitTickets, splitUsers } from './map-records';
 
 /**
@@ -23,13 +25,18 @@ export interface StreamContext {
   /** At most this many export pages per transaction (see apply-page.ts). */
   pagesPerTransaction: number;
   /**
-   * How long a page already fetched may wait for the next one to share its transaction. Against
-   * Zendesk's 10 exports a minute the next page is seconds away, so each page commits (and shows as
-   * progress) after this short wait; when pages come fast they fill the transaction.
+   * How long a transaction stays open for more pages after its first. Against Zendesk's 10
+   * exports a minute the next page is seconds away, so each page commits (and shows as progress)
+   * after this short wait; when pages come fast they fill the transaction. It also bounds how long
+   * another connection (the main thread's) may wait for the write lock.
    */
   holdMs: number;
-  /** Awaited before each commit (the worker waits there until the main thread has seen its last events). */
-  beforeCommit?: () => Promise<void> | void;
+  /**
+   * Awaited before a transaction opens, never while one is open: the worker waits there until the
+   * main thread has seen its last events, so a cancel sent in answer to one is seen before
+   * anything new is written.
+   */
+  beforeTransaction?: () => Promise<void> | void;
   /** The helpdesk's clock is not ours: time exports must start at least a minute in the past. */
   nowSeconds: () => number;
   /** Called after each page is committed, with its item count and the time it reached. */
@@ -55,9 +62,15 @@ const seconds = (iso: string | undefined): number | null => {
 };
 
 interface PreparedPage {
-  write: () => void;
+  /** The page's writes in order (pageSlices); the sync's thread turns its event loop between them. */
+  writes: Array<() => void>;
   ack: PageAck;
 }
+
+/** Items per write slice: about 10-25 ms of writing, so a page that arrives meanwhile is taken in promptly. */
+const WRITE_SLICE = 250;
+/** Export pages fetched ahead of the one being written (see read-ahead.ts). */
+const READ_AHEAD = 2;
 
 /** Resolves true when `pending` settles within `ms`, false otherwise. */
 async function settlesWithin(pending: Promise<unknown>, ms: number): Promise<boolean> {
@@ -78,26 +91,32 @@ async function settlesWithin(pending: Promise<unknown>, ms: number): Promise<boo
 }
 
 /**
- * Fetches the next page while the current ones are held or written: the helpdesk (or the network)
- * works on page N+1 during our write. The position for N+1 comes from N's response, which the
- * generator already holds, so nothing is fetched out of order. Pages are committed several to a
- * transaction while they arrive quickly (see StreamContext.holdMs); progress is reported per page,
- * after its commit. A stream that fails commits the pages it already holds; a cancelled one does
- * not, so the stored position is exactly that of the last page reported.
+ * Fetches the next page while the current one is written: the helpdesk (or the network) works on
+ * page N+1 during our write. The position for N+1 comes from N's response, which the generator
+ * already holds, so nothing is fetched out of order. Each page is written into the open
+ * transaction as it arrives; the transaction commits after `pagesPerTransaction` pages, or once it
+ * has been open `holdMs` (see apply-page.ts), and progress is reported per page after its commit.
+ * A stream that fails commits the whole pages it already wrote; a cancelled one does not, so the
+ * stored position is exactly that of the last page reported.
  */
-async function drain<P>(ctx: StreamContext, resource: string, pages: AsyncGenerator<P>, prepare: (page: P) => PreparedPage): Promise<void> {
-  const batch: PreparedPage[] = [];
-  const commit = async (): Promise<void> => {
-    if (batch.length === 0) return;
-    await ctx.beforeCommit?.();
+async function drain<P>(
+  ctx: StreamContext,
+  resource: string,
+  source: AsyncGenerator<P>,
+  prepare: (page: P) => PreparedPage,
+): Promise<void> {
+  const transaction = new PageTransaction(ctx.db);
+  let written: PageAck[] = [];
+  const commit = (): void => {
+    if (!transaction.open) return;
+    if (ctx.signal.aborted) transaction.rollback();
     stopIfCancelled(ctx, resource);
-    const pagesToCommit = batch.splice(0);
-    commitPages(
-      ctx.db,
-      pagesToCommit.map((p) => p.write),
-    );
-    for (const p of pagesToCommit) ctx.onPage(p.ack);
+    transaction.commit();
+    const committed = written;
+    written = [];
+    for (const ack of committed) ctx.onPage(ack);
   };
+  const pages = readAhead(source, READ_AHEAD);
   let next = pages.next();
   // Its failure surfaces when awaited; until then it must not go unhandled.
   next.catch(() => undefined);
@@ -107,24 +126,35 @@ async function drain<P>(ctx: StreamContext, resource: string, pages: AsyncGenera
       if (current.done) break;
       next = pages.next();
       next.catch(() => undefined);
+      const page = prepare(current.value);
+      // Not while holding the write lock: the main thread may be waiting for it.
+      if (!transaction.open) await ctx.beforeTransaction?.();
+      if (ctx.signal.aborted) transaction.rollback();
       stopIfCancelled(ctx, resource);
-      batch.push(prepare(current.value));
-      if (batch.length < ctx.pagesPerTransaction && (await settlesWithin(next, ctx.holdMs))) continue;
-      await commit();
+      for (const [index, write] of page.writes.entries()) {
+        if (index > 0) await yieldToLoop();
+        transaction.write(write);
+      }
+      written.push(page.ack);
+      if (written.length < ctx.pagesPerTransaction && (await settlesWithin(next, ctx.holdMs - transaction.ageMs))) continue;
+      commit();
     }
-    await commit();
+    commit();
   } catch (error) {
-    if (!ctx.signal.aborted && batch.length > 0) {
-      // The pages held are whole and valid: keep them, the stream stops after them.
+    // The pages written are whole and valid (a failed write rolled back already): keep them, the
+    // stream stops after them.
+    if (!ctx.signal.aborted && transaction.open) {
       try {
-        await commit();
+        commit();
       } catch {
         // The original failure is the one to report.
       }
     }
     throw error;
   } finally {
+    transaction.rollback();
     await next.catch(() => undefined);
+    await pages.return(undefined);
   }
 }
 
@@ -167,13 +197,16 @@ const users: StreamRunner = async (ctx) => {
     const { live, deleted } = splitUsers(page.items);
     const last = page.items[page.items.length - 1];
     return {
-      write: () =>
-        writePage(ctx.db, {
+      writes: pageSlices(
+        ctx.db,
+        {
           items: live,
           write: (items, checkpoint) => applyUsersPage(ctx.db, items, identities, { ...checkpoint, resource: 'users' }),
           deletions: { resource: 'users', records: deleted },
           checkpoint: { cursor: page.afterCursor, endOfStream: page.endOfStream },
-        }),
+        },
+        WRITE_SLICE,
+      ),
       ack: {
         items: page.items.length,
         position: seconds(last?.updated_at),
@@ -194,13 +227,16 @@ const tickets: StreamRunner = async (ctx) => {
     const { live, deleted } = splitTickets(page.items);
     const last = page.items[page.items.length - 1];
     return {
-      write: () =>
-        writePage(ctx.db, {
+      writes: pageSlices(
+        ctx.db,
+        {
           items: live,
           write: (items, checkpoint) => applyTicketsPage(ctx.db, items, { ...checkpoint, resource: 'tickets' }),
           deletions: { resource: 'tickets', records: deleted },
           checkpoint: { cursor: page.afterCursor, endOfStream: page.endOfStream },
-        }),
+        },
+        WRITE_SLICE,
+      ),
       ack: {
         items: page.items.length,
         position: last ? (last.generated_timestamp ?? seconds(last.updated_at)) : null,
@@ -228,13 +264,16 @@ const organizations: StreamRunner = async (ctx) => {
     const checkpoint = { startTime: requested, endTime: page.endTime ?? requested, endOfStream: page.endOfStream };
     requested = page.endTime ?? requested;
     return {
-      write: () =>
-        writePage(ctx.db, {
+      writes: pageSlices(
+        ctx.db,
+        {
           items: live,
           write: (items, cp) => applyOrganizationsPage(ctx.db, items, { ...cp, resource: 'organizations' }),
           deletions: { resource: 'organizations', records: deleted },
           checkpoint,
-        }),
+        },
+        WRITE_SLICE,
+      ),
       ack: { items: page.items.length, position: page.endTime, endOfStream: page.endOfStream, ids: () => live.map((o) => o.id) },
     };
   });
@@ -262,13 +301,16 @@ const ticketEvents: StreamRunner = async (ctx) => {
     const checkpoint = { startTime: requested, endTime: page.endTime ?? requested, endOfStream: page.endOfStream };
     requested = page.endTime ?? requested;
     return {
-      write: () =>
-        writePage(ctx.db, {
+      writes: pageSlices(
+        ctx.db,
+        {
           items: comments,
           write: (items, cp) => applyTicketEventsPage(ctx.db, items, { ...cp, resource: 'ticket_events' }),
           deletions: { resource: 'comments', records: [] },
           checkpoint,
-        }),
+        },
+        WRITE_SLICE,
+      ),
       ack: { items: comments.length, position: page.endTime, endOfStream: page.endOfStream, ids: () => comments.map((c) => c.id) },
     };
   });
