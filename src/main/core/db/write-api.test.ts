@@ -71,6 +71,17 @@ function ftsIntact(): void {
 }
 
 describe('applyTicketsPage', () => {
+  it('a ticket twice in one page ends with the roles of its last version', () => {
+    const roles = { submitter_id: null, assignee_id: null, email_cc_ids: [], collaborator_ids: [], follower_ids: [] };
+    const first = makeTicket(1, { ...roles, requester_id: 10, assignee_id: 20, generated_timestamp: 1 });
+    const second = makeTicket(1, { ...roles, requester_id: 11, follower_ids: [30], collaborator_ids: [30], generated_timestamp: 2 });
+    applyTicketsPage(db, [first, second], {});
+    expect(participants(1)).toEqual([
+      [30, 'follower'],
+      [11, 'requester'],
+    ]);
+  });
+
   it('stores tickets, derives participants, and writes the cursor in the same call', () => {
     const t = makeTicket(1, {
       requester_id: 10,
@@ -223,6 +234,24 @@ describe('applyTicketEventsPage', () => {
       [10, 'requester'],
       [10, 'submitter'],
     ]);
+  });
+  it('a comment that changes author or ticket moves its commenter role, also within one page', () => {
+    applyTicketEventsPage(db, [makeComment(100, 1, 10, 'a'), makeComment(101, 1, 10, 'b'), makeComment(102, 2, 12, 'c')], {});
+    // 101 now belongs to author 11; 102 moves to ticket 1 and appears twice in the page, the last one wins.
+    applyTicketEventsPage(db, [makeComment(101, 1, 11, 'b'), makeComment(102, 1, 12, 'c'), makeComment(102, 1, 13, 'c')], {});
+    expect(participants(1)).toEqual([
+      [10, 'commenter'],
+      [11, 'commenter'],
+      [13, 'commenter'],
+    ]);
+    expect(participants(2)).toEqual([]);
+    // 100 was 10's only comment left on ticket 1 once it moves: 10 is no longer a commenter there.
+    applyTicketEventsPage(db, [makeComment(100, 2, 10, 'a')], {});
+    expect(participants(1)).toEqual([
+      [11, 'commenter'],
+      [13, 'commenter'],
+    ]);
+    expect(participants(2)).toEqual([[10, 'commenter']]);
   });
 });
 

@@ -409,6 +409,11 @@ export function applyTicketsPage(
 ): ApplyResult {
   return inWriteTransaction(db, (): ApplyResult => {
     const checkTombs = hasTombstones(db, 'tickets');
+    const cached = new Set(
+      stmt(db, 'SELECT t.id FROM json_each(?) j JOIN tickets t ON t.id = j.value')
+        .pluck()
+        .all(JSON.stringify(tickets.map((t) => t.id))) as number[],
+    );
     let applied = 0;
     let skipped = 0;
     for (const t of tickets) {
@@ -417,7 +422,12 @@ export function applyTicketsPage(
         continue;
       }
       applied++;
-      setTicketRoles(db, t.id, ticketRoles(t));
+      if (cached.has(t.id)) setTicketRoles(db, t.id, ticketRoles(t));
+      else {
+        // New to the cache, so no ticket roles yet (they leave with their ticket): nothing to compare.
+        for (const [userId, role] of ticketRoles(t)) stmt(db, INSERT_PARTICIPANT).run(t.id, userId, role);
+        cached.add(t.id);
+      }
     }
     writeCheckpoint(db, 'tickets', checkpoint, tickets.length);
     return { applied, skipped };
@@ -458,15 +468,48 @@ function recomputeCommenters(db: SqliteDb, ticketId: number): void {
   for (const userId of wanted) if (!have.has(userId)) stmt(db, INSERT_PARTICIPANT).run(ticketId, userId, 'commenter');
 }
 
+/** Where the page's comments already are in the cache, in one query: most of a first sync's are new. */
+function cachedComments(db: SqliteDb, comments: readonly CommentRecord[]): Map<number, { ticketId: number; authorId: number | null }> {
+  const rows = stmt(db, 'SELECT c.id, c.ticket_id, c.author_id FROM json_each(?) j JOIN comments c ON c.id = j.value')
+    .raw()
+    .all(JSON.stringify(comments.map((c) => c.id))) as Array<[number, number, number | null]>;
+  return new Map(rows.map(([id, ticketId, authorId]) => [id, { ticketId, authorId }]));
+}
+
+function upsertAttachments(db: SqliteDb, c: CommentRecord, known: boolean): void {
+  if (c.attachments === undefined || c.attachments === null) return;
+  // A comment new to the cache has no attachment rows yet (they cascade with their comment).
+  if (known) {
+    const keep = new Set(c.attachments.map((a) => a.id));
+    const existing = stmt(db, 'SELECT id FROM attachments WHERE comment_id = ?').pluck().all(c.id) as number[];
+    for (const id of existing) if (!keep.has(id)) stmt(db, 'DELETE FROM attachments WHERE id = ?').run(id);
+  }
+  for (const a of c.attachments) {
+    stmt(db, UPSERT_ATTACHMENT).run(
+      a.id,
+      c.id,
+      c.ticket_id,
+      a.file_name ?? '',
+      str(a.content_type),
+      num(a.size),
+      str(a.content_url),
+      bool(a.inline, false),
+    );
+  }
+}
+
 /**
  * A page of the ticket events export, flattened to its comments. Each comment's attachment list
- * is authoritative for that comment; commenters of every touched ticket are recomputed.
+ * is authoritative for that comment. Commenters follow the comments: a new comment adds its
+ * author; a comment that moved to another ticket or author has both tickets' commenters
+ * recomputed from the comments table.
  */
 export function applyTicketEventsPage(db: SqliteDb, comments: readonly CommentRecord[], checkpoint: PageCheckpoint): ApplyResult {
   return inWriteTransaction(db, (): ApplyResult => {
     const ticketTombs = hasTombstones(db, 'tickets');
     const commentTombs = hasTombstones(db, 'comments');
-    const touched = new Set<number>();
+    const cached = cachedComments(db, comments);
+    const recompute = new Set<number>();
     let applied = 0;
     let skipped = 0;
     for (const c of comments) {
@@ -475,28 +518,21 @@ export function applyTicketEventsPage(db: SqliteDb, comments: readonly CommentRe
         skipped++;
         continue;
       }
-      stmt(db, UPSERT_COMMENT).run(c.id, c.ticket_id, num(c.author_id), c.body ?? '', bool(c.public, true), str(c.created_at));
+      const authorId = num(c.author_id);
+      stmt(db, UPSERT_COMMENT).run(c.id, c.ticket_id, authorId, c.body ?? '', bool(c.public, true), str(c.created_at));
       applied++;
-      touched.add(c.ticket_id);
-      if (c.attachments !== undefined && c.attachments !== null) {
-        const keep = new Set(c.attachments.map((a) => a.id));
-        const existing = stmt(db, 'SELECT id FROM attachments WHERE comment_id = ?').pluck().all(c.id) as number[];
-        for (const id of existing) if (!keep.has(id)) stmt(db, 'DELETE FROM attachments WHERE id = ?').run(id);
-        for (const a of c.attachments) {
-          stmt(db, UPSERT_ATTACHMENT).run(
-            a.id,
-            c.id,
-            c.ticket_id,
-            a.file_name ?? '',
-            str(a.content_type),
-            num(a.size),
-            str(a.content_url),
-            bool(a.inline, false),
-          );
-        }
+      const before = cached.get(c.id);
+      if (!before) {
+        if (authorId !== null) stmt(db, INSERT_PARTICIPANT).run(c.ticket_id, authorId, 'commenter');
+        // The same comment later in this page is an update of the row just written.
+        cached.set(c.id, { ticketId: c.ticket_id, authorId });
+      } else if (before.ticketId !== c.ticket_id || before.authorId !== authorId) {
+        recompute.add(before.ticketId).add(c.ticket_id);
+        cached.set(c.id, { ticketId: c.ticket_id, authorId });
       }
+      upsertAttachments(db, c, before !== undefined);
     }
-    for (const ticketId of touched) recomputeCommenters(db, ticketId);
+    for (const ticketId of recompute) recomputeCommenters(db, ticketId);
     writeCheckpoint(db, 'ticket_events', checkpoint, comments.length);
     return { applied, skipped };
   });
