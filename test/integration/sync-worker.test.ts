@@ -34,6 +34,9 @@ describe('the sync runs in a worker thread', () => {
     expect(writer).not.toBe(threadId);
     // Every row arrived, and this thread's connection changed none of them.
     expect(totalChanges(main)).toBe(changesBefore);
+    // The worker indexed the mentions in the comments it wrote: the first dossier finds nothing to do.
+    expect(main.prepare('SELECT count(*) FROM comment_keys_pending').pluck().get()).toBe(0);
+    expect(main.prepare('SELECT count(DISTINCT comment_id) FROM comment_identity_keys').pluck().get()).toBeGreaterThan(0);
     // The run ended with a TRUNCATE checkpoint: the WAL holds nothing left to fold back.
     const wal = main.pragma('wal_checkpoint(PASSIVE)') as Array<{ log: number }>;
     expect(wal[0]?.log).toBe(0);

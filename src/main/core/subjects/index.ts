@@ -5,7 +5,7 @@ export { buildDossier } from './dossier';
 export { buildArchiveInput } from './archive-input';
 export { exportArchive, EXPORT_JOB_KIND } from './export-archive';
 export { exportZipPath, exportsDir, getExport, listExports, verifyFile, sha256OfFile } from './exports';
-export { updateMentionIndex } from './mention-index';
+export { catchUpMentionIndex, updateMentionIndex } from './mention-index';
 export { subjectAccounts, mergeAccounts, unmergeAccounts } from './accounts';
 export { subjectRefFor, userIdOfRef } from './subject-ref';
 export { identityKeysInText, identityValueKey } from './identity-keys';

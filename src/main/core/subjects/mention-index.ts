@@ -1,37 +1,63 @@
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { stmt, type SqliteDb } from '../db/sqlite';
 import { identityKeysInText } from './identity-keys';
 
-const BATCH = 5_000;
+/** Comments per transaction when the sync's worker catches up: few transactions, and no UI waits on it. */
+const WORKER_BATCH = 5_000;
+/**
+ * Comments per transaction on the thread that serves the UI, with a turn of the event loop between
+ * transactions: about 10-20 ms of regular expressions and inserts each.
+ */
+const UI_BATCH = 500;
 
 /**
- * Brings `comment_identity_keys` up to date with the comments whose text changed since the last
- * call (queued by triggers, see migration 0030). Cheap when nothing changed (one indexed probe);
- * after a first full sync it works through every comment once, in batches, each its own
- * transaction so a concurrent sync is never blocked for long.
- * Returns how many comments were (re)indexed.
+ * Indexes up to `limit` queued comments in one transaction (see migration 0030: triggers queue
+ * every comment whose text changed). Returns how many it took off the queue.
  */
-export function updateMentionIndex(db: SqliteDb): number {
-  let total = 0;
-  const next = db.prepare(
+function indexQueuedComments(db: SqliteDb, limit: number): number {
+  const rows = stmt(
+    db,
     `SELECT p.comment_id AS id, c.body AS body FROM comment_keys_pending p
        LEFT JOIN comments c ON c.id = p.comment_id ORDER BY p.comment_id LIMIT ?`,
-  );
+  ).all(limit) as Array<{ id: number; body: string | null }>;
+  if (rows.length === 0) return 0;
   const clear = stmt(db, 'DELETE FROM comment_identity_keys WHERE comment_id = ?');
   const insert = stmt(db, 'INSERT OR IGNORE INTO comment_identity_keys (key, comment_id) VALUES (?, ?)');
   const done = stmt(db, 'DELETE FROM comment_keys_pending WHERE comment_id = ?');
-  const apply = db.transaction((rows: Array<{ id: number; body: string | null }>) => {
+  db.transaction(() => {
     for (const row of rows) {
       clear.run(row.id);
       if (row.body !== null) for (const key of identityKeysInText(row.body)) insert.run(key, row.id);
       done.run(row.id);
     }
-  });
-  for (;;) {
-    const rows = next.all(BATCH) as Array<{ id: number; body: string | null }>;
-    if (rows.length === 0) return total;
-    apply.immediate(rows);
-    total += rows.length;
+  }).immediate();
+  return rows.length;
+}
+
+/**
+ * Brings `comment_identity_keys` up to date with the comments whose text changed since the last
+ * call. Cheap when nothing changed (one indexed probe). The sync worker runs it after each sync
+ * run, so the main thread normally finds nothing to do; each batch is its own transaction so the
+ * other connection never waits long for the write lock. Returns how many comments were (re)indexed.
+ */
+export function updateMentionIndex(db: SqliteDb, batch = WORKER_BATCH): number {
+  let total = 0;
+  for (let n = indexQueuedComments(db, batch); n > 0; n = indexQueuedComments(db, batch)) total += n;
+  return total;
+}
+
+/**
+ * updateMentionIndex for the thread that serves the UI: small transactions with a turn of the
+ * event loop between them, so a dossier opened while a sync is still writing comments (before
+ * the worker's catch-up) does not freeze the window while it indexes them.
+ */
+export async function catchUpMentionIndex(db: SqliteDb): Promise<number> {
+  let total = 0;
+  for (let n = indexQueuedComments(db, UI_BATCH); n > 0; n = indexQueuedComments(db, UI_BATCH)) {
+    total += n;
+    await yieldToLoop();
   }
+  return total;
 }
 
 export function mentionIndexPending(db: SqliteDb): number {

@@ -2,6 +2,7 @@ import type { subjectOperations } from '../../../shared/contract/groups/subjects
 import type { CoreServices, DomainHandlers } from '../services';
 import { mergeAccounts, subjectAccounts, unmergeAccounts } from './accounts';
 import { buildDossier } from './dossier';
+import { catchUpMentionIndex } from './mention-index';
 import { DEFAULT_LIMIT, searchSubjects } from './search';
 import { userIdOfRef } from './subject-ref';
 import { workspaceCache } from './workspace-cache';
@@ -14,6 +15,8 @@ export function createSubjectHandlers(s: CoreServices): DomainHandlers<typeof su
     },
     'subjects.show': async ({ workspaceId, ref, limit, offsets }) => {
       const { workspaceId: id, cache } = await workspaceCache(s, workspaceId);
+      // Most of the queue, in slices; buildDossier indexes what is committed after the last one.
+      await catchUpMentionIndex(cache.db);
       return buildDossier(cache.db, userIdOfRef(ref), { workspaceId: id, ...(limit ? { limit } : {}), ...(offsets ? { offsets } : {}) });
     },
     'subjects.merge': async ({ workspaceId, ref, userId, reason }) => {

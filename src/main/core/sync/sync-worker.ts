@@ -14,8 +14,16 @@ import { openCache, type Cache } from '../db';
 import { RateLimitScheduler, ZendeskClient } from '../helpdesk';
 import type { AcquireOptions } from '../helpdesk/scheduler';
 import type { Logger } from '../log/logger';
+import { updateMentionIndex } from '../subjects/mention-index';
 import { runSync, toErrorInfo, type RunSyncResult } from './run-sync';
-import { RATE_LIMIT_HEADERS, type MainToWorker, type SchedulerOp, type SyncWorkerData, type WorkerToMain } from './worker-protocol';
+import {
+  RATE_LIMIT_HEADERS,
+  type MainToWorker,
+  type MentionIndexRun,
+  type SchedulerOp,
+  type SyncWorkerData,
+  type WorkerToMain,
+} from './worker-protocol';
 
 if (!parentPort) throw new Error('sync-worker.ts runs only as a worker thread');
 const port = parentPort;
@@ -127,6 +135,25 @@ function mainCaughtUp(): Promise<void> | void {
 
 const SYNC_WAL_AUTOCHECKPOINT_PAGES = 40_000;
 
+/**
+ * The subjects' mention index (which comments quote which e-mail or phone number) is derived from
+ * the comment text by JavaScript, queued by triggers as comments are written. Indexing the queue
+ * here, off the main thread, is what keeps the first dossier after a sync from doing it there:
+ * 9.1 s for the medium dataset's 500k comments, a frozen window. Small transactions, so the main
+ * thread (which indexes whatever is left when a dossier opens) waits little for the lock.
+ * A failure leaves the queue for the next run or the dossier: it is never lost.
+ */
+function catchUpMentionIndex(db: Cache['db']): MentionIndexRun | null {
+  const started = performance.now();
+  try {
+    return { comments: updateMentionIndex(db, MENTION_INDEX_BATCH), ms: Math.round(performance.now() - started) };
+  } catch (error) {
+    post({ type: 'log', level: 'warn', message: `sync: mention index catch-up failed (${toErrorInfo(error).code})` });
+    return null;
+  }
+}
+const MENTION_INDEX_BATCH = 1_000;
+
 let committedPages = 0;
 function injectFault(): void {
   const fault = data.faultForTestsOnly;
@@ -140,6 +167,7 @@ function injectFault(): void {
 async function main(): Promise<void> {
   let cache: Cache | undefined;
   let result: RunSyncResult;
+  let mentionIndex: MentionIndexRun | null = null;
   try {
     cache = openCache({
       path: data.cache.path,
@@ -178,6 +206,7 @@ async function main(): Promise<void> {
       onPage: data.faultForTestsOnly ? injectFault : undefined,
       onEvent: (event) => post({ type: 'event', seq: ++eventsSent, event }),
     });
+    if (result.outcome !== 'cancelled') mentionIndex = catchUpMentionIndex(cache.db);
     if (result.outcome === 'done') {
       // Fold the WAL back after a big write so the file on disk is the whole cache and the WAL
       // does not stay tens of megabytes; a reader holding an old snapshot only makes it partial.
@@ -197,7 +226,7 @@ async function main(): Promise<void> {
       // Closing cannot lose anything committed.
     }
   }
-  post({ type: 'done', result, threadId });
+  post({ type: 'done', result, threadId, mentionIndex });
 }
 
 await main();

@@ -8,7 +8,7 @@ import type { ErrorInfo } from '../../../shared/errors';
 import type { RateLimitScheduler, RequestInfo } from '../helpdesk';
 import type { Logger } from '../log/logger';
 import type { RunSyncResult, StreamEvent } from './run-sync';
-import type { MainToWorker, SyncWorkerData, WorkerToMain } from './worker-protocol';
+import type { MainToWorker, MentionIndexRun, SyncWorkerData, WorkerToMain } from './worker-protocol';
 
 export interface WorkerRunOptions {
   data: SyncWorkerData;
@@ -26,6 +26,8 @@ export interface WorkerRunResult {
   threadId: number | null;
   /** The stream that was running when the worker ended (to file a crash under). */
   lastStream: SyncStream | null;
+  /** The mention index catch-up after the streams; null when it did not run (cancelled, failed to open). */
+  mentionIndex: MentionIndexRun | null;
 }
 
 /** A worker that ended without its result: an uncaught error, an out-of-memory kill, a native crash. */
@@ -125,7 +127,7 @@ export function runSyncInWorker(options: WorkerRunOptions): Promise<WorkerRunRes
           relayScheduler(message.call);
           break;
         case 'done':
-          settle({ result: message.result, threadId: message.threadId, lastStream });
+          settle({ result: message.result, threadId: message.threadId, lastStream, mentionIndex: message.mentionIndex });
           // Everything is committed and the worker's connection closed: nothing left to wait for.
           void worker.terminate();
           break;
@@ -179,7 +181,7 @@ export function runSyncInWorker(options: WorkerRunOptions): Promise<WorkerRunRes
         message: WORKER_CRASHED_MESSAGE,
         details: { reason: 'sync_worker_crashed', exitCode: code },
       };
-      settle({ result: { outcome: 'failed', streams: [], error }, threadId: null, lastStream });
+      settle({ result: { outcome: 'failed', streams: [], error }, threadId: null, lastStream, mentionIndex: null });
     });
   });
 }

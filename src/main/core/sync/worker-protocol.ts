@@ -43,7 +43,13 @@ export type WorkerToMain =
   | { type: 'request'; info: { method: string; template: string; url: string; attempt: number } }
   | { type: 'scheduler'; call: SchedulerOp }
   | { type: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; message: string }
-  | { type: 'done'; result: RunSyncResult; threadId: number };
+  | { type: 'done'; result: RunSyncResult; threadId: number; mentionIndex: MentionIndexRun | null };
+
+/** The worker's catch-up of the subjects' mention index after the streams (see sync-worker.ts). */
+export interface MentionIndexRun {
+  comments: number;
+  ms: number;
+}
 
 export type MainToWorker =
   { type: 'cancel' } | { type: 'ack'; seq: number } | { type: 'acquired'; id: number } | { type: 'acquire-failed'; id: number };
