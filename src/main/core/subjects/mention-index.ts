@@ -1,5 +1,6 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { stmt, type SqliteDb } from '../db/sqlite';
+import { writeWhenFree } from '../db/write-when-free';
 import { identityKeysInText } from './identity-keys';
 
 /** Comments per transaction when the sync's worker catches up: few transactions, and no UI waits on it. */
@@ -11,8 +12,8 @@ const WORKER_BATCH = 5_000;
 const UI_BATCH = 500;
 
 /**
- * Indexes up to `limit` queued comments in one transaction (see migration 0030: triggers queue
- * every comment whose text changed). Returns how many it took off the queue.
+ * Indexes up to `limit` queued comments (see migration 0030: triggers queue every comment whose
+ * text changed). Runs inside the caller's transaction. Returns how many it took off the queue.
  */
 function indexQueuedComments(db: SqliteDb, limit: number): number {
   const rows = stmt(
@@ -20,19 +21,18 @@ function indexQueuedComments(db: SqliteDb, limit: number): number {
     `SELECT p.comment_id AS id, c.body AS body FROM comment_keys_pending p
        LEFT JOIN comments c ON c.id = p.comment_id ORDER BY p.comment_id LIMIT ?`,
   ).all(limit) as Array<{ id: number; body: string | null }>;
-  if (rows.length === 0) return 0;
   const clear = stmt(db, 'DELETE FROM comment_identity_keys WHERE comment_id = ?');
   const insert = stmt(db, 'INSERT OR IGNORE INTO comment_identity_keys (key, comment_id) VALUES (?, ?)');
   const done = stmt(db, 'DELETE FROM comment_keys_pending WHERE comment_id = ?');
-  db.transaction(() => {
-    for (const row of rows) {
-      clear.run(row.id);
-      if (row.body !== null) for (const key of identityKeysInText(row.body)) insert.run(key, row.id);
-      done.run(row.id);
-    }
-  }).immediate();
+  for (const row of rows) {
+    clear.run(row.id);
+    if (row.body !== null) for (const key of identityKeysInText(row.body)) insert.run(key, row.id);
+    done.run(row.id);
+  }
   return rows.length;
 }
+
+const nothingQueued = (db: SqliteDb): boolean => stmt(db, 'SELECT 1 FROM comment_keys_pending LIMIT 1').get() === undefined;
 
 /**
  * Brings `comment_identity_keys` up to date with the comments whose text changed since the last
@@ -42,19 +42,20 @@ function indexQueuedComments(db: SqliteDb, limit: number): number {
  */
 export function updateMentionIndex(db: SqliteDb, batch = WORKER_BATCH): number {
   let total = 0;
-  for (let n = indexQueuedComments(db, batch); n > 0; n = indexQueuedComments(db, batch)) total += n;
+  while (!nothingQueued(db)) total += db.transaction(() => indexQueuedComments(db, batch)).immediate();
   return total;
 }
 
 /**
  * updateMentionIndex for the thread that serves the UI: small transactions with a turn of the
- * event loop between them, so a dossier opened while a sync is still writing comments (before
- * the worker's catch-up) does not freeze the window while it indexes them.
+ * event loop between them, each taken only when the write lock is free (writeWhenFree), so a
+ * dossier opened while a sync is still writing comments (before the worker's catch-up) does not
+ * freeze the window while it indexes them or waits for the worker's transaction.
  */
 export async function catchUpMentionIndex(db: SqliteDb): Promise<number> {
   let total = 0;
-  for (let n = indexQueuedComments(db, UI_BATCH); n > 0; n = indexQueuedComments(db, UI_BATCH)) {
-    total += n;
+  while (!nothingQueued(db)) {
+    total += await writeWhenFree(db, () => indexQueuedComments(db, UI_BATCH));
     await yieldToLoop();
   }
   return total;
