@@ -8,6 +8,7 @@ import {
   type SqliteDb,
 } from '../db';
 import { stmt } from '../db/sqlite';
+import { writeWhenFree } from '../db/write-when-free';
 import { collect, HelpdeskNotFoundError, type Comment, type Ticket, type ZendeskClient } from '../helpdesk';
 import { splitTickets } from './map-records';
 
@@ -24,7 +25,8 @@ export interface SubjectRefreshOutcome {
  * budget (the background export keeps its own 10/min budget): their profile and identities, their
  * memberships, every ticket they request, are copied on, or that the cache already links them to,
  * and all comments of those tickets. What vanished upstream leaves the cache here too. Each
- * record set is written in its own short transaction between requests.
+ * record set is written in its own short transaction between requests, taken when the write lock
+ * is free (a running sync holds it up to about a second) so the waiting never blocks the UI.
  */
 export async function refreshSubject(
   db: SqliteDb,
@@ -40,15 +42,16 @@ export async function refreshSubject(
     if (!(error instanceof HelpdeskNotFoundError)) throw error;
   }
   if (!user || !user.active) {
-    applyDeletions(db, 'users', [userId], user ? { deletedAt: user.updated_at } : {});
+    const deletion = user ? { deletedAt: user.updated_at } : {};
+    await writeWhenFree(db, () => applyDeletions(db, 'users', [userId], deletion));
   } else {
     outcome.found = true;
     const identities = await collect(client.listIdentities(userId, { signal }));
     const memberships = await collect(client.listOrganizationMemberships({ userId, signal }));
-    db.transaction(() => {
+    await writeWhenFree(db, () => {
       applyUsersPage(db, [user], identities, { resource: 'users' });
       applyOrganizationMembershipsPage(db, memberships, { resource: 'organization_memberships' });
-    }).immediate();
+    });
     outcome.identities = identities.length;
   }
 
@@ -67,10 +70,10 @@ export async function refreshSubject(
   const gone = missing.filter((id) => !tickets.has(id));
   const { live, deleted } = splitTickets([...tickets.values()]);
   const goneIds = [...gone, ...deleted.map((d) => d.id)];
-  db.transaction(() => {
+  await writeWhenFree(db, () => {
     applyTicketsPage(db, live, { resource: 'tickets' });
     if (goneIds.length > 0) applyDeletions(db, 'tickets', goneIds);
-  }).immediate();
+  });
   outcome.tickets = live.length;
   outcome.deletedTickets = goneIds.length;
 
@@ -80,10 +83,10 @@ export async function refreshSubject(
     const keep = new Set(records.map((c) => c.id));
     const cached = stmt(db, 'SELECT id FROM comments WHERE ticket_id = ?').pluck().all(ticket.id) as number[];
     const vanished = cached.filter((id) => !keep.has(id));
-    db.transaction(() => {
+    await writeWhenFree(db, () => {
       applyTicketEventsPage(db, records, { resource: 'ticket_events' });
       if (vanished.length > 0) applyDeletions(db, 'comments', vanished);
-    }).immediate();
+    });
     outcome.comments += records.length;
   }
   return outcome;
