@@ -67,6 +67,11 @@ export async function runErasure(deps: RunErasureDeps): Promise<ErasureDocument>
 
   if (doc.plan.phase === 'executing') {
     journal.setRunState(runId, 'running');
+    // A resumed run is running again, in its document too (what erasure.status reports).
+    if (doc.plan.state !== 'running') {
+      doc.plan.state = 'running';
+      save(doc);
+    }
     const handlers = createZendeskHandlers(deps.client, {
       redactionApi: doc.rules.redactionApi,
       ...(deps.inFlightGraceMs !== undefined
@@ -85,7 +90,9 @@ export async function runErasure(deps: RunErasureDeps): Promise<ErasureDocument>
     doc = load();
     track();
     if (result.counts.sent > 0 || result.counts.planned > 0) {
-      // Outcomes the helpdesk would not confirm: stop before verifying; a resume asks again.
+      // Outcomes the helpdesk would not confirm: stop before verifying; a resume asks again. The
+      // document says so too, or erasure.status would go on reporting a run that no longer runs.
+      doc.plan.state = 'needs_attention';
       save(doc);
       journal.setRunState(runId, 'needs_attention');
       progress();

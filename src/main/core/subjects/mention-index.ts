@@ -40,9 +40,11 @@ const nothingQueued = (db: SqliteDb): boolean => stmt(db, 'SELECT 1 FROM comment
  * run, so the main thread normally finds nothing to do; each batch is its own transaction so the
  * other connection never waits long for the write lock. Returns how many comments were (re)indexed.
  */
-export function updateMentionIndex(db: SqliteDb, batch = WORKER_BATCH): number {
+export function updateMentionIndex(db: SqliteDb, batch = WORKER_BATCH, maxBatches = Number.POSITIVE_INFINITY): number {
   let total = 0;
-  while (!nothingQueued(db)) total += db.transaction(() => indexQueuedComments(db, batch)).immediate();
+  for (let done = 0; done < maxBatches && !nothingQueued(db); done++) {
+    total += db.transaction(() => indexQueuedComments(db, batch)).immediate();
+  }
   return total;
 }
 

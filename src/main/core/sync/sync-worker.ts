@@ -9,6 +9,7 @@
  *
  * Started by worker-host.ts; built as its own entry (out/main/sync-worker.js).
  */
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { parentPort, threadId, workerData } from 'node:worker_threads';
 import { openCache, type Cache } from '../db';
 import { RateLimitScheduler, ZendeskClient } from '../helpdesk';
@@ -141,12 +142,20 @@ const SYNC_WAL_AUTOCHECKPOINT_PAGES = 40_000;
  * here, off the main thread, is what keeps the first dossier after a sync from doing it there:
  * 9.1 s for the medium dataset's 500k comments, a frozen window. Small transactions, so the main
  * thread (which indexes whatever is left when a dossier opens) waits little for the lock.
- * A failure leaves the queue for the next run or the dossier: it is never lost.
+ * A failure or a cancel leaves the rest queued for the next run or the dossier: nothing is lost.
  */
-function catchUpMentionIndex(db: Cache['db']): MentionIndexRun | null {
+async function catchUpMentionIndex(db: Cache['db']): Promise<MentionIndexRun | null> {
   const started = performance.now();
+  let comments = 0;
   try {
-    return { comments: updateMentionIndex(db, MENTION_INDEX_BATCH), ms: Math.round(performance.now() - started) };
+    // A batch at a time, so a cancel (a message) is seen between them.
+    while (!controller.signal.aborted) {
+      const indexed = updateMentionIndex(db, MENTION_INDEX_BATCH, 1);
+      if (indexed === 0) break;
+      comments += indexed;
+      await yieldToLoop();
+    }
+    return { comments, ms: Math.round(performance.now() - started) };
   } catch (error) {
     post({ type: 'log', level: 'warn', message: `sync: mention index catch-up failed (${toErrorInfo(error).code})` });
     return null;
@@ -206,7 +215,7 @@ async function main(): Promise<void> {
       onPage: data.faultForTestsOnly ? injectFault : undefined,
       onEvent: (event) => post({ type: 'event', seq: ++eventsSent, event }),
     });
-    if (result.outcome !== 'cancelled') mentionIndex = catchUpMentionIndex(cache.db);
+    if (result.outcome !== 'cancelled') mentionIndex = await catchUpMentionIndex(cache.db);
     if (result.outcome === 'done') {
       // Fold the WAL back after a big write so the file on disk is the whole cache and the WAL
       // does not stay tens of megabytes; a reader holding an old snapshot only makes it partial.
