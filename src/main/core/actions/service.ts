@@ -15,6 +15,7 @@ import { ZendeskClient, type Identity, type TransportOptions, type User } from '
 import { executeRun, openJournal, type Journal, type JournalRun, type NewOperation } from '../journal';
 import { defaultActor, linkToRequest } from '../requests';
 import type { CoreServices } from '../services';
+import { writeWhenFree } from '../db/write-when-free';
 import { userIdOfRef } from '../subjects/subject-ref';
 import { readActionSettings, writeActionSettings } from './settings';
 import {
@@ -644,7 +645,7 @@ export class ActionService {
       for (const userId of userIds) {
         const user = await ctx.client.getUser(userId);
         const identities = await listIdentities(ctx.client, userId);
-        writeUser(cache.db, user, identities);
+        await writeWhenFree(cache.db, () => writeUser(cache.db, user, identities));
       }
       return true;
     } catch (error) {

@@ -1,5 +1,6 @@
 import { open, rm, stat } from 'node:fs/promises';
 import type { SqliteDb } from '../db';
+import { writeWhenFree } from '../db/write-when-free';
 import type { Journal } from '../journal';
 import { BLOCK, OP, type RedactPayload } from './zendesk-ops';
 
@@ -70,56 +71,55 @@ export async function forgetInCache(
   db.pragma('secure_delete = ON');
   let result: Forgotten;
   try {
-    result = db
-      .transaction((): Forgotten => {
-        const counts: Forgotten = { users: 0, tickets: 0, comments: 0, attachments: 0, files: 0 };
-        const bury = db.prepare(
-          `INSERT INTO tombstones (resource, id, deleted_at) VALUES (?, ?, ?)
+    // Taken when the write lock is free: a sync's transaction must not freeze the main thread here.
+    result = await writeWhenFree(db, (): Forgotten => {
+      const counts: Forgotten = { users: 0, tickets: 0, comments: 0, attachments: 0, files: 0 };
+      const bury = db.prepare(
+        `INSERT INTO tombstones (resource, id, deleted_at) VALUES (?, ?, ?)
            ON CONFLICT(resource, id) DO UPDATE SET deleted_at = max(deleted_at, excluded.deleted_at)`,
-        );
-        const filesOf = db.prepare('SELECT local_path FROM attachments WHERE ticket_id = ? AND local_path IS NOT NULL').pluck();
-        for (const id of tickets) {
-          files.push(...(filesOf.all(id) as string[]));
-          counts.attachments += db.prepare('DELETE FROM attachments WHERE ticket_id = ?').run(id).changes;
-          counts.comments += db.prepare('DELETE FROM comments WHERE ticket_id = ?').run(id).changes;
-          db.prepare('DELETE FROM participants WHERE ticket_id = ?').run(id);
-          counts.tickets += db.prepare('DELETE FROM tickets WHERE id = ?').run(id).changes;
-          bury.run('tickets', id, deletedAt);
-        }
-        for (const op of redactions) {
-          const commentId = op.targets[0]!;
-          const p = op.payload as unknown as RedactPayload;
-          const row = db.prepare('SELECT body FROM comments WHERE id = ?').get(commentId) as { body: string } | undefined;
-          if (row) {
-            let body = row.body;
-            for (const s of p.strings) if (s) body = body.split(s).join(blocks(s));
-            if (body !== row.body) {
-              db.prepare('UPDATE comments SET body = ? WHERE id = ?').run(body, commentId);
-              counts.comments++;
-            }
-          }
-          for (const a of p.attachments) {
-            const path = db.prepare('SELECT local_path FROM attachments WHERE id = ?').pluck().get(a.id) as string | null | undefined;
-            if (path) files.push(path);
-            counts.attachments += db
-              .prepare(
-                `UPDATE attachments SET file_name = 'redacted.txt', content_type = 'text/plain', size = 0, content_url = NULL, local_path = NULL WHERE id = ?`,
-              )
-              .run(a.id).changes;
+      );
+      const filesOf = db.prepare('SELECT local_path FROM attachments WHERE ticket_id = ? AND local_path IS NOT NULL').pluck();
+      for (const id of tickets) {
+        files.push(...(filesOf.all(id) as string[]));
+        counts.attachments += db.prepare('DELETE FROM attachments WHERE ticket_id = ?').run(id).changes;
+        counts.comments += db.prepare('DELETE FROM comments WHERE ticket_id = ?').run(id).changes;
+        db.prepare('DELETE FROM participants WHERE ticket_id = ?').run(id);
+        counts.tickets += db.prepare('DELETE FROM tickets WHERE id = ?').run(id).changes;
+        bury.run('tickets', id, deletedAt);
+      }
+      for (const op of redactions) {
+        const commentId = op.targets[0]!;
+        const p = op.payload as unknown as RedactPayload;
+        const row = db.prepare('SELECT body FROM comments WHERE id = ?').get(commentId) as { body: string } | undefined;
+        if (row) {
+          let body = row.body;
+          for (const s of p.strings) if (s) body = body.split(s).join(blocks(s));
+          if (body !== row.body) {
+            db.prepare('UPDATE comments SET body = ? WHERE id = ?').run(body, commentId);
+            counts.comments++;
           }
         }
-        for (const id of users) {
-          // identities (and their search entries) go by cascade
-          counts.users += db.prepare('DELETE FROM users WHERE id = ?').run(id).changes;
-          db.prepare('DELETE FROM organization_memberships WHERE user_id = ?').run(id);
-          bury.run('users', id, deletedAt);
+        for (const a of p.attachments) {
+          const path = db.prepare('SELECT local_path FROM attachments WHERE id = ?').pluck().get(a.id) as string | null | undefined;
+          if (path) files.push(path);
+          counts.attachments += db
+            .prepare(
+              `UPDATE attachments SET file_name = 'redacted.txt', content_type = 'text/plain', size = 0, content_url = NULL, local_path = NULL WHERE id = ?`,
+            )
+            .run(a.id).changes;
         }
-        db.exec(`INSERT INTO comments_fts(comments_fts) VALUES ('optimize');
+      }
+      for (const id of users) {
+        // identities (and their search entries) go by cascade
+        counts.users += db.prepare('DELETE FROM users WHERE id = ?').run(id).changes;
+        db.prepare('DELETE FROM organization_memberships WHERE user_id = ?').run(id);
+        bury.run('users', id, deletedAt);
+      }
+      db.exec(`INSERT INTO comments_fts(comments_fts) VALUES ('optimize');
                  INSERT INTO users_fts(users_fts) VALUES ('optimize');
                  INSERT INTO identities_fts(identities_fts) VALUES ('optimize');`);
-        return counts;
-      })
-      .immediate();
+      return counts;
+    });
   } finally {
     db.pragma(`secure_delete = ${previous ? 'ON' : 'OFF'}`);
   }

@@ -2,6 +2,7 @@ import type { subjectOperations } from '../../../shared/contract/groups/subjects
 import type { CoreServices, DomainHandlers } from '../services';
 import { mergeAccounts, subjectAccounts, unmergeAccounts } from './accounts';
 import { buildDossier } from './dossier';
+import { writeWhenFree } from '../db/write-when-free';
 import { catchUpMentionIndex } from './mention-index';
 import { DEFAULT_LIMIT, searchSubjects } from './search';
 import { userIdOfRef } from './subject-ref';
@@ -22,14 +23,14 @@ export function createSubjectHandlers(s: CoreServices): DomainHandlers<typeof su
     'subjects.merge': async ({ workspaceId, ref, userId, reason }) => {
       const { cache } = await workspaceCache(s, workspaceId);
       const primary = userIdOfRef(ref);
-      mergeAccounts(cache.db, primary, userId, reason);
+      await writeWhenFree(cache.db, () => mergeAccounts(cache.db, primary, userId, reason));
       s.log.info('subject accounts merged by hand', { ref });
       return { ref, accounts: subjectAccounts(cache.db, primary).userIds };
     },
     'subjects.unmerge': async ({ workspaceId, ref, userId }) => {
       const { cache } = await workspaceCache(s, workspaceId);
       const primary = userIdOfRef(ref);
-      unmergeAccounts(cache.db, primary, userId);
+      await writeWhenFree(cache.db, () => unmergeAccounts(cache.db, primary, userId));
       s.log.info('manual merge of subject accounts undone', { ref });
       return { ref, accounts: subjectAccounts(cache.db, primary).userIds };
     },
