@@ -70,10 +70,16 @@ export interface DossierOptions {
   /** Rows per list; 'all' for callers inside the core that need every row. */
   limit?: number | 'all';
   offsets?: DossierOffsets;
+  /**
+   * The caller has just run catchUpMentionIndex (the subjects.show handler on the main thread):
+   * skip the synchronous top-up, which would wait inside SQLite for a running sync's write lock.
+   * What a sync commits in between shows in the lists; its mentions at the next look.
+   */
+  mentionIndexCaughtUp?: boolean;
 }
 
 export function buildDossier(db: SqliteDb, userId: number, options: DossierOptions): Dossier {
-  updateMentionIndex(db);
+  if (!options.mentionIndexCaughtUp) updateMentionIndex(db);
   const set = subjectAccounts(db, userId);
   const ids = JSON.stringify(set.userIds);
   const own = new Set(set.userIds);

@@ -16,9 +16,14 @@ export function createSubjectHandlers(s: CoreServices): DomainHandlers<typeof su
     },
     'subjects.show': async ({ workspaceId, ref, limit, offsets }) => {
       const { workspaceId: id, cache } = await workspaceCache(s, workspaceId);
-      // Most of the queue, in slices; buildDossier indexes what is committed after the last one.
+      // In slices, taking the lock only when free: a dossier opened mid-sync never freezes the window.
       await catchUpMentionIndex(cache.db);
-      return buildDossier(cache.db, userIdOfRef(ref), { workspaceId: id, ...(limit ? { limit } : {}), ...(offsets ? { offsets } : {}) });
+      return buildDossier(cache.db, userIdOfRef(ref), {
+        workspaceId: id,
+        mentionIndexCaughtUp: true,
+        ...(limit ? { limit } : {}),
+        ...(offsets ? { offsets } : {}),
+      });
     },
     'subjects.merge': async ({ workspaceId, ref, userId, reason }) => {
       const { cache } = await workspaceCache(s, workspaceId);
