@@ -3,13 +3,13 @@ import { stmt, type SqliteDb } from '../db/sqlite';
 import { writeWhenFree } from '../db/write-when-free';
 import { identityKeysInText } from './identity-keys';
 
-/** Comments per transaction when the sync's worker catches up: few transactions, and no UI waits on it. */
-const WORKER_BATCH = 5_000;
+/** Comments per transaction when nothing else waits on the connection (tests, the subjects bench). */
+const BULK_BATCH = 5_000;
 /**
- * Comments per transaction on the thread that serves the UI, with a turn of the event loop between
- * transactions: about 10-20 ms of regular expressions and inserts each.
+ * Comments per transaction with a turn of the event loop between transactions: about 10-20 ms of
+ * regular expressions and inserts each.
  */
-const UI_BATCH = 500;
+const CATCH_UP_BATCH = 500;
 
 /**
  * Indexes up to `limit` queued comments (see migration 0030: triggers queue every comment whose
@@ -40,24 +40,23 @@ const nothingQueued = (db: SqliteDb): boolean => stmt(db, 'SELECT 1 FROM comment
  * run, so the main thread normally finds nothing to do; each batch is its own transaction so the
  * other connection never waits long for the write lock. Returns how many comments were (re)indexed.
  */
-export function updateMentionIndex(db: SqliteDb, batch = WORKER_BATCH, maxBatches = Number.POSITIVE_INFINITY): number {
+export function updateMentionIndex(db: SqliteDb): number {
   let total = 0;
-  for (let done = 0; done < maxBatches && !nothingQueued(db); done++) {
-    total += db.transaction(() => indexQueuedComments(db, batch)).immediate();
-  }
+  while (!nothingQueued(db)) total += db.transaction(() => indexQueuedComments(db, BULK_BATCH)).immediate();
   return total;
 }
 
 /**
- * updateMentionIndex for the thread that serves the UI: small transactions with a turn of the
- * event loop between them, each taken only when the write lock is free (writeWhenFree), so a
- * dossier opened while a sync is still writing comments (before the worker's catch-up) does not
- * freeze the window while it indexes them or waits for the worker's transaction.
+ * updateMentionIndex for a thread that must stay responsive (the main thread's dossier, the sync
+ * worker after its streams): small transactions with a turn of the event loop between them, each
+ * taken only when the write lock is free (writeWhenFree), so neither freezes the window nor makes
+ * the other wait long. Stops between batches once `signal` is aborted; the rest stays queued.
  */
-export async function catchUpMentionIndex(db: SqliteDb): Promise<number> {
+export async function catchUpMentionIndex(db: SqliteDb, options: { batch?: number; signal?: AbortSignal } = {}): Promise<number> {
+  const batch = options.batch ?? CATCH_UP_BATCH;
   let total = 0;
-  while (!nothingQueued(db)) {
-    total += await writeWhenFree(db, () => indexQueuedComments(db, UI_BATCH));
+  while (!options.signal?.aborted && !nothingQueued(db)) {
+    total += await writeWhenFree(db, () => indexQueuedComments(db, batch));
     await yieldToLoop();
   }
   return total;

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { applyTicketsPage, openCache, readSyncState, type Cache } from '../db';
 import { makeTicket, tempDir, TEST_KEY } from '../db/testing/fixtures';
-import { PageTransaction, pageSlices, writePage } from './apply-page';
+import { PageTransaction, pageSlices, type PagePlan } from './apply-page';
 
 let cache: Cache | undefined;
 let tmp: ReturnType<typeof tempDir> | undefined;
@@ -11,6 +11,13 @@ afterEach(() => {
   tmp?.cleanup();
 });
 
+/** One page written in one go (a single slice). */
+const wholePage =
+  <T>(db: Cache['db'], plan: PagePlan<T>) =>
+  (): void => {
+    for (const slice of pageSlices(db, plan, Number.POSITIVE_INFINITY)) slice();
+  };
+
 /** Writes the pages into one PageTransaction and commits it. */
 function commitPages(db: Cache['db'], pages: ReadonlyArray<() => void>): void {
   const transaction = new PageTransaction(db);
@@ -18,15 +25,13 @@ function commitPages(db: Cache['db'], pages: ReadonlyArray<() => void>): void {
   transaction.commit();
 }
 
-const ticketsPage =
-  (db: Cache['db'], ids: number[], cursor: string, deleted: number[] = []) =>
-  () =>
-    writePage(db, {
-      items: ids.map((id) => makeTicket(id)),
-      write: (items, checkpoint) => applyTicketsPage(db, items, { ...checkpoint, resource: 'tickets' }),
-      deletions: { resource: 'tickets', records: deleted.map((id) => ({ id, at: '2024-01-01T00:00:00Z' })) },
-      checkpoint: { cursor, endOfStream: false },
-    });
+const ticketsPage = (db: Cache['db'], ids: number[], cursor: string, deleted: number[] = []) =>
+  wholePage(db, {
+    items: ids.map((id) => makeTicket(id)),
+    write: (items, checkpoint) => applyTicketsPage(db, items, { ...checkpoint, resource: 'tickets' }),
+    deletions: { resource: 'tickets', records: deleted.map((id) => ({ id, at: '2024-01-01T00:00:00Z' })) },
+    checkpoint: { cursor, endOfStream: false },
+  });
 
 it('commits several pages in one transaction; the stored position is the last page of the transaction', () => {
   tmp = tempDir('lethe-sync-apply-');
@@ -57,13 +62,12 @@ it('an empty page still stores its position', () => {
   cache = openCache({ path: join(tmp.dir, 'c.db'), key: TEST_KEY });
   const db = cache.db;
   commitPages(db, [
-    () =>
-      writePage(db, {
-        items: [],
-        write: (items, checkpoint) => applyTicketsPage(db, items, { ...checkpoint, resource: 'tickets' }),
-        deletions: { resource: 'tickets', records: [] },
-        checkpoint: { cursor: 'end', endOfStream: true },
-      }),
+    wholePage(db, {
+      items: [],
+      write: (items, checkpoint) => applyTicketsPage(db, items, { ...checkpoint, resource: 'tickets' }),
+      deletions: { resource: 'tickets', records: [] },
+      checkpoint: { cursor: 'end', endOfStream: true },
+    }),
   ]);
   expect(readSyncState(db, 'tickets')).toMatchObject({ cursor: 'end' });
   expect(readSyncState(db, 'tickets')?.lastSuccessAt).not.toBeNull();

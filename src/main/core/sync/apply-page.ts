@@ -55,11 +55,6 @@ export function pageSlices<T>(db: SqliteDb, plan: PagePlan<T>, sliceSize: number
   return slices;
 }
 
-/** Writes one page in one go: rows, then its deletions; its position goes with its rows. */
-export function writePage<T>(db: SqliteDb, plan: PagePlan<T>): void {
-  for (const slice of pageSlices(db, plan, Number.POSITIVE_INFINITY)) slice();
-}
-
 /**
  * An IMMEDIATE transaction that spans awaits: opened by the first page written into it, closed by
  * commit() or rollback(). A page that fails to write rolls back the whole transaction (its partial

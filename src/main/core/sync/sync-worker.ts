@@ -9,13 +9,12 @@
  *
  * Started by worker-host.ts; built as its own entry (out/main/sync-worker.js).
  */
-import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { parentPort, threadId, workerData } from 'node:worker_threads';
 import { openCache, type Cache } from '../db';
 import { RateLimitScheduler, ZendeskClient } from '../helpdesk';
 import type { AcquireOptions } from '../helpdesk/scheduler';
 import type { Logger } from '../log/logger';
-import { updateMentionIndex } from '../subjects/mention-index';
+import { catchUpMentionIndex } from '../subjects/mention-index';
 import { runSync, toErrorInfo, type RunSyncResult } from './run-sync';
 import {
   RATE_LIMIT_HEADERS,
@@ -144,17 +143,10 @@ const SYNC_WAL_AUTOCHECKPOINT_PAGES = 40_000;
  * thread (which indexes whatever is left when a dossier opens) waits little for the lock.
  * A failure or a cancel leaves the rest queued for the next run or the dossier: nothing is lost.
  */
-async function catchUpMentionIndex(db: Cache['db']): Promise<MentionIndexRun | null> {
+async function indexMentions(db: Cache['db']): Promise<MentionIndexRun | null> {
   const started = performance.now();
-  let comments = 0;
   try {
-    // A batch at a time, so a cancel (a message) is seen between them.
-    while (!controller.signal.aborted) {
-      const indexed = updateMentionIndex(db, MENTION_INDEX_BATCH, 1);
-      if (indexed === 0) break;
-      comments += indexed;
-      await yieldToLoop();
-    }
+    const comments = await catchUpMentionIndex(db, { batch: MENTION_INDEX_BATCH, signal: controller.signal });
     return { comments, ms: Math.round(performance.now() - started) };
   } catch (error) {
     post({ type: 'log', level: 'warn', message: `sync: mention index catch-up failed (${toErrorInfo(error).code})` });
@@ -215,7 +207,7 @@ async function main(): Promise<void> {
       onPage: data.faultForTestsOnly ? injectFault : undefined,
       onEvent: (event) => post({ type: 'event', seq: ++eventsSent, event }),
     });
-    if (result.outcome !== 'cancelled') mentionIndex = await catchUpMentionIndex(cache.db);
+    if (result.outcome !== 'cancelled') mentionIndex = await indexMentions(cache.db);
     if (result.outcome === 'done') {
       // Fold the WAL back after a big write so the file on disk is the whole cache and the WAL
       // does not stay tens of megabytes; a reader holding an old snapshot only makes it partial.
