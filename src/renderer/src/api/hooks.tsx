@@ -47,20 +47,45 @@ function asApiError(error: unknown): ApiError {
   return error instanceof ApiError ? error : new ApiError({ code: 'internal_error', message: String(error) });
 }
 
+export interface OperationOptions {
+  /** false: not fetched (yet); loading stays false. */
+  enabled?: boolean;
+  /** Refetch on this interval (ms), e.g. while a job runs. */
+  refetchMs?: number | false;
+}
+
 /** A read operation, cached under its name and input. */
-export function useOperation<K extends OperationName>(name: K, input: InputOf<Contract, K>): OperationState<OutputOf<Contract, K>> {
+export function useOperation<K extends OperationName>(
+  name: K,
+  input: InputOf<Contract, K>,
+  options: OperationOptions = {},
+): OperationState<OutputOf<Contract, K>> {
   const api = useApi();
-  const query = useQuery({ queryKey: [name, input], queryFn: () => api.call(name, input) });
+  const enabled = options.enabled ?? true;
+  const query = useQuery({
+    queryKey: [name, input],
+    queryFn: () => api.call(name, input),
+    enabled,
+    refetchInterval: options.refetchMs ?? false,
+  });
   return {
     data: query.data,
     error: query.error ? asApiError(query.error) : null,
-    loading: query.isPending,
+    loading: enabled && query.isPending,
     reload: () => void query.refetch(),
   };
 }
 
+export interface MutationState<I, O> {
+  /** Resolves undefined when the call failed (the error is in `error`). */
+  run: (input: I) => Promise<O | undefined>;
+  pending: boolean;
+  error: ApiError | null;
+  reset: () => void;
+}
+
 /** A write operation; every successful write refreshes the cached reads. */
-export function useMutation<K extends OperationName>(name: K) {
+export function useMutation<K extends OperationName>(name: K): MutationState<InputOf<Contract, K>, OutputOf<Contract, K>> {
   const api = useApi();
   const client = useQueryClient();
   const mutation = useQueryMutation({
@@ -68,7 +93,7 @@ export function useMutation<K extends OperationName>(name: K) {
     onSuccess: () => client.invalidateQueries(),
   });
   return {
-    run: async (input: InputOf<Contract, K>): Promise<OutputOf<Contract, K> | undefined> => {
+    run: async (input) => {
       try {
         return await mutation.mutateAsync(input);
       } catch {
@@ -77,6 +102,7 @@ export function useMutation<K extends OperationName>(name: K) {
     },
     pending: mutation.isPending,
     error: mutation.error ? asApiError(mutation.error) : null,
+    reset: () => mutation.reset(),
   };
 }
 

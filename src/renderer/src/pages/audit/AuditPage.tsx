@@ -218,7 +218,7 @@ function OlderButton({
   const tail = useRegisterQuery(
     'audit.list',
     { limit: PAGE, beforeSeq: lastPage ?? 1, ...(action ? { action } : {}) },
-    lastPage !== undefined,
+    { enabled: lastPage !== undefined },
   );
   const oldest = lastPage === undefined ? lastSeq : (tail.data?.entries.at(-1)?.seq ?? null);
   if (oldest === null || oldest <= 1 || (lastPage !== undefined && (tail.data?.entries.length ?? 0) < PAGE)) return null;
