@@ -34,7 +34,8 @@ async function call<T>(name: keyof typeof actionOperations, input: unknown): Pro
 }
 
 async function setAddress(baseUrl: string): Promise<void> {
-  const updated = await ctx.call('workspaces.update', { id: workspaceId, address: { baseUrl } });
+  // A new address needs the token again (it was entered for the old one).
+  const updated = await ctx.call('workspaces.update', { id: workspaceId, address: { baseUrl }, apiToken: sim.admin.token });
   if (!updated.ok) throw new Error(updated.error.message);
 }
 

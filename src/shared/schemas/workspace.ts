@@ -75,7 +75,7 @@ export const WorkspaceUpdateInput = z
     name: shortText.optional(),
     address: helpdeskAddress.optional(),
     email: agentEmail.optional(),
-    /** Replaces the stored token; omitted keeps it. */
+    /** Replaces the stored token. Omitted: kept, unless the address or e-mail changes (then it is dropped and needed again). */
     apiToken: apiToken.optional(),
   })
   .strict();

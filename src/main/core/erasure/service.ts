@@ -13,6 +13,7 @@ import { normalizeIdentityValue, type SqliteDb } from '../db';
 import { ZendeskClient, type TransportOptions } from '../helpdesk';
 import { openJournal, uuidv7, type Journal, type OpCounts } from '../journal';
 import type { CoreServices } from '../services';
+import { assertSecondPerson, assertStaffName, localAccountName } from './approval';
 import { buildOperations } from './build-ops';
 import { computePreview, withDecisions } from './compute-plan';
 import { decide, type StoredOverride } from './decide';
@@ -127,10 +128,32 @@ export class ErasureService {
     return ExemptionRules.parse(journal.readSetting(RULES_KEY) ?? {});
   }
 
+  /** Every change is an audit entry: switching second-person approval off must leave a trace. */
   async setRules(workspaceId: string, rules: ExemptionRules): Promise<ExemptionRules> {
     const parsed = ExemptionRules.parse(rules);
     assertNoPersonalData(parsed);
-    (await this.journal(workspaceId)).writeSetting(RULES_KEY, parsed as never);
+    const journal = await this.journal(workspaceId);
+    const previous = ExemptionRules.parse(journal.readSetting(RULES_KEY) ?? {});
+    journal.writeSetting(RULES_KEY, parsed as never);
+    const changed = (Object.keys(parsed) as Array<keyof ExemptionRules>)
+      .filter((key) => JSON.stringify(parsed[key]) !== JSON.stringify(previous[key]))
+      .sort();
+    if (changed.length > 0) {
+      // Counts and switches only: tag names and notes are free text.
+      await appendAudit(this.s, workspaceId, {
+        actor: localAccountName(),
+        action: 'erasure.rules_changed',
+        data: {
+          changed,
+          requireApproval: parsed.requireApproval,
+          previousRequireApproval: previous.requireApproval,
+          retentionDays: parsed.retentionDays,
+          redactionApi: parsed.redactionApi,
+          tagRules: parsed.tags.length,
+          fieldRules: parsed.fields.length,
+        },
+      });
+    }
     return parsed;
   }
 
@@ -140,6 +163,9 @@ export class ErasureService {
     workspaceId: string,
     input: { subject: string; regulation: Regulation; preparedBy?: string | undefined },
   ): Promise<ErasurePlan> {
+    // The preparer is always recorded, so an approval can be checked against it.
+    const preparedBy = input.preparedBy ?? localAccountName();
+    assertStaffName(preparedBy, 'preparer');
     const cache = await this.s.caches.open(workspaceId);
     const journal = await this.journal(workspaceId);
     const rules = await this.getRules(workspaceId);
@@ -167,7 +193,7 @@ export class ErasureService {
       tickets: decided.tickets,
       accounts: decided.accounts,
       counts: decided.counts,
-      preparedBy: input.preparedBy ?? null,
+      preparedBy,
       approval: null,
       approvalRequired: rules.requireApproval,
       fingerprint: decided.fingerprint,
@@ -187,7 +213,7 @@ export class ErasureService {
     };
     journal.createRun({ id, kind: RUN_KIND, document: doc, subjectRef: plan.subject.ref });
     await appendAudit(this.s, workspaceId, {
-      actor: input.preparedBy ?? 'system',
+      actor: preparedBy,
       action: 'erasure.planned',
       subject: plan.subject.email,
       data: { runId: id, tickets: plan.counts.tickets, accounts: plan.counts.accounts, regulation: plan.regulation },
@@ -199,7 +225,10 @@ export class ErasureService {
     const journal = await this.journal(workspaceId);
     const run = journal.findRun<ErasureDocument>(planId);
     if (!run || run.kind !== RUN_KIND) throw new LetheError('not_found', 'No such erasure plan in this workspace');
-    return { journal, doc: run.document };
+    const doc = run.document;
+    // An approval stored before approvals named their fingerprint approves nothing checkable.
+    if (doc.plan.approval && typeof doc.plan.approval.fingerprint !== 'string') doc.plan = { ...doc.plan, approval: null };
+    return { journal, doc };
   }
 
   async getPlan(workspaceId: string, planId: string): Promise<ErasurePlan> {
@@ -234,23 +263,36 @@ export class ErasureService {
       by: input.by ?? null,
       at: new Date().toISOString(),
     };
+    const from =
+      input.target === 'ticket'
+        ? doc.plan.tickets.find((t) => t.ticketId === input.id)?.decision
+        : doc.plan.accounts.find((a) => a.userId === input.id)?.decision;
     doc.overrides = [...doc.overrides.filter((o) => !(o.target === input.target && o.id === input.id)), override];
     const cache = await this.s.caches.open(workspaceId);
     const { decided } = computePreview(cache.db, doc.plan.subject.email, doc.rules, doc.plan.regulation, doc.overrides);
     // A changed plan is a new plan: what was approved or checked live was the old one.
+    const approval = doc.plan.approval;
     doc.plan = { ...withDecisions(doc.plan, decided), approval: null, revalidation: null };
     journal.updateDocument(planId, doc);
+    // Which ticket or account is left out: its id identifies the subject's records, the run id suffices.
+    await appendAudit(this.s, workspaceId, {
+      actor: input.by ?? doc.plan.preparedBy ?? localAccountName(),
+      action: 'erasure.overridden',
+      data: { runId: planId, target: input.target, from: from ?? null, to: input.decision, fingerprint: doc.plan.fingerprint },
+    });
+    if (approval) await this.#auditVoided(workspaceId, planId, approval.fingerprint, doc.plan.fingerprint, 'overridden');
     return doc.plan;
   }
 
   async approve(workspaceId: string, planId: string, input: { approver: string; note?: string | undefined }): Promise<ErasurePlan> {
     const { journal, doc } = await this.#doc(workspaceId, planId);
     this.#draft(doc);
-    if (doc.plan.preparedBy && doc.plan.preparedBy.trim().toLowerCase() === input.approver.trim().toLowerCase()) {
-      throw new LetheError('conflict', 'The approval must come from a second person, not the one who prepared the plan');
-    }
+    assertSecondPerson(input.approver, doc.plan.preparedBy);
     assertNoPersonalData({ approver: input.approver, note: input.note ?? '' });
-    doc.plan = { ...doc.plan, approval: { approver: input.approver, note: input.note ?? '', at: new Date().toISOString() } };
+    doc.plan = {
+      ...doc.plan,
+      approval: { approver: input.approver, note: input.note ?? '', at: new Date().toISOString(), fingerprint: doc.plan.fingerprint },
+    };
     journal.updateDocument(planId, doc);
     await appendAudit(this.s, workspaceId, {
       actor: input.approver,
@@ -290,12 +332,32 @@ export class ErasureService {
       if (was !== undefined && was !== a.decision)
         changed.push({ kind: 'decision_changed', target: 'account', id: a.userId, detail: `${was} → ${a.decision}` });
     }
+    // The approval was of the plan as it was; a plan the helpdesk changed is not approved.
+    const approval = doc.plan.approval;
+    const voided = approval !== null && approval.fingerprint !== decided.fingerprint;
     doc.plan = {
       ...withDecisions(doc.plan, decided),
+      ...(voided ? { approval: null } : {}),
       revalidation: { at: new Date().toISOString(), differences: [...differences, ...changed], fingerprint: decided.fingerprint },
     };
     journal.updateDocument(planId, doc);
+    if (voided) await this.#auditVoided(workspaceId, planId, approval.fingerprint, decided.fingerprint, 'revalidated', changed.length);
     return doc.plan;
+  }
+
+  async #auditVoided(
+    workspaceId: string,
+    planId: string,
+    approvedFingerprint: string,
+    fingerprint: string,
+    cause: 'revalidated' | 'overridden',
+    decisionsChanged?: number,
+  ): Promise<void> {
+    await appendAudit(this.s, workspaceId, {
+      actor: 'system',
+      action: 'erasure.approval_voided',
+      data: { runId: planId, cause, approvedFingerprint, fingerprint, ...(decisionsChanged === undefined ? {} : { decisionsChanged }) },
+    });
   }
 
   // --- runs ----------------------------------------------------------------------------------
@@ -317,6 +379,8 @@ export class ErasureService {
     }
     if (plan.approvalRequired && !plan.approval)
       throw new LetheError('conflict', 'This plan needs a second person’s approval before it runs');
+    if (plan.approvalRequired && plan.approval?.fingerprint !== plan.revalidation.fingerprint)
+      throw new LetheError('conflict', 'The approval was given for a different version of this plan; it needs approving again');
     if (normalizeIdentityValue('email', confirm.subject) !== normalizeIdentityValue('email', plan.subject.email)) {
       throw new LetheError('conflict', 'The confirmation does not name the subject of this plan');
     }
@@ -331,6 +395,11 @@ export class ErasureService {
     if (decided.fingerprint !== plan.revalidation.fingerprint) {
       throw new LetheError('conflict', 'The helpdesk changed since the plan was checked; revalidate and review the differences');
     }
+    // What runs is what was approved: the same fingerprint, read live just now.
+    const approvedAsRuns = plan.approval !== null && plan.approval.fingerprint === decided.fingerprint;
+    if (plan.approvalRequired && !approvedAsRuns) {
+      throw new LetheError('conflict', 'The approval was given for a different version of this plan; it needs approving again');
+    }
     const ops = buildOperations(withDecisions(plan, decided), facts);
     journal.db.transaction(() => {
       journal.addOperations(planId, ops);
@@ -339,7 +408,7 @@ export class ErasureService {
       journal.setRunState(planId, 'running');
     })();
     await appendAudit(this.s, workspaceId, {
-      actor: plan.approval?.approver ?? plan.preparedBy ?? 'system',
+      actor: (approvedAsRuns ? plan.approval?.approver : undefined) ?? plan.preparedBy ?? 'system',
       action: 'erasure.executed',
       subject: plan.subject.email,
       data: { runId: planId, operations: ops.length, tickets: plan.counts.tickets, differences: plan.revalidation.differences.length },

@@ -12,6 +12,11 @@ const StoredWorkspace = z
     kind: z.literal('zendesk'),
     baseUrl: z.string(),
     email: z.string(),
+    /**
+     * Set when the address or agent changed without a token: the stored token (or LETHE_API_TOKEN)
+     * was entered for the old one and must not go to the new one. Absent otherwise.
+     */
+    tokenRequired: z.literal(true).optional(),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

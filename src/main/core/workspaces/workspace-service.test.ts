@@ -2,11 +2,23 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestCore, type TestCore } from '../../../../test/support/core';
-import { secretAccounts } from '../secrets/secret-store';
+import { startListener, type Listener } from '../../../../test/support/listener';
+import { EnvironmentSecretStore } from '../secrets/environment-store';
+import { MemorySecretStore, secretAccounts } from '../secrets/secret-store';
 
 const TOKEN = 'zd-token-5ecret-value-1234567890';
 let ctx: TestCore | undefined;
-afterEach(async () => ctx?.dispose());
+const listeners: Listener[] = [];
+afterEach(async () => {
+  await ctx?.dispose();
+  await Promise.all(listeners.splice(0).map((l) => l.close()));
+});
+
+async function listener(): Promise<Listener> {
+  const l = await startListener();
+  listeners.push(l);
+  return l;
+}
 
 async function allFileText(dir: string): Promise<string> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
@@ -121,5 +133,86 @@ describe('workspaces', () => {
   it('says the demo is unavailable when no simulator was wired in', async () => {
     ctx = await createTestCore();
     expect(await ctx.call('demo.start', {})).toMatchObject({ ok: false, error: { code: 'demo_unavailable' } });
+  });
+
+  describe('a new address or agent needs the token again', () => {
+    async function created(baseUrl: string) {
+      const result = await ctx!.call('workspaces.create', { name: 'A', address: { baseUrl }, email: 'dpo@a.example', apiToken: TOKEN });
+      if (!result.ok) throw new Error(result.error.message);
+      return result.value.id;
+    }
+
+    // Scheme, host and port: each names another server. (https → http is possible on loopback only.)
+    for (const [label, from, to] of [
+      ['port', (l: Listener) => l.url.replace(/:\d+$/, ':9'), (l: Listener) => l.url],
+      ['host', (l: Listener) => l.url.replace('127.0.0.1', 'localhost'), (l: Listener) => l.url],
+      ['scheme', (l: Listener) => l.url.replace('http:', 'https:'), (l: Listener) => l.url],
+    ] as const) {
+      it(`drops the stored token when the ${label} changes: no request with it reaches the new address`, async () => {
+        ctx = await createTestCore();
+        const attacker = await listener();
+        const id = await created(from(attacker));
+        const moved = await ctx.call('workspaces.update', { id, address: { baseUrl: to(attacker) } });
+        expect(moved).toMatchObject({ ok: true, value: { baseUrl: to(attacker), hasToken: false } });
+        expect(await ctx.secrets.get(secretAccounts.apiToken(id))).toBeNull();
+        const tested = await ctx.call('workspaces.testConnection', { id });
+        expect(tested).toMatchObject({ ok: false, error: { code: 'secret_missing', details: { reason: 'token_reentry_required' } } });
+        expect(await ctx.call('sync.start', { workspaceId: id })).toMatchObject({ ok: false, error: { code: 'secret_missing' } });
+        expect(attacker.sawToken(TOKEN)).toBe(false);
+        expect(attacker.received).toEqual([]);
+      });
+    }
+
+    it('drops the stored token when the agent e-mail changes, and takes a token entered again', async () => {
+      ctx = await createTestCore();
+      const helpdesk = await listener();
+      const id = await created(helpdesk.url);
+      expect(await ctx.call('workspaces.update', { id, email: 'someone.else@a.example' })).toMatchObject({
+        ok: true,
+        value: { email: 'someone.else@a.example', hasToken: false },
+      });
+      expect(await ctx.call('workspaces.testConnection', { id })).toMatchObject({ ok: false, error: { code: 'secret_missing' } });
+      expect(helpdesk.received).toEqual([]);
+      // Entering the token again is what lets requests go out, with the token given now.
+      const again = `${TOKEN}-again`;
+      expect(await ctx.call('workspaces.update', { id, apiToken: again })).toMatchObject({ ok: true, value: { hasToken: true } });
+      expect(await ctx.call('workspaces.testConnection', { id })).toMatchObject({ ok: true, value: { ok: false } });
+      expect(helpdesk.sawToken(again)).toBe(true);
+      expect(helpdesk.sawToken(TOKEN)).toBe(false);
+    });
+
+    it('keeps the token for a rename or an unchanged address, and takes a new address with a new token at once', async () => {
+      ctx = await createTestCore();
+      const helpdesk = await listener();
+      const id = await created(helpdesk.url);
+      expect(await ctx.call('workspaces.update', { id, name: 'B', address: { baseUrl: `${helpdesk.url}/` } })).toMatchObject({
+        ok: true,
+        value: { name: 'B', hasToken: true },
+      });
+      const other = await listener();
+      const fresh = `${TOKEN}-other`;
+      expect(await ctx.call('workspaces.update', { id, address: { baseUrl: other.url }, apiToken: fresh })).toMatchObject({
+        ok: true,
+        value: { hasToken: true },
+      });
+      await ctx.call('workspaces.testConnection', { id });
+      expect(other.sawToken(fresh)).toBe(true);
+      expect(other.sawToken(TOKEN)).toBe(false);
+    });
+
+    it('holds with a token from LETHE_API_TOKEN too: the environment cannot be deleted, so the workspace asks for it', async () => {
+      ctx = await createTestCore({ secrets: new EnvironmentSecretStore({ apiToken: TOKEN }, new MemorySecretStore()) });
+      const helpdesk = await listener();
+      const attacker = await listener();
+      const id = await created(helpdesk.url);
+      await ctx.call('workspaces.update', { id, address: { baseUrl: attacker.url } });
+      expect(await ctx.call('workspaces.list', {})).toMatchObject({ ok: true, value: { workspaces: [{ id, hasToken: false }] } });
+      expect(await ctx.call('workspaces.testConnection', { id })).toMatchObject({ ok: false, error: { code: 'secret_missing' } });
+      expect(attacker.received).toEqual([]);
+      // Whoever types the environment's token again knows it already.
+      expect(await ctx.call('workspaces.update', { id, apiToken: TOKEN })).toMatchObject({ ok: true, value: { hasToken: true } });
+      await ctx.call('workspaces.testConnection', { id });
+      expect(attacker.sawToken(TOKEN)).toBe(true);
+    });
   });
 });

@@ -29,6 +29,14 @@ export interface WorkspaceServiceDeps {
 
 export const DEMO_WORKSPACE_ID = 'ws_demo0000';
 
+function tokenReentryRequired(): LetheError {
+  return new LetheError(
+    'secret_missing',
+    'The helpdesk address or agent changed: enter the API token again in Settings before Lethe connects',
+    { reason: 'token_reentry_required' },
+  );
+}
+
 function newWorkspaceId(): string {
   const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
   const bytes = randomBytes(12);
@@ -83,6 +91,7 @@ export class WorkspaceService {
     }
     const workspace = (await this.deps.config.read()).workspaces.find((w) => w.id === id);
     if (!workspace) throw new LetheError('not_found', `No workspace ${id}`);
+    if (workspace.tokenRequired) throw tokenReentryRequired();
     const token = await this.deps.secrets.get(secretAccounts.apiToken(id));
     if (!token) throw new LetheError('secret_missing', 'No API token is stored for this workspace; enter it again in Settings');
     return { baseUrl: workspace.baseUrl, email: workspace.email, token, kind: 'zendesk' };
@@ -120,22 +129,40 @@ export class WorkspaceService {
     return this.#present(stored);
   }
 
+  /**
+   * A token is entered for one helpdesk and one agent. A new address (scheme, host or port) or a
+   * new agent e-mail without a token in the same call drops the stored token and marks the
+   * workspace as needing it again, in the same config write as the new address, so there is no
+   * moment when the old token can be sent to the new address.
+   */
   async update(input: ParsedInputOf<Contract, 'workspaces.update'>): Promise<Workspace> {
     if (this.#demo && input.id === this.#demo.id) {
       throw new LetheError('conflict', 'The demo workspace cannot be edited');
     }
     const config = await this.deps.config.read();
-    if (!config.workspaces.some((w) => w.id === input.id)) throw new LetheError('not_found', `No workspace ${input.id}`);
+    const current = config.workspaces.find((w) => w.id === input.id);
+    if (!current) throw new LetheError('not_found', `No workspace ${input.id}`);
+    const baseUrl = input.address === undefined ? current.baseUrl : addressToBaseUrl(input.address);
+    const email = input.email ?? current.email;
+    const retargeted = baseUrl !== current.baseUrl || email !== current.email;
+    // Token first: if the keychain refuses it, nothing is changed.
     if (input.apiToken !== undefined) await this.deps.secrets.set(secretAccounts.apiToken(input.id), input.apiToken);
     const updated = await this.deps.config.update((draft) => {
       const target = draft.workspaces.find((w) => w.id === input.id);
       if (!target) throw new LetheError('not_found', `No workspace ${input.id}`);
       if (input.name !== undefined) target.name = input.name;
-      if (input.address !== undefined) target.baseUrl = addressToBaseUrl(input.address);
-      if (input.email !== undefined) target.email = input.email;
+      target.baseUrl = baseUrl;
+      target.email = email;
+      if (input.apiToken !== undefined) delete target.tokenRequired;
+      else if (retargeted) target.tokenRequired = true;
       target.updatedAt = this.#now().toISOString();
       return { ...target };
     });
+    if (retargeted && input.apiToken === undefined) {
+      // The flag already stops the token from being used; removing the entry is so the old
+      // token is not kept for nothing. A keychain that refuses leaves it unusable, not in use.
+      await this.deps.secrets.delete(secretAccounts.apiToken(input.id)).catch(() => false);
+    }
     return this.#present(updated);
   }
 
@@ -221,12 +248,13 @@ export class WorkspaceService {
   }
 
   async #present(stored: StoredWorkspace): Promise<Workspace> {
+    const { tokenRequired, ...rest } = stored;
     let hasToken = false;
     try {
-      hasToken = (await this.deps.secrets.get(secretAccounts.apiToken(stored.id))) !== null;
+      hasToken = !tokenRequired && (await this.deps.secrets.get(secretAccounts.apiToken(stored.id))) !== null;
     } catch {
       hasToken = false;
     }
-    return { ...stored, hasToken };
+    return { ...rest, hasToken };
   }
 }

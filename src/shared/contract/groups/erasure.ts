@@ -212,7 +212,8 @@ export const ErasurePlan = z
     accounts: z.array(PlanAccount),
     counts: PlanCounts,
     preparedBy: z.string().nullable(),
-    approval: z.object({ approver: z.string(), note: z.string(), at: isoDateTime }).strict().nullable(),
+    /** Who approved, and the fingerprint of exactly the plan they approved: any other plan needs approving again. */
+    approval: z.object({ approver: z.string(), note: z.string(), at: isoDateTime, fingerprint: z.string() }).strict().nullable(),
     approvalRequired: z.boolean(),
     fingerprint: z.string(),
     revalidation: z

@@ -61,7 +61,12 @@ export async function createErasureHarness(
   sim.advanceClock(120);
   if (options.baseUrl) {
     // Synced straight from the simulator; the erasure then talks through the given address (a fault proxy).
-    const updated = await sync.ctx.call('workspaces.update', { id: sync.workspaceId, address: { baseUrl: options.baseUrl } });
+    // A new address needs the token again (it was entered for the old one).
+    const updated = await sync.ctx.call('workspaces.update', {
+      id: sync.workspaceId,
+      address: { baseUrl: options.baseUrl },
+      apiToken: sim.admin.token,
+    });
     if (!updated.ok) throw new Error(`workspace: ${updated.error.message}`);
   }
   const requests: RequestInfo[] = [];
