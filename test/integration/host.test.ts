@@ -1,4 +1,6 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { request } from 'node:http';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,6 +8,9 @@ import { CONTENT_SECURITY_POLICY } from '../../src/shared/csp';
 import { createMemoryLogger } from '../../src/main/core/log/logger';
 import { startHost, MAX_BODY_BYTES, type Host } from '../../src/main/host/server';
 import { saveExportRecord, ensureExportsDir, exportZipPath } from '../../src/main/core/subjects/exports';
+import { hostileZip, rawFile } from '../../src/main/core/archive/testing/hostile-zip';
+import { writeArchive } from '../../src/main/core/archive/write-archive';
+import { fixtureInput } from '../../src/main/core/archive/testing/fixture';
 import { createTestCore, type TestCore } from '../support/core';
 import { rawRequest } from '../support/http';
 
@@ -14,6 +19,7 @@ let ctx: TestCore;
 let host: Host;
 let rendererDir: string;
 let outside: string;
+let log: ReturnType<typeof createMemoryLogger>;
 
 beforeAll(async () => {
   ctx = await createTestCore();
@@ -24,7 +30,8 @@ beforeAll(async () => {
   await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>Lethe</title>');
   await writeFile(join(rendererDir, 'assets', 'app.js'), 'console.log(1)');
   await writeFile(outside, 'must not be served');
-  host = await startHost({ core: ctx.core, rendererDir, token: TOKEN, port: 0, log: createMemoryLogger() });
+  log = createMemoryLogger();
+  host = await startHost({ core: ctx.core, rendererDir, token: TOKEN, port: 0, log });
 });
 
 afterAll(async () => {
@@ -177,5 +184,112 @@ describe('browser-mode host', () => {
       expect(res.status, path).not.toBe(200);
       expect(res.body, path).not.toContain('workspaces');
     }
+  });
+
+  it('answers 400, not 500, to an operation name that is not valid percent-encoding', async () => {
+    for (const path of ['/api/%E0%A4%A', '/api/%', '/api/app%2']) {
+      const res = await api(path);
+      expect(res.status, path).toBe(400);
+      expect(JSON.parse(res.body), path).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    }
+  });
+
+  it('takes JSON by its exact media type, with or without a UTF-8 charset', async () => {
+    for (const type of [
+      'application/json',
+      'application/json; charset=utf-8',
+      'Application/JSON;charset="UTF-8"',
+      'application/json ; charset=utf-8',
+    ]) {
+      expect((await api('/api/app.info', { 'Content-Type': type })).status, type).toBe(200);
+    }
+    for (const type of [
+      'application/jsonx',
+      'application/json-patch+json',
+      'application/json; charset=latin1',
+      'application/json, text/plain',
+      'text/plain; application/json',
+      '',
+    ]) {
+      const res = await api('/api/app.info', { 'Content-Type': type });
+      expect(res.status, type).toBe(400);
+      expect(JSON.parse(res.body), type).toMatchObject({ error: { code: 'invalid_input' } });
+    }
+  });
+
+  describe('files in browser mode: only the exports folder', () => {
+    async function realExport(exportId: string): Promise<string> {
+      await ensureExportsDir(ctx.dataDir);
+      const path = exportZipPath(ctx.dataDir, exportId);
+      await writeArchive(fixtureInput(), { targetPath: path });
+      return path;
+    }
+
+    it('refuses a path outside it the same way whether or not the file exists (no existence oracle)', async () => {
+      const answers = new Set<string>();
+      for (const path of [
+        outside,
+        join(rendererDir, '..', 'nothing-here.zip'),
+        '/etc/passwd',
+        '/nonexistent/x.zip',
+        join(ctx.dataDir, 'lethe.json'),
+      ]) {
+        const res = await api('/api/archives.verify', {}, JSON.stringify({ path }));
+        expect(res.status, path).toBe(403);
+        const body = JSON.parse(res.body) as { error: { code: string; message: string } };
+        expect(body.error.code, path).toBe('forbidden');
+        answers.add(`${res.status} ${res.body}`);
+      }
+      expect(answers.size).toBe(1);
+    });
+
+    it('refuses a symlink in the exports folder that leads out of it, and checks a real export there', async () => {
+      const real = await realExport('exp_00000000000000000000beef');
+      const link = join(ctx.dataDir, 'exports', 'exp_00000000000000000000feed.zip');
+      await symlink(outside, link);
+      const refused = await api('/api/archives.verify', {}, JSON.stringify({ path: link }));
+      expect(refused.status).toBe(403);
+      const dotted = await api('/api/archives.verify', {}, JSON.stringify({ path: `${join(ctx.dataDir, 'exports')}/../lethe.json` }));
+      expect(dotted.status).toBe(403);
+      const ok = await api('/api/archives.verify', {}, JSON.stringify({ path: real }));
+      expect(JSON.parse(ok.body)).toMatchObject({ ok: true, value: { ok: true } });
+    });
+
+    it('stops verifying when the client disconnects', async () => {
+      // 32 MiB stored: long enough to be running when the client goes, small enough to stay quick.
+      const zeros = Buffer.alloc(32 * 1024 * 1024);
+      const exportId = 'exp_0000000000000000000cafe0';
+      const path = await realExport(exportId);
+      const { readZip } = await import('../../src/main/core/archive/testing/zip-files');
+      const real = JSON.parse((await readZip(path)).get('manifest.json')!.toString('utf8')) as Record<string, unknown>;
+      const files = [{ path: 'data/zeros.bin', size: zeros.length, sha256: createHash('sha256').update(zeros).digest('hex') }];
+      await writeFile(
+        path,
+        hostileZip(
+          [rawFile('manifest.json', Buffer.from(JSON.stringify({ ...real, files }))), rawFile('data/zeros.bin', zeros, 0)],
+          [
+            { name: 'manifest.json', local: 0 },
+            { name: 'data/zeros.bin', local: 1 },
+          ],
+        ),
+      );
+      const body = JSON.stringify({ path });
+      await new Promise<void>((resolve) => {
+        const req = request({
+          host: '127.0.0.1',
+          port: host.port,
+          method: 'POST',
+          path: '/api/archives.verify',
+          headers: { Host: `127.0.0.1:${host.port}`, 'Content-Type': 'application/json', Authorization: `Bearer ${TOKEN}` },
+        });
+        req.on('error', () => resolve());
+        req.on('close', () => resolve());
+        req.end(body, () => req.destroy());
+      });
+      // The host says how each call ended; this one ended because its client went away.
+      const line = () => log.lines.find((l) => l.includes('archives.verify') && l.includes('client disconnected'));
+      while (!line()) await new Promise((r) => setTimeout(r, 20));
+      expect(line()).toContain('cancelled');
+    });
   });
 });

@@ -48,3 +48,23 @@ export function checkToken(headers: IncomingHttpHeaders, token: string): GuardVe
   }
   return { ok: true };
 }
+
+/**
+ * The body must be JSON by its media type, parsed exactly (RFC 9110 §8.3.1): `application/json`,
+ * case-insensitive, with at most a UTF-8 charset parameter. A prefix check would let
+ * `application/jsonx` through.
+ */
+export function isJsonContentType(header: string | undefined): boolean {
+  if (header === undefined) return false;
+  const [type, ...params] = header.split(';');
+  if (type?.trim().toLowerCase() !== 'application/json') return false;
+  return params.every((param) => {
+    const [name, ...rest] = param.split('=');
+    const value = rest
+      .join('=')
+      .trim()
+      .replace(/^"(.*)"$/, '$1')
+      .toLowerCase();
+    return name?.trim().toLowerCase() === 'charset' && (value === 'utf-8' || value === 'utf8');
+  });
+}

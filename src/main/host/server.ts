@@ -5,7 +5,9 @@ import { LetheError, type ErrorInfo, type Result } from '../../shared/errors';
 import type { Core } from '../core/create-core';
 import type { Logger } from '../core/log/logger';
 import { EXPORT_DOWNLOAD_PATH, sendExport } from './export-download';
-import { checkHost, checkOrigin, checkToken, type GuardVerdict } from './request-guard';
+import { exportsDir } from '../core/subjects';
+import { checkPaths } from './path-policy';
+import { checkHost, checkOrigin, checkToken, isJsonContentType, type GuardVerdict } from './request-guard';
 import { resolveStaticFile } from './static-files';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -91,6 +93,12 @@ export async function startHost(options: HostOptions): Promise<Host> {
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
 
     if (url.pathname.startsWith('/api/')) {
+      // A client that leaves takes its call with it: long work (archive verification) stops. The
+      // listener goes on first, as the client may leave while its body is still being read.
+      const gone = new AbortController();
+      res.on('close', () => {
+        if (!res.writableFinished) gone.abort();
+      });
       const originVerdict = checkOrigin(req.headers, port);
       if (!originVerdict.ok) return sendRefusal(res, originVerdict);
       const tokenVerdict = checkToken(req.headers, token);
@@ -124,8 +132,17 @@ export async function startHost(options: HostOptions): Promise<Host> {
           Allow: 'POST',
         });
       }
-      if (!(req.headers['content-type'] ?? '').toLowerCase().startsWith('application/json')) {
+      if (!isJsonContentType(req.headers['content-type'])) {
         return sendResult(res, { ok: false, error: { code: 'invalid_input', message: 'Send application/json' } });
+      }
+      let name: string;
+      try {
+        name = decodeURIComponent(url.pathname.slice('/api/'.length));
+      } catch {
+        return sendResult(res, {
+          ok: false,
+          error: { code: 'invalid_input', message: 'The operation name is not valid percent-encoding' },
+        });
       }
       const body = await readBody(req);
       if (body === 'too_large') {
@@ -140,8 +157,14 @@ export async function startHost(options: HostOptions): Promise<Host> {
       } catch {
         return sendResult(res, { ok: false, error: { code: 'invalid_input', message: 'The request body is not valid JSON' } });
       }
-      const name = decodeURIComponent(url.pathname.slice('/api/'.length));
-      return sendResult(res, await core.router.call(name, payload));
+      const pathVerdict = await checkPaths(payload, exportsDir(core.services.dataDir));
+      if (!pathVerdict.ok) return sendRefusal(res, pathVerdict);
+      const result = await core.router.call(name, payload, { signal: gone.signal });
+      if (gone.signal.aborted) {
+        log.info(`api ${name.slice(0, 80)}: ${result.ok ? 'finished' : result.error.code} after the client disconnected`);
+        return void res.destroy();
+      }
+      return sendResult(res, result);
     }
 
     if (req.method !== 'GET' && req.method !== 'HEAD') {

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LetheError } from '../../../shared/errors';
+import { createHash } from 'node:crypto';
 import { fixtureInput } from './testing/fixture';
+import { hostileZip, rawFile } from './testing/hostile-zip';
 import { readZip, writeZip } from './testing/zip-files';
 import { verifyArchive } from './verify-archive';
 import { writeArchive } from './write-archive';
@@ -131,5 +133,71 @@ describe('verifyArchive', () => {
 
     error = await refusal(verifyArchive(join(dir, 'nowhere.zip')));
     expect(error.code).toBe('not_found');
+  });
+
+  describe('hostile archives (bounded work)', () => {
+    const MiB = 1024 * 1024;
+    const zeros = Buffer.alloc(8 * MiB);
+    const zerosSha = createHash('sha256').update(zeros).digest('hex');
+
+    /** The real archive's manifest, listing `files` instead of its own. */
+    async function manifestListing(files: Array<{ path: string; size: number; sha256: string }>): Promise<Buffer> {
+      const real = JSON.parse((await readZip(archive)).get('manifest.json')!.toString('utf8')) as Record<string, unknown>;
+      return Buffer.from(JSON.stringify({ ...real, files }));
+    }
+
+    it('refuses entries that overlap one deflate stream as malformed, before inflating any of them', async () => {
+      const names = ['data/a.bin', 'data/b.bin', 'data/c.bin', 'data/d.bin'];
+      const manifest = rawFile(
+        'manifest.json',
+        await manifestListing(names.map((path) => ({ path, size: zeros.length, sha256: zerosSha }))),
+      );
+      const bomb = rawFile('data/a.bin', zeros);
+      const path = join(dir, 'overlap.zip');
+      await writeFile(
+        path,
+        hostileZip([manifest, bomb], [{ name: 'manifest.json', local: 0 }, ...names.map((name) => ({ name, local: 1 }))]),
+      );
+      expect((await readFile(path)).length).toBeLessThan(64 * 1024);
+      const error = await refusal(verifyArchive(path));
+      expect(error.code).toBe('invalid_input');
+      expect(error.details).toEqual({ reason: 'archive_malformed' });
+    });
+
+    it('stops inflating an entry at the size its manifest lists', async () => {
+      const manifest = rawFile('manifest.json', await manifestListing([{ path: 'data/a.bin', size: 1000, sha256: zerosSha }]));
+      const bomb = rawFile('data/a.bin', zeros);
+      const path = join(dir, 'longer-than-listed.zip');
+      // The manifest lists 1000 bytes; the entry inflates to 8 MiB, as its central record says.
+      await writeFile(
+        path,
+        hostileZip(
+          [manifest, bomb],
+          [
+            { name: 'manifest.json', local: 0 },
+            { name: 'data/a.bin', local: 1 },
+          ],
+        ),
+      );
+      const result = await verifyArchive(path);
+      expect(result.problems).toEqual([{ file: 'data/a.bin', problem: 'size_mismatch' }]);
+      expect(result.inflatedBytes).toBeLessThan(2 * MiB);
+    });
+
+    it('refuses an archive whose manifest adds up to more than the limit, before inflating anything', async () => {
+      const error = await refusal(verifyArchive(archive, { maxTotalBytes: 1024 }));
+      expect(error.code).toBe('invalid_input');
+      expect(error.details).toEqual({ reason: 'archive_too_large' });
+      const normal = await verifyArchive(archive);
+      const manifestBytes = (await readZip(archive)).get('manifest.json')!.length;
+      expect(normal.inflatedBytes).toBe(normal.manifest.files.reduce((n, f) => n + f.size, manifestBytes));
+    });
+
+    it('stops when its signal is aborted, with cancelled', async () => {
+      const controller = new AbortController();
+      controller.abort();
+      const error = await refusal(verifyArchive(archive, { signal: controller.signal }));
+      expect(error.code).toBe('cancelled');
+    });
   });
 });

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { LetheError, type ErrorInfo, type Result } from '../../../shared/errors';
 import type { ContractShape, OutputOf, ParsedInputOf } from '../../../shared/contract/define';
 import type { Logger } from '../log/logger';
+import { runInCallContext, type CallContext } from './call-context';
 
 export type Handlers<C extends ContractShape> = {
   [K in keyof C]: (input: ParsedInputOf<C, K>) => Promise<OutputOf<C, K>> | OutputOf<C, K>;
@@ -11,7 +12,7 @@ export interface Router {
   /** Names this router serves, in contract order. */
   readonly names: readonly string[];
   /** Parses `payload`, runs the handler, parses its result. Never throws. */
-  call(name: string, payload: unknown): Promise<Result<unknown>>;
+  call(name: string, payload: unknown, context?: CallContext): Promise<Result<unknown>>;
 }
 
 function describeIssues(error: z.ZodError): string {
@@ -45,7 +46,7 @@ export function createRouter<C extends ContractShape>(contract: C, handlers: Han
 
   return {
     names,
-    async call(name, payload) {
+    async call(name, payload, context = {}) {
       if (typeof name !== 'string' || !Object.hasOwn(contract, name)) {
         return { ok: false, error: { code: 'unknown_operation', message: `No operation named ${String(name).slice(0, 80)}` } };
       }
@@ -56,7 +57,8 @@ export function createRouter<C extends ContractShape>(contract: C, handlers: Han
       }
       try {
         const handler = handlers[name as keyof C] as (input: unknown) => unknown;
-        const value = await handler(parsed.data);
+        if (context.signal?.aborted === true) throw new LetheError('cancelled', 'The caller went away');
+        const value = await runInCallContext(context, () => handler(parsed.data));
         const checked = def.output.safeParse(value);
         if (!checked.success) {
           log.error(`operation ${name} returned a value outside its contract: ${describeIssues(checked.error)}`);
