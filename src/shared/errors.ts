@@ -24,6 +24,8 @@ export const ERROR_CODES = [
   'payload_too_large',
   'demo_unavailable',
   'cancelled',
+  /** A CLI `--out` that cannot be written as asked: a folder, a missing folder, an existing file without --force. */
+  'invalid_output',
   'internal_error',
 ] as const;
 

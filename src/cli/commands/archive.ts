@@ -1,12 +1,11 @@
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
-import { copyFile, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
 import type { EventPayload } from '../../shared/contract/events';
 import { CliFailure, EXIT } from '../cli-error';
 import { openCoreSession } from '../core-session';
 import { formatTable, processOutput } from '../output';
+import { checkOutputTarget, copyOutput } from '../safe-output';
 import { resolveSubjectArg } from './subjects';
 
 const KINDS = ['access', 'portability'] as const;
@@ -20,18 +19,6 @@ async function readStdin(): Promise<string> {
     .replace(/\r?\n$/, '');
 }
 
-/** Copy beside the target and rename, so `--out` is either absent or the whole archive. */
-async function copyAtomic(from: string, to: string): Promise<void> {
-  const temp = join(dirname(to), `.${basename(to)}.${randomBytes(6).toString('hex')}.tmp`);
-  try {
-    await copyFile(from, temp);
-    await rename(temp, to);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
-}
-
 export function registerArchiveCommands(program: Command): void {
   const archive = program.command('archive').description('Access and portability archives of a data subject');
 
@@ -40,7 +27,8 @@ export function registerArchiveCommands(program: Command): void {
     .description("Write a subject's access or portability archive (ZIP, optionally AES-256) to a file")
     .requiredOption('--subject <subject>', 'a subj_ reference, or an email address or phone number of theirs')
     .requiredOption('--kind <kind>', 'access or portability')
-    .requiredOption('--out <file>', 'where to write the ZIP')
+    .requiredOption('--out <file>', 'where to write the ZIP (a new file, readable by you only)')
+    .option('--force', 'replace the --out file if it exists')
     .option('--regulation <regulation>', 'GDPR, UK_GDPR, CCPA or LGPD', 'GDPR')
     .option('--request <id>', 'the request this archive answers')
     .option('--password-stdin', 'encrypt with a passphrase read from standard input (at least 12 characters)')
@@ -60,6 +48,7 @@ export function registerArchiveCommands(program: Command): void {
         request?: string;
         passwordStdin?: boolean;
         workspace?: string;
+        force?: boolean;
         json?: boolean;
       }) => {
         const out = processOutput(Boolean(opts.json));
@@ -68,8 +57,9 @@ export function registerArchiveCommands(program: Command): void {
         const regulation = REGULATIONS.find((r) => r === opts.regulation);
         if (!regulation)
           throw new CliFailure({ code: 'invalid_input', message: `--regulation must be one of ${REGULATIONS.join(', ')}` }, EXIT.usage);
+        const force = Boolean(opts.force);
+        const target = await checkOutputTarget(opts.out, force);
         const password = opts.passwordStdin ? await readStdin() : undefined;
-        const target = resolve(opts.out);
         const session = await openCoreSession();
         const bar =
           process.stdout.isTTY && !opts.json ? new SingleBar({ format: 'archive [{bar}] {percentage}%  {files}', hideCursor: true }) : null;
@@ -99,9 +89,12 @@ export function registerArchiveCommands(program: Command): void {
             ...(password !== undefined ? { password } : {}),
           });
           bar?.stop();
-          await copyAtomic(record.path, target);
-          // The CLI's copy is the only one: the working copy in the exports folder goes.
-          await session.call('archives.delete', { exportId: record.exportId });
+          // The CLI's copy is the only one: the working copy in the exports folder goes, also when copying fails.
+          try {
+            await copyOutput(record.path, target, force);
+          } finally {
+            await session.call('archives.delete', { exportId: record.exportId });
+          }
           const result = { ...record, path: target };
           if (out.json) return out.out(JSON.stringify(result, null, 2));
           out.out(`Wrote ${kind} archive for ${ref}: ${target}`);

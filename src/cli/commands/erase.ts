@@ -1,10 +1,11 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { z } from 'zod';
 import { ErasurePlan, erasureOperations, REGULATIONS, type RunStatus } from '../../shared/contract/groups/erasure';
 import { CliFailure, EXIT } from '../cli-error';
 import { openCoreSession, type CoreSession } from '../core-session';
 import { formatTable, processOutput, type Output } from '../output';
+import { checkOutputTarget, writeOutput } from '../safe-output';
 
 type Ops = typeof erasureOperations;
 
@@ -96,18 +97,28 @@ export function registerEraseCommands(program: Command): void {
     .option('--workspace <id>', 'workspace id (default: the active one)')
     .option('--regulation <name>', `the request's regulation (${REGULATIONS.join(', ')})`, 'gdpr')
     .option('--prepared-by <name>', 'who prepares the plan (kept in the receipt)')
-    .option('--out <file>', 'also write the plan as JSON to this file (it names the subject: keep it safe)')
+    .option('--out <file>', 'also write the plan as JSON to this new file, readable by you only (it names the subject: keep it safe)')
+    .option('--force', 'replace the --out file if it exists')
     .option('--json', 'print one JSON document')
     .addHelpText(
       'after',
       '\nExamples:\n  lethe erase plan --subject jane@example.com\n  lethe erase plan --subject jane@example.com --out jane-plan.json --json',
     )
     .action(
-      async (opts: { subject: string; workspace?: string; regulation: string; preparedBy?: string; out?: string; json?: boolean }) => {
+      async (opts: {
+        subject: string;
+        workspace?: string;
+        regulation: string;
+        preparedBy?: string;
+        out?: string;
+        force?: boolean;
+        json?: boolean;
+      }) => {
         const out = processOutput(Boolean(opts.json));
         if (!(REGULATIONS as readonly string[]).includes(opts.regulation)) {
           throw new CliFailure({ code: 'invalid_input', message: `--regulation must be one of ${REGULATIONS.join(', ')}` }, EXIT.usage);
         }
+        const target = opts.out === undefined ? undefined : await checkOutputTarget(opts.out, Boolean(opts.force));
         const session = await openCoreSession();
         try {
           const plan = await call(session, 'erasure.plan', {
@@ -116,7 +127,7 @@ export function registerEraseCommands(program: Command): void {
             regulation: opts.regulation as (typeof REGULATIONS)[number],
             ...(opts.preparedBy ? { preparedBy: opts.preparedBy } : {}),
           });
-          if (opts.out) await writeFile(opts.out, `${JSON.stringify(plan, null, 2)}\n`, { mode: 0o600 });
+          if (target !== undefined) await writeOutput(target, Boolean(opts.force), `${JSON.stringify(plan, null, 2)}\n`);
           if (out.json) return out.out(JSON.stringify(plan, null, 2));
           printPlan(out, plan);
           out.out(`\nNext: lethe erase run --plan ${opts.out ?? '<file written with --out>'}`);
