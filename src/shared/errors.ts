@@ -25,6 +25,12 @@ export const ERROR_CODES = [
   'demo_unavailable',
   'cancelled',
   'internal_error',
+  // Team mode (a shared PostgreSQL): each a distinct cause the officer or their DBA can act on.
+  'team_unreachable',
+  'team_auth_failed',
+  'team_schema_missing',
+  'team_schema_newer',
+  'team_tls_required',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
