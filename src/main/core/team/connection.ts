@@ -97,16 +97,30 @@ export interface TeamPool {
 }
 
 export function openTeamPool(target: TeamTarget, password: string | null): TeamPool {
-  const pool = new pg.Pool(clientConfig(target, password));
-  // An idle client whose server went away must not crash the process; the next query reconnects.
-  pool.on('error', () => undefined);
+  const config = clientConfig(target, password);
+  const fresh = (): pg.Pool => {
+    const p = new pg.Pool(config);
+    // An idle client whose server went away must not crash the process.
+    p.on('error', () => undefined);
+    return p;
+  };
+  let pool = fresh();
+  // Once the server was lost, every idle client may be dead even after it is back: start over with
+  // a new pool rather than hand out a stale connection that fails the next call.
+  const discard = (): void => {
+    const old = pool;
+    pool = fresh();
+    void old.end().catch(() => undefined);
+  };
   const where = `the team database ${target.database}`;
   const withClient = async <T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> => {
     let client: pg.PoolClient;
     try {
       client = await pool.connect();
     } catch (error) {
-      throw toTeamError(error, where);
+      const mapped = toTeamError(error, where);
+      if (mapped.code === 'team_unreachable') discard();
+      throw mapped;
     }
     let broken = false;
     try {
@@ -117,11 +131,14 @@ export function openTeamPool(target: TeamTarget, password: string | null): TeamP
       throw mapped;
     } finally {
       client.release(broken);
+      if (broken) discard();
     }
   };
   return {
     target,
-    pool,
+    get pool() {
+      return pool;
+    },
     withClient,
     transaction: (work) =>
       withClient(async (client) => {
