@@ -27,6 +27,12 @@ export const ERROR_CODES = [
   /** A CLI `--out` that cannot be written as asked: a folder, a missing folder, an existing file without --force. */
   'invalid_output',
   'internal_error',
+  // Team mode (a shared PostgreSQL): each a distinct cause the officer or their DBA can act on.
+  'team_unreachable',
+  'team_auth_failed',
+  'team_schema_missing',
+  'team_schema_newer',
+  'team_tls_required',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -1,0 +1,162 @@
+import type pg from 'pg';
+import type { AppendAuditInput, AuditVerification } from '../audit/audit-log';
+import { appendEntry, canonicalJson, createChainVerifier, subjectRef, type AuditEntry } from '../audit/chain';
+import type { TeamPool } from './connection';
+
+/**
+ * The audit chain in the team database. Appends are serialised by a transaction-scoped advisory
+ * lock (a writer waits for the one before it to commit, then reads the head it left), so
+ * concurrent officers produce one linear chain; the insert trigger (migration 0020) refuses
+ * anything not at the head, so a client that skipped the lock fails instead of forking the chain.
+ * The actor is always `current_user`: the trail names the PostgreSQL role, not a typed name.
+ */
+
+export const CHAIN_LOCK = 0x1e7e0002;
+
+interface AuditRow {
+  seq: string | number;
+  at: string;
+  actor: string;
+  action: string;
+  subject_ref: string | null;
+  request_id: string | null;
+  data: string;
+  prev_hash: string;
+  hash: string;
+}
+
+const COLUMNS = 'seq, at, actor, action, subject_ref, request_id, data, prev_hash, hash';
+
+export function teamRowToEntry(row: AuditRow): AuditEntry {
+  let data: Record<string, unknown>;
+  try {
+    data = JSON.parse(row.data) as Record<string, unknown>;
+  } catch {
+    data = undefined as unknown as Record<string, unknown>;
+  }
+  return {
+    seq: Number(row.seq),
+    at: row.at,
+    actor: row.actor,
+    action: row.action,
+    subjectRef: row.subject_ref,
+    requestId: row.request_id,
+    data,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
+
+/** Takes the chain's lock for the rest of the transaction; every write transaction starts with it. */
+export async function lockChain(client: pg.ClientBase): Promise<void> {
+  await client.query('SELECT pg_advisory_xact_lock($1)', [CHAIN_LOCK]);
+}
+
+export async function teamHead(client: pg.ClientBase): Promise<AuditEntry | null> {
+  const r = await client.query<AuditRow>(`SELECT ${COLUMNS} FROM lethe.audit_log ORDER BY seq DESC LIMIT 1`);
+  return r.rows[0] ? teamRowToEntry(r.rows[0]) : null;
+}
+
+export async function insertTeamEntry(client: pg.ClientBase, entry: AuditEntry): Promise<void> {
+  await client.query(`INSERT INTO lethe.audit_log (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, [
+    entry.seq,
+    entry.at,
+    entry.actor,
+    entry.action,
+    entry.subjectRef,
+    entry.requestId,
+    canonicalJson(entry.data),
+    entry.prevHash,
+    entry.hash,
+  ]);
+}
+
+/**
+ * Appends one entry inside the caller's transaction (so the change and its entry commit together).
+ * `input.actor` is ignored: the database's `current_user` is the actor.
+ */
+export async function appendTeamAudit(client: pg.ClientBase, auditKey: Buffer, input: AppendAuditInput): Promise<AuditEntry> {
+  await lockChain(client);
+  const who = await client.query<{ u: string }>('SELECT current_user AS u');
+  let ref: string | null = input.subjectRef ?? (input.subject !== undefined ? subjectRef(auditKey, input.subject) : null);
+  if (ref === null && input.subject === undefined && input.requestId !== undefined) {
+    const r = await client.query<{ subject_ref: string | null }>('SELECT subject_ref FROM lethe.requests WHERE id = $1', [input.requestId]);
+    ref = r.rows[0]?.subject_ref ?? null;
+  }
+  const entry = appendEntry(await teamHead(client), {
+    at: input.at ?? new Date().toISOString(),
+    actor: who.rows[0]?.u ?? 'unknown',
+    action: input.action,
+    subjectRef: ref,
+    requestId: input.requestId ?? null,
+    data: input.data ?? {},
+  });
+  await insertTeamEntry(client, entry);
+  return entry;
+}
+
+/** One entry in its own transaction, for domains that have nothing else to commit with it. */
+export function appendTeamAuditAlone(team: TeamPool, auditKey: Buffer, input: AppendAuditInput): Promise<AuditEntry> {
+  return team.transaction((client) => appendTeamAudit(client, auditKey, input));
+}
+
+const PAGE = 2_000;
+
+/**
+ * Verifies the whole chain from one snapshot (REPEATABLE READ), page by page in seq order, so a
+ * long log costs constant memory and writers appending meanwhile do not disturb the count.
+ */
+export function verifyTeamAudit(team: TeamPool): Promise<AuditVerification> {
+  return team.withClient(async (client) => {
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    try {
+      const total = Number((await client.query<{ n: string }>('SELECT count(*) AS n FROM lethe.audit_log')).rows[0]?.n ?? 0);
+      const verifier = createChainVerifier();
+      let after = 0;
+      for (;;) {
+        const page = await client.query<AuditRow>(`SELECT ${COLUMNS} FROM lethe.audit_log WHERE seq > $1 ORDER BY seq LIMIT $2`, [
+          after,
+          PAGE,
+        ]);
+        let ok = true;
+        for (const row of page.rows) {
+          if (!verifier.push(teamRowToEntry(row))) {
+            ok = false;
+            break;
+          }
+        }
+        if (!ok || page.rows.length < PAGE) break;
+        after = Number(page.rows[page.rows.length - 1]?.seq);
+      }
+      return { result: verifier.result(), total };
+    } finally {
+      await client.query('COMMIT').catch(() => undefined);
+    }
+  });
+}
+
+export interface TeamAuditQuery {
+  requestId?: string;
+  action?: string;
+  beforeSeq?: number;
+  limit?: number;
+}
+
+export function listTeamAudit(team: TeamPool, query: TeamAuditQuery = {}): Promise<{ entries: AuditEntry[]; total: number }> {
+  return team.withClient(async (client) => {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (query.requestId !== undefined) where.push(`request_id = $${params.push(query.requestId)}`);
+    if (query.action) where.push(`action = $${params.push(query.action)}`);
+    const filter = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+    const total = Number((await client.query<{ n: string }>(`SELECT count(*) AS n FROM lethe.audit_log ${filter}`, params)).rows[0]?.n);
+    const pageWhere = [...where];
+    const pageParams = [...params];
+    if (query.beforeSeq !== undefined) pageWhere.push(`seq < $${pageParams.push(query.beforeSeq)}`);
+    const rows = await client.query<AuditRow>(
+      `SELECT ${COLUMNS} FROM lethe.audit_log ${pageWhere.length ? `WHERE ${pageWhere.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT $${pageParams.push(query.limit ?? 200)}`,
+      pageParams,
+    );
+    return { entries: rows.rows.map(teamRowToEntry), total };
+  });
+}

@@ -1,0 +1,209 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LetheError } from '../../src/shared/errors';
+import { openTeamPool, parseDatabaseUrl, type TeamPool } from '../../src/main/core/team/connection';
+import { assertSchemaCurrent, migrateTeamSchema, readSchemaVersion } from '../../src/main/core/team/migrate';
+import { TEAM_MIGRATIONS, TEAM_SCHEMA_VERSION } from '../../src/main/core/team/migrations';
+import { startPostgres, type PgCluster } from '../support/postgres';
+
+// A real PostgreSQL (test/support/postgres.ts): the schema, its versioned migrations, the roles and
+// what the database itself refuses.
+
+let pg: PgCluster;
+const pools: TeamPool[] = [];
+beforeAll(async () => {
+  pg = await startPostgres();
+  await pg.createLogin('ada', 'ada-pw', []);
+  await pg.createLogin('bob', 'bob-pw', []);
+  await pg.createLogin('cyd', 'cyd-pw', []);
+});
+afterAll(async () => {
+  await Promise.all(pools.map((p) => p.close().catch(() => undefined)));
+  pg?.destroy();
+});
+
+function pool(url: string): TeamPool {
+  const { target, password } = parseDatabaseUrl(url);
+  const p = openTeamPool(target, password);
+  pools.push(p);
+  return p;
+}
+
+async function freshDb(): Promise<{ name: string; owner: TeamPool }> {
+  const name = await pg.createDatabase('schema');
+  return { name, owner: pool(pg.adminUrl(name)) };
+}
+
+const upTo = (version: number) => TEAM_MIGRATIONS.filter((m) => m.version <= version);
+const q = (p: TeamPool, sql: string, params: unknown[] = []) => p.withClient((c) => c.query(sql, params));
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    return error instanceof LetheError ? error.code : `raw:${String(error)}`;
+  }
+  return 'no error';
+}
+
+const REQ = `INSERT INTO lethe.requests (id, number, type, regulation, channel, received_at, time_zone, status, created_at, updated_at)
+  VALUES ($1, $2, 'access', 'GDPR', 'email', '2025-01-01T00:00:00Z', 'UTC', 'received', 'x', 'x')`;
+
+describe('team schema migrations (one test each)', () => {
+  it('0010 creates the register with a version per request, bumped by the database on every update', async () => {
+    const { owner } = await freshDb();
+    expect(await migrateTeamSchema(owner, upTo(10))).toEqual({ from: 0, to: 10, applied: ['10-register'] });
+    await q(owner, REQ, ['req_a', 1]);
+    await q(owner, `UPDATE lethe.requests SET notes = 'n', version = 99 WHERE id = 'req_a'`);
+    await q(owner, `UPDATE lethe.requests SET owner = 'o' WHERE id = 'req_a'`);
+    const row = (await q(owner, `SELECT version, updated_by FROM lethe.requests`)).rows[0];
+    // The client's "version = 99" is ignored: the trigger counts.
+    expect(row).toEqual({ version: 3, updated_by: 'lethe_admin' });
+    expect(await codeOf(q(owner, REQ, ['req_b', 1]))).toBe('conflict');
+  });
+
+  it('0020 adds the audit log to a version-10 schema, keeps the requests, and accepts entries only at the head', async () => {
+    const { owner } = await freshDb();
+    await migrateTeamSchema(owner, upTo(10));
+    await q(owner, REQ, ['req_keep', 7]);
+    expect(await migrateTeamSchema(owner, upTo(20))).toEqual({ from: 10, to: 20, applied: ['20-audit'] });
+    expect((await q(owner, 'SELECT id, number FROM lethe.requests')).rows).toEqual([{ id: 'req_keep', number: 7 }]);
+    const insert = `INSERT INTO lethe.audit_log (seq, at, actor, action, data, prev_hash, hash) VALUES ($1, 'x', 'lethe_admin', 'a.b', '{}', $2, $3)`;
+    await q(owner, insert, [1, '0'.repeat(64), 'a'.repeat(64)]);
+    // Not at the head: a gap, or a fork from an older entry.
+    expect(await codeOf(q(owner, insert, [3, 'a'.repeat(64), 'b'.repeat(64)]))).toBe('conflict');
+    expect(await codeOf(q(owner, insert, [2, '0'.repeat(64), 'b'.repeat(64)]))).toBe('conflict');
+    // Even the owner cannot change or remove history through the table.
+    expect(await codeOf(q(owner, `UPDATE lethe.audit_log SET actor = 'mallory'`))).toBe('forbidden');
+    expect(await codeOf(q(owner, 'DELETE FROM lethe.audit_log'))).toBe('forbidden');
+    expect(await codeOf(q(owner, 'TRUNCATE lethe.audit_log'))).toBe('forbidden');
+    expect((await q(owner, 'SELECT actor FROM lethe.audit_log')).rows).toEqual([{ actor: 'lethe_admin' }]);
+  });
+
+  it('0030 adds the journal and plans; an approval by the preparer is refused by the database', async () => {
+    const { owner } = await freshDb();
+    await migrateTeamSchema(owner, upTo(20));
+    expect(await migrateTeamSchema(owner, upTo(30))).toEqual({ from: 20, to: 30, applied: ['30-journal-and-plans'] });
+    await q(
+      owner,
+      `INSERT INTO lethe.runs (id, kind, state, document, created_at, updated_at) VALUES ('run_1', 'erasure', 'draft', '{}', 'x', 'x')`,
+    );
+    expect((await q(owner, `SELECT prepared_by FROM lethe.runs`)).rows[0]).toEqual({ prepared_by: 'lethe_admin' });
+    const approve = `INSERT INTO lethe.plan_approvals (run_id, approved_at, fingerprint) VALUES ('run_1', 'x', 'f')`;
+    const e = await owner.withClient((c) => c.query(approve)).catch((error: unknown) => error);
+    expect(e).toBeInstanceOf(LetheError);
+    expect((e as LetheError).code).toBe('forbidden');
+    expect((e as LetheError).message).toMatch(/second-person approval/);
+    expect((await q(owner, 'SELECT count(*)::int AS n FROM lethe.plan_approvals')).rows[0]).toEqual({ n: 0 });
+  });
+
+  it('0040 creates the officer, approver and auditor roles with privileges, not conventions', async () => {
+    const { name, owner } = await freshDb();
+    await migrateTeamSchema(owner, upTo(30));
+    await q(owner, REQ, ['req_x', 1]);
+    expect(await migrateTeamSchema(owner, upTo(40))).toEqual({ from: 30, to: 40, applied: ['40-roles'] });
+    await pg.admin('GRANT lethe_officer TO ada; GRANT lethe_approver TO bob; GRANT lethe_auditor TO cyd');
+    const ada = pool(pg.url('ada', 'ada-pw', name));
+    const bob = pool(pg.url('bob', 'bob-pw', name));
+    const cyd = pool(pg.url('cyd', 'cyd-pw', name));
+
+    // The officer writes the register and appends to the chain, in their own name only.
+    await q(ada, `UPDATE lethe.requests SET owner = 'ada' WHERE id = 'req_x'`);
+    expect((await q(ada, 'SELECT updated_by, version FROM lethe.requests')).rows[0]).toEqual({ updated_by: 'ada', version: 2 });
+    const entry = `INSERT INTO lethe.audit_log (seq, at, actor, action, data, prev_hash, hash) VALUES (1, 'x', $1, 'a.b', '{}', $2, $3)`;
+    expect(await codeOf(q(ada, entry, ['bob', '0'.repeat(64), 'a'.repeat(64)]))).toBe('forbidden');
+    await q(ada, entry, ['ada', '0'.repeat(64), 'a'.repeat(64)]);
+    // ... but can never change or remove it: no privilege, whatever the triggers.
+    for (const sql of [`UPDATE lethe.audit_log SET actor = 'x'`, 'DELETE FROM lethe.audit_log', 'TRUNCATE lethe.audit_log']) {
+      expect(await codeOf(q(ada, sql))).toBe('forbidden');
+      expect(await codeOf(q(bob, sql))).toBe('forbidden');
+    }
+    expect(await codeOf(q(ada, `DELETE FROM lethe.requests`))).toBe('forbidden');
+    // The auditor reads everything and writes nothing.
+    expect((await q(cyd, 'SELECT count(*)::int AS n FROM lethe.audit_log')).rows[0]).toEqual({ n: 1 });
+    expect(await codeOf(q(cyd, `UPDATE lethe.requests SET owner = 'cyd'`))).toBe('forbidden');
+
+    // Ada prepares a plan; she cannot approve it (not an approver), Bob can; an approver who prepared cannot.
+    await q(
+      ada,
+      `INSERT INTO lethe.runs (id, kind, state, document, created_at, updated_at) VALUES ('run_a', 'erasure', 'draft', '{}', 'x', 'x')`,
+    );
+    const approve = (run: string) =>
+      `INSERT INTO lethe.plan_approvals (run_id, approved_at, fingerprint, approved_by) VALUES ('${run}', 'x', 'f', 'someone')`;
+    expect(await codeOf(q(ada, approve('run_a')))).toBe('forbidden');
+    await q(bob, approve('run_a'));
+    expect((await q(cyd, 'SELECT approved_by FROM lethe.plan_approvals')).rows).toEqual([{ approved_by: 'bob' }]);
+    await pg.admin('GRANT lethe_officer TO bob');
+    await q(
+      bob,
+      `INSERT INTO lethe.runs (id, kind, state, document, created_at, updated_at) VALUES ('run_b', 'erasure', 'draft', '{}', 'x', 'x')`,
+    );
+    const own = await bob.withClient((c) => c.query(approve('run_b'))).catch((error: unknown) => error as LetheError);
+    expect(own).toMatchObject({ code: 'forbidden', message: expect.stringMatching(/bob prepared this plan/) });
+  });
+
+  it('0050 announces request changes and audit entries on their channels', async () => {
+    const { owner } = await freshDb();
+    await migrateTeamSchema(owner, upTo(40));
+    expect(await migrateTeamSchema(owner, upTo(50))).toEqual({ from: 40, to: 50, applied: ['50-live-updates'] });
+    const listener = await owner.pool.connect();
+    try {
+      const heard: Array<{ channel: string; payload: unknown }> = [];
+      listener.on('notification', (n) => heard.push({ channel: n.channel, payload: JSON.parse(n.payload ?? 'null') }));
+      await listener.query('LISTEN lethe_requests');
+      await q(owner, REQ, ['req_live', 1]);
+      await q(owner, `UPDATE lethe.requests SET owner = 'x'`);
+      // Notifications arrive after commit, in order; a round trip on the listener delivers them.
+      await listener.query('SELECT 1');
+      expect(heard).toEqual([
+        { channel: 'lethe_requests', payload: { id: 'req_live', version: 1, by: 'lethe_admin' } },
+        { channel: 'lethe_requests', payload: { id: 'req_live', version: 2, by: 'lethe_admin' } },
+      ]);
+    } finally {
+      listener.release();
+    }
+  });
+
+  it('migrating is idempotent and a database newer than this version is refused, not written', async () => {
+    const { owner } = await freshDb();
+    await migrateTeamSchema(owner);
+    expect(await migrateTeamSchema(owner)).toEqual({ from: TEAM_SCHEMA_VERSION, to: TEAM_SCHEMA_VERSION, applied: [] });
+    expect(await owner.withClient((c) => assertSchemaCurrent(c))).toBe(TEAM_SCHEMA_VERSION);
+    await q(owner, `INSERT INTO lethe.schema_migrations (version, name) VALUES (9999, 'from-the-future')`);
+    expect(await codeOf(migrateTeamSchema(owner))).toBe('team_schema_newer');
+    expect(await codeOf(owner.withClient((c) => assertSchemaCurrent(c)))).toBe('team_schema_newer');
+    expect(await owner.withClient((c) => readSchemaVersion(c))).toBe(9999);
+  });
+});
+
+describe('connection errors have stable codes', () => {
+  it('missing schema, missing database, wrong password, unreachable server, TLS required', async () => {
+    const { name, owner } = await freshDb();
+    expect(await codeOf(owner.withClient((c) => assertSchemaCurrent(c)))).toBe('team_schema_missing');
+    expect(await codeOf(q(pool(pg.adminUrl('no_such_db')), 'SELECT 1'))).toBe('team_schema_missing');
+    expect(await codeOf(q(pool(pg.url('ada', 'wrong-password', name)), 'SELECT 1'))).toBe('team_auth_failed');
+    const wrong: unknown = await q(pool(pg.url('ada', 'not-her-password', name)), 'SELECT 1').catch((e: unknown) => e);
+    expect(wrong).toBeInstanceOf(LetheError);
+    expect((wrong as LetheError).message).not.toContain('not-her-password');
+    // A port nothing listens on.
+    const closed = pg.url('ada', 'ada-pw', name).replace(`:${pg.port}/`, ':1/');
+    expect(await codeOf(q(pool(closed), 'SELECT 1'))).toBe('team_unreachable');
+    // The server accepts this database only over TLS.
+    const tlsDb = await pg.createDatabase('tlsonly');
+    pg.addHbaFirst(`hostssl ${tlsDb} all 127.0.0.1/32 scram-sha-256\nhost ${tlsDb} all 127.0.0.1/32 reject`);
+    expect(await codeOf(q(pool(pg.adminUrl(tlsDb)), 'SELECT 1'))).toBe('team_tls_required');
+    // Asking for TLS from a server that offers none is the same family of problem, said plainly.
+    expect(await codeOf(q(pool(`${pg.adminUrl(name)}?sslmode=require`), 'SELECT 1'))).toBe('team_tls_required');
+  });
+
+  it('refuses a URL that is not a PostgreSQL URL, without echoing a password', () => {
+    expect(() => parseDatabaseUrl('mysql://a:b@h/d')).toThrow(/postgres:\/\//);
+    expect(() => parseDatabaseUrl('not a url')).toThrow(LetheError);
+    expect(() => parseDatabaseUrl('postgres://u:pw@host:5432/')).toThrow(/database/);
+    expect(parseDatabaseUrl('postgres://u%40x:p%3Aw@db.example:6543/lethe?sslmode=require')).toEqual({
+      target: { host: 'db.example', port: 6543, database: 'lethe', user: 'u@x', sslmode: 'require' },
+      password: 'p:w',
+    });
+    // Off the loopback, the default is TLS with a checked certificate.
+    expect(parseDatabaseUrl('postgres://u@db.example/lethe').target.sslmode).toBe('verify-full');
+  });
+});
