@@ -5,6 +5,7 @@ import { CliFailure, EXIT } from './cli-error';
 import { formatError, processOutput } from './output';
 import { registerArchiveCommands } from './commands/archive';
 import { registerAuditCommands } from './commands/audit';
+import { registerBackupCommands } from './commands/backup';
 import { registerEraseCommands } from './commands/erase';
 import { registerRequestCommands } from './commands/requests';
 import { registerServeCommand } from './commands/serve';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerRequestCommands(program);
   registerAuditCommands(program);
   registerSettingsCommands(program);
+  registerBackupCommands(program);
   registerServeCommand(program);
   registerSimCommand(program);
   for (const command of program.commands) command.exitOverride();

@@ -23,6 +23,10 @@ export const ERROR_CODES = [
   'db_locked',
   'payload_too_large',
   'demo_unavailable',
+  /** A recovery key that does not open the backup or key file it was given for. */
+  'recovery_key_wrong',
+  /** A backup or key file that is not intact (truncated, altered, not a Lethe file). */
+  'backup_damaged',
   'cancelled',
   /** A CLI `--out` that cannot be written as asked: a folder, a missing folder, an existing file without --force. */
   'invalid_output',

@@ -4,6 +4,7 @@ import type { AppInfo } from '../../shared/contract/groups/app';
 import { createActionHandlers } from './actions';
 import { createAppHandlers } from './app/app-handlers';
 import { createAuditHandlers } from './audit';
+import { createBackupHandlers } from './backup';
 import { createErasureHandlers } from './erasure';
 import { createRequestHandlers } from './requests';
 import { createArchiveHandlers, createSubjectHandlers } from './subjects';
@@ -80,6 +81,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...createActionHandlers(services),
     ...createRequestHandlers(services),
     ...createAuditHandlers(services),
+    ...createBackupHandlers(services),
   };
 
   // The demo helpdesk is only useful with data: its first start also starts the first sync.

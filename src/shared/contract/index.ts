@@ -3,6 +3,7 @@ import { actionOperations } from './groups/actions';
 import { appOperations } from './groups/app';
 import { archiveOperations } from './groups/archives';
 import { auditOperations } from './groups/audit';
+import { backupOperations } from './groups/backup';
 import { erasureOperations } from './groups/erasure';
 import { requestOperations } from './groups/requests';
 import { subjectOperations } from './groups/subjects';
@@ -26,6 +27,7 @@ export const contract = mergeContract(
   actionOperations,
   requestOperations,
   auditOperations,
+  backupOperations,
 );
 
 export type Contract = typeof contract;

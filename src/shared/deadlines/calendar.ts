@@ -6,6 +6,8 @@ export interface WorkingCalendar {
   weekend: readonly number[];
   /** Public holidays as ISO dates. */
   holidays: readonly IsoDate[];
+  /** Names of (some of) those holidays, for the explanation ("New Year's Day"). */
+  holidayNames?: Readonly<Record<IsoDate, string>>;
 }
 
 export function isWorkingDay(date: IsoDate, calendar: WorkingCalendar): boolean {

@@ -407,10 +407,24 @@ describe('input and settings validation', () => {
 
   it('has documented defaults', () => {
     expect(DeadlineSettings.parse({})).toEqual({
-      GDPR: { holidays: [], weekend: [6, 7], rollToWorkingDay: true, extensionFrom: 'receipt' },
-      UK_GDPR: { holidays: [], weekend: [6, 7], rollToWorkingDay: true, extensionFrom: 'receipt' },
-      CCPA: { holidays: [], weekend: [6, 7], rollToBusinessDay: false, optOutBusinessDays: 15, limitBusinessDays: 15 },
-      LGPD: { holidays: [], weekend: [6, 7], rollToWorkingDay: false, otherRequestDays: 15, smallAgentDoubling: false },
+      GDPR: { publicHolidays: 'default', holidays: [], weekend: [6, 7], rollToWorkingDay: true, extensionFrom: 'receipt' },
+      UK_GDPR: { publicHolidays: 'default', holidays: [], weekend: [6, 7], rollToWorkingDay: true, extensionFrom: 'receipt' },
+      CCPA: {
+        publicHolidays: 'default',
+        holidays: [],
+        weekend: [6, 7],
+        rollToBusinessDay: false,
+        optOutBusinessDays: 15,
+        limitBusinessDays: 15,
+      },
+      LGPD: {
+        publicHolidays: 'default',
+        holidays: [],
+        weekend: [6, 7],
+        rollToWorkingDay: false,
+        otherRequestDays: 15,
+        smallAgentDoubling: false,
+      },
     });
   });
 

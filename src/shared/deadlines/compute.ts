@@ -8,6 +8,7 @@ import {
   type DeadlineRequest,
   type Deadlines,
   type DeadlineWarning,
+  type PublicHolidaySource,
   type Regulation,
   type RequestType,
 } from './types';
@@ -41,7 +42,8 @@ function roll(date: IsoDate, calendar: WorkingCalendar, enabled: boolean, steps:
   if (!enabled) return date;
   const rolled = nextWorkingDay(date, calendar);
   if (rolled !== date) {
-    const why = calendar.holidays.includes(date) ? 'a holiday' : 'not a working day';
+    const name = calendar.holidayNames?.[date];
+    const why = calendar.holidays.includes(date) ? (name ? `a public holiday (${name})` : 'a holiday') : 'not a working day';
     steps.push(`${show(date)} is ${why}, so the ${what} moves to the next working day, ${show(rolled)}.`);
   }
   return rolled;
@@ -161,13 +163,40 @@ function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, what: stri
 }
 
 /**
+ * The regulation's calendar with the chosen public-holiday calendar's days added, for the receipt
+ * year and the next (the longest period, 90 days plus rolls, never reaches a third year).
+ */
+function withPublicHolidays(
+  settings: DeadlineSettings,
+  regulation: Regulation,
+  timeZone: string,
+  received: IsoDate,
+  source: PublicHolidaySource | undefined,
+): { settings: DeadlineSettings; explanation: string | null } {
+  if (!source) return { settings, explanation: null };
+  const own = settings[regulation];
+  const year = parseIsoDate(received).year;
+  const { calendar, explanation } = source(own.publicHolidays, regulation, timeZone, [year, year + 1]);
+  if (!calendar) return { settings, explanation };
+  const holidayNames: Record<IsoDate, string> = {};
+  for (const h of calendar.holidays) holidayNames[h.date] = holidayNames[h.date] ? `${holidayNames[h.date]}, ${h.name}` : h.name;
+  const holidays = [...new Set([...own.holidays, ...calendar.holidays.map((h) => h.date)])].sort();
+  return { settings: { ...settings, [regulation]: { ...own, holidays, holidayNames } } as DeadlineSettings, explanation };
+}
+
+/**
  * Statutory dates for one request. Pure: no clock is read; everything follows from `receivedAt`,
- * the organization's time zone and the settings.
+ * the organization's time zone, the settings and the public holidays `publicHolidays` resolves
+ * (without it, only the settings' own holiday lists count).
  * Throws LetheError('invalid_input') for bad input or a type the regulation does not know.
  */
-export function computeDeadlines(request: DeadlineRequest, settings: DeadlineSettingsInput | DeadlineSettings = {}): Deadlines {
+export function computeDeadlines(
+  request: DeadlineRequest,
+  settings: DeadlineSettingsInput | DeadlineSettings = {},
+  publicHolidays?: PublicHolidaySource,
+): Deadlines {
   const req = parseOrThrow(deadlineRequestSchema, request, 'deadline request');
-  const s = parseOrThrow(deadlineSettingsSchema, settings, 'deadline settings');
+  const parsed = parseOrThrow(deadlineSettingsSchema, settings, 'deadline settings');
   if (!isSupportedType(req.regulation, req.type)) {
     throw new LetheError(
       'invalid_input',
@@ -175,12 +204,15 @@ export function computeDeadlines(request: DeadlineRequest, settings: DeadlineSet
     );
   }
   const received = localDateOf(req.receivedAt, req.timeZone);
+  const { settings: s, explanation } = withPublicHolidays(parsed, req.regulation, req.timeZone, received, publicHolidays);
   const outcome =
     req.regulation === 'CCPA'
       ? ccpaRule(req.type, received, s.CCPA)
       : req.regulation === 'LGPD'
         ? lgpdRule(req.type, received, s.LGPD)
         : gdprRule(req.regulation, req.type, received, s[req.regulation]);
+
+  if (explanation) outcome.steps.splice(1, 0, explanation);
 
   const warnings: DeadlineWarning[] = [];
   let extended = false;

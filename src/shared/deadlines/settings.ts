@@ -6,13 +6,27 @@ import { isIsoDate } from './civil-date';
  * rather than a constant; figures it states as fact (one month, two months, 45 days, 10 business
  * days, 15 days for LGPD Art. 19 II) are constants in the rules.
  *
- * Holiday lists default to empty: which public holidays count depends on where the organization
- * is, so it must configure them; weekends (Saturday, Sunday) still roll/skip without them.
+ * Public holidays come from a calendar chosen per regulation ('default': the supervisory
+ * authority's country, see public-holidays.ts); extra dates can be listed on top of it.
  */
 const isoDate = z.string().refine(isIsoDate, 'a calendar date YYYY-MM-DD');
 
+/**
+ * A public-holiday calendar of the date-holidays library: a country ('DE'), optionally with a
+ * state ('DE-BY', 'GB-ENG', 'US-CA'); 'default' lets the rules pick the supervisory authority's
+ * country (see public-holidays.ts), 'none' counts weekends and the listed holidays only.
+ */
+export const holidayCalendarSchema = z.union([
+  z.literal('default'),
+  z.literal('none'),
+  z.string().regex(/^[A-Z]{2}(-[A-Z0-9]{1,4})?$/, 'a country code such as DE, or a country and state such as US-CA'),
+]);
+export type HolidayCalendarChoice = z.infer<typeof holidayCalendarSchema>;
+
 const calendarShape = {
-  /** Public holidays (ISO dates) for this regulation's periods. */
+  /** Which public-holiday calendar counts for this regulation's periods, besides `holidays`. */
+  publicHolidays: holidayCalendarSchema.default('default'),
+  /** Extra holidays (ISO dates) for this regulation's periods, on top of the calendar's. */
   holidays: z.array(isoDate).max(2_000).default([]),
   /** Non-working ISO weekdays, Monday = 1 … Sunday = 7. */
   weekend: z.array(z.number().int().min(1).max(7)).max(6, 'at least one day of the week must be a working day').default([6, 7]),

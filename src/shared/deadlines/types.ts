@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isoDateTime } from '../schemas/common';
 import { isValidTimeZone, type IsoDate } from './civil-date';
+import type { HolidayCalendarChoice } from './settings';
 
 export const REGULATIONS = ['GDPR', 'UK_GDPR', 'CCPA', 'LGPD'] as const;
 export const regulationSchema = z.enum(REGULATIONS);
@@ -57,3 +58,24 @@ export interface Deadlines {
   rule: string;
   warnings: DeadlineWarning[];
 }
+
+/** One public-holiday calendar's days for the years a deadline can reach. */
+export interface PublicHolidayCalendar {
+  /** The calendar's code, e.g. 'DE' or 'US-CA'. */
+  code: string;
+  /** In words, e.g. 'Germany' or 'United States of America, California'. */
+  name: string;
+  holidays: { date: IsoDate; name: string }[];
+}
+
+/**
+ * Resolves a regulation's calendar choice, for the given years, to a calendar (or none) and one
+ * sentence saying which calendar was used and why. Injected by the caller: the holiday data is a
+ * library too large for the renderer's bundle, so the pure rules never import it themselves.
+ */
+export type PublicHolidaySource = (
+  choice: HolidayCalendarChoice,
+  regulation: Regulation,
+  timeZone: string,
+  years: number[],
+) => { calendar: PublicHolidayCalendar | null; explanation: string };

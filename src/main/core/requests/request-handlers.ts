@@ -12,6 +12,7 @@ import { readRegisterSettings, writeRegisterSettings } from './register-settings
 import { requestsToCsv, requestsToJson } from './register-export';
 import { insertRequest, RequestService } from './request-service';
 import { applyRetention } from './retention';
+import { holidayCalendarChoices } from './holiday-calendars';
 
 const TYPE_WORDS: Record<string, string> = {
   access: 'access',
@@ -136,6 +137,12 @@ export function createRequestHandlers(s: CoreServices): DomainHandlers<typeof re
     'requests.getSettings': async (input) => {
       const ctx = await service.context(input.workspaceId);
       return readRegisterSettings(ctx.db);
+    },
+    'requests.holidayCalendars': async (input) => {
+      // Per workspace like every register operation, though today only the organisation's zone matters.
+      await service.context(input.workspaceId);
+      const { timeZone } = (await s.config.read()).settings;
+      return holidayCalendarChoices(timeZone);
     },
     'requests.setSettings': async (input) => {
       if (input.deadlines === undefined && input.retention === undefined)

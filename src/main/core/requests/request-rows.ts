@@ -1,4 +1,5 @@
 import { computeDeadlines, dueIn, type DeadlineSettings } from '../../../shared/deadlines';
+import { dateHolidaysSource } from '../../../shared/deadlines/public-holidays';
 import {
   isClosedStatus,
   type Request,
@@ -80,6 +81,7 @@ function deadlinesOf(row: RequestRow, extension: Request['extension'], settings:
         ...(extension?.noticeAt ? { extensionNoticeAt: extension.noticeAt } : {}),
       },
       settings,
+      dateHolidaysSource,
     );
     return {
       receivedOn: d.receivedOn,

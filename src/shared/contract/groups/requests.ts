@@ -411,6 +411,18 @@ export const requestOperations = {
     summary: 'Deadline rules (holiday calendars per regulation) and retention of request records',
     example: {},
   }),
+  'requests.holidayCalendars': op({
+    input: z.object({ ...wsOpt }).strict(),
+    output: z
+      .object({
+        calendars: z.array(z.object({ code: z.string(), name: z.string() }).strict()),
+        /** What 'default' means for each regulation with the organisation's time zone; null = no calendar. */
+        defaults: z.record(Regulation, z.object({ code: z.string(), name: z.string() }).strict().nullable()),
+      })
+      .strict(),
+    summary: 'The public-holiday calendars a deadline rule can use, and the default for each regulation',
+    example: {},
+  }),
   'requests.setSettings': op({
     input: z
       .object({

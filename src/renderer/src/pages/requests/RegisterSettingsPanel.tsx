@@ -20,11 +20,20 @@ function parseDates(text: string): { dates: string[]; bad: string[] } {
   return { dates: [...new Set(parts.filter((p) => !bad.includes(p)))].sort(), bad };
 }
 
+function defaultLabel(resolved: { code: string; name: string } | null | undefined): string {
+  if (resolved === undefined) return 'Default';
+  return resolved ? `Default: ${resolved.name} (${resolved.code})` : 'Default: none for your time zone; choose a country';
+}
+
 function SettingsForm({ initial }: { initial: RegisterSettings }): React.JSX.Element {
   const save = useRegisterMutation('requests.setSettings');
   const retention = useRegisterMutation('requests.applyRetention');
   const [holidays, setHolidays] = useState<Record<Regulation, string>>(
     () => Object.fromEntries(REGULATIONS.map((r) => [r, initial.deadlines[r].holidays.join('\n')])) as Record<Regulation, string>,
+  );
+  const choices = useRegisterQuery('requests.holidayCalendars', {});
+  const [calendar, setCalendar] = useState<Record<Regulation, string>>(
+    () => Object.fromEntries(REGULATIONS.map((r) => [r, initial.deadlines[r].publicHolidays])) as Record<Regulation, string>,
   );
   const [roll, setRoll] = useState<Record<Regulation, boolean>>({
     GDPR: initial.deadlines.GDPR.rollToWorkingDay,
@@ -58,10 +67,10 @@ function SettingsForm({ initial }: { initial: RegisterSettings }): React.JSX.Ele
     const d = initial.deadlines;
     const result = await save.run({
       deadlines: {
-        GDPR: { ...d.GDPR, holidays: parsed.GDPR.dates, rollToWorkingDay: roll.GDPR },
-        UK_GDPR: { ...d.UK_GDPR, holidays: parsed.UK_GDPR.dates, rollToWorkingDay: roll.UK_GDPR },
-        CCPA: { ...d.CCPA, holidays: parsed.CCPA.dates, rollToBusinessDay: roll.CCPA },
-        LGPD: { ...d.LGPD, holidays: parsed.LGPD.dates, rollToWorkingDay: roll.LGPD },
+        GDPR: { ...d.GDPR, publicHolidays: calendar.GDPR, holidays: parsed.GDPR.dates, rollToWorkingDay: roll.GDPR },
+        UK_GDPR: { ...d.UK_GDPR, publicHolidays: calendar.UK_GDPR, holidays: parsed.UK_GDPR.dates, rollToWorkingDay: roll.UK_GDPR },
+        CCPA: { ...d.CCPA, publicHolidays: calendar.CCPA, holidays: parsed.CCPA.dates, rollToBusinessDay: roll.CCPA },
+        LGPD: { ...d.LGPD, publicHolidays: calendar.LGPD, holidays: parsed.LGPD.dates, rollToWorkingDay: roll.LGPD },
       },
       retention: { keepClosedMonths: months, purgeContactAfterDays: days },
     });
@@ -73,14 +82,28 @@ function SettingsForm({ initial }: { initial: RegisterSettings }): React.JSX.Ele
       <form className="form card settings-form" onSubmit={(e) => void submit(e)} aria-labelledby="deadline-settings-title">
         <h2 id="deadline-settings-title">Deadline calendars</h2>
         <p className="muted">
-          Public holidays depend on where your organisation is: none are assumed. One date per line (YYYY-MM-DD). Weekends are Saturday and
+          Public holidays of the supervisory authority&apos;s country are not working days; by default that country follows the regulation
+          (for the GDPR, your organisation&apos;s time zone). Add further holidays one per line (YYYY-MM-DD). Weekends are Saturday and
           Sunday.
         </p>
         <div className="calendar-grid">
           {REGULATIONS.map((r) => (
             <fieldset key={r}>
               <legend>{REGULATION_LABELS[r]}</legend>
-              <label htmlFor={`hol-${r}`}>Holidays</label>
+              <label htmlFor={`cal-${r}`}>Public-holiday calendar</label>
+              <select id={`cal-${r}`} value={calendar[r]} onChange={(e) => setCalendar((c) => ({ ...c, [r]: e.target.value }))}>
+                <option value="default">{defaultLabel(choices.data?.defaults[r])}</option>
+                <option value="none">None: weekends and the dates below only</option>
+                {calendar[r] !== 'default' && calendar[r] !== 'none' && !choices.data ? (
+                  <option value={calendar[r]}>{calendar[r]}</option>
+                ) : null}
+                {choices.data?.calendars.map((c) => (
+                  <option key={c.code} value={c.code}>
+                    {c.name} ({c.code})
+                  </option>
+                ))}
+              </select>
+              <label htmlFor={`hol-${r}`}>Further holidays</label>
               <textarea
                 id={`hol-${r}`}
                 rows={5}

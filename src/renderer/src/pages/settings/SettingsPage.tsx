@@ -5,6 +5,7 @@ import { ErrorBanner } from '../../components/ErrorBanner';
 import { ConnectionForm } from './ConnectionForm';
 import { ExemptionRulesSettings } from './ExemptionRulesSettings';
 import { OrganizationSettings } from './OrganizationSettings';
+import { RecoverySettings } from './RecoverySettings';
 import { WorkspaceList } from './WorkspaceList';
 
 export function SettingsPage({
@@ -30,6 +31,7 @@ export function SettingsPage({
       <ConnectionForm onCreated={onWorkspacesChanged} />
       {settings.error ? <ErrorBanner error={settings.error} onRetry={settings.reload} title="Settings could not be read" /> : null}
       {settings.data ? <OrganizationSettings settings={settings.data} onSaved={onSettingsSaved} /> : null}
+      <RecoverySettings workspaceId={activeId} />
       {activeId ? (
         <>
           <h2>Erasure</h2>
