@@ -34,3 +34,59 @@ export function wrongTypeVariants(example: Record<string, unknown>): Array<{ lab
   }
   return variants;
 }
+
+interface ZodDefLike {
+  type?: string;
+  shape?: Record<string, unknown>;
+  innerType?: unknown;
+  options?: unknown[];
+  in?: unknown;
+  element?: unknown;
+  left?: unknown;
+  right?: unknown;
+}
+
+/**
+ * Every key path an input schema accepts (through optionals, defaults, unions, pipes, arrays), read
+ * from the schema itself: an operation's example need not show a key for it to be probed.
+ */
+export function inputKeyPaths(schema: unknown, prefix: string[] = [], depth = 0): string[][] {
+  const def = (schema as { _zod?: { def?: ZodDefLike } } | null)?._zod?.def;
+  if (!def || depth > 12) return [];
+  const inner = (s: unknown) => inputKeyPaths(s, prefix, depth + 1);
+  switch (def.type) {
+    case 'object':
+      return Object.entries(def.shape ?? {}).flatMap(([key, value]) => [
+        [...prefix, key],
+        ...inputKeyPaths(value, [...prefix, key], depth + 1),
+      ]);
+    case 'optional':
+    case 'nullable':
+    case 'default':
+    case 'prefault':
+    case 'readonly':
+    case 'catch':
+    case 'nonoptional':
+      return inner(def.innerType);
+    case 'union':
+      return (def.options ?? []).flatMap(inner);
+    case 'pipe':
+      return inner(def.in);
+    case 'array':
+      return inner(def.element);
+    case 'intersection':
+      return [...inner(def.left), ...inner(def.right)];
+    default:
+      return [];
+  }
+}
+
+/** `value` at `path` in a copy of `base`, creating the objects on the way. */
+export function withValueAt(base: Record<string, unknown>, path: string[], value: unknown): Record<string, unknown> {
+  const [head, ...rest] = path;
+  if (head === undefined) return base;
+  const current = base[head];
+  const next =
+    rest.length === 0 ? value : withValueAt(current && typeof current === 'object' ? { ...(current as object) } : {}, rest, value);
+  return { ...base, [head]: next };
+}
