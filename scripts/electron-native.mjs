@@ -32,7 +32,8 @@ try {
       `--target=${electronVersion}`,
       '--dist-url=https://electronjs.org/headers',
     ],
-    { cwd: scratch, stdio: 'inherit' },
+    // npx is npx.cmd on Windows, which only a shell resolves.
+    { cwd: scratch, stdio: 'inherit', shell: process.platform === 'win32' },
   );
   if (result.status !== 0) {
     console.error('The Electron build of the SQLite addon failed: Electron headers need internet access (see docs/native-modules.md).');
