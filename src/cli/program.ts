@@ -12,6 +12,7 @@ import { registerSettingsCommands } from './commands/settings';
 import { registerSimCommand } from './commands/sim';
 import { registerSubjectCommands } from './commands/subjects';
 import { registerSyncCommand } from './commands/sync';
+import { registerTeamCommands } from './commands/team';
 import { registerWorkspaceCommands } from './commands/workspaces';
 
 export function buildProgram(): Command {
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerEraseCommands(program);
   registerRequestCommands(program);
   registerAuditCommands(program);
+  registerTeamCommands(program);
   registerSettingsCommands(program);
   registerServeCommand(program);
   registerSimCommand(program);

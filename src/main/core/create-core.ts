@@ -6,6 +6,7 @@ import { createAppHandlers } from './app/app-handlers';
 import { createAuditHandlers } from './audit';
 import { createErasureHandlers } from './erasure';
 import { createRequestHandlers } from './requests';
+import { createTeamHandlers } from './team';
 import { createArchiveHandlers, createSubjectHandlers } from './subjects';
 import { createSyncHandlers } from './sync';
 import { EventBus } from './events/event-bus';
@@ -80,6 +81,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...createActionHandlers(services),
     ...createRequestHandlers(services),
     ...createAuditHandlers(services),
+    ...createTeamHandlers(services),
   };
 
   // The demo helpdesk is only useful with data: its first start also starts the first sync.

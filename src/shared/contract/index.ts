@@ -7,6 +7,7 @@ import { erasureOperations } from './groups/erasure';
 import { requestOperations } from './groups/requests';
 import { subjectOperations } from './groups/subjects';
 import { syncOperations } from './groups/sync';
+import { teamOperations } from './groups/team';
 import { workspaceOperations } from './groups/workspaces';
 
 export * from './define';
@@ -26,6 +27,7 @@ export const contract = mergeContract(
   actionOperations,
   requestOperations,
   auditOperations,
+  teamOperations,
 );
 
 export type Contract = typeof contract;
