@@ -13,6 +13,7 @@ import { registerSettingsCommands } from './commands/settings';
 import { registerSimCommand } from './commands/sim';
 import { registerSubjectCommands } from './commands/subjects';
 import { registerSyncCommand } from './commands/sync';
+import { registerTeamCommands } from './commands/team';
 import { registerWorkspaceCommands } from './commands/workspaces';
 
 export function buildProgram(): Command {
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerEraseCommands(program);
   registerRequestCommands(program);
   registerAuditCommands(program);
+  registerTeamCommands(program);
   registerSettingsCommands(program);
   registerBackupCommands(program);
   registerServeCommand(program);

@@ -7,6 +7,7 @@ import { createAuditHandlers } from './audit';
 import { createBackupHandlers } from './backup';
 import { createErasureHandlers } from './erasure';
 import { createRequestHandlers } from './requests';
+import { createTeamHandlers } from './team';
 import { createArchiveHandlers, createSubjectHandlers } from './subjects';
 import { createSyncHandlers } from './sync';
 import { EventBus } from './events/event-bus';
@@ -82,6 +83,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...createRequestHandlers(services),
     ...createAuditHandlers(services),
     ...createBackupHandlers(services),
+    ...createTeamHandlers(services),
   };
 
   // The demo helpdesk is only useful with data: its first start also starts the first sync.

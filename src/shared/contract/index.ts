@@ -8,6 +8,7 @@ import { erasureOperations } from './groups/erasure';
 import { requestOperations } from './groups/requests';
 import { subjectOperations } from './groups/subjects';
 import { syncOperations } from './groups/sync';
+import { teamOperations } from './groups/team';
 import { workspaceOperations } from './groups/workspaces';
 
 export * from './define';
@@ -28,6 +29,7 @@ export const contract = mergeContract(
   requestOperations,
   auditOperations,
   backupOperations,
+  teamOperations,
 );
 
 export type Contract = typeof contract;

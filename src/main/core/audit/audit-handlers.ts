@@ -2,6 +2,7 @@ import type { AuditVerifyResult, auditOperations } from '../../../shared/contrac
 import type { SqliteDb } from '../db';
 import { defaultActor } from '../requests/register-store';
 import type { CoreServices, DomainHandlers } from '../services';
+import { withTeamAuditRouting } from '../team/team-audit-routing';
 import { auditToCsv, auditToJson } from './audit-export';
 import { appendAuditRow, describeVerification, iterateAuditEntries, listAuditEntries, openAuditContext, verifyAuditLog } from './audit-log';
 
@@ -15,6 +16,11 @@ export function verifyForFaces(db: SqliteDb): AuditVerifyResult {
 }
 
 export function createAuditHandlers(s: CoreServices): DomainHandlers<typeof auditOperations> {
+  // A workspace in team mode keeps its chain in PostgreSQL (../team); the local store otherwise.
+  return withTeamAuditRouting(s, createLocalAuditHandlers(s));
+}
+
+function createLocalAuditHandlers(s: CoreServices): DomainHandlers<typeof auditOperations> {
   return {
     'audit.list': async (input) => {
       const ctx = await openAuditContext(s, input.workspaceId);

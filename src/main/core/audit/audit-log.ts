@@ -2,6 +2,8 @@ import type { SqliteDb } from '../db';
 import { stmt } from '../db/sqlite';
 import { resolveWorkspaceId, openRegisterDb } from '../requests/register-store';
 import type { CoreServices } from '../services';
+import { appendTeamAuditAlone } from '../team/team-audit';
+import { teamSessionFor } from '../team/team-session';
 import { getAuditKey } from './audit-key';
 import { appendEntry, canonicalJson, subjectRef, verifyChainIter, type AuditEntry, type VerifyResult } from './chain';
 
@@ -125,12 +127,17 @@ export async function openAuditContext(s: CoreServices, workspaceId: string | un
  * (invalid_input) if it looks like it holds an e-mail address or phone number.
  */
 export async function appendAudit(s: CoreServices, workspaceId: string, input: AppendAuditInput): Promise<AuditEntry> {
+  // Team mode: the one chain is the team database's (actor = the officer's PostgreSQL role).
+  const team = await teamSessionFor(s, workspaceId);
+  if (team) return appendTeamAuditAlone(team.pool, team.auditKey, input);
   const ctx = await openAuditContext(s, workspaceId);
   return ctx.db.transaction(() => appendAuditRow(ctx.db, ctx.auditKey, input)).immediate();
 }
 
 /** The keyed reference of an identifier in a workspace's log, to find a subject's entries. */
 export async function subjectRefFor(s: CoreServices, workspaceId: string, identifier: string): Promise<string> {
+  const team = await teamSessionFor(s, workspaceId);
+  if (team) return subjectRef(team.auditKey, identifier);
   const ctx = await openAuditContext(s, workspaceId);
   return subjectRef(ctx.auditKey, identifier);
 }

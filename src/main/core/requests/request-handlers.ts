@@ -13,6 +13,7 @@ import { requestsToCsv, requestsToJson } from './register-export';
 import { insertRequest, RequestService } from './request-service';
 import { applyRetention } from './retention';
 import { holidayCalendarChoices } from './holiday-calendars';
+import { withTeamRouting } from '../team/team-routing';
 
 const TYPE_WORDS: Record<string, string> = {
   access: 'access',
@@ -36,6 +37,11 @@ function changedPaths(before: unknown, after: unknown, prefix: string): string[]
 }
 
 export function createRequestHandlers(s: CoreServices): DomainHandlers<typeof requestOperations> {
+  // A workspace in team mode keeps its register in PostgreSQL (../team); the local store otherwise.
+  return withTeamRouting(s, createLocalRequestHandlers(s));
+}
+
+function createLocalRequestHandlers(s: CoreServices): DomainHandlers<typeof requestOperations> {
   const service = new RequestService(s);
   return {
     'requests.list': (input) => service.list(input),

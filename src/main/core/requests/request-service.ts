@@ -15,6 +15,7 @@ import { appendAuditRow, openAuditContext, type AuditContext } from '../audit/au
 import { subjectRef } from '../audit/chain';
 import type { SqliteDb } from '../db';
 import type { CoreServices } from '../services';
+import { teamSessionFor } from '../team/team-session';
 import { defaultActor } from './register-store';
 import { readRegisterSettings } from './register-settings';
 import {
@@ -137,6 +138,25 @@ export function insertRequest(
   return id;
 }
 
+/** The register's list filters, over every request presented (whichever store they came from). */
+export function filterRequests<R extends Request>(all: R[], input: In<'requests.list'>, asOf: string) {
+  let hiddenUnverified = 0;
+  const requests = all.filter((r) => {
+    if (!input.includeClosed && isClosedStatus(r.status) && !input.status?.includes(r.status)) return false;
+    if (input.regulation && input.regulation.length > 0 && !input.regulation.includes(r.regulation)) return false;
+    if (input.type && input.type.length > 0 && !input.type.includes(r.type)) return false;
+    if (input.status && input.status.length > 0 && !input.status.includes(r.status)) return false;
+    if (input.owner !== undefined && (r.owner ?? '') !== input.owner) return false;
+    if (!input.includeUnverified && isHiddenByDefault(r)) {
+      hiddenUnverified += 1;
+      return false;
+    }
+    return true;
+  });
+  const owners = [...new Set(all.map((r) => r.owner).filter((o): o is string => o !== null))].sort((a, b) => a.localeCompare(b));
+  return { requests, hiddenUnverified, owners, asOf };
+}
+
 export class RequestService {
   constructor(private readonly s: CoreServices) {}
 
@@ -165,22 +185,7 @@ export class RequestService {
   async list(input: In<'requests.list'>) {
     const { db } = await this.context(input.workspaceId);
     const asOf = input.asOf ?? nowIso();
-    const all = this.all(db, asOf);
-    let hiddenUnverified = 0;
-    const requests = all.filter((r) => {
-      if (!input.includeClosed && isClosedStatus(r.status) && !input.status?.includes(r.status)) return false;
-      if (input.regulation && input.regulation.length > 0 && !input.regulation.includes(r.regulation)) return false;
-      if (input.type && input.type.length > 0 && !input.type.includes(r.type)) return false;
-      if (input.status && input.status.length > 0 && !input.status.includes(r.status)) return false;
-      if (input.owner !== undefined && (r.owner ?? '') !== input.owner) return false;
-      if (!input.includeUnverified && isHiddenByDefault(r)) {
-        hiddenUnverified += 1;
-        return false;
-      }
-      return true;
-    });
-    const owners = [...new Set(all.map((r) => r.owner).filter((o): o is string => o !== null))].sort((a, b) => a.localeCompare(b));
-    return { requests, hiddenUnverified, owners, asOf };
+    return filterRequests(this.all(db, asOf), input, asOf);
   }
 
   async create(input: In<'requests.create'>): Promise<Request> {
@@ -461,6 +466,8 @@ export async function linkToRequest(
   link: { kind: RequestLink['kind']; ref: string; sha256?: string | null },
   actor: string = defaultActor(),
 ): Promise<void> {
+  const team = await teamSessionFor(s, workspaceId);
+  if (team) return team.register.link(requestId, { kind: link.kind, ref: link.ref, sha256: link.sha256 ?? null });
   const ctx = await openAuditContext(s, workspaceId);
   ctx.db
     .transaction(() => {

@@ -160,3 +160,11 @@ export function listTeamAudit(team: TeamPool, query: TeamAuditQuery = {}): Promi
     return { entries: rows.rows.map(teamRowToEntry), total };
   });
 }
+
+/** Every entry oldest first (for an export), read from one snapshot. */
+export function allTeamEntries(team: TeamPool): Promise<AuditEntry[]> {
+  return team.withClient(async (client) => {
+    const rows = await client.query<AuditRow>(`SELECT ${COLUMNS} FROM lethe.audit_log ORDER BY seq`);
+    return rows.rows.map(teamRowToEntry);
+  });
+}

@@ -307,4 +307,28 @@ export class TeamRegister {
       return this.#read(client, id);
     });
   }
+
+  /** Records a link (archive, erasure run, receipt, action); one already present is left as is. */
+  link(id: string, link: { kind: RequestLink['kind']; ref: string; sha256: string | null }): Promise<void> {
+    return this.team.transaction(async (client) => {
+      await lockChain(client);
+      const exists = await client.query<{ version: number }>('SELECT version FROM lethe.requests WHERE id = $1 FOR UPDATE', [id]);
+      const version = exists.rows[0]?.version;
+      if (version === undefined) throw new LetheError('not_found', `No request ${id}`);
+      const at = nowIso();
+      const inserted = await client.query(
+        'INSERT INTO lethe.request_links (request_id, kind, ref, sha256, at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING',
+        [id, link.kind, link.ref, link.sha256, at],
+      );
+      if ((inserted.rowCount ?? 0) === 0) return;
+      await client.query('UPDATE lethe.requests SET updated_at = $1 WHERE id = $2', [at, id]);
+      await appendTeamAudit(client, this.auditKey, {
+        actor: 'database',
+        action: 'request.linked',
+        requestId: id,
+        at,
+        data: { kind: link.kind, ref: link.ref, sha256: link.sha256, version: version + 1 },
+      });
+    });
+  }
 }

@@ -137,9 +137,16 @@ export const Request = z
     deadlines: DeadlineView.nullable(),
     /** Null once the request is closed: nothing is due any more. */
     dueIn: DueInView.nullable(),
+    /** Team mode only: the row's version (send it back as expectedVersion) and the roles behind it. */
+    version: z.number().int().optional(),
+    createdBy: z.string().optional(),
+    updatedBy: z.string().optional(),
   })
   .strict();
 export type Request = z.infer<typeof Request>;
+
+/** Team mode: the version of the request the edit was made against; a newer one is a conflict. */
+const expectedVersion = z.number().int().min(1).max(2_147_483_647);
 
 export const AuditEntryView = z
   .object({
@@ -230,6 +237,14 @@ export const requestOperations = {
         hiddenUnverified: z.number().int(),
         owners: z.array(z.string()),
         asOf: isoDateTime,
+        /**
+         * Team mode only. Offline: the team database did not answer, so this is the last copy read
+         * (as of `readAt`), read-only until it answers again.
+         */
+        team: z
+          .object({ offline: z.boolean(), readAt: isoDateTime, reason: z.string().nullable(), role: z.string().nullable() })
+          .strict()
+          .optional(),
       })
       .strict(),
     summary: 'The request register with deadlines and countdowns, filtered',
@@ -277,6 +292,7 @@ export const requestOperations = {
         subjectId: helpdeskUserId.nullable().optional(),
         owner: optionalText.optional(),
         notes: notesText.optional(),
+        expectedVersion: expectedVersion.optional(),
       })
       .strict(),
     output: Request,
@@ -316,6 +332,7 @@ export const requestOperations = {
         /** Required for a denial: the article relied on, e.g. "GDPR Art. 12(5)(b)". */
         article: optionalText.optional(),
         at: isoDateTime.optional(),
+        expectedVersion: expectedVersion.optional(),
       })
       .strict(),
     output: Request,

@@ -3,6 +3,7 @@ import { teamMigration0020 } from './0020-audit';
 import { teamMigration0030 } from './0030-journal';
 import { teamMigration0040 } from './0040-roles';
 import { teamMigration0050 } from './0050-live';
+import { teamMigration0060 } from './0060-team-key';
 import type { TeamMigration } from './types';
 
 export type { TeamMigration } from './types';
@@ -14,6 +15,7 @@ export const TEAM_MIGRATIONS: readonly TeamMigration[] = [
   teamMigration0030,
   teamMigration0040,
   teamMigration0050,
+  teamMigration0060,
 ];
 
 export const TEAM_SCHEMA_VERSION = TEAM_MIGRATIONS[TEAM_MIGRATIONS.length - 1]?.version ?? 0;

@@ -1,0 +1,2 @@
+export { createTeamHandlers } from './team-handlers';
+export { teamSessionFor, type TeamSession } from './team-session';
