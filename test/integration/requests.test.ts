@@ -57,7 +57,7 @@ describe('the request register', () => {
       regulation: 'CCPA',
       channel: 'web_form',
       receivedAt: AS_OF,
-      requester: {},
+      requester: { name: 'Sam Sample' },
     });
     expect(objection).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringContaining('opt-out') } });
     const email = await reg.call('requests.create', {

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, addMonthsClamped, daysBetween, endOfLocalDay, isIsoDate, isoWeekday, localDateOf, parseIsoDate } from './civil-date';
+import {
+  addDays,
+  addMonthsClamped,
+  daysBetween,
+  endOfLocalDay,
+  isIsoDate,
+  isoWeekday,
+  localDateOf,
+  parseIsoDate,
+  wallTimeToInstant,
+} from './civil-date';
 
 describe('isIsoDate', () => {
   it.each([
@@ -108,4 +118,27 @@ describe('endOfLocalDay', () => {
     const next = new Date(Date.parse(expected) + 1).toISOString();
     expect(localDateOf(next, zone) > date).toBe(true);
   });
+});
+
+describe('wallTimeToInstant (the New request form: a time typed in a chosen zone)', () => {
+  const rows: [string, string, string | null][] = [
+    ['2026-12-01T09:30', 'Europe/Berlin', '2026-12-01T09:30:00+01:00'],
+    ['2026-07-01T09:30', 'Europe/Berlin', '2026-07-01T09:30:00+02:00'],
+    ['2026-12-01T23:45', 'America/Los_Angeles', '2026-12-01T23:45:00-08:00'],
+    ['2026-12-01T09:30', 'Asia/Kolkata', '2026-12-01T09:30:00+05:30'],
+    ['2026-12-01T09:30', 'UTC', '2026-12-01T09:30:00+00:00'],
+    // Spring forward in Berlin, 29 March 2026: 02:30 does not exist and is read as 03:30 CEST.
+    ['2026-03-29T02:30', 'Europe/Berlin', '2026-03-29T03:30:00+02:00'],
+    // Fall back, 25 October 2026: 02:30 happens twice; the first (CEST) is taken.
+    ['2026-10-25T02:30', 'Europe/Berlin', '2026-10-25T02:30:00+02:00'],
+    ['2026-02-30T09:30', 'Europe/Berlin', null],
+    ['2026-12-01', 'Europe/Berlin', null],
+  ];
+  for (const [value, zone, expected] of rows) {
+    it(`${value} in ${zone} → ${expected}`, () => {
+      const iso = wallTimeToInstant(value, zone);
+      expect(iso).toBe(expected);
+      if (iso) expect(localDateOf(iso, zone)).toBe(iso.slice(0, 10));
+    });
+  }
 });

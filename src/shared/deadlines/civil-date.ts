@@ -178,3 +178,33 @@ export function endOfLocalDay(date: IsoDate, timeZone: string): string {
   }
   return new Date(best).toISOString();
 }
+
+/**
+ * A wall-clock time typed in a form (`YYYY-MM-DDTHH:mm`, as `<input type="datetime-local">` gives
+ * it) read in `timeZone`, as an ISO instant with that zone's offset: `2026-12-01T09:30:00+01:00`.
+ * The date as written stays visible in the result. A time skipped by a DST change is read with
+ * the offset before the change (02:30 on a spring-forward night becomes 03:30); a repeated time
+ * takes its first occurrence. Null when `value` is not such a time.
+ */
+export function wallTimeToInstant(value: string, timeZone: string): string | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(value);
+  if (!m || !isIsoDate(`${m[1]}-${m[2]}-${m[3]}`) || Number(m[4]) > 23 || Number(m[5]) > 59) return null;
+  const wall = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]));
+  const offsets = [...new Set([wall - MS_PER_DAY, wall, wall + MS_PER_DAY].map((probe) => wallClockMs(probe, timeZone) - probe))];
+  // The earliest instant that shows this wall time; in a gap, none does: use the earlier offset.
+  const exact = offsets.map((o) => wall - o).filter((candidate) => wallClockMs(candidate, timeZone) === wall);
+  const offset = exact.length > 0 ? wall - Math.min(...exact) : Math.min(...offsets);
+  const minutes = Math.round(offset / 60_000);
+  const sign = minutes < 0 ? '-' : '+';
+  const abs = Math.abs(minutes);
+  const hh = String(Math.floor(abs / 60)).padStart(2, '0');
+  const mm = String(abs % 60).padStart(2, '0');
+  if (exact.length > 0) return `${value}:00${sign}${hh}:${mm}`;
+  // Skipped time: the same instant, written as the wall time that does exist then.
+  const instant = wall - offset;
+  const shown = new Date(wallClockMs(instant, timeZone)).toISOString().slice(0, 16);
+  const after = Math.round((wallClockMs(instant, timeZone) - instant) / 60_000);
+  const s2 = after < 0 ? '-' : '+';
+  const a2 = Math.abs(after);
+  return `${shown}:00${s2}${String(Math.floor(a2 / 60)).padStart(2, '0')}:${String(a2 % 60).padStart(2, '0')}`;
+}

@@ -52,18 +52,64 @@ const actor = shortText.describe('who acts (staff name); defaults to the signed-
 const asOf = isoDateTime.describe('compute countdowns as of this instant instead of now');
 const ids = z.array(requestId).min(1).max(LIMITS.listItems);
 
+/** Field bounds the forms mirror (maxLength), so the UI refuses what the contract would. */
+export const REQUEST_FIELD_LIMITS = {
+  name: LIMITS.shortText,
+  email: LIMITS.shortText,
+  phone: 40,
+  owner: LIMITS.shortText,
+  notes: LIMITS.longText,
+};
+
 export const RequesterInput = z
   .object({
-    name: optionalText.optional(),
-    email: z.email().max(LIMITS.shortText).optional(),
+    name: z.string().trim().max(REQUEST_FIELD_LIMITS.name, `at most ${REQUEST_FIELD_LIMITS.name} characters`).optional(),
+    email: z
+      .email('an e-mail address such as name@example.com')
+      .max(REQUEST_FIELD_LIMITS.email, `at most ${REQUEST_FIELD_LIMITS.email} characters`)
+      .optional(),
     phone: z
       .string()
       .trim()
-      .max(40)
-      .regex(/^[+\d\s().\-/]*$/, 'digits, spaces and + ( ) - . /')
+      .max(REQUEST_FIELD_LIMITS.phone, `at most ${REQUEST_FIELD_LIMITS.phone} characters`)
+      .regex(/^[+\d\s().\-/]*$/, 'only digits, spaces and + ( ) - . /')
       .optional(),
   })
   .strict();
+
+/**
+ * When each regulation began to apply. A request received earlier is a typing error (1900, 19 for
+ * 2019), not a record: it would show thousands of days overdue.
+ */
+export const REGULATION_START: Record<z.infer<typeof regulationSchema>, string> = {
+  GDPR: '2018-05-25',
+  // The UK applied the GDPR from the same day (Data Protection Act 2018); UK GDPR continues it.
+  UK_GDPR: '2018-05-25',
+  CCPA: '2020-01-01',
+  LGPD: '2020-09-18',
+};
+/** Clocks of this machine and of whoever typed the time may differ by a little. */
+export const RECEIVED_FUTURE_TOLERANCE_MS = 5 * 60_000;
+
+/** Why a receipt instant cannot be right for this regulation, in words; null when it can. */
+export function receivedAtProblem(
+  regulation: z.infer<typeof regulationSchema>,
+  receivedAt: string,
+  now: number = Date.now(),
+): string | null {
+  const at = Date.parse(receivedAt);
+  if (Number.isNaN(at)) return 'a date and time';
+  if (at > now + RECEIVED_FUTURE_TOLERANCE_MS) return 'cannot be in the future';
+  // The date as written (in its own offset): the day the organisation received it.
+  if (receivedAt.slice(0, 10) < REGULATION_START[regulation]) {
+    return `cannot be before ${REGULATION_START[regulation]}, when the ${regulation === 'UK_GDPR' ? 'UK GDPR' : regulation} began to apply`;
+  }
+  return null;
+}
+
+const hasContact = (r: z.infer<typeof RequesterInput>): boolean =>
+  [r.name, r.email, r.phone].some((v) => v !== undefined && v.trim() !== '');
+export const CONTACT_REQUIRED = 'give at least one way to reach the requester: a name, an e-mail address or a phone number';
 
 export const Requester = z
   .object({
@@ -270,7 +316,12 @@ export const requestOperations = {
         owner: optionalText.optional(),
         notes: notesText.optional(),
       })
-      .strict(),
+      .strict()
+      .superRefine((v, ctx) => {
+        if (!hasContact(v.requester)) ctx.addIssue({ code: 'custom', path: ['requester'], message: CONTACT_REQUIRED });
+        const problem = receivedAtProblem(v.regulation, v.receivedAt);
+        if (problem) ctx.addIssue({ code: 'custom', path: ['receivedAt'], message: problem });
+      }),
     output: Request,
     summary: 'Record a request received by any channel',
     example: {

@@ -361,7 +361,10 @@ export function RequestDetail({ id }: { id: string }): React.JSX.Element {
             </h1>
             <p className="muted">
               <span className={`status status-${r.status}`}>{STATUS_LABELS[r.status]}</span> · received{' '}
-              {formatInstant(r.receivedAt, r.timeZone)} · owner {r.owner ?? 'unassigned'}
+              {formatInstant(r.receivedAt, r.timeZone)} · owner{' '}
+              <span className="request-owner" title={r.owner ?? undefined}>
+                {r.owner ?? 'unassigned'}
+              </span>
             </p>
           </header>
           <div className="detail-grid">
