@@ -97,6 +97,18 @@ describe('an approval names the plan it approved', () => {
 });
 
 describe('second-person approval', () => {
+  it('applies to plans made before it was switched on', async () => {
+    h = await createErasureHarness();
+    const ws = { workspaceId: h.workspaceId };
+    const plan = await h.call<ErasurePlan>('erasure.plan', { ...ws, subject: SUBJECT, preparedBy: 'Alice' });
+    expect(plan.approvalRequired).toBe(false);
+    await withApprovalRequired(h);
+    const checked = await h.call<ErasurePlan>('erasure.revalidate', { ...ws, planId: plan.id });
+    const refused = await h.callResult('erasure.execute', { ...ws, planId: plan.id, confirm: confirmOf(checked) });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect(h.sync.sim.state.ticketDeleted.size).toBe(0);
+  });
+
   it('refuses approver names that normalise to the preparer’s, "system" and empty names, changing nothing', async () => {
     h = await createErasureHarness();
     const ws = { workspaceId: h.workspaceId };

@@ -2,8 +2,8 @@ import { realpath } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { GuardVerdict } from './request-guard';
 
-/** Keys of a call's input that name a file or folder on this machine. */
-export const PATH_KEY = /(^|[a-z])(path|file|dir|directory)$/i;
+/** Keys of a call's input that name a file or folder on this machine: `path`, `outputPath`, `file`, `targetDir`… (not `profile`). */
+export const PATH_KEY = /^(path|file|dir|directory)$|[a-z0-9](Path|File|Dir|Directory)$/;
 
 const REFUSED: GuardVerdict = {
   ok: false,

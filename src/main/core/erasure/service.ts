@@ -377,9 +377,10 @@ export class ErasureService {
         'Check the plan against the live helpdesk (revalidate) first; differences are shown before anything runs',
       );
     }
-    if (plan.approvalRequired && !plan.approval)
-      throw new LetheError('conflict', 'This plan needs a second person’s approval before it runs');
-    if (plan.approvalRequired && plan.approval?.fingerprint !== plan.revalidation.fingerprint)
+    // Required if it was when the plan was made, or is now: switching it on covers plans already made.
+    const approvalRequired = plan.approvalRequired || (await this.getRules(workspaceId)).requireApproval;
+    if (approvalRequired && !plan.approval) throw new LetheError('conflict', 'This plan needs a second person’s approval before it runs');
+    if (approvalRequired && plan.approval?.fingerprint !== plan.revalidation.fingerprint)
       throw new LetheError('conflict', 'The approval was given for a different version of this plan; it needs approving again');
     if (normalizeIdentityValue('email', confirm.subject) !== normalizeIdentityValue('email', plan.subject.email)) {
       throw new LetheError('conflict', 'The confirmation does not name the subject of this plan');
@@ -397,7 +398,7 @@ export class ErasureService {
     }
     // What runs is what was approved: the same fingerprint, read live just now.
     const approvedAsRuns = plan.approval !== null && plan.approval.fingerprint === decided.fingerprint;
-    if (plan.approvalRequired && !approvedAsRuns) {
+    if (approvalRequired && !approvedAsRuns) {
       throw new LetheError('conflict', 'The approval was given for a different version of this plan; it needs approving again');
     }
     const ops = buildOperations(withDecisions(plan, decided), facts);

@@ -24,7 +24,7 @@ export const workspaceOperations = {
   'workspaces.update': op({
     input: WorkspaceUpdateInput,
     output: Workspace,
-    summary: 'Rename a connection or change its address, agent or token',
+    summary: 'Rename a connection or change its address, agent or token (a new address or agent needs the token again)',
     example: { id: 'ws_abcdefgh12', name: 'Acme EU' },
   }),
   'workspaces.remove': op({

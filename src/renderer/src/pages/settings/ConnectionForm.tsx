@@ -1,46 +1,88 @@
 import { useId, useState, type FormEvent } from 'react';
-import type { ConnectionTestResult } from '../../../../shared/schemas/workspace';
+import type { ConnectionTestResult, Workspace } from '../../../../shared/schemas/workspace';
 import { useMutation } from '../../api/hooks';
 import { ErrorBanner } from '../../components/ErrorBanner';
 
 type AddressMode = 'subdomain' | 'baseUrl';
 
-export function ConnectionForm({ onCreated }: { onCreated: () => void }): React.JSX.Element {
+/** The origin an address stands for, as the core stores it; null while it is not a URL yet. */
+function originOf(mode: AddressMode, address: string): string | null {
+  const value = address.trim();
+  if (mode === 'subdomain') return value ? `https://${value.toLowerCase()}.zendesk.com` : null;
+  try {
+    return new URL(value).origin;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Adds a helpdesk connection, or edits one (`editing`). A token is entered for one address and one
+ * agent: when either changes, the core forgets the stored token, so the form asks for it again
+ * rather than save a connection that cannot connect.
+ */
+export function ConnectionForm({
+  onCreated,
+  editing,
+  onDone,
+}: {
+  onCreated?: () => void;
+  editing?: Workspace;
+  onDone?: () => void;
+}): React.JSX.Element {
   const id = useId();
-  const [name, setName] = useState('');
-  const [mode, setMode] = useState<AddressMode>('subdomain');
-  const [address, setAddress] = useState('');
-  const [email, setEmail] = useState('');
+  const [name, setName] = useState(editing?.name ?? '');
+  const [mode, setMode] = useState<AddressMode>(editing ? 'baseUrl' : 'subdomain');
+  const [address, setAddress] = useState(editing?.baseUrl ?? '');
+  const [email, setEmail] = useState(editing?.email ?? '');
   const [apiToken, setApiToken] = useState('');
   const [test, setTest] = useState<ConnectionTestResult | null>(null);
   const create = useMutation('workspaces.create');
+  const update = useMutation('workspaces.update');
   const tester = useMutation('workspaces.testConnection');
+  const save = editing ? update : create;
 
   const addressInput = mode === 'subdomain' ? { subdomain: address } : { baseUrl: address };
+  const addressChanged = editing !== undefined && originOf(mode, address) !== editing.baseUrl;
+  const emailChanged = editing !== undefined && email.trim() !== editing.email;
+  const tokenNeeded = !editing || addressChanged || emailChanged || !editing.hasToken;
 
   const onTest = async () => {
     setTest(null);
-    const result = await tester.run({ address: addressInput, email, apiToken });
+    const result =
+      editing && !apiToken && !addressChanged && !emailChanged
+        ? await tester.run({ id: editing.id })
+        : await tester.run({ address: addressInput, email, apiToken });
     if (result) setTest(result);
   };
 
   const onSubmit = async (event: FormEvent) => {
     event.preventDefault();
-    const created = await create.run({ name, address: addressInput, email, apiToken });
-    if (created) {
+    const saved = editing
+      ? await update.run({
+          id: editing.id,
+          ...(name !== editing.name ? { name } : {}),
+          ...(addressChanged ? { address: addressInput } : {}),
+          ...(emailChanged ? { email } : {}),
+          ...(apiToken ? { apiToken } : {}),
+        })
+      : await create.run({ name, address: addressInput, email, apiToken });
+    if (saved) {
       // The token lives in the keychain now; drop it from this page's memory too.
       setApiToken('');
+      setTest(null);
+      if (editing) return onDone?.();
       setName('');
       setAddress('');
       setEmail('');
-      setTest(null);
-      onCreated();
+      onCreated?.();
     }
   };
 
+  const title = editing ? `Edit ${editing.name}` : 'Add a helpdesk connection';
   return (
     <form className="card form" onSubmit={onSubmit} aria-labelledby={`${id}-title`}>
-      <h3 id={`${id}-title`}>Add a helpdesk connection</h3>
+      <h3 id={`${id}-title`}>{title}</h3>
       <p className="muted">
         One workspace per Zendesk account. The API token is stored in the operating system&apos;s keychain, never in a file.
       </p>
@@ -90,11 +132,25 @@ export function ConnectionForm({ onCreated }: { onCreated: () => void }): React.
         type="password"
         value={apiToken}
         onChange={(e) => setApiToken(e.target.value)}
-        required
+        required={tokenNeeded}
         autoComplete="off"
         spellCheck={false}
+        aria-describedby={`${id}-token-hint`}
       />
-      <p className="hint">Admin Center → Apps and integrations → Zendesk API. Sync and erasure need an administrator&apos;s token.</p>
+      {editing && (addressChanged || emailChanged) ? (
+        <p id={`${id}-token-hint`} className="banner banner-warn" role="status">
+          The {addressChanged ? 'address' : 'agent'} changed: enter the API token again. Lethe never sends a stored token to another address
+          or agent than the one it was entered for.
+        </p>
+      ) : editing && editing.hasToken ? (
+        <p id={`${id}-token-hint`} className="hint">
+          Leave empty to keep the stored token.
+        </p>
+      ) : (
+        <p id={`${id}-token-hint`} className="hint">
+          Admin Center → Apps and integrations → Zendesk API. Sync and erasure need an administrator&apos;s token.
+        </p>
+      )}
 
       {tester.error ? <ErrorBanner error={tester.error} title="The connection could not be tested" /> : null}
       {test ? (
@@ -105,15 +161,25 @@ export function ConnectionForm({ onCreated }: { onCreated: () => void }): React.
           </p>
         </div>
       ) : null}
-      {create.error ? <ErrorBanner error={create.error} title="The connection was not saved" /> : null}
+      {save.error ? <ErrorBanner error={save.error} title="The connection was not saved" /> : null}
 
       <div className="button-row">
-        <button type="button" className="button" onClick={onTest} disabled={tester.pending || !address || !email || !apiToken}>
+        <button
+          type="button"
+          className="button"
+          onClick={onTest}
+          disabled={tester.pending || !address || !email || (tokenNeeded && !apiToken)}
+        >
           {tester.pending ? 'Testing…' : 'Test connection'}
         </button>
-        <button type="submit" className="button button-primary" disabled={create.pending}>
-          {create.pending ? 'Saving…' : 'Save connection'}
+        <button type="submit" className="button button-primary" disabled={save.pending}>
+          {save.pending ? 'Saving…' : editing ? 'Save changes' : 'Save connection'}
         </button>
+        {editing ? (
+          <button type="button" className="button" onClick={() => onDone?.()}>
+            Cancel
+          </button>
+        ) : null}
       </div>
     </form>
   );

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { ConnectionTestResult, Workspace } from '../../../../shared/schemas/workspace';
 import { useMutation } from '../../api/hooks';
 import { ErrorBanner } from '../../components/ErrorBanner';
+import { ConnectionForm } from './ConnectionForm';
 
 export function WorkspaceList({
   workspaces,
@@ -16,6 +17,8 @@ export function WorkspaceList({
   const tester = useMutation('workspaces.testConnection');
   const [results, setResults] = useState<Record<string, ConnectionTestResult>>({});
   const [confirming, setConfirming] = useState<string | null>(null);
+  const [editing, setEditing] = useState<string | null>(null);
+  const edited = workspaces.find((w) => w.id === editing && w.kind !== 'demo');
 
   if (workspaces.length === 0) {
     return <p className="muted">No helpdesk connections yet.</p>;
@@ -64,6 +67,17 @@ export function WorkspaceList({
                   >
                     Test
                   </button>
+                  {w.kind === 'demo' ? null : (
+                    <button
+                      type="button"
+                      className="button button-small"
+                      aria-label={`Edit ${w.name}`}
+                      aria-expanded={editing === w.id}
+                      onClick={() => setEditing(editing === w.id ? null : w.id)}
+                    >
+                      Edit
+                    </button>
+                  )}
                   {confirming === w.id ? (
                     <>
                       <button
@@ -92,6 +106,16 @@ export function WorkspaceList({
           })}
         </tbody>
       </table>
+      {edited ? (
+        <ConnectionForm
+          key={edited.id}
+          editing={edited}
+          onDone={() => {
+            setEditing(null);
+            onChanged();
+          }}
+        />
+      ) : null}
     </div>
   );
 }
