@@ -47,6 +47,7 @@ describe('GitHub Actions workflows', () => {
     const runs = job.steps.map((s) => s.run ?? '');
     expect(runs.some((r) => r.includes('npm ci'))).toBe(true);
     expect(runs.some((r) => r.includes('scripts/electron-native.mjs'))).toBe(true);
+    expect(runs.some((r) => r.includes('npx electron scripts/packaging/check-electron-sqlite.mjs'))).toBe(true);
     expect(
       job.steps.some((s) => s.if === "runner.os == 'Linux'" && /xvfb-run[\s\S]*test\/electron\/playwright\.config\.ts/.test(s.run ?? '')),
     ).toBe(true);
