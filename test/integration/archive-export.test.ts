@@ -56,7 +56,12 @@ describe('archive export through the operation', () => {
   it('refuses an access archive while the information sheet is incomplete', async () => {
     expect((await h.sync.ctx.call('settings.set', { informationSheet: { retention: '' } })).ok).toBe(true);
     const result = await h.callResult('archives.export', { workspaceId, ref: `subj_${ds().userId(endUsers()[0]!)}`, kind: 'access' });
-    expect(result).toMatchObject({ ok: false, error: { code: 'conflict', details: { reason: 'information_sheet_incomplete' } } });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: 'conflict', details: { reason: 'information_sheet_incomplete', missing: 'retention' } },
+    });
+    // The CLI prints this message as is: it names the empty section by its article.
+    expect(result.ok ? '' : result.error.message).toContain('Art. 15(1)(d)');
     expect((await h.sync.ctx.call('settings.set', { informationSheet: SHEET })).ok).toBe(true);
   });
 

@@ -39,6 +39,8 @@ export interface Core {
   readonly events: EventBus;
   readonly services: CoreServices;
   readonly workspaces: WorkspaceService;
+  /** Settles when the demo's start-up work (its register's archive after the first sync) is done. */
+  demoReady(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -86,12 +88,19 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...createTeamHandlers(services),
   };
 
-  // The demo helpdesk is only useful with data: its first start also starts the first sync.
+  // The demo helpdesk is only useful with data: its start recreates stores a previous process left
+  // unreadable, fills its register, and starts the first sync (src/main/demo/demo-session.ts).
   const startDemo = handlers['demo.start'];
+  let demoReady: Promise<void> = Promise.resolve();
   handlers['demo.start'] = async (input) => {
-    const workspace = await startDemo(input);
-    await handlers['sync.start']({ workspaceId: workspace.id });
-    return workspace;
+    const { startDemoSession } = await import('../demo/demo-session');
+    const session = await startDemoSession(
+      services,
+      (name, args) => router.call(name, args) as never,
+      async () => startDemo(input),
+    );
+    demoReady = session.ready;
+    return session.workspace;
   };
 
   const router = createRouter(contract, handlers, options.log.child('router'));
@@ -101,6 +110,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     events,
     services,
     workspaces,
+    demoReady: () => demoReady,
     async close() {
       if (closed) return;
       closed = true;

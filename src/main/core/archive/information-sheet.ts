@@ -1,18 +1,36 @@
 import { othersProtection, requestBasis } from './citations';
 import { HTML_END, escapeHtml, htmlHead } from './html';
-import type { ArchiveInput, InformationSheet } from './input';
+import { LetheError } from '../../../shared/errors';
+import { DEMO_SHEET, SHEET_SECTIONS, missingSheetSections, type SheetTexts } from '../../../shared/information-sheet';
+import { informationSheetSchema, type ArchiveInput, type InformationSheet } from './input';
 
-/** Art. 15(1)(a)-(h) in the order of the Regulation, each with the letter the subject can look up. */
-export const SHEET_SECTIONS: readonly { key: keyof InformationSheet; article: string; title: string }[] = [
-  { key: 'purposes', article: 'Art. 15(1)(a)', title: 'Purposes of the processing' },
-  { key: 'categories', article: 'Art. 15(1)(b)', title: 'Categories of personal data concerned' },
-  { key: 'recipients', article: 'Art. 15(1)(c)', title: 'Recipients or categories of recipients, in particular in third countries' },
-  { key: 'retention', article: 'Art. 15(1)(d)', title: 'How long the data will be stored, or the criteria used to decide' },
-  { key: 'rights', article: 'Art. 15(1)(e)', title: 'Your rights to rectification, erasure, restriction of processing and to object' },
-  { key: 'complaint', article: 'Art. 15(1)(f)', title: 'Your right to lodge a complaint with a supervisory authority' },
-  { key: 'source', article: 'Art. 15(1)(g)', title: 'Where the data came from, when not from you' },
-  { key: 'automatedDecisions', article: 'Art. 15(1)(h)', title: 'Automated decision-making, including profiling' },
-];
+export { SHEET_SECTIONS };
+
+/**
+ * The sheet an access archive carries, or a `conflict` naming every empty section (the CLI prints
+ * it as is; the UI links `details.missing` to the fields). The demo workspace fills its empty
+ * sections with the demo organisation's texts, so its first export works; never a real workspace.
+ */
+export function requireCompleteSheet(sheet: Record<keyof InformationSheet, string>, options: { demo: boolean }): InformationSheet {
+  const filled = options.demo
+    ? (Object.fromEntries(SHEET_SECTIONS.map(({ key }) => [key, sheet[key].trim() === '' ? DEMO_SHEET[key] : sheet[key]])) as SheetTexts)
+    : sheet;
+  const missing = missingSheetSections(filled);
+  if (missing.length > 0) {
+    const names = SHEET_SECTIONS.filter((s) => missing.includes(s.key)).map((s) => `${s.article} (${s.title.toLowerCase()})`);
+    throw new LetheError(
+      'conflict',
+      `An access archive must carry the Art. 15(1)(a)-(h) information sheet, and ${missing.length === 1 ? 'this section is' : 'these sections are'} empty: ` +
+        `${names.join('; ')}. Fill ${missing.length === 1 ? 'it' : 'them'} in under Settings → Organisation (templates are offered for the statutory ` +
+        'sections), or with `lethe settings set --information-sheet sheet.json`.',
+      { reason: 'information_sheet_incomplete', missing: missing.join(',') },
+    );
+  }
+  const parsed = informationSheetSchema.safeParse(filled);
+  if (!parsed.success)
+    throw new LetheError('conflict', 'The information sheet in Settings is not valid', { reason: 'information_sheet_invalid' });
+  return parsed.data;
+}
 
 type SheetInput = Pick<ArchiveInput, 'regulation' | 'kind' | 'generatedAt' | 'dataAsOf' | 'workspace' | 'requestId'> & {
   informationSheet: InformationSheet;

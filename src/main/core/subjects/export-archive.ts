@@ -2,8 +2,8 @@ import { Readable } from 'node:stream';
 import type { ExportRecord } from '../../../shared/contract/groups/archives';
 import type { Regulation } from '../../../shared/deadlines/types';
 import { LetheError } from '../../../shared/errors';
-import { writeArchive, type ArchiveKind, type InformationSheet } from '../archive';
-import { informationSheetSchema } from '../archive/input';
+import { writeArchive, type ArchiveKind } from '../archive';
+import { requireCompleteSheet } from '../archive/information-sheet';
 import { HelpdeskError, ZendeskClient } from '../helpdesk';
 import type { CoreServices } from '../services';
 import { LETHE_VERSION } from '../version';
@@ -35,7 +35,7 @@ export async function exportArchive(s: CoreServices, request: ExportRequest): Pr
     throw new LetheError('not_found', 'No such person in the local cache; sync or refresh, then try again');
   const workspace = await s.workspaces.get(workspaceId);
   const settings = (await s.config.read()).settings;
-  const sheet = request.kind === 'access' ? completeSheet(settings.informationSheet) : null;
+  const sheet = request.kind === 'access' ? requireCompleteSheet(settings.informationSheet, { demo: workspace.kind === 'demo' }) : null;
   const regulation = request.regulation ?? 'GDPR';
 
   let client: ZendeskClient | null = null;
@@ -117,18 +117,4 @@ export async function exportArchive(s: CoreServices, request: ExportRequest): Pr
   emit('done', result.size, result.size, `${record.files}/${record.files} files`);
   s.log.info('archive exported', { exportId, ref: request.ref, kind: request.kind });
   return record;
-}
-
-function completeSheet(sheet: Record<keyof InformationSheet, string>): InformationSheet {
-  const parsed = informationSheetSchema.safeParse(sheet);
-  if (!parsed.success) {
-    throw new LetheError(
-      'conflict',
-      'An access archive must carry the Art. 15(1)(a)-(h) information sheet: fill in every section under Settings first',
-      {
-        reason: 'information_sheet_incomplete',
-      },
-    );
-  }
-  return parsed.data;
 }

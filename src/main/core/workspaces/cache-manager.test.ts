@@ -44,10 +44,14 @@ describe('CacheManager', () => {
     ctx = await createTestCore();
     const id = await workspace(ctx);
     const caches = ctx.core.services.caches;
+    await caches.open(id);
     await caches.openStore(id, 'journal', NOTES);
     caches.close(id);
     await ctx.secrets.delete(secretAccounts.dbKey(id));
-    await expect(caches.open(id)).rejects.toMatchObject({ code: 'db_key_invalid' });
+    // A cache reset cannot bring the journal back, so the advice must not offer it.
+    const refused = await caches.open(id).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'db_key_invalid', details: { resetFixes: false, store: 'durable' } });
+    expect((refused as Error).message).toContain('does not bring them back');
     expect(await ctx.secrets.get(secretAccounts.dbKey(id))).toBeNull();
   });
 });

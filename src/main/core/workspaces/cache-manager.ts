@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { LetheError } from '../../../shared/errors';
 import { cacheFileExists, getOrCreateDbKey, openCache, resetCache, resolveNativeBinding, type Cache, type Migration } from '../db';
 import type { Logger } from '../log/logger';
+import { secretAccounts } from '../secrets/secret-store';
 import type { WorkspaceService } from './workspace-service';
 
 /**
@@ -10,6 +11,28 @@ import type { WorkspaceService } from './workspace-service';
  * rectification), must survive a "reset the cache and resync". Same encryption, same key.
  */
 export type DurableStore = 'register' | 'journal';
+const DURABLE_STORES: readonly DurableStore[] = ['register', 'journal'];
+
+/**
+ * The advice of an unreadable durable store. "Reset the cache" deletes cache.db only, so it must
+ * never be offered for the register or the journal: `resetFixes: false` tells the faces not to.
+ */
+function durableUnreadable(error: unknown, workspaceId: string): unknown {
+  if (!(error instanceof LetheError) || (error.code !== 'db_key_invalid' && error.code !== 'db_corrupt')) return error;
+  const reason = typeof error.details?.reason === 'string' ? error.details.reason : error.code;
+  const what =
+    error.code === 'db_corrupt'
+      ? 'The request register, audit trail or journal of this workspace is damaged'
+      : error.details?.reason === 'key_missing'
+        ? 'The key of the request register, audit trail and journal of this workspace is missing from the keychain'
+        : 'The request register, audit trail and journal of this workspace cannot be decrypted with the key in the keychain';
+  return new LetheError(
+    error.code,
+    `${what}, so they cannot be read. Resetting the local cache does not bring them back (it deletes cache.db only). ` +
+      `Restore the keychain entry "lethe / ${secretAccounts.dbKey(workspaceId)}" (or LETHE_DB_KEY on a server) and restart Lethe; nothing was deleted.`,
+    { reason, store: 'durable', resetFixes: false },
+  );
+}
 
 /**
  * One open cache per workspace for the life of the process: SQLite connections are cheap to keep and
@@ -50,9 +73,14 @@ export class CacheManager {
   async #key(workspaceId: string): Promise<string> {
     // A key is only created when no file of the workspace exists yet: a missing key for existing
     // files is an error the user must see, never a reason to make unreadable files unreachable.
-    const files = [this.pathFor(workspaceId), this.storePathFor(workspaceId, 'register'), this.storePathFor(workspaceId, 'journal')];
-    const existing = files.find((file) => cacheFileExists(file)) ?? this.pathFor(workspaceId);
-    return getOrCreateDbKey(this.workspaces.secretStoreFor(workspaceId), workspaceId, existing);
+    const durable = DURABLE_STORES.map((store) => this.storePathFor(workspaceId, store)).filter((file) => cacheFileExists(file));
+    const existing = durable[0] ?? (cacheFileExists(this.pathFor(workspaceId)) ? this.pathFor(workspaceId) : null);
+    try {
+      return await getOrCreateDbKey(this.workspaces.secretStoreFor(workspaceId), workspaceId, existing ?? this.pathFor(workspaceId));
+    } catch (error) {
+      // The key opens every file of the workspace: if a durable store exists, a cache reset cannot help.
+      throw durable.length > 0 ? durableUnreadable(error, workspaceId) : error;
+    }
   }
 
   async #openFile(workspaceId: string, path: string, migrations?: readonly Migration[]): Promise<Cache> {
@@ -64,13 +92,18 @@ export class CacheManager {
       await this.workspaces.get(workspaceId);
       const key = await this.#key(workspaceId);
       const nativeBinding = resolveNativeBinding({ electron: this.options.electron });
-      const cache = openCache({
-        path,
-        key,
-        log: this.options.log.child('db'),
-        ...(nativeBinding ? { nativeBinding } : {}),
-        ...(migrations ? { migrations } : {}),
-      });
+      let cache: Cache;
+      try {
+        cache = openCache({
+          path,
+          key,
+          log: this.options.log.child('db'),
+          ...(nativeBinding ? { nativeBinding } : {}),
+          ...(migrations ? { migrations } : {}),
+        });
+      } catch (error) {
+        throw path === this.pathFor(workspaceId) ? error : durableUnreadable(error, workspaceId);
+      }
       this.#open.set(path, cache);
       return cache;
     })();

@@ -109,7 +109,9 @@ function SyncDashboard({ workspaceId }: { workspaceId: string }): React.JSX.Elem
   const start = useMutation('sync.start');
   const cancel = useMutation('sync.cancel');
   const data = status.data;
-  const unusable = status.error && CACHE_UNUSABLE.has(status.error.code) ? status.error.code : null;
+  // Only a cache.db problem is fixed by a reset; the register's and journal's say resetFixes: false.
+  const unusable =
+    status.error && CACHE_UNUSABLE.has(status.error.code) && status.error.info.details?.resetFixes !== false ? status.error.code : null;
 
   return (
     <section className="page sync-page" aria-labelledby="page-title">

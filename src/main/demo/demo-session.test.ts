@@ -1,0 +1,94 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createCore, type Core } from '../core/create-core';
+import { createMemoryLogger } from '../core/log/logger';
+import { MemorySecretStore } from '../core/secrets/secret-store';
+import { DEMO_WORKSPACE_ID } from '../core/workspaces/workspace-service';
+import type { TestCore } from '../../../test/support/core';
+import { DEMO_REQUESTS } from './demo-register';
+import { demoLauncher } from './start-demo';
+
+const dirs: string[] = [];
+afterEach(async () => {
+  for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
+});
+
+/** One process of `serve --demo`: a core with a real simulator, over a data directory on disk. */
+async function demoProcess(dataDir: string): Promise<{ core: Core; call: TestCore['call']; close: () => Promise<void> }> {
+  const demo = demoLauncher();
+  const core = await createCore({
+    dataDir,
+    face: 'cli',
+    secrets: new MemorySecretStore(),
+    log: createMemoryLogger(),
+    startDemo: demo.start,
+  });
+  const started = await core.router.call('demo.start', {});
+  if (!started.ok) throw new Error(started.error.message);
+  return {
+    core,
+    call: (name, input) => core.router.call(name, input) as never,
+    close: async () => {
+      await core.close();
+      await demo.close();
+    },
+  };
+}
+
+async function value<T>(result: Promise<{ ok: true; value: T } | { ok: false; error: { code: string; message: string } }>): Promise<T> {
+  const r = await result;
+  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
+  return r.value;
+}
+
+describe('the demo workspace', () => {
+  it('starts with its register filled, and a restart on the same data directory reads it again', { timeout: 300_000 }, async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'lethe-demo-'));
+    dirs.push(dataDir);
+
+    const first = await demoProcess(dataDir);
+    await first.core.demoReady();
+    const listed = await value(
+      first.call('requests.list', { workspaceId: DEMO_WORKSPACE_ID, includeClosed: true, includeUnverified: true }),
+    );
+    expect(listed.requests).toHaveLength(DEMO_REQUESTS.length);
+    const statuses = new Set(listed.requests.map((r) => r.status));
+    expect([...statuses].sort()).toEqual(['awaiting_approval', 'completed', 'denied', 'in_progress', 'received', 'verifying', 'withdrawn']);
+    expect(new Set(listed.requests.map((r) => r.regulation))).toEqual(new Set(['GDPR', 'UK_GDPR', 'CCPA', 'LGPD']));
+    expect(new Set(listed.requests.map((r) => r.type)).size).toBe(7);
+    expect(listed.requests.filter((r) => r.dueIn?.urgency === 'overdue')).toHaveLength(1);
+    expect(
+      listed.requests.filter((r) => r.dueIn !== null && r.dueIn.daysRemaining >= 0 && r.dueIn.daysRemaining <= 7).length,
+    ).toBeGreaterThan(1);
+    expect(listed.requests.filter((r) => r.extension?.noticeAt)).toHaveLength(1);
+    expect(listed.requests.every((r) => r.subjectId !== null && r.notes.startsWith('Demo data'))).toBe(true);
+    const completed = listed.requests.find((r) => r.status === 'completed');
+    expect(completed?.links.map((l) => l.kind)).toEqual(['archive']);
+    const audit = await value(first.call('audit.verify', { workspaceId: DEMO_WORKSPACE_ID }));
+    expect(audit).toMatchObject({ ok: true });
+    await first.close();
+    expect(existsSync(join(dataDir, 'workspaces', DEMO_WORKSPACE_ID, 'register.db'))).toBe(true);
+
+    // The second process has a new in-memory key: the old stores were unreadable and are recreated.
+    const second = await demoProcess(dataDir);
+    try {
+      const again = await value(
+        second.call('requests.list', { workspaceId: DEMO_WORKSPACE_ID, includeClosed: true, includeUnverified: true }),
+      );
+      expect(again.requests).toHaveLength(DEMO_REQUESTS.length);
+      expect(again.requests.map((r) => r.reference).sort()).toEqual(listed.requests.map((r) => r.reference).sort());
+      expect(await value(second.call('audit.verify', { workspaceId: DEMO_WORKSPACE_ID }))).toMatchObject({ ok: true });
+      // A second demo.start in the same process keeps what the officer did since.
+      await value(second.call('demo.start', {}));
+      const third = await value(
+        second.call('requests.list', { workspaceId: DEMO_WORKSPACE_ID, includeClosed: true, includeUnverified: true }),
+      );
+      expect(third.requests).toHaveLength(DEMO_REQUESTS.length);
+    } finally {
+      await second.close();
+    }
+  });
+});
