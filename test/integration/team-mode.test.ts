@@ -161,6 +161,21 @@ describe('team mode end to end', () => {
     expect((await a.reg.must('audit.list', { limit: 1 })).entries[0]).toMatchObject({ actor: 'ada', action: 'archive.exported' });
   });
 
+  it('live: a change on one machine reaches the other as an event, without asking (LISTEN/NOTIFY)', async () => {
+    const heard: unknown[] = [];
+    const unsubscribe = a.ctx.core.events.subscribe((name, payload) => {
+      if (name === 'team.changed') heard.push(payload);
+    });
+    try {
+      const r = (await b.reg.must('requests.list', { includeUnverified: true })).requests[2];
+      const changed = await b.reg.must('requests.setStatus', { id: r?.id ?? '', status: 'in_progress', expectedVersion: r?.version ?? 0 });
+      const expected = { workspaceId: a.ws, requestId: r?.id, version: changed.version, by: 'ada' };
+      await expect.poll(() => heard, { timeout: 10_000 }).toContainEqual(expected);
+    } finally {
+      unsubscribe();
+    }
+  });
+
   it('operations not carried over yet are refused in team mode, changing nothing locally', async () => {
     const r = (await b.reg.must('requests.list', { includeUnverified: true })).requests[0];
     const refused = await b.reg.call('requests.extend', { id: r?.id ?? '', reason: 'complex' });
@@ -200,6 +215,7 @@ describe('team mode end to end', () => {
     const back = await b.reg.must('requests.list', { includeUnverified: true });
     expect(back.team).toMatchObject({ offline: false });
     expect(back.requests.find((r) => r.id === target?.id)?.version).toBe(target?.version);
-    expect(await b.reg.must('audit.verify', {})).toMatchObject({ ok: true, count: 8 });
+    // 8 before, and the status change of the live test.
+    expect(await b.reg.must('audit.verify', {})).toMatchObject({ ok: true, count: 9 });
   });
 });

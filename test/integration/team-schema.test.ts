@@ -175,6 +175,22 @@ describe('team schema migrations (one test each)', () => {
   });
 });
 
+describe('the README set-up', () => {
+  it('an owner that is not a superuser, with the roles made by the DBA beforehand, runs init; officers work', async () => {
+    await pg.admin(`CREATE ROLE readme_owner LOGIN PASSWORD 'owner-pw' CREATEROLE`);
+    const db = await pg.createDatabase('readme');
+    await pg.admin(`ALTER DATABASE ${db} OWNER TO readme_owner`);
+    // The group roles exist already (earlier tests made them): init must not need to create them.
+    const owner = pool(pg.url('readme_owner', 'owner-pw', db));
+    expect((await migrateTeamSchema(owner)).to).toBe(TEAM_SCHEMA_VERSION);
+    await pg.createLogin('readme_dana', 'dana-pw', ['lethe_officer']);
+    const dana = pool(pg.url('readme_dana', 'dana-pw', db));
+    await q(dana, REQ, ['req_readme', 1]);
+    expect((await q(dana, 'SELECT created_by FROM lethe.requests')).rows).toEqual([{ created_by: 'readme_dana' }]);
+    expect(await codeOf(q(dana, 'DELETE FROM lethe.audit_log'))).toBe('forbidden');
+  });
+});
+
 describe('connection errors have stable codes', () => {
   it('missing schema, missing database, wrong password, unreachable server, TLS required', async () => {
     const { name, owner } = await freshDb();

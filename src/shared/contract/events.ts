@@ -26,6 +26,8 @@ export const contractEvents = {
       message: z.string().optional(),
     })
     .strict(),
+  /** Team mode: another officer (or this one) changed a request in the team database. */
+  'team.changed': z.object({ workspaceId: z.string(), requestId: z.string(), version: z.number().int(), by: z.string() }).strict(),
 } as const;
 
 export type ContractEvents = typeof contractEvents;

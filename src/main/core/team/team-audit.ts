@@ -75,17 +75,29 @@ export async function insertTeamEntry(client: pg.ClientBase, entry: AuditEntry):
  * Appends one entry inside the caller's transaction (so the change and its entry commit together).
  * `input.actor` is ignored: the database's `current_user` is the actor.
  */
-export async function appendTeamAudit(client: pg.ClientBase, auditKey: Buffer, input: AppendAuditInput): Promise<AuditEntry> {
-  await lockChain(client);
-  const who = await client.query<{ u: string }>('SELECT current_user AS u');
-  let ref: string | null = input.subjectRef ?? (input.subject !== undefined ? subjectRef(auditKey, input.subject) : null);
-  if (ref === null && input.subject === undefined && input.requestId !== undefined) {
-    const r = await client.query<{ subject_ref: string | null }>('SELECT subject_ref FROM lethe.requests WHERE id = $1', [input.requestId]);
-    ref = r.rows[0]?.subject_ref ?? null;
-  }
-  const entry = appendEntry(await teamHead(client), {
+export async function appendTeamAudit(
+  client: pg.ClientBase,
+  auditKey: Buffer,
+  input: AppendAuditInput,
+  options: { locked?: boolean } = {},
+): Promise<AuditEntry> {
+  if (!options.locked) await lockChain(client);
+  // One round trip for the role, the head and the request's subject: under load, each one counts
+  // while the chain's lock is held.
+  const r = await client.query<AuditRow & { who: string; request_ref: string | null; has_head: boolean }>(
+    `SELECT current_user AS who, h.seq IS NOT NULL AS has_head, h.*,
+            (SELECT subject_ref FROM lethe.requests WHERE id = $1) AS request_ref
+       FROM (SELECT 1) AS one
+       LEFT JOIN LATERAL (SELECT ${COLUMNS} FROM lethe.audit_log ORDER BY seq DESC LIMIT 1) AS h ON true`,
+    [input.requestId ?? null],
+  );
+  const row = r.rows[0];
+  const head = row?.has_head ? teamRowToEntry(row) : null;
+  const ref: string | null =
+    input.subjectRef ?? (input.subject !== undefined ? subjectRef(auditKey, input.subject) : (row?.request_ref ?? null));
+  const entry = appendEntry(head, {
     at: input.at ?? new Date().toISOString(),
-    actor: who.rows[0]?.u ?? 'unknown',
+    actor: row?.who ?? 'unknown',
     action: input.action,
     subjectRef: ref,
     requestId: input.requestId ?? null,

@@ -66,6 +66,13 @@ function toRow(raw: Record<string, unknown>): TeamRow {
   return { ...row, subject_id: row.subject_id === null ? null : Number(row.subject_id) };
 }
 
+/** A stored value that no longer parses falls back to the defaults, as in the local register. */
+function parseSettings(raw: string | null): RegisterSettings {
+  if (raw === null) return RegisterSettings.parse({});
+  const parsed = RegisterSettings.safeParse(JSON.parse(raw));
+  return parsed.success ? parsed.data : RegisterSettings.parse({});
+}
+
 export class TeamRegister {
   constructor(
     private readonly team: TeamPool,
@@ -74,10 +81,7 @@ export class TeamRegister {
 
   async #settings(client: pg.ClientBase): Promise<RegisterSettings> {
     const r = await client.query<{ value: string }>(`SELECT value FROM lethe.register_settings WHERE key = 'register'`);
-    const raw = r.rows[0]?.value;
-    if (raw === undefined) return RegisterSettings.parse({});
-    const parsed = RegisterSettings.safeParse(JSON.parse(raw));
-    return parsed.success ? parsed.data : RegisterSettings.parse({});
+    return parseSettings(r.rows[0]?.value ?? null);
   }
 
   async #links(client: pg.ClientBase, id?: string): Promise<Map<string, RequestLink[]>> {
@@ -105,10 +109,20 @@ export class TeamRegister {
     };
   }
 
+  /** The request, its links and the register settings in one round trip. */
   async #read(client: pg.ClientBase, id: string, asOf = nowIso()): Promise<TeamRequest> {
-    const r = await client.query('SELECT * FROM lethe.requests WHERE id = $1', [id]);
-    if (!r.rows[0]) throw new LetheError('not_found', `No request ${id}`);
-    return this.#present(toRow(r.rows[0]), (await this.#links(client, id)).get(id) ?? [], await this.#settings(client), asOf);
+    const r = await client.query<Record<string, unknown> & { links: RequestLink[] | null; settings: string | null }>(
+      `SELECT q.*,
+              (SELECT json_agg(json_build_object('kind', l.kind, 'ref', l.ref, 'sha256', l.sha256, 'at', l.at) ORDER BY l.at, l.ref)
+                 FROM lethe.request_links l WHERE l.request_id = q.id) AS links,
+              (SELECT value FROM lethe.register_settings WHERE key = 'register') AS settings
+         FROM lethe.requests q WHERE q.id = $1`,
+      [id],
+    );
+    const raw = r.rows[0];
+    if (!raw) throw new LetheError('not_found', `No request ${id}`);
+    const { links, settings, ...row } = raw;
+    return this.#present(toRow(row), links ?? [], parseSettings(settings), asOf);
   }
 
   get(id: string, asOf?: string): Promise<TeamRequest> {
@@ -170,25 +184,30 @@ export class TeamRegister {
           r.closedAt ?? null,
         ],
       );
-      await appendTeamAudit(client, this.auditKey, {
-        actor: 'database',
-        action: 'request.created',
-        requestId: id,
-        ...(ref !== null ? { subjectRef: ref } : {}),
-        at,
-        data: {
-          reference: referenceOf(number),
-          type: r.type,
-          regulation: r.regulation,
-          channel: r.channel,
-          receivedAt: r.receivedAt,
-          timeZone: r.timeZone,
-          status,
-          source,
-          version: 1,
-          ...(status === 'denied' ? { article: blank(r.denialArticle) } : {}),
+      await appendTeamAudit(
+        client,
+        this.auditKey,
+        {
+          actor: 'database',
+          action: 'request.created',
+          requestId: id,
+          ...(ref !== null ? { subjectRef: ref } : {}),
+          at,
+          data: {
+            reference: referenceOf(number),
+            type: r.type,
+            regulation: r.regulation,
+            channel: r.channel,
+            receivedAt: r.receivedAt,
+            timeZone: r.timeZone,
+            status,
+            source,
+            version: 1,
+            ...(status === 'denied' ? { article: blank(r.denialArticle) } : {}),
+          },
         },
-      });
+        { locked: true },
+      );
       return this.#read(client, id);
     });
   }
@@ -251,18 +270,23 @@ export class TeamRegister {
         `UPDATE lethe.requests SET ${keys.map((k, i) => `${k} = $${i + 1}`).join(', ')}, updated_at = $${keys.length + 1} WHERE id = $${keys.length + 2}`,
         [...keys.map((k) => sets[k]), at, id],
       );
-      await appendTeamAudit(client, this.auditKey, {
-        actor: 'database',
-        action: 'request.updated',
-        requestId: id,
-        at,
-        data: {
-          fields: fields.map((f) => f.replace(/^requester_/, 'requester.').replace('subject_id', 'subjectId')),
-          ...(sets.owner !== undefined ? { owner: sets.owner } : {}),
-          ...(sets.subject_id !== undefined ? { subjectId: sets.subject_id } : {}),
-          version: row.version + 1,
+      await appendTeamAudit(
+        client,
+        this.auditKey,
+        {
+          actor: 'database',
+          action: 'request.updated',
+          requestId: id,
+          at,
+          data: {
+            fields: fields.map((f) => f.replace(/^requester_/, 'requester.').replace('subject_id', 'subjectId')),
+            ...(sets.owner !== undefined ? { owner: sets.owner } : {}),
+            ...(sets.subject_id !== undefined ? { subjectId: sets.subject_id } : {}),
+            version: row.version + 1,
+          },
         },
-      });
+        { locked: true },
+      );
       return this.#read(client, id);
     });
   }
@@ -291,19 +315,24 @@ export class TeamRegister {
           : isClosedStatus(row.status)
             ? 'request.reopened'
             : 'request.status_changed';
-      await appendTeamAudit(client, this.auditKey, {
-        actor: 'database',
-        action,
-        requestId: id,
-        at,
-        data: {
-          from: row.status,
-          to: change.status,
-          ...(closedAt ? { closedAt } : {}),
-          ...(change.status === 'denied' ? { article, reasonRecorded: true } : {}),
-          version: row.version + 1,
+      await appendTeamAudit(
+        client,
+        this.auditKey,
+        {
+          actor: 'database',
+          action,
+          requestId: id,
+          at,
+          data: {
+            from: row.status,
+            to: change.status,
+            ...(closedAt ? { closedAt } : {}),
+            ...(change.status === 'denied' ? { article, reasonRecorded: true } : {}),
+            version: row.version + 1,
+          },
         },
-      });
+        { locked: true },
+      );
       return this.#read(client, id);
     });
   }
@@ -322,13 +351,18 @@ export class TeamRegister {
       );
       if ((inserted.rowCount ?? 0) === 0) return;
       await client.query('UPDATE lethe.requests SET updated_at = $1 WHERE id = $2', [at, id]);
-      await appendTeamAudit(client, this.auditKey, {
-        actor: 'database',
-        action: 'request.linked',
-        requestId: id,
-        at,
-        data: { kind: link.kind, ref: link.ref, sha256: link.sha256, version: version + 1 },
-      });
+      await appendTeamAudit(
+        client,
+        this.auditKey,
+        {
+          actor: 'database',
+          action: 'request.linked',
+          requestId: id,
+          at,
+          data: { kind: link.kind, ref: link.ref, sha256: link.sha256, version: version + 1 },
+        },
+        { locked: true },
+      );
     });
   }
 }

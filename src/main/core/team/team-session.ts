@@ -5,6 +5,7 @@ import type { CoreServices } from '../services';
 import { openTeamPool, type TeamPool, type TeamTarget } from './connection';
 import { assertSchemaCurrent } from './migrate';
 import { readTeamEntry, teamPasswordAccount, type TeamEntry } from './team-config';
+import { listenForChanges } from './team-live';
 import { TeamRegister } from './team-register';
 
 /**
@@ -72,7 +73,15 @@ export async function teamSessionFor(s: CoreServices, workspaceId: string): Prom
   const opening = (async () => {
     const password = await s.workspaces.secretStoreFor(workspaceId).get(teamPasswordAccount(workspaceId));
     if (password) registerSecret(password);
-    return connectTeam(workspaceId, entry, password);
+    const session = await connectTeam(workspaceId, entry, password);
+    const live = listenForChanges(workspaceId, entry.target, password, s.events);
+    const close = session.pool.close.bind(session.pool);
+    // Closing the session's pool stops its listener too.
+    session.pool.close = async () => {
+      await live.close();
+      await close();
+    };
+    return session;
   })();
   perCore.set(key, opening);
   // A failed open is not cached: the next call tries again (the server may be back).
