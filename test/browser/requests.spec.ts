@@ -136,7 +136,7 @@ test('records, verifies and decides a request, shows it in the queue and the aud
   await page.getByRole('link', { name: '← All requests' }).click();
   const queue = page.getByRole('region', { name: /Requests, \d+ shown/ });
   await expect(queue).toHaveAttribute('aria-label', 'Requests, 3 shown');
-  await expect(page.getByText('60 unverified requests are hidden')).toBeVisible();
+  await expect(page.getByText('60 new requests await identity verification')).toBeVisible();
   // Sorted by due date: the overdue one first, in red; the extended one marked.
   const firstRow = queue.locator('tbody tr').first();
   await expect(firstRow).toContainText('days overdue');

@@ -46,7 +46,12 @@ export function computeDashboard(requests: readonly Request[], asOf: string, tim
     overdueTrend.push({
       weekEnding,
       open: openThen.length,
-      overdue: openThen.filter((r) => r.deadlines !== null && r.deadlines.due < weekEnding).length,
+      // This week's point is the count the dashboard shows (each request's own zone and end of
+      // day), so the chart and the figure beside it can never disagree.
+      overdue:
+        w === 0
+          ? openThen.filter((r) => r.dueIn?.urgency === 'overdue').length
+          : openThen.filter((r) => r.deadlines !== null && r.deadlines.due < weekEnding).length,
     });
   }
   const medianDaysToClose = REGULATIONS.map((regulation) => {

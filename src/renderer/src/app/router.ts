@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useMemo, useSyncExternalStore } from 'react';
 
 export const ROUTES = ['requests', 'subjects', 'erasure', 'archives', 'audit', 'sync', 'settings'] as const;
 export type Route = (typeof ROUTES)[number];
@@ -34,14 +34,19 @@ export function navigateTo(route: Route, segments: string[] = [], query: Record<
   window.location.hash = hrefFor(route, segments, query);
 }
 
+function subscribeToHash(onChange: () => void): () => void {
+  window.addEventListener('hashchange', onChange);
+  return () => window.removeEventListener('hashchange', onChange);
+}
+
+/**
+ * One snapshot of the hash for every reader in a render. A state per hook (as before) could be
+ * updated in different renders: the app's new route met a page's old segments, and each dossier
+ * opened from a request first asked `requests.get` for the subject's ref (a 400).
+ */
 export function useHashLocation(): HashLocation {
-  const [location, setLocation] = useState<HashLocation>(() => parseHash(window.location.hash));
-  useEffect(() => {
-    const onChange = () => setLocation(parseHash(window.location.hash));
-    window.addEventListener('hashchange', onChange);
-    return () => window.removeEventListener('hashchange', onChange);
-  }, []);
-  return location;
+  const hash = useSyncExternalStore(subscribeToHash, () => window.location.hash);
+  return useMemo(() => parseHash(hash), [hash]);
 }
 
 export function useRoute(fallback: Route): [Route, (route: Route) => void] {

@@ -10,11 +10,23 @@ import { useRegisterQuery } from './register-api';
  * charts follow light and dark themes; recharts sets only geometry, via DOM properties that the
  * console's style-src 'self' policy allows.
  */
-function ChartCard({ title, summary, children }: { title: string; summary: string; children: React.ReactNode }): React.JSX.Element {
+function ChartCard({
+  title,
+  summary,
+  note,
+  children,
+}: {
+  title: string;
+  summary: string;
+  /** A visible line under the title (e.g. the current figure the chart ends on). */
+  note?: string;
+  children: React.ReactNode;
+}): React.JSX.Element {
   return (
     <figure className="chart-card">
       <figcaption>
         <h3>{title}</h3>
+        {note ? <p className="chart-note">{note}</p> : null}
         <p className="visually-hidden">{summary}</p>
       </figcaption>
       <div className="chart-body" aria-hidden="true">
@@ -27,10 +39,14 @@ function ChartCard({ title, summary, children }: { title: string; summary: strin
 const axisTick = { className: 'chart-tick' } as const;
 const DUE_WEEK_SHOWN = 6;
 
-export function Dashboard({ data }: { data: DashboardView }): React.JSX.Element {
+/**
+ * The register's overview in two parts: `summary` (the figures and what is due this week) goes
+ * above the queue, `charts` below it, so the list an officer acts on is never under four charts.
+ */
+export function Dashboard({ data, part }: { data: DashboardView; part: 'summary' | 'charts' }): React.JSX.Element {
   const byStatus = data.byStatus.map((s) => ({ name: STATUS_LABELS[s.status], count: s.count }));
   const byType = data.byType.map((t) => ({ name: TYPE_LABELS[t.type], count: t.count }));
-  const trend = data.overdueTrend.map((w) => ({ name: formatDate(w.weekEnding), overdue: w.overdue, open: w.open }));
+  const trend = data.overdueTrend.map((w) => ({ name: formatDate(w.weekEnding), overdue: w.overdue }));
   const medians = data.medianDaysToClose.map((m) => ({
     name: REGULATION_LABELS[m.regulation],
     days: m.medianDays ?? 0,
@@ -38,29 +54,49 @@ export function Dashboard({ data }: { data: DashboardView }): React.JSX.Element 
     known: m.medianDays !== null,
   }));
   const anyClosed = medians.some((m) => m.closed > 0);
+  if (part === 'summary') {
+    return (
+      <section className="dashboard dashboard-summary" aria-label="Summary">
+        <div className="stat-row">
+          <div className="stat">
+            <span className="stat-value">{data.open}</span>
+            <span className="stat-label">open requests</span>
+          </div>
+          <div className={`stat ${data.overdue > 0 ? 'stat-danger' : ''}`}>
+            <span className="stat-value">{data.overdue}</span>
+            <span className="stat-label">overdue</span>
+          </div>
+          <div className={`stat ${data.dueThisWeek.length > 0 ? 'stat-warn' : ''}`}>
+            <span className="stat-value">{data.dueThisWeek.length}</span>
+            <span className="stat-label">due within 7 days</span>
+          </div>
+          <div className="stat">
+            <span className="stat-value">{data.unverifiedOpen}</span>
+            <span className="stat-label">awaiting identity verification</span>
+          </div>
+        </div>
+        {data.dueThisWeek.length > 0 ? (
+          <div className="due-week">
+            <h3>Due this week</h3>
+            <ul>
+              {data.dueThisWeek.slice(0, DUE_WEEK_SHOWN).map((d) => (
+                <li key={d.id}>
+                  <a href={hrefFor('requests', [d.id])}>{d.reference}</a> · {TYPE_LABELS[d.type]} · {REGULATION_LABELS[d.regulation]} ·{' '}
+                  {formatDate(d.due)} <span className="due-pill due-soon">{dueInWords(d.daysRemaining)}</span>
+                </li>
+              ))}
+            </ul>
+            {data.dueThisWeek.length > DUE_WEEK_SHOWN ? (
+              <p className="muted">and {data.dueThisWeek.length - DUE_WEEK_SHOWN} more: sort the queue by due date to see them all.</p>
+            ) : null}
+          </div>
+        ) : null}
+      </section>
+    );
+  }
   return (
     <section className="dashboard" aria-labelledby="dashboard-title">
-      <h2 id="dashboard-title" className="visually-hidden">
-        Overview
-      </h2>
-      <div className="stat-row">
-        <div className="stat">
-          <span className="stat-value">{data.open}</span>
-          <span className="stat-label">open requests</span>
-        </div>
-        <div className={`stat ${data.overdue > 0 ? 'stat-danger' : ''}`}>
-          <span className="stat-value">{data.overdue}</span>
-          <span className="stat-label">overdue</span>
-        </div>
-        <div className={`stat ${data.dueThisWeek.length > 0 ? 'stat-warn' : ''}`}>
-          <span className="stat-value">{data.dueThisWeek.length}</span>
-          <span className="stat-label">due within 7 days</span>
-        </div>
-        <div className="stat">
-          <span className="stat-value">{data.unverifiedOpen}</span>
-          <span className="stat-label">awaiting identity verification</span>
-        </div>
-      </div>
+      <h2 id="dashboard-title">Overview</h2>
       <div className="chart-grid">
         <ChartCard title="Open requests by status" summary={byStatus.map((s) => `${s.name}: ${s.count}`).join(', ')}>
           <ResponsiveContainer width="100%" height={200}>
@@ -92,8 +128,9 @@ export function Dashboard({ data }: { data: DashboardView }): React.JSX.Element 
           )}
         </ChartCard>
         <ChartCard
-          title="Overdue at the end of each week"
-          summary={trend.map((w) => `${w.name}: ${w.overdue} overdue of ${w.open} open`).join('; ')}
+          title="Overdue requests at the end of each week"
+          summary={trend.map((w) => `${w.name}: ${w.overdue} overdue`).join('; ')}
+          note={`Now: ${data.overdue} overdue, the figure above.`}
         >
           <ResponsiveContainer width="100%" height={200}>
             <LineChart accessibilityLayer={false} data={trend} margin={{ top: 8, right: 12, bottom: 0, left: -20 }}>
@@ -101,7 +138,6 @@ export function Dashboard({ data }: { data: DashboardView }): React.JSX.Element 
               <XAxis dataKey="name" tick={axisTick} fontSize={11} minTickGap={24} />
               <YAxis allowDecimals={false} tick={axisTick} fontSize={11} />
               <Tooltip wrapperClassName="chart-tooltip" />
-              <Line type="monotone" dataKey="open" name="Open" className="chart-line-muted" dot={false} isAnimationActive={false} />
               <Line type="monotone" dataKey="overdue" name="Overdue" className="chart-line-danger" isAnimationActive={false} />
             </LineChart>
           </ResponsiveContainer>
@@ -125,35 +161,22 @@ export function Dashboard({ data }: { data: DashboardView }): React.JSX.Element 
           )}
         </ChartCard>
       </div>
-      {data.dueThisWeek.length > 0 ? (
-        <div className="due-week">
-          <h3>Due this week</h3>
-          <ul>
-            {data.dueThisWeek.slice(0, DUE_WEEK_SHOWN).map((d) => (
-              <li key={d.id}>
-                <a href={hrefFor('requests', [d.id])}>{d.reference}</a> · {TYPE_LABELS[d.type]} · {REGULATION_LABELS[d.regulation]} ·{' '}
-                {formatDate(d.due)} <span className="due-pill due-soon">{dueInWords(d.daysRemaining)}</span>
-              </li>
-            ))}
-          </ul>
-          {data.dueThisWeek.length > DUE_WEEK_SHOWN ? (
-            <p className="muted">and {data.dueThisWeek.length - DUE_WEEK_SHOWN} more: sort the queue by due date to see them all.</p>
-          ) : null}
-        </div>
-      ) : null}
     </section>
   );
 }
 
-export function DashboardSection(): React.JSX.Element | null {
+export function DashboardSection({ part }: { part: 'summary' | 'charts' }): React.JSX.Element | null {
   const dashboard = useRegisterQuery('requests.dashboard', {});
   if (dashboard.loading)
-    return (
+    return part === 'charts' ? null : (
       <p className="muted" role="status">
         Loading the overview…
       </p>
     );
-  if (dashboard.error) return <ErrorBanner error={dashboard.error} onRetry={dashboard.reload} title="The overview could not be computed" />;
+  if (dashboard.error)
+    return part === 'charts' ? null : (
+      <ErrorBanner error={dashboard.error} onRetry={dashboard.reload} title="The overview could not be computed" />
+    );
   if (!dashboard.data) return null;
-  return <Dashboard data={dashboard.data} />;
+  return <Dashboard data={dashboard.data} part={part} />;
 }

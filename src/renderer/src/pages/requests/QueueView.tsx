@@ -122,7 +122,22 @@ export function QueueView(): React.JSX.Element {
 
   return (
     <>
-      <DashboardSection />
+      <DashboardSection part="summary" />
+      {list.data && list.data.hiddenUnverified > 0 ? (
+        <div className="banner banner-warn unverified-banner" role="status">
+          <p>
+            <strong>
+              {list.data.hiddenUnverified === 1
+                ? '1 new request awaits identity verification'
+                : `${list.data.hiddenUnverified} new requests await identity verification`}
+            </strong>{' '}
+            and {list.data.hiddenUnverified === 1 ? 'is' : 'are'} not in the list below yet. Their clocks are already running.
+          </p>
+          <button type="button" className="button button-small" onClick={() => set({ includeUnverified: true })}>
+            Show them
+          </button>
+        </div>
+      ) : null}
       <h2 id="queue-title">Queue</h2>
       <div className="filters" role="group" aria-labelledby="queue-title">
         <Select
@@ -170,17 +185,6 @@ export function QueueView(): React.JSX.Element {
         </div>
       </div>
       {exporter.error ? <ErrorBanner error={exporter.error} title="The export failed" /> : null}
-      {list.data && list.data.hiddenUnverified > 0 ? (
-        <div className="banner banner-warn" role="status">
-          <p>
-            {list.data.hiddenUnverified === 1 ? '1 unverified request is' : `${list.data.hiddenUnverified} unverified requests are`} hidden
-            from this view until identity is verified. Their clocks are still running.
-          </p>
-          <button type="button" className="button button-small" onClick={() => set({ includeUnverified: true })}>
-            Show them
-          </button>
-        </div>
-      ) : null}
       {selected.length > 0 ? (
         <BulkBar
           ids={selected}
@@ -199,13 +203,18 @@ export function QueueView(): React.JSX.Element {
       ) : list.data && list.data.requests.length === 0 ? (
         <div className="empty-state">
           <p className="empty-title">
-            {filtered || list.data.hiddenUnverified > 0 ? 'No request matches these filters.' : 'No requests yet.'}
+            {filtered
+              ? 'No request matches these filters.'
+              : list.data.hiddenUnverified > 0
+                ? 'Every open request still awaits identity verification: “Show them” above lists them.'
+                : 'No requests yet.'}
           </p>
           <p className="muted">Record one with “New request”, or bring your existing register in with “Import CSV”.</p>
         </div>
       ) : list.data ? (
         <RequestTable key={tableKey} requests={list.data.requests} onSelectionChange={setSelected} />
       ) : null}
+      <DashboardSection part="charts" />
     </>
   );
 }

@@ -13,6 +13,7 @@ import { AttachToRequest } from './AttachToRequest';
 import { ExportPanel } from './ExportPanel';
 import { SubjectActions } from '../actions/SubjectActions';
 import { formatBytes } from './export-file';
+import { subjectsSearchHref } from './search-state';
 
 type Section = 'tickets' | 'comments' | 'attachments' | 'mentions' | 'accounts';
 
@@ -38,7 +39,7 @@ export function DossierPage({ subjectRef, exportKind }: { subjectRef: string; ex
     return (
       <div className="dossier-page">
         <p>
-          <a href={hrefFor('subjects')}>← Subjects</a>
+          <a href={subjectsSearchHref()}>← Subjects</a>
         </p>
         <ErrorBanner error={dossier.error} onRetry={dossier.reload} title="The dossier could not be built" />
       </div>
@@ -64,7 +65,7 @@ export function DossierPage({ subjectRef, exportKind }: { subjectRef: string; ex
   return (
     <div className="dossier-page">
       <p>
-        <a href={hrefFor('subjects')}>← Subjects</a>
+        <a href={subjectsSearchHref()}>← Subjects</a>
       </p>
       <header className="page-header dossier-header">
         <div>

@@ -8,9 +8,9 @@ import {
   type SortingState,
 } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useRef, useState, type KeyboardEvent } from 'react';
+import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { MatchReason, SubjectSearchResult } from '../../../../shared/contract/groups/subjects';
-import { hrefFor, navigateTo } from '../../app/router';
+import { dossierHref } from './search-state';
 
 const features = tableFeatures({
   rowSortingFeature,
@@ -33,37 +33,46 @@ export function describeReason(r: MatchReason): string {
   return `${FIELD_LABELS[r.field]} (${r.match})${where}: ${r.value}`;
 }
 
-const columns = helper.columns([
-  helper.accessor('name', {
-    header: 'Name',
-    cell: ({ row }) => (
-      <a href={hrefFor('subjects', [row.original.ref])} tabIndex={-1}>
-        {row.original.name || <span className="muted">(no name)</span>}
-      </a>
-    ),
-  }),
-  helper.accessor((r) => r.email ?? '', { id: 'email', header: 'Email' }),
-  helper.accessor((r) => r.phone ?? '', { id: 'phone', header: 'Phone' }),
-  helper.accessor((r) => r.role ?? '', { id: 'role', header: 'Role' }),
-  helper.accessor('tickets', { header: 'Tickets' }),
-  helper.accessor((r) => describeReason(r.reasons[0]!), {
-    id: 'reason',
-    header: 'Matched on',
-    cell: ({ row }) => (
-      <span title={row.original.reasons.map(describeReason).join('\n')}>
-        {describeReason(row.original.reasons[0]!)}
-        {row.original.linkedAccounts > 0 ? <span className="pill">+{row.original.linkedAccounts} linked</span> : null}
-        {!row.original.active ? <span className="pill pill-muted">inactive</span> : null}
-      </span>
-    ),
-  }),
-]);
+const columnsFor = (query: string) =>
+  helper.columns([
+    helper.accessor('name', {
+      header: 'Name',
+      cell: ({ row }) => (
+        <a href={dossierHref(row.original.ref, query)} tabIndex={-1}>
+          {row.original.name || <span className="muted">(no name)</span>}
+        </a>
+      ),
+    }),
+    helper.accessor((r) => r.email ?? '', { id: 'email', header: 'Email' }),
+    helper.accessor((r) => r.phone ?? '', { id: 'phone', header: 'Phone' }),
+    helper.accessor((r) => r.role ?? '', { id: 'role', header: 'Role' }),
+    helper.accessor('tickets', { header: 'Tickets' }),
+    helper.accessor((r) => describeReason(r.reasons[0]!), {
+      id: 'reason',
+      header: 'Matched on',
+      cell: ({ row }) => (
+        <span title={row.original.reasons.map(describeReason).join('\n')}>
+          {describeReason(row.original.reasons[0]!)}
+          {row.original.linkedAccounts > 0 ? <span className="pill">+{row.original.linkedAccounts} linked</span> : null}
+          {!row.original.active ? <span className="pill pill-muted">inactive</span> : null}
+        </span>
+      ),
+    }),
+  ]);
 
 const ROW_HEIGHT = 40;
 
-/** Search results: sortable, virtualized, arrow keys move between rows and Enter opens the dossier. */
-export function SubjectResultsTable({ results }: { results: SubjectSearchResult[] }): React.JSX.Element {
+const open = (ref: string, query: string) => {
+  window.location.hash = dossierHref(ref, query);
+};
+
+/**
+ * Search results: sortable, virtualized, arrow keys move between rows and Enter opens the dossier.
+ * Keys pressed on a header's sort button are the button's (Enter sorts), not the grid's.
+ */
+export function SubjectResultsTable({ results, query }: { results: SubjectSearchResult[]; query: string }): React.JSX.Element {
   const [sorting, setSorting] = useState<SortingState>([]);
+  const columns = useMemo(() => columnsFor(query), [query]);
   const [active, setActive] = useState(0);
   const table = useTable({ features, columns, data: results, getRowId: (r) => r.ref, state: { sorting }, onSortingChange: setSorting });
   const rows = table.getRowModel().rows;
@@ -81,6 +90,7 @@ export function SubjectResultsTable({ results }: { results: SubjectSearchResult[
   const current = Math.min(active, Math.max(rows.length - 1, 0));
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    if (event.target !== event.currentTarget) return;
     const move = (to: number) => {
       event.preventDefault();
       const next = Math.max(0, Math.min(rows.length - 1, to));
@@ -93,7 +103,7 @@ export function SubjectResultsTable({ results }: { results: SubjectSearchResult[
     else if (event.key === 'End') move(rows.length - 1);
     else if (event.key === 'Enter') {
       const row = rows[current];
-      if (row) navigateTo('subjects', [row.original.ref]);
+      if (row) open(row.original.ref, query);
     }
   };
 
@@ -143,7 +153,7 @@ export function SubjectResultsTable({ results }: { results: SubjectSearchResult[
                 className={item.index === current ? 'row-active' : undefined}
                 style={{ height: ROW_HEIGHT }}
                 onClick={() => setActive(item.index)}
-                onDoubleClick={() => navigateTo('subjects', [row.original.ref])}
+                onDoubleClick={() => open(row.original.ref, query)}
               >
                 {row.getAllCells().map((cell) => (
                   <td key={cell.id}>

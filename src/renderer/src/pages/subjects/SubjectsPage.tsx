@@ -4,6 +4,7 @@ import { useHashLocation } from '../../app/router';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { DossierPage } from './DossierPage';
 import { SubjectResultsTable } from './SubjectResultsTable';
+import { rememberSearch, searchQueryOf } from './search-state';
 import './subjects.css';
 
 /** `#/subjects` searches; `#/subjects/<ref>` shows that subject's dossier. */
@@ -24,8 +25,10 @@ function useDebounced(value: string, ms: number): string {
 }
 
 function SubjectSearch(): React.JSX.Element {
-  const [text, setText] = useState('');
+  // From the address, so Back and "← Subjects" come back to the same results.
+  const [text, setText] = useState(() => searchQueryOf());
   const query = useDebounced(text.trim(), 150);
+  useEffect(() => rememberSearch(query), [query]);
   return (
     <div className="subjects-page">
       <header className="page-header">
@@ -79,7 +82,7 @@ function SearchResults({ query }: { query: string }): React.JSX.Element {
         {results.length} {results.length === 1 ? 'person' : 'people'}
         {truncated ? ' (more match: type more to narrow down)' : ''}
       </p>
-      <SubjectResultsTable results={results} />
+      <SubjectResultsTable results={results} query={query} />
     </>
   );
 }
