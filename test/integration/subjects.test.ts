@@ -124,46 +124,73 @@ describe('search', () => {
     expect(hit?.reasons.some((r) => r.field === 'comment' && r.ticketId === ds().ticketId(ticketIndex))).toBe(true);
   });
 
-  it('marks accounts that belong to the same person', async () => {
+  it('counts the accounts confirmed as the same person, and suggests those sharing an identity', async () => {
     const twin = userIndexes().find((i) => ds().twinOf(i) !== undefined)!;
-    const result = await search(ds().phone(twin)!);
-    const ids = result.results.map((r) => r.userId);
-    expect(ids).toContain(ds().userId(twin));
-    expect(ids).toContain(ds().userId(ds().twinOf(twin)!));
-    expect(result.results.every((r) => r.linkedAccounts >= 1)).toBe(true);
+    const [a, b] = [ds().userId(ds().twinOf(twin)!), ds().userId(twin)];
+    const ids = async () => (await search(ds().phone(twin)!)).results.filter((r) => r.userId === a || r.userId === b);
+    // Sharing a number makes them a suggestion for each other, not one person.
+    expect((await ids()).map((r) => [r.userId, r.linkedAccounts, r.suggestedAccounts])).toEqual(
+      expect.arrayContaining([
+        [a, 0, 1],
+        [b, 0, 1],
+      ]),
+    );
+    await h.call('subjects.link', { workspaceId, ref: `subj_${a}`, userId: b, reason: 'Second account, confirmed' });
+    expect((await ids()).map((r) => [r.userId, r.linkedAccounts, r.suggestedAccounts])).toEqual(
+      expect.arrayContaining([
+        [a, 1, 0],
+        [b, 1, 0],
+      ]),
+    );
+    await h.call('subjects.unlink', { workspaceId, ref: `subj_${b}`, userId: a });
   });
 });
 
 describe('dossier against the simulator ground truth', () => {
-  it('every end user: tickets by role and mentions, nothing more, nothing less', async () => {
+  it('every end user: tickets by role and mentions, nothing more, nothing less; accounts sharing an identity only suggested', async () => {
     let checked = 0;
     for (const i of userIndexes()) {
       if (ds().isAgentIndex(i)) continue;
       const userId = ds().userId(i);
       const d = await dossier(userId);
-      const accounts = d.accounts.map((a) => a.userId);
-      const truths = accounts.map((id) => h.sync.sim.groundTruth(id));
-      // Accounts: the requested one and every account sharing an identity (the ground truth's "other accounts").
-      expect(new Set(accounts), `accounts of ${userId}`).toEqual(new Set([userId, ...h.sync.sim.groundTruth(userId).otherAccounts]));
-      expect(liveTickets(d), `tickets of ${userId}`).toEqual(truthTickets(truths));
-      expect(liveMentions(d), `mentions of ${userId}`).toEqual(truthMentions(truths, new Set(accounts)));
+      // Nobody confirmed a link: the person is the requested account; the ground truth's "other
+      // accounts" (sharing an identity) are the suggestions, pending.
+      expect(d.accounts.map((a) => a.userId)).toEqual([userId]);
+      const truth = h.sync.sim.groundTruth(userId);
+      expect(new Set(d.suggestions.map((s) => s.userId)), `suggestions of ${userId}`).toEqual(new Set(truth.otherAccounts));
+      expect(d.pendingSuggestions).toBe(truth.otherAccounts.length);
+      expect(liveTickets(d), `tickets of ${userId}`).toEqual(truthTickets([truth]));
+      expect(liveMentions(d), `mentions of ${userId}`).toEqual(truthMentions([truth], new Set([userId])));
       checked += 1;
     }
     expect(checked).toBeGreaterThan(20);
   });
 
-  it('the person with two accounts: one dossier over both, each account saying why it belongs', async () => {
+  it('the person with two accounts: a suggestion with its evidence, then one dossier over both once confirmed', async () => {
     const twin = userIndexes().find((i) => ds().twinOf(i) !== undefined)!;
     const first = ds().twinOf(twin)!;
+    const before = await dossier(ds().userId(first));
+    expect(before.accounts.map((a) => a.userId)).toEqual([ds().userId(first)]);
+    const suggestion = before.suggestions.find((s) => s.userId === ds().userId(twin))!;
+    expect(suggestion.evidence).toEqual([
+      expect.objectContaining({ identityType: 'phone_number', value: ds().phone(first), withUserId: ds().userId(first), sharedBy: 2 }),
+    ]);
+    await h.call('subjects.link', {
+      workspaceId,
+      ref: `subj_${ds().userId(first)}`,
+      userId: ds().userId(twin),
+      reason: 'Same person, two accounts',
+    });
     const d = await dossier(ds().userId(first));
     expect(d.accounts.map((a) => a.userId).sort()).toEqual([ds().userId(first), ds().userId(twin)].sort());
     const other = d.accounts.find((a) => a.userId === ds().userId(twin))!;
-    expect(other.why).toMatchObject({ kind: 'shared_identity', identityType: 'phone_number', value: ds().phone(first) });
+    expect(other.why).toMatchObject({ kind: 'confirmed', reason: 'Same person, two accounts', withUserId: ds().userId(first) });
     const truths = [h.sync.sim.groundTruth(ds().userId(first)), h.sync.sim.groundTruth(ds().userId(twin))];
     expect(liveTickets(d)).toEqual(truthTickets(truths));
     expect(d.summary.tickets).toBe(d.tickets.length);
     for (const t of d.tickets) expect(t.why.length).toBeGreaterThan(3);
     for (const c of d.comments) expect([ds().userId(first), ds().userId(twin)]).toContain(c.authorId);
+    await h.call('subjects.unlink', { workspaceId, ref: `subj_${ds().userId(first)}`, userId: ds().userId(twin) });
   });
 
   it('a manual merge joins an account with its reason, and can be undone', async () => {
@@ -181,7 +208,7 @@ describe('dossier against the simulator ground truth', () => {
     const merged = await h.call('subjects.merge', { workspaceId, ref, userId: ds().userId(b), reason: 'Same person, confirmed by phone' });
     expect(merged.accounts).toEqual([ds().userId(a), ds().userId(b)]);
     const d = await dossier(ds().userId(a));
-    expect(d.accounts[1]?.why).toMatchObject({ kind: 'merged', reason: 'Same person, confirmed by phone' });
+    expect(d.accounts[1]?.why).toMatchObject({ kind: 'confirmed', reason: 'Same person, confirmed by phone' });
     const truths = [h.sync.sim.groundTruth(ds().userId(a)), h.sync.sim.groundTruth(ds().userId(b))];
     expect(liveTickets(d)).toEqual(truthTickets(truths));
     const undone = await h.call('subjects.unmerge', { workspaceId, ref, userId: ds().userId(b) });

@@ -1,5 +1,13 @@
 import type { Command } from 'commander';
-import { DOSSIER_LISTS, DOSSIER_MAX_LIMIT, type Dossier, type DossierOffsets } from '../../shared/contract/groups/subjects';
+import {
+  DOSSIER_LISTS,
+  DOSSIER_MAX_LIMIT,
+  type AccountWhy,
+  type Dossier,
+  type DossierOffsets,
+  type LinkSuggestion,
+  type PersonLinks,
+} from '../../shared/contract/groups/subjects';
 import { CliFailure, EXIT } from '../cli-error';
 import { openCoreSession, type CoreSession } from '../core-session';
 import { formatTable, processOutput } from '../output';
@@ -126,6 +134,137 @@ export function registerSubjectCommands(program: Command): void {
         await session.close();
       }
     });
+
+  subjects
+    .command('links')
+    .description("A person's confirmed accounts and the suggested links (a shared e-mail or phone), with the evidence")
+    .argument('<subject>', 'a subj_ reference, or an email address or phone number of theirs')
+    .option('--workspace <id>', 'workspace id (default: the active one)')
+    .option('--json', 'print one JSON document')
+    .addHelpText('after', '\nExample:\n  lethe subjects links subj_380000000014')
+    .action(async (subject: string, opts: { workspace?: string; json?: boolean }) => {
+      const out = processOutput(Boolean(opts.json));
+      const session = await openCoreSession();
+      try {
+        const ref = await resolveSubjectArg(session, subject, opts.workspace);
+        const links = await session.call('subjects.links', { ...(opts.workspace ? { workspaceId: opts.workspace } : {}), ref });
+        out.out(out.json ? JSON.stringify(links, null, 2) : describeLinks(links));
+      } finally {
+        await session.close();
+      }
+    });
+
+  subjects
+    .command('link')
+    .description('Confirm that another helpdesk account is the same person (kept per person, recorded in the audit log)')
+    .argument('<subject>', 'a subj_ reference, or an email address or phone number of theirs')
+    .argument('<account>', 'the user id of the other account')
+    .requiredOption('--reason <text>', 'why they are the same person (3-500 characters)')
+    .option('--by <name>', 'who decides (default: the OS account)')
+    .option('--workspace <id>', 'workspace id (default: the active one)')
+    .option('--json', 'print one JSON document')
+    .addHelpText(
+      'after',
+      '\nExample:\n  lethe subjects link subj_380000000007 380000000014 --reason "Second account, confirmed by the requester"',
+    )
+    .action(async (subject: string, account: string, opts: { reason: string; by?: string; workspace?: string; json?: boolean }) => {
+      await decide(subject, account, opts, 'subjects.link');
+    });
+
+  subjects
+    .command('unlink')
+    .description('Reject a suggested link (not the same person; it stays rejected after every sync), or --undo a decision')
+    .argument('<subject>', 'a subj_ reference, or an email address or phone number of theirs')
+    .argument('<account>', 'the user id of the other account')
+    .option('--reason <text>', 'why they are not the same person (3-500 characters; required unless --undo)')
+    .option('--undo', 'forget the decision instead: a confirmed account leaves the person, a rejected one is suggested again')
+    .option('--by <name>', 'who decides (default: the OS account)')
+    .option('--workspace <id>', 'workspace id (default: the active one)')
+    .option('--json', 'print one JSON document')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  lethe subjects unlink subj_380000000014 380000000007 --reason "Household landline, a different person"\n  lethe subjects unlink subj_380000000014 380000000007 --undo',
+    )
+    .action(
+      async (
+        subject: string,
+        account: string,
+        opts: { reason?: string; undo?: boolean; by?: string; workspace?: string; json?: boolean },
+      ) => {
+        if (opts.undo) return decide(subject, account, opts, 'subjects.unlink');
+        if (opts.reason === undefined)
+          throw new CliFailure({ code: 'invalid_input', message: 'Say why with --reason, or forget the decision with --undo' }, EXIT.usage);
+        return decide(subject, account, { ...opts, reason: opts.reason }, 'subjects.reject');
+      },
+    );
+}
+
+async function decide(
+  subject: string,
+  account: string,
+  opts: { reason?: string; by?: string; workspace?: string; json?: boolean },
+  operation: 'subjects.link' | 'subjects.reject' | 'subjects.unlink',
+): Promise<void> {
+  const out = processOutput(Boolean(opts.json));
+  const userId = parseAccount(account);
+  const session = await openCoreSession();
+  try {
+    const ref = await resolveSubjectArg(session, subject, opts.workspace);
+    const base = { ...(opts.workspace ? { workspaceId: opts.workspace } : {}), ref, userId, ...(opts.by ? { by: opts.by } : {}) };
+    const links =
+      operation === 'subjects.unlink'
+        ? await session.call('subjects.unlink', base)
+        : await session.call(operation, { ...base, reason: opts.reason ?? '' });
+    out.out(out.json ? JSON.stringify(links, null, 2) : describeLinks(links));
+  } finally {
+    await session.close();
+  }
+}
+
+function describeWhy(why: AccountWhy): string {
+  return why.kind === 'requested' ? 'requested' : `confirmed by ${why.by}: ${why.reason}`;
+}
+
+function describeEvidence(s: LinkSuggestion): string {
+  return s.evidence
+    .map(
+      (e) =>
+        `${e.identityType === 'email' ? 'e-mail' : 'phone'} ${e.value} (on ${e.sharedBy} accounts${e.sharedBy > 3 ? ': shared line or mailbox?' : ''})`,
+    )
+    .join('; ');
+}
+
+function describeSuggestions(list: LinkSuggestion[]): string {
+  return formatTable(
+    ['USER', 'NAME', 'SHARES', 'DECISION'],
+    list.map((s) => [
+      String(s.userId),
+      s.name,
+      describeEvidence(s),
+      s.decision ? `rejected by ${s.decision.by}: ${s.decision.reason}` : 'pending',
+    ]),
+  );
+}
+
+function describeLinks(l: PersonLinks): string {
+  return [
+    `Person ${l.ref}: ${l.accounts.length} confirmed account(s), ${l.pending} suggestion(s) pending`,
+    formatTable(
+      ['USER', 'WHY'],
+      l.accounts.map((a) => [String(a.userId), describeWhy(a.why)]),
+    ),
+    '',
+    l.suggestions.length === 0 ? 'No suggested links.' : 'Suggested links (nothing acts on them until confirmed)',
+    ...(l.suggestions.length === 0 ? [] : [describeSuggestions(l.suggestions)]),
+    ...(l.suggestionsTruncated ? ['(more suggestions than shown)'] : []),
+  ].join('\n');
+}
+
+function parseAccount(value: string): number {
+  const id = Number(value);
+  if (!/^[1-9]\d{0,15}$/.test(value) || !Number.isSafeInteger(id))
+    throw new CliFailure({ code: 'invalid_input', message: 'The account must be a helpdesk user id' }, EXIT.usage);
+  return id;
 }
 
 function describeDossier(d: Dossier): string {
@@ -137,13 +276,15 @@ function describeDossier(d: Dossier): string {
     'Accounts',
     formatTable(
       ['USER', 'NAME', 'EMAIL', 'WHY'],
-      d.accounts.map((a) => [
-        String(a.userId),
-        a.name,
-        a.email ?? '',
-        a.why.kind === 'requested' ? 'requested' : a.why.kind === 'merged' ? `merged: ${a.why.reason}` : `shares ${a.why.value}`,
-      ]),
+      d.accounts.map((a) => [String(a.userId), a.name, a.email ?? '', describeWhy(a.why)]),
     ),
+    ...(d.pendingSuggestions > 0
+      ? [
+          '',
+          `Suggested links, NOT included until confirmed (${d.pendingSuggestions}; see lethe subjects links ${d.ref})`,
+          describeSuggestions(d.suggestions.filter((x) => x.decision === null)),
+        ]
+      : []),
     '',
     'Tickets',
     d.tickets.length === 0

@@ -16,6 +16,7 @@ import { executeRun, openJournal, type Journal, type JournalRun, type NewOperati
 import { defaultActor, linkToRequest } from '../requests';
 import type { CoreServices } from '../services';
 import { writeWhenFree } from '../db/write-when-free';
+import { confirmedAccountsFor } from '../subjects/links';
 import { userIdOfRef } from '../subjects/subject-ref';
 import { readActionSettings, writeActionSettings } from './settings';
 import {
@@ -147,7 +148,7 @@ export class ActionService {
     input: { subjectRef: string; userIds?: number[] | undefined; actor?: string | undefined; requestId?: string | undefined },
   ): Promise<ActionResult> {
     const settings = await this.getSettings(workspaceId);
-    const userIds = this.#userIds(input.subjectRef, input.userIds);
+    const userIds = await confirmedAccountsFor(this.s, workspaceId, input.subjectRef, input.userIds);
     const ops: NewOperation[] = userIds.flatMap((id) => [
       { ref: `suspend-${id}`, stage: 1, kind: ACTION_OP.suspend, targets: [id] },
       { ref: `tag-${id}`, stage: 1, kind: ACTION_OP.addTags, targets: [id], payload: { tags: [settings.restrictionTag] } },
@@ -181,7 +182,7 @@ export class ActionService {
       throw new LetheError('invalid_input', 'Art. 18(3): inform the person before the restriction is lifted, then confirm it');
     }
     const settings = await this.getSettings(workspaceId);
-    const userIds = this.#userIds(input.subjectRef, input.userIds);
+    const userIds = await confirmedAccountsFor(this.s, workspaceId, input.subjectRef, input.userIds);
     const ops: NewOperation[] = userIds.flatMap((id) => [
       { ref: `unsuspend-${id}`, stage: 1, kind: ACTION_OP.unsuspend, targets: [id] },
       { ref: `untag-${id}`, stage: 1, kind: ACTION_OP.removeTags, targets: [id], payload: { tags: [settings.restrictionTag] } },
@@ -217,7 +218,7 @@ export class ActionService {
         `No tag or user field is configured for a ${input.kind} objection; set them in the actions settings`,
       );
     }
-    const userIds = this.#userIds(input.subjectRef, input.userIds);
+    const userIds = await confirmedAccountsFor(this.s, workspaceId, input.subjectRef, input.userIds);
     const userFields = Object.fromEntries(conf.userFields.map((f) => [f.key, f.value]));
     const ops: NewOperation[] = userIds.flatMap((id) => {
       const list: NewOperation[] = [];
@@ -255,8 +256,10 @@ export class ActionService {
       requestId?: string | undefined;
     },
   ): Promise<ActionResult> {
-    const userId = input.userId ?? userIdOfRef(input.subjectRef);
-    if (input.userId !== undefined) userIdOfRef(input.subjectRef);
+    // One account, and it must be one of the person's confirmed accounts.
+    const requested = input.userId ?? userIdOfRef(input.subjectRef);
+    await confirmedAccountsFor(this.s, workspaceId, input.subjectRef, [requested]);
+    const userId = requested;
     const ctx = await this.#ctx(workspaceId);
     // The diff is taken against the live profile when the helpdesk answers, else against the cache.
     let live: { user: User; identities: Identity[] } | null = null;
@@ -424,11 +427,6 @@ export class ActionService {
   }
 
   // --- internals -----------------------------------------------------------------------------
-
-  #userIds(subjectRef: string, userIds: number[] | undefined): number[] {
-    const own = userIdOfRef(subjectRef);
-    return [...new Set(userIds && userIds.length > 0 ? userIds : [own])];
-  }
 
   #liveProfile(
     user: User,

@@ -171,6 +171,11 @@ export const archiveInputSchema = z
     otherPeople: z
       .object({ emails: list(z.string().max(320)).default([]), phones: list(z.string().max(64)).default([]) })
       .default({ emails: [], phones: [] }),
+    /**
+     * Accounts that share an identity with the subject but were not confirmed as theirs when the
+     * archive was made: left out, and the archive says so.
+     */
+    accountsLeftOut: z.number().int().min(0).max(1_000_000).default(0),
     informationSheet: informationSheetSchema.nullable().default(null),
     openAttachment: z.custom<OpenAttachment>((value) => typeof value === 'function', 'openAttachment must be a function'),
   })

@@ -53,6 +53,11 @@ export function planArchive(input: ArchiveInput, options: PlanOptions): ArchiveP
   const scope = portabilityScope(input.regulation);
 
   const profile = input.profiles.map((p) => (access ? accessProfile(p, redactor) : portableProfile(p)));
+  exclude(
+    'accounts_not_confirmed',
+    input.accountsLeftOut,
+    'other helpdesk accounts share an e-mail address or phone number with yours, but nobody has confirmed they are yours (a shared number or mailbox can belong to someone else); ask us if one of them is yours',
+  );
   if (!access) {
     exclude(
       'profile_fields',

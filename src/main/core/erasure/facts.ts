@@ -1,6 +1,6 @@
 import type { SqliteDb } from '../db';
 import { findMentions, type MentionHit } from './mentions';
-import type { ResolvedSubject } from './subject';
+import type { ResolvedSubject } from '../subjects/person';
 
 export type Role = 'requester' | 'submitter' | 'assignee' | 'cc' | 'follower' | 'commenter';
 

@@ -9,35 +9,19 @@ import {
 import { LetheError } from '../../../shared/errors';
 import { appendAudit } from '../audit/audit-log';
 import { assertNoPersonalData } from '../audit/chain';
-import { normalizeIdentityValue, type SqliteDb } from '../db';
+import { normalizeIdentityValue } from '../db';
 import { ZendeskClient, type TransportOptions } from '../helpdesk';
 import { openJournal, uuidv7, type Journal, type OpCounts } from '../journal';
 import type { CoreServices } from '../services';
 import { assertSecondPerson, assertStaffName, localAccountName } from './approval';
 import { buildOperations } from './build-ops';
-import { computePreview, withDecisions } from './compute-plan';
+import { computePreview, subjectForNewPlan, subjectOfPlan, withDecisions } from './compute-plan';
 import { decide, type StoredOverride } from './decide';
 import { RUN_KIND, type ErasureDocument } from './document';
 import { gatherFacts } from './facts';
 import { hmacRef } from './receipt';
 import { revalidateFacts } from './revalidate';
 import { runErasure } from './run';
-import { resolveSubject } from './subject';
-
-/** A dossier reference (`subj_<user id>`) stands for that account's e-mail; an e-mail stands for itself. */
-function emailOfSubject(db: SqliteDb, subject: string): string {
-  const ref = /^subj_(\d+)$/.exec(subject);
-  if (!ref) return subject;
-  const email = db
-    .prepare(
-      `SELECT coalesce((SELECT email FROM users WHERE id = ? AND email IS NOT NULL AND email <> ''),
-                       (SELECT value FROM identities WHERE user_id = ? AND type = 'email' ORDER BY is_primary DESC, id LIMIT 1))`,
-    )
-    .pluck()
-    .get(Number(ref[1]), Number(ref[1])) as string | null;
-  if (!email) throw new LetheError('not_found', 'That person has no e-mail address in the cache; erasure plans start from an e-mail');
-  return email;
-}
 
 const RULES_KEY = 'erasure.rules';
 const HMAC_KEY = 'erasure.hmacKey';
@@ -169,8 +153,8 @@ export class ErasureService {
     const cache = await this.s.caches.open(workspaceId);
     const journal = await this.journal(workspaceId);
     const rules = await this.getRules(workspaceId);
-    const email = emailOfSubject(cache.db, input.subject);
-    const { facts, decided, dataAsOf } = computePreview(cache.db, email, rules, input.regulation);
+    const subject = await subjectForNewPlan(this.s, workspaceId, cache.db, input.subject);
+    const { facts, decided, dataAsOf } = computePreview(cache.db, subject, rules, input.regulation);
     if (facts.subject.userIds.length === 0) {
       throw new LetheError('not_found', 'No account with this e-mail is in the cache. Sync, or check the address.');
     }
@@ -269,7 +253,8 @@ export class ErasureService {
         : doc.plan.accounts.find((a) => a.userId === input.id)?.decision;
     doc.overrides = [...doc.overrides.filter((o) => !(o.target === input.target && o.id === input.id)), override];
     const cache = await this.s.caches.open(workspaceId);
-    const { decided } = computePreview(cache.db, doc.plan.subject.email, doc.rules, doc.plan.regulation, doc.overrides);
+    const subject = await subjectOfPlan(this.s, workspaceId, cache.db, doc.plan);
+    const { decided } = computePreview(cache.db, subject, doc.rules, doc.plan.regulation, doc.overrides);
     // A changed plan is a new plan: what was approved or checked live was the old one.
     const approval = doc.plan.approval;
     doc.plan = { ...withDecisions(doc.plan, decided), approval: null, revalidation: null };
@@ -307,7 +292,7 @@ export class ErasureService {
   async #live(workspaceId: string, doc: ErasureDocument, signal?: AbortSignal) {
     const cache = await this.s.caches.open(workspaceId);
     const { client } = await this.#client(workspaceId);
-    const facts = gatherFacts(cache.db, resolveSubject(cache.db, doc.plan.subject.email));
+    const facts = gatherFacts(cache.db, await subjectOfPlan(this.s, workspaceId, cache.db, doc.plan));
     // Accounts the plan was made for stay its accounts, even if the cache lost one since.
     const differences = await revalidateFacts(client, facts, doc.plan, signal);
     const decided = decide(facts, doc.rules, doc.plan.regulation, doc.overrides, Date.now());

@@ -7,7 +7,7 @@ import { dataAsOf } from '../db/read-api';
 import { stmt, type SqliteDb } from '../db/sqlite';
 import type { InformationSheet } from '../archive';
 import { normalizeIdentityValue } from '../db/normalize';
-import { subjectAccounts } from './accounts';
+import { pendingOf, resolvePerson } from './person';
 import { identityKeysInText } from './identity-keys';
 import { subjectRefFor } from './subject-ref';
 
@@ -24,6 +24,8 @@ type Role = (typeof ROLE_ORDER)[number];
 
 export interface BuildArchiveInputOptions {
   userId: number;
+  /** The register, whose identity-link decisions say which accounts are the person. */
+  register: SqliteDb;
   kind: ArchiveKind;
   regulation: Regulation;
   requestId: string | null;
@@ -74,7 +76,9 @@ export function buildArchiveInput(db: SqliteDb, options: BuildArchiveInputOption
     );
   const now = options.now ?? new Date();
   const generatedAt = now.toISOString();
-  const set = subjectAccounts(db, options.userId);
+  // Only the person's confirmed accounts: another account that merely shares a number or an
+  // address may be someone else, and their data must not reach this person (Art. 15(4)).
+  const set = resolvePerson(db, options.register, options.userId);
   const own = new Set(set.userIds);
   const ids = JSON.stringify(set.userIds);
 
@@ -367,6 +371,7 @@ export function buildArchiveInput(db: SqliteDb, options: BuildArchiveInputOption
     comments: archiveComments,
     attachments,
     otherPeople,
+    accountsLeftOut: pendingOf(set).length,
     informationSheet: options.informationSheet,
     openAttachment,
   };

@@ -9,7 +9,7 @@ import {
 } from '../../../shared/contract/groups/subjects';
 import { dataAsOf } from '../db/read-api';
 import { stmt, type SqliteDb } from '../db/sqlite';
-import { subjectAccounts } from './accounts';
+import { pendingOf, resolvePerson } from './person';
 import { identityValueKey, keyKind } from './identity-keys';
 import { updateMentionIndex } from './mention-index';
 import { subjectRefFor } from './subject-ref';
@@ -78,9 +78,9 @@ export interface DossierOptions {
   mentionIndexCaughtUp?: boolean;
 }
 
-export function buildDossier(db: SqliteDb, userId: number, options: DossierOptions): Dossier {
+export function buildDossier(db: SqliteDb, register: SqliteDb, userId: number, options: DossierOptions): Dossier {
   if (!options.mentionIndexCaughtUp) updateMentionIndex(db);
-  const set = subjectAccounts(db, userId);
+  const set = resolvePerson(db, register, userId);
   const ids = JSON.stringify(set.userIds);
   const own = new Set(set.userIds);
   const many = set.userIds.length > 1;
@@ -240,6 +240,9 @@ export function buildDossier(db: SqliteDb, userId: number, options: DossierOptio
       mentions: allMentions.length,
     },
     accounts,
+    suggestions: set.suggestions,
+    pendingSuggestions: pendingOf(set).length,
+    suggestionsTruncated: set.suggestionsTruncated,
     identities,
     organizations,
     tickets,

@@ -7,7 +7,8 @@ import { requireCompleteSheet } from '../archive/information-sheet';
 import { HelpdeskError, ZendeskClient } from '../helpdesk';
 import type { CoreServices } from '../services';
 import { LETHE_VERSION } from '../version';
-import { userExists } from './accounts';
+import { openLinkStores } from './links';
+import { userExists } from './person';
 import { buildArchiveInput } from './archive-input';
 import { ensureExportsDir, exportZipPath, newExportId, saveExportRecord } from './exports';
 import { userIdOfRef } from './subject-ref';
@@ -54,8 +55,10 @@ export async function exportArchive(s: CoreServices, request: ExportRequest): Pr
     }
   };
 
+  const { register } = await openLinkStores(s, workspaceId, cache.db);
   const input = buildArchiveInput(cache.db, {
     userId,
+    register,
     kind: request.kind,
     regulation,
     requestId: request.requestId ?? null,

@@ -6,6 +6,7 @@ export { buildArchiveInput } from './archive-input';
 export { exportArchive, EXPORT_JOB_KIND } from './export-archive';
 export { exportZipPath, exportsDir, getExport, listExports, verifyFile, sha256OfFile } from './exports';
 export { catchUpMentionIndex, updateMentionIndex } from './mention-index';
-export { subjectAccounts, mergeAccounts, unmergeAccounts } from './accounts';
+export { resolvePerson, pendingOf, requestedAccountByEmail, emailOfAccount, contactsOf, userExists, type Person } from './person';
+export { openLinkStores, decideLink, undoLink, type LinkStores } from './links';
 export { subjectRefFor, userIdOfRef } from './subject-ref';
 export { identityKeysInText, identityValueKey } from './identity-keys';

@@ -2,7 +2,7 @@ import type { MatchReason, SubjectSearchResult } from '../../../shared/contract/
 import { ftsPrefixQuery } from '../db/search';
 import { normalizeIdentityValue } from '../db/normalize';
 import { stmt, type SqliteDb } from '../db/sqlite';
-import { linkedAccountCount } from './accounts';
+import { pendingOf, resolvePerson } from './person';
 import { subjectRefFor } from './subject-ref';
 
 /**
@@ -161,6 +161,8 @@ interface UserRow {
 
 export function searchSubjects(
   db: SqliteDb,
+  /** The register, whose identity-link decisions say which accounts are one person. */
+  register: SqliteDb,
   rawQuery: string,
   limit = DEFAULT_LIMIT,
 ): { results: SubjectSearchResult[]; truncated: boolean } {
@@ -192,6 +194,7 @@ export function searchSubjects(
       UserRow | undefined;
     // Comment authors the users export has not delivered yet (or that left it) cannot be opened.
     if (user === undefined) continue;
+    const person = resolvePerson(db, register, user.id);
     results.push({
       ref: subjectRefFor(user.id),
       userId: user.id,
@@ -202,7 +205,8 @@ export function searchSubjects(
       externalId: user.external_id,
       active: user.active === 1 && user.deleted === 0,
       tickets: stmt(db, 'SELECT count(DISTINCT ticket_id) FROM participants WHERE user_id = ?').pluck().get(user.id) as number,
-      linkedAccounts: linkedAccountCount(db, user.id),
+      linkedAccounts: person.userIds.length - 1,
+      suggestedAccounts: pendingOf(person).length,
       reasons: hit.reasons.slice(0, 5),
     });
   }

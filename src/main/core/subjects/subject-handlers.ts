@@ -1,43 +1,90 @@
-import type { subjectOperations } from '../../../shared/contract/groups/subjects';
+import type { PersonLinks, subjectOperations } from '../../../shared/contract/groups/subjects';
 import type { CoreServices, DomainHandlers } from '../services';
-import { mergeAccounts, subjectAccounts, unmergeAccounts } from './accounts';
 import { buildDossier } from './dossier';
-import { writeWhenFree } from '../db/write-when-free';
+import { decideLink, openLinkStores, undoLink } from './links';
 import { catchUpMentionIndex } from './mention-index';
+import { pendingOf, resolvePerson, type Person } from './person';
 import { DEFAULT_LIMIT, searchSubjects } from './search';
-import { userIdOfRef } from './subject-ref';
+import { subjectRefFor, userIdOfRef } from './subject-ref';
 import { workspaceCache } from './workspace-cache';
 
+export function personLinks(person: Person): PersonLinks {
+  return {
+    ref: subjectRefFor(person.userId),
+    accounts: person.userIds.map((userId) => ({ userId, why: person.why.get(userId) ?? { kind: 'requested' } })),
+    suggestions: person.suggestions,
+    pending: pendingOf(person).length,
+    suggestionsTruncated: person.suggestionsTruncated,
+    truncated: person.truncated,
+  };
+}
+
 export function createSubjectHandlers(s: CoreServices): DomainHandlers<typeof subjectOperations> {
+  const open = async (workspaceId: string | undefined) => {
+    const { workspaceId: id, cache } = await workspaceCache(s, workspaceId);
+    return { workspaceId: id, cache, stores: await openLinkStores(s, id, cache.db) };
+  };
   return {
     'subjects.search': async ({ workspaceId, query, limit }) => {
-      const { cache } = await workspaceCache(s, workspaceId);
-      return searchSubjects(cache.db, query, limit ?? DEFAULT_LIMIT);
+      const { cache, stores } = await open(workspaceId);
+      return searchSubjects(cache.db, stores.register, query, limit ?? DEFAULT_LIMIT);
     },
     'subjects.show': async ({ workspaceId, ref, limit, offsets }) => {
-      const { workspaceId: id, cache } = await workspaceCache(s, workspaceId);
+      const { workspaceId: id, cache, stores } = await open(workspaceId);
       // In slices, taking the lock only when free: a dossier opened mid-sync never freezes the window.
       await catchUpMentionIndex(cache.db);
-      return buildDossier(cache.db, userIdOfRef(ref), {
+      return buildDossier(cache.db, stores.register, userIdOfRef(ref), {
         workspaceId: id,
         mentionIndexCaughtUp: true,
         ...(limit ? { limit } : {}),
         ...(offsets ? { offsets } : {}),
       });
     },
+    'subjects.links': async ({ workspaceId, ref }) => {
+      const { cache, stores } = await open(workspaceId);
+      return personLinks(resolvePerson(cache.db, stores.register, userIdOfRef(ref)));
+    },
+    'subjects.link': async ({ workspaceId, ref, userId, reason, by }) => {
+      const { cache, stores } = await open(workspaceId);
+      const person = decideLink(cache.db, stores, {
+        subjectUserId: userIdOfRef(ref),
+        otherUserId: userId,
+        decision: 'confirmed',
+        reason,
+        by,
+      });
+      s.log.info('identity link confirmed', { ref });
+      return personLinks(person);
+    },
+    'subjects.reject': async ({ workspaceId, ref, userId, reason, by }) => {
+      const { cache, stores } = await open(workspaceId);
+      const person = decideLink(cache.db, stores, {
+        subjectUserId: userIdOfRef(ref),
+        otherUserId: userId,
+        decision: 'rejected',
+        reason,
+        by,
+      });
+      s.log.info('identity link rejected', { ref });
+      return personLinks(person);
+    },
+    'subjects.unlink': async ({ workspaceId, ref, userId, by }) => {
+      const { cache, stores } = await open(workspaceId);
+      const person = undoLink(cache.db, stores, { subjectUserId: userIdOfRef(ref), otherUserId: userId, by });
+      s.log.info('identity link decision undone', { ref });
+      return personLinks(person);
+    },
     'subjects.merge': async ({ workspaceId, ref, userId, reason }) => {
-      const { cache } = await workspaceCache(s, workspaceId);
-      const primary = userIdOfRef(ref);
-      await writeWhenFree(cache.db, () => mergeAccounts(cache.db, primary, userId, reason));
+      const { cache, stores } = await open(workspaceId);
+      const person = decideLink(cache.db, stores, { subjectUserId: userIdOfRef(ref), otherUserId: userId, decision: 'confirmed', reason });
       s.log.info('subject accounts merged by hand', { ref });
-      return { ref, accounts: subjectAccounts(cache.db, primary).userIds };
+      return { ref, accounts: person.userIds };
     },
     'subjects.unmerge': async ({ workspaceId, ref, userId }) => {
-      const { cache } = await workspaceCache(s, workspaceId);
-      const primary = userIdOfRef(ref);
-      await writeWhenFree(cache.db, () => unmergeAccounts(cache.db, primary, userId));
+      const { cache, stores } = await open(workspaceId);
+      const person = undoLink(cache.db, stores, { subjectUserId: userIdOfRef(ref), otherUserId: userId });
       s.log.info('manual merge of subject accounts undone', { ref });
-      return { ref, accounts: subjectAccounts(cache.db, primary).userIds };
+      return { ref, accounts: person.userIds };
     },
   };
 }

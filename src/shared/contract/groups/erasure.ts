@@ -201,10 +201,14 @@ export const ErasurePlan = z
         email: z.string(),
         /** HMAC of the e-mail under the workspace's key: what the journal and receipt keep. */
         ref: z.string(),
+        /** The person's confirmed accounts (docs/identity.md), the requested one first. */
         userIds: z.array(zendeskId),
         emails: z.array(z.string()),
         phones: z.array(z.string()),
-        /** Accounts sharing only a phone number: listed, never acted on without an override. */
+        /**
+         * Suggested accounts (sharing an e-mail or phone) nobody had confirmed when the plan was made:
+         * left out of it. Confirm one in the dossier and plan again to include it.
+         */
         relatedAccounts: z.array(zendeskId),
       })
       .strict(),

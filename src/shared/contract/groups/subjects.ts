@@ -36,18 +36,77 @@ export const SubjectSearchResult = z
     externalId: z.string().nullable(),
     active: z.boolean(),
     tickets: count,
-    /** Other accounts that share an identity with this one or were merged with it. */
+    /** Other accounts an officer confirmed as the same person. */
     linkedAccounts: count,
+    /** Accounts sharing an identity with this one, waiting for an officer's decision. */
+    suggestedAccounts: count,
     reasons: z.array(MatchReason).min(1),
   })
   .strict();
 export type SubjectSearchResult = z.infer<typeof SubjectSearchResult>;
 
+/**
+ * Why an account is part of the person: it is the one the request was made for, or an officer
+ * confirmed it (see docs/identity.md: nothing found automatically counts without confirmation).
+ */
 export const AccountWhy = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('requested') }).strict(),
-  z.object({ kind: z.literal('shared_identity'), identityType: z.string(), value: z.string(), withUserId: zendeskId }).strict(),
-  z.object({ kind: z.literal('merged'), reason: z.string(), at: z.string(), withUserId: zendeskId }).strict(),
+  z.object({ kind: z.literal('confirmed'), reason: z.string(), by: z.string(), at: z.string(), withUserId: zendeskId }).strict(),
 ]);
+export type AccountWhy = z.infer<typeof AccountWhy>;
+
+export const LINK_DECISIONS = ['confirmed', 'rejected'] as const;
+export type LinkDecisionKind = (typeof LINK_DECISIONS)[number];
+
+/** One shared value behind a suggestion. */
+export const LinkEvidence = z
+  .object({
+    identityType: z.enum(['email', 'phone_number']),
+    /** The person's own address or number, as held on their account. */
+    value: z.string(),
+    /** The person's account that shares it. */
+    withUserId: zendeskId,
+    /** How many helpdesk accounts hold this value in all (2: just these two; 40: a switchboard). */
+    sharedBy: count,
+    /** The identity is verified on the person's account. */
+    verified: z.boolean(),
+  })
+  .strict();
+export type LinkEvidence = z.infer<typeof LinkEvidence>;
+
+/** An account that shares an identity with the person but is not confirmed as them. */
+export const LinkSuggestion = z
+  .object({
+    userId: zendeskId,
+    name: z.string(),
+    role: z.string().nullable(),
+    active: z.boolean(),
+    evidence: z.array(LinkEvidence).min(1),
+    /** The fewest accounts any of its shared values is on. */
+    sharedBy: count,
+    /** null: pending, waiting for an officer. Confirmed accounts are part of the person, not suggestions. */
+    decision: z
+      .object({ decision: z.literal('rejected'), reason: z.string(), by: z.string(), at: z.string() })
+      .strict()
+      .nullable(),
+  })
+  .strict();
+export type LinkSuggestion = z.infer<typeof LinkSuggestion>;
+
+export const PersonLinks = z
+  .object({
+    ref: SubjectRef,
+    /** The person's accounts: the requested one, then the confirmed ones. */
+    accounts: z.array(z.object({ userId: zendeskId, why: AccountWhy }).strict()).min(1),
+    suggestions: z.array(LinkSuggestion),
+    /** Suggestions nobody has decided yet: nothing includes them until an officer confirms them. */
+    pending: count,
+    suggestionsTruncated: z.boolean(),
+    /** More confirmed accounts than Lethe follows (25). */
+    truncated: z.boolean(),
+  })
+  .strict();
+export type PersonLinks = z.infer<typeof PersonLinks>;
 
 export const SubjectAccount = z
   .object({
@@ -174,6 +233,10 @@ export const Dossier = z
       })
       .strict(),
     accounts: z.array(SubjectAccount).min(1),
+    /** Accounts that share an identity but are not confirmed: left out of everything below. */
+    suggestions: z.array(LinkSuggestion),
+    pendingSuggestions: count,
+    suggestionsTruncated: z.boolean(),
     identities: z.array(
       z
         .object({
@@ -207,6 +270,15 @@ export const Dossier = z
 export type Dossier = z.infer<typeof Dossier>;
 
 const optionalWorkspace = { workspaceId: workspaceId.optional() };
+/** Why two accounts are, or are not, one person: required, bounded, kept in the register. */
+const reason = z.string().trim().min(3).max(500);
+const linkInput = {
+  ...optionalWorkspace,
+  ref: SubjectRef,
+  userId: zendeskId,
+  /** Who decides (staff name); the OS account when left out. */
+  by: z.string().trim().min(1).max(200).optional(),
+};
 
 export const subjectOperations = {
   'subjects.search': op({
@@ -235,16 +307,40 @@ export const subjectOperations = {
     summary: 'Everything the cache holds about one person, each line with the reason it belongs; the lists a page at a time',
     example: { workspaceId: 'ws_abcdefgh12', ref: 'subj_1234567', limit: 200, offsets: { tickets: 200 } },
   }),
+  'subjects.links': op({
+    input: z.object({ ...optionalWorkspace, ref: SubjectRef }).strict(),
+    output: PersonLinks,
+    summary: "The person's confirmed accounts and the suggested links (shared e-mail or phone) with their evidence",
+    example: { workspaceId: 'ws_abcdefgh12', ref: 'subj_1234567' },
+  }),
+  'subjects.link': op({
+    input: z.object({ ...linkInput, reason }).strict(),
+    output: PersonLinks,
+    summary: 'Confirm that another helpdesk account is the same person, with the reason (recorded in the audit log)',
+    example: { workspaceId: 'ws_abcdefgh12', ref: 'subj_1234567', userId: 7654321, reason: 'Confirmed by the requester in ticket 42' },
+  }),
+  'subjects.reject': op({
+    input: z.object({ ...linkInput, reason }).strict(),
+    output: PersonLinks,
+    summary: 'Record that a suggested account is not the same person, with the reason; it stays rejected after every sync',
+    example: { workspaceId: 'ws_abcdefgh12', ref: 'subj_1234567', userId: 7654321, reason: 'Household landline: a different person' },
+  }),
+  'subjects.unlink': op({
+    input: z.object(linkInput).strict(),
+    output: PersonLinks,
+    summary: 'Undo a decision on a link: a confirmed account leaves the person, a rejected one is suggested again',
+    example: { workspaceId: 'ws_abcdefgh12', ref: 'subj_1234567', userId: 7654321 },
+  }),
   'subjects.merge': op({
-    input: z.object({ ...optionalWorkspace, ref: SubjectRef, userId: zendeskId, reason: z.string().trim().min(3).max(500) }).strict(),
+    input: z.object({ ...optionalWorkspace, ref: SubjectRef, userId: zendeskId, reason }).strict(),
     output: z.object({ ref: SubjectRef, accounts: z.array(zendeskId) }).strict(),
-    summary: 'Treat another helpdesk account as the same person, recording why',
+    summary: 'Treat another helpdesk account as the same person, recording why (the same as subjects.link)',
     example: { workspaceId: 'ws_abcdefgh12', ref: 'subj_1234567', userId: 7654321, reason: 'Confirmed by the requester in ticket 42' },
   }),
   'subjects.unmerge': op({
     input: z.object({ ...optionalWorkspace, ref: SubjectRef, userId: zendeskId }).strict(),
     output: z.object({ ref: SubjectRef, accounts: z.array(zendeskId) }).strict(),
-    summary: 'Undo a manual merge of two accounts',
+    summary: 'Undo a confirmed link of two accounts (the same as subjects.unlink on a confirmed link)',
     example: { workspaceId: 'ws_abcdefgh12', ref: 'subj_1234567', userId: 7654321 },
   }),
 };

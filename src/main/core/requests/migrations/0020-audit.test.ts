@@ -3,7 +3,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { openCache } from '../../db/open-cache';
 import { tempDir, TEST_KEY } from '../../db/testing/fixtures';
 import { migration0010 } from './0010-requests';
-import { REGISTER_MIGRATIONS } from './index';
+import { migration0020 } from './0020-audit';
 
 let tmp: ReturnType<typeof tempDir>;
 beforeEach(() => {
@@ -23,7 +23,7 @@ it('0020 adds the append-only audit log to a version-10 register and keeps its r
   const before = v10.db.prepare('SELECT * FROM requests').all();
   v10.close();
 
-  const store = openCache({ path, key: TEST_KEY, migrations: REGISTER_MIGRATIONS });
+  const store = openCache({ path, key: TEST_KEY, migrations: [migration0010, migration0020] });
   const db = store.db;
   expect(store.schemaVersion).toBe(20);
   expect(db.prepare('SELECT * FROM requests').all()).toEqual(before);

@@ -114,9 +114,9 @@ function Restriction({ workspaceId, subjectRef, userIds }: Props): React.JSX.Ele
         </button>
       </div>
       <div className="actions-lift">
-        <label htmlFor={checkbox}>
-          <input id={checkbox} type="checkbox" checked={informed} onChange={(e) => setInformed(e.target.checked)} /> I have informed the
-          person that the restriction will be lifted (GDPR Art. 18(3))
+        <label htmlFor={checkbox} className="checkbox-row actions-check">
+          <input id={checkbox} type="checkbox" checked={informed} onChange={(e) => setInformed(e.target.checked)} />
+          <span>I have informed the person that the restriction will be lifted (GDPR Art. 18(3))</span>
         </label>
         <button
           type="button"
@@ -250,7 +250,7 @@ function Rectification({ workspaceId, subjectRef, userIds }: Props): React.JSX.E
               <p className="muted">No recipients are configured in the actions settings.</p>
             ) : null}
             {recipients.map((name) => (
-              <label key={name}>
+              <label key={name} className="checkbox-row actions-check">
                 <input
                   type="checkbox"
                   checked={notified.has(name)}
@@ -387,7 +387,7 @@ function History({ workspaceId, subjectRef }: Omit<Props, 'userIds'>): React.JSX
                 <fieldset className="actions-recipients">
                   <legend>Recipients informed (Art. 19)</legend>
                   {a.recipients.map((r) => (
-                    <label key={r.name}>
+                    <label key={r.name} className="checkbox-row actions-check">
                       <input
                         type="checkbox"
                         checked={r.notified}

@@ -319,7 +319,7 @@ function PlanView({ planId, workspaceId }: { planId: string; workspaceId?: strin
             {p.subject.userIds.length} account(s) · {REGULATION_LABELS[p.regulation]} · data as of {formatInstant(p.dataAsOf)} · planned{' '}
             {formatInstant(p.createdAt)}
             {p.subject.relatedAccounts.length
-              ? ` · ${p.subject.relatedAccounts.length} account(s) share only a phone number and are not included`
+              ? ` · ${p.subject.relatedAccounts.length} suggested account(s) not confirmed as this person, left out`
               : ''}
           </p>
         </div>

@@ -10,12 +10,14 @@ import { useMutation, useOperation } from '../../api/hooks';
 import { hrefFor } from '../../app/router';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { AttachToRequest } from './AttachToRequest';
+import { DossierWho, PendingNotice } from './DossierWho';
 import { ExportPanel } from './ExportPanel';
 import { SubjectActions } from '../actions/SubjectActions';
 import { formatBytes } from './export-file';
 import { subjectsSearchHref } from './search-state';
 
-type Section = 'tickets' | 'comments' | 'attachments' | 'mentions' | 'accounts';
+type Section = 'tickets' | 'comments' | 'attachments' | 'mentions';
+type Panel = 'access' | 'portability' | 'actions' | 'attach' | null;
 
 export function DossierPage({ subjectRef, exportKind }: { subjectRef: string; exportKind: string | null }): React.JSX.Element {
   // Pages belong to one subject: opening another starts each list at its beginning.
@@ -28,11 +30,8 @@ export function DossierPage({ subjectRef, exportKind }: { subjectRef: string; ex
   if (dossier.data && dossier.data !== shown) setShown(dossier.data);
   const current = dossier.data ?? (shown?.ref === subjectRef ? shown : undefined);
   const refresh = useMutation('sync.refreshSubject');
-  const [exporting, setExporting] = useState<'access' | 'portability' | null>(
-    exportKind === 'access' || exportKind === 'portability' ? exportKind : null,
-  );
+  const [panel, setPanel] = useState<Panel>(exportKind === 'access' || exportKind === 'portability' ? exportKind : null);
   const [section, setSection] = useState<Section>('tickets');
-  const [attaching, setAttaching] = useState(false);
   const userId = Number(subjectRef.slice('subj_'.length));
 
   if (dossier.error) {
@@ -62,6 +61,7 @@ export function DossierPage({ subjectRef, exportKind }: { subjectRef: string; ex
       onOffset={(offset) => setPaging({ ref: subjectRef, offsets: { ...offsets, [list]: offset } })}
     />
   );
+  const accountIds = d.accounts.map((a) => a.userId);
   return (
     <div className="dossier-page">
       <p>
@@ -71,73 +71,100 @@ export function DossierPage({ subjectRef, exportKind }: { subjectRef: string; ex
         <div>
           <h1>{d.displayName || d.ref}</h1>
           <p className="muted">
-            {d.ref} · data as of {d.dataAsOf ? new Date(d.dataAsOf).toLocaleString() : 'never fully synced'}
+            {d.ref} · {d.accounts.length} account{d.accounts.length === 1 ? '' : 's'} · data as of{' '}
+            {d.dataAsOf ? new Date(d.dataAsOf).toLocaleString() : 'never fully synced'}
           </p>
         </div>
-        <div className="button-row">
-          <button
-            type="button"
-            className="button"
-            disabled={refresh.pending}
-            onClick={() => void refresh.run({ userId }).then(() => dossier.reload())}
-          >
-            {refresh.pending ? 'Refreshing…' : 'Refresh this subject now'}
-          </button>
-          <button type="button" className="button button-primary" onClick={() => setExporting('access')}>
-            Access archive…
-          </button>
-          <button type="button" className="button" onClick={() => setExporting('portability')}>
-            Portability archive…
-          </button>
-          <a className="button" href={hrefFor('erasure', [], { subject: d.ref })}>
-            Preview erasure
-          </a>
-          <button type="button" className="button" aria-expanded={attaching} onClick={() => setAttaching((v) => !v)}>
-            Attach to a request…
-          </button>
-        </div>
       </header>
-      {attaching ? <AttachToRequest userId={userId} /> : null}
-      {refresh.error ? <ErrorBanner error={refresh.error} title="The subject was not refreshed" /> : null}
-      {exporting ? <ExportPanel key={exporting} subjectRef={d.ref} initialKind={exporting} /> : null}
-      <SubjectActions subjectRef={d.ref} userIds={d.accounts.map((a) => a.userId)} />
+      <PendingNotice dossier={d} />
+      <div className="dossier-layout">
+        <div className="dossier-main">
+          <DossierWho dossier={d} />
 
-      <ul className="summary-cards" aria-label="Summary">
-        <SummaryCard label="Accounts" value={s.accounts} />
-        <SummaryCard label="Identities" value={s.identities} />
-        <SummaryCard label="Organizations" value={s.organizations} />
-        <SummaryCard
-          label="Tickets"
-          value={s.tickets}
-          detail={TICKET_ROLES.filter((r) => s.ticketsByRole[r] > 0)
-            .map((r) => `${s.ticketsByRole[r]} ${r}`)
-            .join(', ')}
-        />
-        <SummaryCard label="Comments written" value={s.comments} />
-        <SummaryCard label="Attachments" value={s.attachments} detail={formatBytes(s.attachmentBytes)} />
-        <SummaryCard label="Mentions" value={s.mentions} detail="in other people's comments" />
-      </ul>
+          <h2 className="dossier-held-h">What is held</h2>
+          <ul className="summary-cards" aria-label="Summary">
+            <SummaryCard label="Accounts" value={s.accounts} />
+            <SummaryCard label="Identities" value={s.identities} />
+            <SummaryCard label="Organizations" value={s.organizations} />
+            <SummaryCard
+              label="Tickets"
+              value={s.tickets}
+              detail={TICKET_ROLES.filter((r) => s.ticketsByRole[r] > 0)
+                .map((r) => `${s.ticketsByRole[r]} ${r}`)
+                .join(', ')}
+            />
+            <SummaryCard label="Comments written" value={s.comments} />
+            <SummaryCard label="Attachments" value={s.attachments} detail={formatBytes(s.attachmentBytes)} />
+            <SummaryCard label="Mentions" value={s.mentions} detail="in other people's comments" />
+          </ul>
 
-      <div className="section-tabs" role="tablist" aria-label="Dossier lists">
-        {(['tickets', 'comments', 'attachments', 'mentions', 'accounts'] as const).map((name) => (
-          <button
-            key={name}
-            type="button"
-            role="tab"
-            aria-selected={section === name}
-            className={section === name ? 'tab tab-active' : 'tab'}
-            onClick={() => setSection(name)}
-          >
-            {name[0]!.toUpperCase() + name.slice(1)}
-          </button>
-        ))}
-      </div>
-      <div role="tabpanel">
-        {section === 'tickets' ? <TicketList dossier={d} pager={pager('tickets')} /> : null}
-        {section === 'comments' ? <CommentList dossier={d} pager={pager('comments')} /> : null}
-        {section === 'attachments' ? <AttachmentList dossier={d} pager={pager('attachments')} /> : null}
-        {section === 'mentions' ? <MentionList dossier={d} pager={pager('mentions')} /> : null}
-        {section === 'accounts' ? <AccountList dossier={d} /> : null}
+          <div className="section-tabs" role="tablist" aria-label="Dossier lists">
+            {(['tickets', 'comments', 'attachments', 'mentions'] as const).map((name) => (
+              <button
+                key={name}
+                type="button"
+                role="tab"
+                aria-selected={section === name}
+                className={section === name ? 'tab tab-active' : 'tab'}
+                onClick={() => setSection(name)}
+              >
+                {name[0]!.toUpperCase() + name.slice(1)}
+              </button>
+            ))}
+          </div>
+          <div role="tabpanel">
+            {section === 'tickets' ? <TicketList dossier={d} pager={pager('tickets')} /> : null}
+            {section === 'comments' ? <CommentList dossier={d} pager={pager('comments')} /> : null}
+            {section === 'attachments' ? <AttachmentList dossier={d} pager={pager('attachments')} /> : null}
+            {section === 'mentions' ? <MentionList dossier={d} pager={pager('mentions')} /> : null}
+          </div>
+        </div>
+
+        {/* Actions one click away, beside the data rather than above it. */}
+        <aside className="dossier-side" aria-label="Actions on this person">
+          <div className="dossier-toolbar" role="toolbar" aria-label="Dossier actions">
+            <button type="button" className="button button-primary" onClick={() => setPanel(panel === 'access' ? null : 'access')}>
+              Access archive…
+            </button>
+            <button type="button" className="button" onClick={() => setPanel(panel === 'portability' ? null : 'portability')}>
+              Portability archive…
+            </button>
+            <a className="button" href={hrefFor('erasure', [], { subject: d.ref })}>
+              Preview erasure
+            </a>
+            <button
+              type="button"
+              className="button"
+              aria-expanded={panel === 'actions'}
+              onClick={() => setPanel(panel === 'actions' ? null : 'actions')}
+            >
+              Restrict, rectify, object…
+            </button>
+            <button
+              type="button"
+              className="button"
+              aria-expanded={panel === 'attach'}
+              onClick={() => setPanel(panel === 'attach' ? null : 'attach')}
+            >
+              Attach to a request…
+            </button>
+            <button
+              type="button"
+              className="button"
+              disabled={refresh.pending}
+              onClick={() => void refresh.run({ userId }).then(() => dossier.reload())}
+            >
+              {refresh.pending ? 'Refreshing…' : 'Refresh this subject now'}
+            </button>
+          </div>
+          {d.pendingSuggestions > 0 && panel !== null ? (
+            <p className="muted side-note">Only the {d.accounts.length} confirmed account(s) are included; suggested links are left out.</p>
+          ) : null}
+          {refresh.error ? <ErrorBanner error={refresh.error} title="The subject was not refreshed" /> : null}
+          {panel === 'access' || panel === 'portability' ? <ExportPanel key={panel} subjectRef={d.ref} initialKind={panel} /> : null}
+          {panel === 'attach' ? <AttachToRequest userId={userId} /> : null}
+          {panel === 'actions' ? <SubjectActions subjectRef={d.ref} userIds={accountIds} /> : null}
+        </aside>
       </div>
     </div>
   );
@@ -389,74 +416,6 @@ function MentionList({ dossier, pager }: { dossier: Dossier; pager: React.ReactN
         </table>
       )}
       {pager}
-    </section>
-  );
-}
-
-function AccountList({ dossier }: { dossier: Dossier }): React.JSX.Element {
-  return (
-    <section aria-label="Accounts, identities and organizations">
-      <h2>Accounts</h2>
-      <table className="table">
-        <thead>
-          <tr>
-            <th scope="col">User</th>
-            <th scope="col">Name</th>
-            <th scope="col">Email</th>
-            <th scope="col">Role</th>
-            <th scope="col">Why it belongs</th>
-          </tr>
-        </thead>
-        <tbody>
-          {dossier.accounts.map((a) => (
-            <tr key={a.userId}>
-              <td>{a.userId}</td>
-              <td>
-                {a.name}
-                {!a.active ? <span className="pill pill-muted">inactive</span> : null}
-                {a.suspended ? <span className="pill pill-muted">suspended</span> : null}
-              </td>
-              <td>{a.email ?? ''}</td>
-              <td>{a.role ?? ''}</td>
-              <td>
-                {a.why.kind === 'requested'
-                  ? 'the account the subject was opened on'
-                  : a.why.kind === 'shared_identity'
-                    ? `shares ${a.why.value} with account ${a.why.withUserId}`
-                    : `merged by hand with account ${a.why.withUserId}: ${a.why.reason}`}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <h2>Identities</h2>
-      {dossier.identities.length === 0 ? (
-        <Empty>The cache holds no identities for these accounts yet; refresh the subject to fetch them.</Empty>
-      ) : (
-        <ul className="plain-list">
-          {dossier.identities.map((i) => (
-            <li key={i.id}>
-              {i.type}: {i.value}{' '}
-              <span className="muted">
-                ({i.why}
-                {i.verified ? ', verified' : ''})
-              </span>
-            </li>
-          ))}
-        </ul>
-      )}
-      <h2>Organizations</h2>
-      {dossier.organizations.length === 0 ? (
-        <Empty>No organization.</Empty>
-      ) : (
-        <ul className="plain-list">
-          {dossier.organizations.map((o) => (
-            <li key={o.id}>
-              {o.name} <span className="muted">({o.why})</span>
-            </li>
-          ))}
-        </ul>
-      )}
     </section>
   );
 }

@@ -54,6 +54,11 @@ const columnsFor = (query: string) =>
         <span title={row.original.reasons.map(describeReason).join('\n')}>
           {describeReason(row.original.reasons[0]!)}
           {row.original.linkedAccounts > 0 ? <span className="pill">+{row.original.linkedAccounts} linked</span> : null}
+          {row.original.suggestedAccounts > 0 ? (
+            <span className="pill pill-muted" title="Accounts sharing an e-mail or phone, not confirmed as this person">
+              {row.original.suggestedAccounts} suggested
+            </span>
+          ) : null}
           {!row.original.active ? <span className="pill pill-muted">inactive</span> : null}
         </span>
       ),

@@ -1,0 +1,172 @@
+import { LetheError } from '../../../shared/errors';
+import type { LinkDecisionKind } from '../../../shared/contract/groups/subjects';
+import { appendAuditRow, openAuditContext } from '../audit/audit-log';
+import { subjectRef as keyedRef } from '../audit/chain';
+import type { SqliteDb } from '../db';
+import { stmt } from '../db/sqlite';
+import { writeWhenFree } from '../db/write-when-free';
+import { defaultActor } from '../requests/register-store';
+import type { CoreServices } from '../services';
+import { decisionFor, pairOf, resolvePerson, userExists, type Person } from './person';
+import { subjectRefFor, userIdOfRef } from './subject-ref';
+
+/**
+ * An officer's decisions on suggested links: confirm (the same person), reject (not the same
+ * person), undo. Each is written to the durable register together with its audit entry, in one
+ * transaction: the decision and its record commit together or not at all. The audit entry names
+ * both accounts only by keyed hash and carries the evidence's shape (identity types, how many
+ * accounts shared them), never the values or the reason (free text may name someone).
+ */
+
+export interface LinkStores {
+  workspaceId: string;
+  register: SqliteDb;
+  auditKey: Buffer;
+}
+
+export async function openLinkStores(s: CoreServices, workspaceId: string, cache: SqliteDb): Promise<LinkStores> {
+  const ctx = await openAuditContext(s, workspaceId);
+  await importLegacyMerges(cache, ctx.db);
+  return { workspaceId: ctx.workspaceId, register: ctx.db, auditKey: ctx.auditKey };
+}
+
+/**
+ * Hand merges of earlier versions lived in the cache's `subject_links`, which a cache reset
+ * loses: they are officer decisions, so they move to the register once (as confirmed links) and
+ * leave the cache.
+ */
+async function importLegacyMerges(cache: SqliteDb, register: SqliteDb): Promise<void> {
+  const rows = stmt(cache, 'SELECT user_id, linked_user_id, reason, created_at FROM subject_links').all() as Array<{
+    user_id: number;
+    linked_user_id: number;
+    reason: string;
+    created_at: string;
+  }>;
+  if (rows.length === 0) return;
+  const insert = stmt(
+    register,
+    `INSERT OR IGNORE INTO identity_links (user_id, linked_user_id, decision, reason, decided_by, decided_at, evidence)
+     VALUES (?, ?, 'confirmed', ?, 'merged by hand (earlier version)', ?, '[]')`,
+  );
+  register.transaction(() => {
+    for (const r of rows) insert.run(...pairOf(r.user_id, r.linked_user_id), r.reason, r.created_at);
+  })();
+  await writeWhenFree(cache, () => stmt(cache, 'DELETE FROM subject_links').run());
+}
+
+export interface DecideInput {
+  subjectUserId: number;
+  otherUserId: number;
+  decision: LinkDecisionKind;
+  reason: string;
+  by?: string | undefined;
+  now?: Date;
+}
+
+/** Records the officer's decision on one link of the person `subjectUserId` belongs to. */
+export function decideLink(cache: SqliteDb, stores: LinkStores, input: DecideInput): Person {
+  const { subjectUserId: a, otherUserId: b } = input;
+  if (a === b) throw new LetheError('invalid_input', 'An account cannot be linked with itself');
+  if (!userExists(cache, a) || !userExists(cache, b)) throw new LetheError('not_found', 'Both accounts must be in the local cache');
+  const before = resolvePerson(cache, stores.register, a);
+  const suggestion = before.suggestions.find((s) => s.userId === b);
+  if (input.decision === 'rejected' && before.userIds.includes(b) && decisionFor(stores.register, a, b) === undefined) {
+    // Confirmed through a third account: rejecting this pair would not separate them.
+    throw new LetheError('conflict', 'This account is the same person through another confirmed link; undo that link instead', {
+      reason: 'linked_through_another_account',
+    });
+  }
+  const by = (input.by ?? defaultActor()).trim() || 'system';
+  const at = (input.now ?? new Date()).toISOString();
+  const evidence = (suggestion?.evidence ?? []).map((e) => ({ identityType: e.identityType, sharedBy: e.sharedBy }));
+  const [lo, hi] = pairOf(a, b);
+  stores.register
+    .transaction(() => {
+      stmt(
+        stores.register,
+        `INSERT INTO identity_links (user_id, linked_user_id, decision, reason, decided_by, decided_at, evidence) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (user_id, linked_user_id) DO UPDATE SET decision = excluded.decision, reason = excluded.reason,
+           decided_by = excluded.decided_by, decided_at = excluded.decided_at, evidence = excluded.evidence`,
+      ).run(lo, hi, input.decision, input.reason, by, at, JSON.stringify(evidence));
+      appendAuditRow(stores.register, stores.auditKey, {
+        actor: by,
+        action: input.decision === 'confirmed' ? 'subjects.link_confirmed' : 'subjects.link_rejected',
+        subject: subjectRefFor(a),
+        at,
+        data: linkAuditData(stores.auditKey, b, evidence, suggestion !== undefined),
+      });
+    })
+    .immediate();
+  return resolvePerson(cache, stores.register, a);
+}
+
+/** Forgets the decision on a pair: a confirmed account leaves the person, a rejected one is a suggestion again. */
+export function undoLink(
+  cache: SqliteDb,
+  stores: LinkStores,
+  input: { subjectUserId: number; otherUserId: number; by?: string | undefined },
+): Person {
+  const { subjectUserId: a, otherUserId: b } = input;
+  const existing = decisionFor(stores.register, a, b);
+  if (existing === undefined) throw new LetheError('not_found', 'There is no decision on these two accounts to undo');
+  const by = (input.by ?? defaultActor()).trim() || 'system';
+  const at = new Date().toISOString();
+  stores.register
+    .transaction(() => {
+      stmt(stores.register, 'DELETE FROM identity_links WHERE user_id = ? AND linked_user_id = ?').run(...pairOf(a, b));
+      appendAuditRow(stores.register, stores.auditKey, {
+        actor: by,
+        action: 'subjects.link_undone',
+        subject: subjectRefFor(a),
+        at,
+        data: { linkedAccount: keyedRef(stores.auditKey, subjectRefFor(b)), was: existing.decision },
+      });
+    })
+    .immediate();
+  return resolvePerson(cache, stores.register, a);
+}
+
+function linkAuditData(
+  key: Buffer,
+  other: number,
+  evidence: Array<{ identityType: string; sharedBy: number }>,
+  suggested: boolean,
+): Record<string, unknown> {
+  return {
+    linkedAccount: keyedRef(key, subjectRefFor(other)),
+    // Whether Lethe had suggested it, and on what: "a phone on 2 accounts", never the number.
+    suggested,
+    evidence: evidence.map((e) => ({ type: e.identityType, sharedBy: e.sharedBy })),
+  };
+}
+
+/**
+ * The accounts an action on `subjectRef` may touch: the given ones, each of which must be one of
+ * the person's confirmed accounts (else `conflict`, reason `account_not_confirmed`, and nothing
+ * is queued), or all of them when none are given. A subject the cache does not hold has no
+ * confirmed links to follow: only its own account.
+ */
+export async function confirmedAccountsFor(
+  s: CoreServices,
+  workspaceId: string,
+  subjectRef: string,
+  requested: readonly number[] | undefined,
+): Promise<number[]> {
+  const own = userIdOfRef(subjectRef);
+  const cache = await s.caches.open(workspaceId);
+  let confirmed = [own];
+  if (userExists(cache.db, own)) {
+    const { register } = await openLinkStores(s, workspaceId, cache.db);
+    confirmed = resolvePerson(cache.db, register, own).userIds;
+  }
+  if (requested === undefined || requested.length === 0) return confirmed;
+  const allowed = new Set(confirmed);
+  const stray = [...new Set(requested)].filter((id) => !allowed.has(id));
+  if (stray.length > 0) {
+    throw new LetheError('conflict', `${stray.length} account(s) are not confirmed as this person; confirm the link in the dossier first`, {
+      reason: 'account_not_confirmed',
+      accounts: stray.length,
+    });
+  }
+  return [...new Set(requested)];
+}
