@@ -39,6 +39,7 @@ export function DossierPage({ subjectRef, exportKind }: { subjectRef: string; ex
         <p>
           <a href={hrefFor('subjects')}>← Subjects</a>
         </p>
+        <h1>Dossier of {subjectRef}</h1>
         <ErrorBanner error={dossier.error} onRetry={dossier.reload} title="The dossier could not be built" />
       </div>
     );
