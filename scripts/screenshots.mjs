@@ -95,5 +95,50 @@ for (const scheme of ['light', 'dark']) {
     await shoot(demo, `demo-${route}`, route, scheme, prepareFor[route]);
   }
 }
+
+// The dossier (issue 15's order: who, what is held, the lists; actions beside them) for a person
+// with a suggested link, a large subject and an error; and the suggested-links panel (issue 17).
+async function api(c, name, input) {
+  const url = new URL(c.url);
+  const token = /token=([^&]+)/.exec(url.hash)?.[1] ?? '';
+  const response = await fetch(`${url.origin}/api/${name}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+    body: JSON.stringify(input),
+  });
+  const body = await response.json();
+  if (!body.ok) throw new Error(`${name}: ${body.error?.code}`);
+  return body.value;
+}
+const { results } = await api(demo, 'subjects.search', { query: 'a', limit: 500 });
+const byName = new Map();
+for (const r of results) byName.set(r.name.trim().toLowerCase(), [...(byName.get(r.name.trim().toLowerCase()) ?? []), r]);
+let pair;
+for (const group of [...byName.values()].filter((g) => g.length === 2)) {
+  for (const r of group) await api(demo, 'sync.refreshSubject', { userId: r.userId });
+  const links = await api(demo, 'subjects.links', { ref: group[0].ref });
+  if (links.suggestions.some((x) => x.userId === group[1].userId)) {
+    pair = group[0];
+    break;
+  }
+}
+const largest = [...results].sort((a, b) => b.tickets - a.tickets)[0];
+for (const scheme of ['light', 'dark']) {
+  if (pair) {
+    await shoot(demo, 'dossier', `subjects/${pair.ref}`, scheme);
+    await shoot(demo, 'dossier-suggested-links', `subjects/${pair.ref}`, scheme, async (page) => {
+      await page.locator('#suggested-links-h').scrollIntoViewIfNeeded();
+    });
+  }
+  if (largest) await shoot(demo, 'dossier-large', `subjects/${largest.ref}`, scheme);
+  await shoot(demo, 'dossier-error', 'subjects/subj_999999999', scheme, async (page) => {
+    await page.getByRole('alert').waitFor();
+  });
+  if (pair) {
+    await shoot(demo, 'dossier-actions', `subjects/${pair.ref}`, scheme, async (page) => {
+      await page.getByRole('button', { name: 'Restrict, rectify, object…' }).click();
+    });
+  }
+}
 await stop(demo);
 await browser.close();

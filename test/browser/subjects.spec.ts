@@ -82,3 +82,85 @@ test('the Subjects page says so when nobody matches, and shows the error code of
   await page.goto(`${lethe.origin}/#/subjects/subj_999999999`);
   await expect(page.getByRole('alert')).toContainText('not_found');
 });
+
+test('the dossier leads with who the person is; a suggested link shows its evidence and is rejected, undone and confirmed with a reason', async ({
+  page,
+  lethe,
+}) => {
+  test.setTimeout(240_000);
+  await page.goto(lethe.url);
+  await page.getByRole('button', { name: 'Try the demo helpdesk' }).click();
+  await expect(page.locator('#workspace-select')).toHaveValue('ws_demo0000', { timeout: 30_000 });
+  await call(page.request, lethe.origin, lethe.token, 'sync.start', {});
+  await expect
+    .poll(
+      async () =>
+        (await call<{ running: boolean; outcome: string | null }>(page.request, lethe.origin, lethe.token, 'sync.status', {})).outcome,
+      { timeout: 200_000, intervals: [1_000] },
+    )
+    .toBe('done');
+
+  // Two accounts sharing a phone number: a simulator person's second account carries the same name
+  // (upper-cased). Their phone identities reach the cache with a subject refresh.
+  type Hit = { ref: string; userId: number; name: string };
+  const { results } = await call<{ results: Hit[] }>(page.request, lethe.origin, lethe.token, 'subjects.search', {
+    query: 'a',
+    limit: 500,
+  });
+  const byName = new Map<string, Hit[]>();
+  for (const r of results) byName.set(r.name.trim().toLowerCase(), [...(byName.get(r.name.trim().toLowerCase()) ?? []), r]);
+  let pair: Hit | undefined;
+  for (const group of [...byName.values()].filter((g) => g.length === 2)) {
+    for (const r of group) await call(page.request, lethe.origin, lethe.token, 'sync.refreshSubject', { userId: r.userId });
+    const links = await call<{ suggestions: Array<{ userId: number; sharedBy: number }> }>(
+      page.request,
+      lethe.origin,
+      lethe.token,
+      'subjects.links',
+      { ref: group[0]!.ref },
+    );
+    if (links.suggestions.some((x) => x.userId === group[1]!.userId && x.sharedBy === 2)) {
+      pair = group[0];
+      break;
+    }
+  }
+  expect(pair).toBeDefined();
+
+  await page.goto(`${lethe.origin}/#/subjects/${pair!.ref}`);
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  // Who comes first, with the pending suggestion announced at the top; the actions sit beside the data.
+  const notice = page.getByRole('note');
+  await expect(notice).toContainText('share');
+  await expect(notice).toContainText('left out of this dossier, archives, erasure plans and actions');
+  const who = page.getByRole('heading', { name: 'Who' });
+  const held = page.getByRole('heading', { name: 'What is held' });
+  expect((await who.boundingBox())!.y).toBeLessThan((await held.boundingBox())!.y);
+  await expect(page.getByRole('toolbar', { name: 'Dossier actions' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Restriction of processing' })).toHaveCount(0);
+
+  const card = page.locator('.suggestion').filter({ hasText: 'on 2 accounts' }).first();
+  await expect(card.getByRole('list', { name: 'Evidence' })).toContainText(/Shares (phone|e-mail) .+ on 2 accounts/);
+  const confirm = card.getByRole('button', { name: 'Same person: confirm' });
+  await expect(confirm).toBeDisabled();
+  await card.getByLabel('Reason (kept with the decision)').fill('Household landline: a different person');
+  await card.getByRole('button', { name: 'Not the same person: reject' }).click();
+  const rejected = page.locator('.suggestion-rejected').filter({ hasText: 'Household landline' });
+  await expect(rejected).toContainText('Rejected');
+  await rejected.getByRole('button', { name: 'Undo rejection' }).click();
+
+  const again = page.locator('.suggestion').filter({ hasText: 'on 2 accounts' }).first();
+  const otherName = (await again.locator('strong').first().textContent())!;
+  const otherId = /Account (\d+)/.exec(otherName)![1]!;
+  await again.getByLabel('Reason (kept with the decision)').fill('Second account, confirmed by the requester');
+  await again.getByRole('button', { name: 'Same person: confirm' }).click();
+  const accounts = page.getByRole('table').filter({ hasText: 'Why it is this person' });
+  await expect(accounts.getByRole('row', { name: new RegExp(otherId) })).toContainText('Second account, confirmed by the requester');
+
+  // The restriction form opens from the side panel, its Art. 18(3) box beside the text.
+  await page.getByRole('button', { name: 'Restrict, rectify, object…' }).click();
+  const box = page.getByLabel(/I have informed the person/);
+  const text = page.getByText(/I have informed the person/);
+  const [b, t] = [(await box.boundingBox())!, (await text.boundingBox())!];
+  expect(b.x + b.width).toBeLessThanOrEqual(t.x + 1);
+  expect(Math.abs(b.y + b.height / 2 - (t.y + Math.min(t.height, 24) / 2))).toBeLessThan(14);
+});

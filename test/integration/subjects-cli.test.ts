@@ -167,3 +167,65 @@ describe('lethe subjects and lethe archive (built binary)', () => {
     expect((await lethe(['subjects', 'search', 'x', '--limit', '0'])).code).toBe(2);
   });
 });
+
+describe('lethe subjects links|link|unlink and plans naming unconfirmed accounts (built binary)', () => {
+  const writes = () => sim.state.requestLog.filter((r) => r.method !== 'GET').length;
+
+  it('links, confirms and undoes a link with --json and a table; a plan file naming an unconfirmed account changes nothing', async () => {
+    const twin = Array.from({ length: ds().userCount }, (_, i) => i).find((i) => ds().twinOf(i) !== undefined)!;
+    const [a, b] = [ds().userId(ds().twinOf(twin)!), ds().userId(twin)];
+    const other = ds().userId(someEndUser());
+    const before = await lethe(['subjects', 'links', `subj_${a}`, '--json']);
+    expect(before.code, before.stderr).toBe(0);
+    expect((JSON.parse(before.stdout) as { accounts: Array<{ userId: number }> }).accounts.map((x) => x.userId)).toEqual([a]);
+
+    const linked = await lethe([
+      'subjects',
+      'link',
+      `subj_${a}`,
+      String(b),
+      '--reason',
+      'Second account, confirmed',
+      '--by',
+      'Dana',
+      '--json',
+    ]);
+    expect(linked.code, linked.stderr).toBe(0);
+    const links = JSON.parse(linked.stdout) as { accounts: Array<{ userId: number; why: { kind: string; by?: string } }> };
+    expect(links.accounts.map((x) => x.userId)).toEqual([a, b]);
+    expect(links.accounts[1]?.why).toMatchObject({ kind: 'confirmed', by: 'Dana' });
+    const table = await lethe(['subjects', 'links', `subj_${b}`]);
+    expect(table.stdout).toContain('confirmed by Dana: Second account, confirmed');
+
+    const planFile = join(dataDir, 'twin-plan.json');
+    const planned = await lethe(['erase', 'plan', '--subject', `subj_${a}`, '--out', planFile, '--json']);
+    expect(planned.code, planned.stderr).toBe(0);
+    const plan = JSON.parse(await readFile(planFile, 'utf8')) as { subject: { userIds: number[] } };
+    expect(plan.subject.userIds).toEqual([a, b]);
+
+    // Edited to name a third person: refused before anything is checked or sent.
+    const tampered = join(dataDir, 'tampered-plan.json');
+    await writeFile(tampered, JSON.stringify({ ...plan, subject: { ...plan.subject, userIds: [a, b, other] } }));
+    const sent = writes();
+    const refused = await lethe(['erase', 'run', '--plan', tampered]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^error \[conflict\].*not confirmed/);
+
+    // Unlinked after planning: the untouched file is refused too.
+    const undone = await lethe(['subjects', 'unlink', `subj_${a}`, String(b), '--undo', '--json']);
+    expect(undone.code, undone.stderr).toBe(0);
+    expect((JSON.parse(undone.stdout) as { accounts: unknown[] }).accounts).toHaveLength(1);
+    const stale = await lethe(['erase', 'run', '--plan', planFile]);
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toMatch(/^error \[conflict\].*not confirmed/);
+    expect(writes()).toBe(sent);
+
+    const rejected = await lethe(['subjects', 'unlink', `subj_${a}`, String(b), '--reason', 'A different person', '--json']);
+    expect(rejected.code, rejected.stderr).toBe(0);
+    expect((await lethe(['subjects', 'unlink', `subj_${a}`, String(b)])).code).toBe(2);
+    expect((await lethe(['subjects', 'link', `subj_${a}`, 'abc', '--reason', 'whatever'])).code).toBe(2);
+    const short = await lethe(['subjects', 'link', `subj_${a}`, String(b), '--reason', 'x']);
+    expect(short.code).not.toBe(0);
+    expect(short.stderr).toContain('[invalid_input]');
+  }, 180_000);
+});

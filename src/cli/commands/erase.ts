@@ -161,6 +161,14 @@ export function registerEraseCommands(program: Command): void {
         const stored = await call(session, 'erasure.getPlan', { workspaceId, planId: file.id });
         if (stored.state !== 'draft')
           throw new CliFailure({ code: 'conflict', message: `This plan has already run (${stored.state}); see lethe erase resume` });
+        // The file is only a pointer to the stored plan: one naming other accounts was edited, and is refused.
+        const confirmed = new Set(stored.subject.userIds);
+        if ([...file.subject.userIds, ...file.accounts.map((a) => a.userId)].some((id) => !confirmed.has(id))) {
+          throw new CliFailure({
+            code: 'conflict',
+            message: 'The plan file names an account that is not confirmed as this person (docs/identity.md); plan again',
+          });
+        }
         if (stored.fingerprint !== file.fingerprint) {
           throw new CliFailure({ code: 'conflict', message: 'The plan file is stale (the plan changed since it was written); plan again' });
         }

@@ -40,6 +40,7 @@ export function DossierPage({ subjectRef, exportKind }: { subjectRef: string; ex
         <p>
           <a href={subjectsSearchHref()}>← Subjects</a>
         </p>
+        <h1>Dossier of {subjectRef}</h1>
         <ErrorBanner error={dossier.error} onRetry={dossier.reload} title="The dossier could not be built" />
       </div>
     );
