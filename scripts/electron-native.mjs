@@ -32,15 +32,37 @@ try {
       `--target=${electronVersion}`,
       '--dist-url=https://electronjs.org/headers',
     ],
-    // npx is npx.cmd on Windows, which only a shell resolves.
-    { cwd: scratch, stdio: 'inherit', shell: process.platform === 'win32' },
+    {
+      cwd: scratch,
+      stdio: 'inherit',
+      // npx is npx.cmd on Windows, which only a shell resolves.
+      shell: process.platform === 'win32',
+      // A `nodedir` in npm's config (this project's machines set nodedir=/usr so that installs
+      // compile offline against the system Node's headers) reaches node-gyp as
+      // npm_config_nodedir and silently wins over --target/--dist-url: the result would be a Node
+      // build stamped as Electron's. node-gyp lets npm_package_config_node_gyp_* override npm's
+      // config, and npx does not reset it: an empty one clears nodedir, so node-gyp fetches
+      // Electron's headers.
+      env: { ...process.env, npm_package_config_node_gyp_nodedir: '' },
+    },
   );
   if (result.status !== 0) {
     console.error('The Electron build of the SQLite addon failed: Electron headers need internet access (see docs/native-modules.md).');
     process.exit(1);
   }
+  const built = join(scratch, 'build', 'Release', 'better_sqlite3.node');
+  // An Electron build must be refused by this Node with an ABI message; one that loads here was
+  // compiled against Node's headers, whatever node-gyp was asked for.
+  const probe = spawnSync(process.execPath, ['-e', `process.dlopen({ exports: {} }, ${JSON.stringify(built)})`], { encoding: 'utf8' });
+  if (probe.status === 0 || !/NODE_MODULE_VERSION/.test(probe.stderr)) {
+    console.error(
+      `The addon built for Electron ${electronVersion} loads in Node ${process.version}: it was compiled against Node's headers, not Electron's.`,
+    );
+    console.error(probe.stderr.trim());
+    process.exit(1);
+  }
   mkdirSync(dirname(target), { recursive: true });
-  cpSync(join(scratch, 'build', 'Release', 'better_sqlite3.node'), target);
+  cpSync(built, target);
   writeFileSync(stamp, `${electronVersion}\n`);
 } finally {
   rmSync(scratch, { recursive: true, force: true });
