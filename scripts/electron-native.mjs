@@ -15,7 +15,20 @@ const target = join(pkgDir, 'build-electron', 'Release', 'better_sqlite3.node');
 const electronVersion = JSON.parse(readFileSync(require.resolve('electron/package.json'), 'utf8')).version;
 const stamp = join(pkgDir, 'build-electron', 'electron-version');
 
-if (existsSync(target) && existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === electronVersion) process.exit(0);
+/**
+ * An Electron build must be refused by this Node with an ABI message; one that loads here was
+ * compiled against Node's headers, whatever node-gyp was asked for.
+ */
+function refusedByNode(file) {
+  const probe = spawnSync(process.execPath, ['-e', `process.dlopen({ exports: {} }, ${JSON.stringify(file)})`], { encoding: 'utf8' });
+  return { refused: probe.status !== 0 && /NODE_MODULE_VERSION/.test(probe.stderr), stderr: probe.stderr.trim() };
+}
+
+if (existsSync(target) && existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === electronVersion) {
+  if (refusedByNode(target).refused) process.exit(0);
+  console.log(`${target} loads in Node: it is not an Electron build; removing it and rebuilding.`);
+  rmSync(dirname(stamp), { recursive: true, force: true });
+}
 
 console.log(`Building the SQLite addon for Electron ${electronVersion} (once; the Node build stays as it is)…`);
 const scratch = mkdtempSync(join(tmpdir(), 'lethe-electron-sqlite-'));
@@ -51,19 +64,18 @@ try {
     process.exit(1);
   }
   const built = join(scratch, 'build', 'Release', 'better_sqlite3.node');
-  // An Electron build must be refused by this Node with an ABI message; one that loads here was
-  // compiled against Node's headers, whatever node-gyp was asked for.
-  const probe = spawnSync(process.execPath, ['-e', `process.dlopen({ exports: {} }, ${JSON.stringify(built)})`], { encoding: 'utf8' });
-  if (probe.status === 0 || !/NODE_MODULE_VERSION/.test(probe.stderr)) {
+  const probe = refusedByNode(built);
+  if (!probe.refused) {
     console.error(
       `The addon built for Electron ${electronVersion} loads in Node ${process.version}: it was compiled against Node's headers, not Electron's.`,
     );
-    console.error(probe.stderr.trim());
-    process.exit(1);
+    if (probe.stderr) console.error(probe.stderr);
+    process.exitCode = 1;
+  } else {
+    mkdirSync(dirname(target), { recursive: true });
+    cpSync(built, target);
+    writeFileSync(stamp, `${electronVersion}\n`);
   }
-  mkdirSync(dirname(target), { recursive: true });
-  cpSync(built, target);
-  writeFileSync(stamp, `${electronVersion}\n`);
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }
