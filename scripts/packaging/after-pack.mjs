@@ -4,6 +4,7 @@
 //     and then cannot open any cache, which an officer would only find out after installing it.
 //  2. Flips the fuses of scripts/packaging/fuses.mjs. It must happen before signing (a signature
 //     over the unflipped binary would be broken by the flip), which is where afterPack runs.
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { letheFuseConfig } from './fuses.mjs';
@@ -18,13 +19,24 @@ export const ELECTRON_SQLITE_BINDING = join(
   'better_sqlite3.node',
 );
 
-/** Throws, naming the fix, when the packaged app lacks the Electron build of the SQLite addon. */
+/**
+ * Throws, naming the fix, when the packaged app lacks the Electron build of the SQLite addon, or
+ * when the file there is really a Node build (it loads in this Node, which an addon compiled for
+ * Electron's ABI never does). Any other load failure (Electron's ABI, another arch) is expected.
+ */
 export function assertElectronSqliteBuild(resourcesDir) {
   const file = join(resourcesDir, ELECTRON_SQLITE_BINDING);
   if (!existsSync(file)) {
     throw new Error(
       `The package has no Electron build of the SQLite addon (${file} is missing): ` +
         'run `node scripts/electron-native.mjs` first (npm run dist does), see docs/native-modules.md',
+    );
+  }
+  const probe = spawnSync(process.execPath, ['-e', `process.dlopen({ exports: {} }, ${JSON.stringify(file)})`], { stdio: 'ignore' });
+  if (probe.status === 0) {
+    throw new Error(
+      `${file} loads in Node ${process.version}: it was compiled against Node's headers, not Electron's. ` +
+        'Delete build-electron and run `node scripts/electron-native.mjs` on a machine that can download Electron headers.',
     );
   }
   return file;

@@ -80,11 +80,25 @@ describe('the packaged file list', () => {
 });
 
 describe('the afterPack check for the Electron build of the SQLite addon', () => {
-  it('accepts a package that has it', () => {
+  it('refuses a Node build put where the Electron build belongs', () => {
     const resources = mkdtempSync(join(tmpdir(), 'lethe-resources-'));
     try {
       const file = join(resources, ELECTRON_SQLITE_BINDING);
       mkdirSync(dirname(file), { recursive: true });
+      const nodeBuild = join(projectDir, 'node_modules/better-sqlite3-multiple-ciphers/build/Release/better_sqlite3.node');
+      writeFileSync(file, readFileSync(nodeBuild));
+      expect(() => assertElectronSqliteBuild(resources)).toThrow(/compiled against Node's headers/);
+    } finally {
+      rmSync(resources, { recursive: true, force: true });
+    }
+  });
+
+  it('accepts a package that has a file this Node cannot load', () => {
+    const resources = mkdtempSync(join(tmpdir(), 'lethe-resources-'));
+    try {
+      const file = join(resources, ELECTRON_SQLITE_BINDING);
+      mkdirSync(dirname(file), { recursive: true });
+      // Stands for an addon of another ABI: Node refuses it, as it refuses Electron's build.
       writeFileSync(file, '');
       expect(assertElectronSqliteBuild(resources)).toBe(file);
     } finally {
