@@ -5,7 +5,7 @@ import { subjectRef as keyedRef } from '../audit/chain';
 import type { SqliteDb } from '../db';
 import { stmt } from '../db/sqlite';
 import { writeWhenFree } from '../db/write-when-free';
-import { defaultActor } from '../requests/register-store';
+import { defaultActor, openRegisterDb } from '../requests/register-store';
 import type { CoreServices } from '../services';
 import { decisionFor, pairOf, resolvePerson, userExists, type Person } from './person';
 import { subjectRefFor, userIdOfRef } from './subject-ref';
@@ -24,6 +24,14 @@ export interface LinkStores {
   auditKey: Buffer;
 }
 
+/** The register with the decisions, for reading who a person is (no keychain needed). */
+export async function openLinkRegister(s: CoreServices, workspaceId: string, cache: SqliteDb): Promise<SqliteDb> {
+  const register = await openRegisterDb(s, workspaceId);
+  await importLegacyMerges(cache, register);
+  return register;
+}
+
+/** The register and the audit key, for recording a decision. */
 export async function openLinkStores(s: CoreServices, workspaceId: string, cache: SqliteDb): Promise<LinkStores> {
   const ctx = await openAuditContext(s, workspaceId);
   await importLegacyMerges(cache, ctx.db);
@@ -156,8 +164,7 @@ export async function confirmedAccountsFor(
   const cache = await s.caches.open(workspaceId);
   let confirmed = [own];
   if (userExists(cache.db, own)) {
-    const { register } = await openLinkStores(s, workspaceId, cache.db);
-    confirmed = resolvePerson(cache.db, register, own).userIds;
+    confirmed = resolvePerson(cache.db, await openLinkRegister(s, workspaceId, cache.db), own).userIds;
   }
   if (requested === undefined || requested.length === 0) return confirmed;
   const allowed = new Set(confirmed);
