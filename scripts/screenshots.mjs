@@ -144,6 +144,7 @@ for (const scheme of ['light', 'dark']) {
   if (pair) {
     await shoot(demo, 'dossier-actions', `subjects/${pair.ref}`, scheme, async (page) => {
       await page.getByRole('button', { name: 'Restrict, rectify, object…' }).click();
+      await page.getByText(/I have informed the person/).scrollIntoViewIfNeeded();
     });
   }
 }

@@ -50,7 +50,7 @@ export function createSubjectHandlers(s: CoreServices): DomainHandlers<typeof su
     },
     'subjects.link': async ({ workspaceId, ref, userId, reason, by }) => {
       const { cache, stores } = await open(workspaceId);
-      const person = decideLink(cache.db, stores, {
+      const person = await decideLink(cache.db, stores, {
         subjectUserId: userIdOfRef(ref),
         otherUserId: userId,
         decision: 'confirmed',
@@ -62,7 +62,7 @@ export function createSubjectHandlers(s: CoreServices): DomainHandlers<typeof su
     },
     'subjects.reject': async ({ workspaceId, ref, userId, reason, by }) => {
       const { cache, stores } = await open(workspaceId);
-      const person = decideLink(cache.db, stores, {
+      const person = await decideLink(cache.db, stores, {
         subjectUserId: userIdOfRef(ref),
         otherUserId: userId,
         decision: 'rejected',
@@ -74,19 +74,24 @@ export function createSubjectHandlers(s: CoreServices): DomainHandlers<typeof su
     },
     'subjects.unlink': async ({ workspaceId, ref, userId, by }) => {
       const { cache, stores } = await open(workspaceId);
-      const person = undoLink(cache.db, stores, { subjectUserId: userIdOfRef(ref), otherUserId: userId, by });
+      const person = await undoLink(cache.db, stores, { subjectUserId: userIdOfRef(ref), otherUserId: userId, by });
       s.log.info('identity link decision undone', { ref });
       return personLinks(person);
     },
     'subjects.merge': async ({ workspaceId, ref, userId, reason }) => {
       const { cache, stores } = await open(workspaceId);
-      const person = decideLink(cache.db, stores, { subjectUserId: userIdOfRef(ref), otherUserId: userId, decision: 'confirmed', reason });
+      const person = await decideLink(cache.db, stores, {
+        subjectUserId: userIdOfRef(ref),
+        otherUserId: userId,
+        decision: 'confirmed',
+        reason,
+      });
       s.log.info('subject accounts merged by hand', { ref });
       return { ref, accounts: person.userIds };
     },
     'subjects.unmerge': async ({ workspaceId, ref, userId }) => {
       const { cache, stores } = await open(workspaceId);
-      const person = undoLink(cache.db, stores, { subjectUserId: userIdOfRef(ref), otherUserId: userId });
+      const person = await undoLink(cache.db, stores, { subjectUserId: userIdOfRef(ref), otherUserId: userId });
       s.log.info('manual merge of subject accounts undone', { ref });
       return { ref, accounts: person.userIds };
     },
