@@ -110,11 +110,18 @@ async function api(c, name, input) {
   if (!body.ok) throw new Error(`${name}: ${body.error?.code}`);
   return body.value;
 }
-const { results } = await api(demo, 'subjects.search', { query: 'a', limit: 500 });
-const byName = new Map();
-for (const r of results) byName.set(r.name.trim().toLowerCase(), [...(byName.get(r.name.trim().toLowerCase()) ?? []), r]);
+const seen = new Map();
+for (const query of ['a', 'e', 'i', 'o', 'u', 'n', 'm']) {
+  for (const r of (await api(demo, 'subjects.search', { query, limit: 500 })).results) seen.set(r.userId, r);
+}
+const results = [...seen.values()];
+const groups = new Map();
+for (const r of results) {
+  const digits = (r.phone ?? '').split(/ext/i)[0].replace(/\D/g, '');
+  if (digits.length >= 7) groups.set(digits, [...(groups.get(digits) ?? []), r]);
+}
 let pair;
-for (const group of [...byName.values()].filter((g) => g.length === 2)) {
+for (const group of [...groups.values()].filter((g) => g.length === 2)) {
   for (const r of group) await api(demo, 'sync.refreshSubject', { userId: r.userId });
   const links = await api(demo, 'subjects.links', { ref: group[0].ref });
   if (links.suggestions.some((x) => x.userId === group[1].userId)) {
@@ -137,6 +144,7 @@ for (const scheme of ['light', 'dark']) {
   if (pair) {
     await shoot(demo, 'dossier-actions', `subjects/${pair.ref}`, scheme, async (page) => {
       await page.getByRole('button', { name: 'Restrict, rectify, object…' }).click();
+      await page.getByText(/I have informed the person/).scrollIntoViewIfNeeded();
     });
   }
 }

@@ -100,17 +100,21 @@ test('the dossier leads with who the person is; a suggested link shows its evide
     )
     .toBe('done');
 
-  // Two accounts sharing a phone number: a simulator person's second account carries the same name
-  // (upper-cased). Their phone identities reach the cache with a subject refresh.
-  type Hit = { ref: string; userId: number; name: string };
-  const { results } = await call<{ results: Hit[] }>(page.request, lethe.origin, lethe.token, 'subjects.search', {
-    query: 'a',
-    limit: 500,
-  });
-  const byName = new Map<string, Hit[]>();
-  for (const r of results) byName.set(r.name.trim().toLowerCase(), [...(byName.get(r.name.trim().toLowerCase()) ?? []), r]);
+  // Two accounts sharing a phone number: a simulator person's second account carries the same
+  // number (and name). Their phone identities reach the cache with a subject refresh.
+  type Hit = { ref: string; userId: number; name: string; phone: string | null };
+  const seen = new Map<number, Hit>();
+  for (const query of ['a', 'e', 'i', 'o', 'u', 'n', 'm']) {
+    const { results } = await call<{ results: Hit[] }>(page.request, lethe.origin, lethe.token, 'subjects.search', { query, limit: 500 });
+    for (const r of results) seen.set(r.userId, r);
+  }
+  const groups = new Map<string, Hit[]>();
+  for (const r of seen.values()) {
+    const digits = (r.phone ?? '').split(/ext/i)[0]!.replace(/\D/g, '');
+    if (digits.length >= 7) groups.set(digits, [...(groups.get(digits) ?? []), r]);
+  }
   let pair: Hit | undefined;
-  for (const group of [...byName.values()].filter((g) => g.length === 2)) {
+  for (const group of [...groups.values()].filter((g) => g.length === 2)) {
     for (const r of group) await call(page.request, lethe.origin, lethe.token, 'sync.refreshSubject', { userId: r.userId });
     const links = await call<{ suggestions: Array<{ userId: number; sharedBy: number }> }>(
       page.request,

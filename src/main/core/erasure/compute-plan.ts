@@ -2,7 +2,7 @@ import type { ErasurePlan, ExemptionRules, Regulation } from '../../../shared/co
 import { LetheError } from '../../../shared/errors';
 import { dataAsOf, type SqliteDb } from '../db';
 import type { CoreServices } from '../services';
-import { openLinkStores } from '../subjects/links';
+import { openLinkRegister } from '../subjects/links';
 import { emailOfAccount, resolvePerson, subjectByEmail, subjectOfPerson, userExists, type ResolvedSubject } from '../subjects/person';
 import { decide, type Decided, type StoredOverride } from './decide';
 import { gatherFacts, type SubjectFacts } from './facts';
@@ -19,7 +19,7 @@ export interface ComputedPreview {
  * person.ts decides, for the dossier and the archives too).
  */
 export async function subjectForNewPlan(s: CoreServices, workspaceId: string, db: SqliteDb, subject: string): Promise<ResolvedSubject> {
-  const { register } = await openLinkStores(s, workspaceId, db);
+  const register = await openLinkRegister(s, workspaceId, db);
   const ref = /^subj_(\d+)$/.exec(subject);
   if (!ref) return subjectByEmail(db, register, subject);
   const userId = Number(ref[1]);
@@ -35,7 +35,7 @@ export async function subjectForNewPlan(s: CoreServices, workspaceId: string, db
  * holds are the revalidation's business (it reads them live), not a refusal.
  */
 export async function subjectOfPlan(s: CoreServices, workspaceId: string, db: SqliteDb, plan: ErasurePlan): Promise<ResolvedSubject> {
-  const { register } = await openLinkStores(s, workspaceId, db);
+  const register = await openLinkRegister(s, workspaceId, db);
   const held = plan.subject.userIds.filter((id) => userExists(db, id));
   const requested = held[0];
   if (requested === undefined) return subjectByEmail(db, register, plan.subject.email);

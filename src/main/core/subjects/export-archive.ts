@@ -7,7 +7,7 @@ import { requireCompleteSheet } from '../archive/information-sheet';
 import { HelpdeskError, ZendeskClient } from '../helpdesk';
 import type { CoreServices } from '../services';
 import { LETHE_VERSION } from '../version';
-import { openLinkStores } from './links';
+import { openLinkRegister } from './links';
 import { userExists } from './person';
 import { buildArchiveInput } from './archive-input';
 import { ensureExportsDir, exportZipPath, newExportId, saveExportRecord } from './exports';
@@ -55,7 +55,7 @@ export async function exportArchive(s: CoreServices, request: ExportRequest): Pr
     }
   };
 
-  const { register } = await openLinkStores(s, workspaceId, cache.db);
+  const register = await openLinkRegister(s, workspaceId, cache.db);
   const input = buildArchiveInput(cache.db, {
     userId,
     register,

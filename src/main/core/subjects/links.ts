@@ -1,19 +1,19 @@
 import { LetheError } from '../../../shared/errors';
 import type { LinkDecisionKind } from '../../../shared/contract/groups/subjects';
-import { appendAuditRow, openAuditContext } from '../audit/audit-log';
+import { appendAudit, openAuditContext, type AppendAuditInput } from '../audit/audit-log';
 import { subjectRef as keyedRef } from '../audit/chain';
 import type { SqliteDb } from '../db';
 import { stmt } from '../db/sqlite';
 import { writeWhenFree } from '../db/write-when-free';
-import { defaultActor } from '../requests/register-store';
+import { defaultActor, openRegisterDb } from '../requests/register-store';
 import type { CoreServices } from '../services';
 import { decisionFor, pairOf, resolvePerson, userExists, type Person } from './person';
 import { subjectRefFor, userIdOfRef } from './subject-ref';
 
 /**
  * An officer's decisions on suggested links: confirm (the same person), reject (not the same
- * person), undo. Each is written to the durable register together with its audit entry, in one
- * transaction: the decision and its record commit together or not at all. The audit entry names
+ * person), undo. Each is written to the durable register with its audit entry: the decision and
+ * its record stand together or not at all (see withAudit). The audit entry names
  * both accounts only by keyed hash and carries the evidence's shape (identity types, how many
  * accounts shared them), never the values or the reason (free text may name someone).
  */
@@ -21,13 +21,29 @@ import { subjectRefFor, userIdOfRef } from './subject-ref';
 export interface LinkStores {
   workspaceId: string;
   register: SqliteDb;
+  /** Keys the other account's reference in the audit data. */
   auditKey: Buffer;
+  /** Appends one entry to the workspace's audit chain (appendAudit: wherever the chain lives). */
+  audit: (entry: AppendAuditInput) => Promise<unknown>;
 }
 
+/** The register with the decisions, for reading who a person is (no keychain needed). */
+export async function openLinkRegister(s: CoreServices, workspaceId: string, cache: SqliteDb): Promise<SqliteDb> {
+  const register = await openRegisterDb(s, workspaceId);
+  await importLegacyMerges(cache, register);
+  return register;
+}
+
+/** The register and the audit key, for recording a decision. */
 export async function openLinkStores(s: CoreServices, workspaceId: string, cache: SqliteDb): Promise<LinkStores> {
   const ctx = await openAuditContext(s, workspaceId);
   await importLegacyMerges(cache, ctx.db);
-  return { workspaceId: ctx.workspaceId, register: ctx.db, auditKey: ctx.auditKey };
+  return {
+    workspaceId: ctx.workspaceId,
+    register: ctx.db,
+    auditKey: ctx.auditKey,
+    audit: (entry) => appendAudit(s, ctx.workspaceId, entry),
+  };
 }
 
 /**
@@ -63,8 +79,36 @@ export interface DecideInput {
   now?: Date;
 }
 
+/**
+ * The decision row is written first and the audit entry appended after it (the chain may live in
+ * another database: a team's); if the entry cannot be appended, the row is put back as it was, so
+ * a decision never stands without its record.
+ */
+async function withAudit(stores: LinkStores, a: number, b: number, write: () => void, entry: AppendAuditInput): Promise<void> {
+  const [lo, hi] = pairOf(a, b);
+  const previous = decisionFor(stores.register, a, b);
+  stores.register.transaction(write).immediate();
+  try {
+    await stores.audit(entry);
+  } catch (error) {
+    stores.register
+      .transaction(() => {
+        stmt(stores.register, 'DELETE FROM identity_links WHERE user_id = ? AND linked_user_id = ?').run(lo, hi);
+        if (previous !== undefined) {
+          stmt(
+            stores.register,
+            `INSERT INTO identity_links (user_id, linked_user_id, decision, reason, decided_by, decided_at, evidence)
+             VALUES (?, ?, ?, ?, ?, ?, ?)`,
+          ).run(lo, hi, previous.decision, previous.reason, previous.decided_by, previous.decided_at, previous.evidence);
+        }
+      })
+      .immediate();
+    throw error;
+  }
+}
+
 /** Records the officer's decision on one link of the person `subjectUserId` belongs to. */
-export function decideLink(cache: SqliteDb, stores: LinkStores, input: DecideInput): Person {
+export async function decideLink(cache: SqliteDb, stores: LinkStores, input: DecideInput): Promise<Person> {
   const { subjectUserId: a, otherUserId: b } = input;
   if (a === b) throw new LetheError('invalid_input', 'An account cannot be linked with itself');
   if (!userExists(cache, a) || !userExists(cache, b)) throw new LetheError('not_found', 'Both accounts must be in the local cache');
@@ -80,49 +124,51 @@ export function decideLink(cache: SqliteDb, stores: LinkStores, input: DecideInp
   const at = (input.now ?? new Date()).toISOString();
   const evidence = (suggestion?.evidence ?? []).map((e) => ({ identityType: e.identityType, sharedBy: e.sharedBy }));
   const [lo, hi] = pairOf(a, b);
-  stores.register
-    .transaction(() => {
+  await withAudit(
+    stores,
+    a,
+    b,
+    () =>
       stmt(
         stores.register,
         `INSERT INTO identity_links (user_id, linked_user_id, decision, reason, decided_by, decided_at, evidence) VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (user_id, linked_user_id) DO UPDATE SET decision = excluded.decision, reason = excluded.reason,
            decided_by = excluded.decided_by, decided_at = excluded.decided_at, evidence = excluded.evidence`,
-      ).run(lo, hi, input.decision, input.reason, by, at, JSON.stringify(evidence));
-      appendAuditRow(stores.register, stores.auditKey, {
-        actor: by,
-        action: input.decision === 'confirmed' ? 'subjects.link_confirmed' : 'subjects.link_rejected',
-        subject: subjectRefFor(a),
-        at,
-        data: linkAuditData(stores.auditKey, b, evidence, suggestion !== undefined),
-      });
-    })
-    .immediate();
+      ).run(lo, hi, input.decision, input.reason, by, at, JSON.stringify(evidence)),
+    {
+      actor: by,
+      action: input.decision === 'confirmed' ? 'subjects.link_confirmed' : 'subjects.link_rejected',
+      subject: subjectRefFor(a),
+      at,
+      data: linkAuditData(stores.auditKey, b, evidence, suggestion !== undefined),
+    },
+  );
   return resolvePerson(cache, stores.register, a);
 }
 
 /** Forgets the decision on a pair: a confirmed account leaves the person, a rejected one is a suggestion again. */
-export function undoLink(
+export async function undoLink(
   cache: SqliteDb,
   stores: LinkStores,
   input: { subjectUserId: number; otherUserId: number; by?: string | undefined },
-): Person {
+): Promise<Person> {
   const { subjectUserId: a, otherUserId: b } = input;
   const existing = decisionFor(stores.register, a, b);
   if (existing === undefined) throw new LetheError('not_found', 'There is no decision on these two accounts to undo');
   const by = (input.by ?? defaultActor()).trim() || 'system';
-  const at = new Date().toISOString();
-  stores.register
-    .transaction(() => {
-      stmt(stores.register, 'DELETE FROM identity_links WHERE user_id = ? AND linked_user_id = ?').run(...pairOf(a, b));
-      appendAuditRow(stores.register, stores.auditKey, {
-        actor: by,
-        action: 'subjects.link_undone',
-        subject: subjectRefFor(a),
-        at,
-        data: { linkedAccount: keyedRef(stores.auditKey, subjectRefFor(b)), was: existing.decision },
-      });
-    })
-    .immediate();
+  await withAudit(
+    stores,
+    a,
+    b,
+    () => stmt(stores.register, 'DELETE FROM identity_links WHERE user_id = ? AND linked_user_id = ?').run(...pairOf(a, b)),
+    {
+      actor: by,
+      action: 'subjects.link_undone',
+      subject: subjectRefFor(a),
+      at: new Date().toISOString(),
+      data: { linkedAccount: keyedRef(stores.auditKey, subjectRefFor(b)), was: existing.decision },
+    },
+  );
   return resolvePerson(cache, stores.register, a);
 }
 
@@ -156,8 +202,7 @@ export async function confirmedAccountsFor(
   const cache = await s.caches.open(workspaceId);
   let confirmed = [own];
   if (userExists(cache.db, own)) {
-    const { register } = await openLinkStores(s, workspaceId, cache.db);
-    confirmed = resolvePerson(cache.db, register, own).userIds;
+    confirmed = resolvePerson(cache.db, await openLinkRegister(s, workspaceId, cache.db), own).userIds;
   }
   if (requested === undefined || requested.length === 0) return confirmed;
   const allowed = new Set(confirmed);

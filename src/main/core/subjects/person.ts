@@ -41,6 +41,7 @@ export interface DecisionRow {
   reason: string;
   decided_by: string;
   decided_at: string;
+  evidence: string;
 }
 
 export const pendingOf = (person: Person): LinkSuggestion[] => person.suggestions.filter((s) => s.decision === null);

@@ -12,6 +12,7 @@ import { ErrorBanner } from '../../components/ErrorBanner';
 import { AttachToRequest } from './AttachToRequest';
 import { DossierWho, PendingNotice } from './DossierWho';
 import { ExportPanel } from './ExportPanel';
+import { SuggestedLinks } from './SuggestedLinks';
 import { SubjectActions } from '../actions/SubjectActions';
 import { formatBytes } from './export-file';
 import { subjectsSearchHref } from './search-state';
@@ -40,7 +41,9 @@ export function DossierPage({ subjectRef, exportKind }: { subjectRef: string; ex
         <p>
           <a href={subjectsSearchHref()}>← Subjects</a>
         </p>
-        <h1>Dossier of {subjectRef}</h1>
+        <header className="page-header">
+          <h1>Dossier of {subjectRef}</h1>
+        </header>
         <ErrorBanner error={dossier.error} onRetry={dossier.reload} title="The dossier could not be built" />
       </div>
     );
@@ -98,6 +101,9 @@ export function DossierPage({ subjectRef, exportKind }: { subjectRef: string; ex
             <SummaryCard label="Attachments" value={s.attachments} detail={formatBytes(s.attachmentBytes)} />
             <SummaryCard label="Mentions" value={s.mentions} detail="in other people's comments" />
           </ul>
+
+          {/* Why each other account is (not) this person: after the facts, announced at the top while pending. */}
+          <SuggestedLinks subjectRef={d.ref} suggestions={d.suggestions} truncated={d.suggestionsTruncated} />
 
           <div className="section-tabs" role="tablist" aria-label="Dossier lists">
             {(['tickets', 'comments', 'attachments', 'mentions'] as const).map((name) => (

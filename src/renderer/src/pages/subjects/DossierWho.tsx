@@ -1,10 +1,9 @@
 import type { AccountWhy, Dossier } from '../../../../shared/contract/groups/subjects';
-import { SuggestedLinks } from './SuggestedLinks';
 
 function whyText(why: AccountWhy): string {
   return why.kind === 'requested'
-    ? 'the account the subject was opened on'
-    : `confirmed by ${why.by} on ${new Date(why.at).toLocaleDateString()} (with account ${why.withUserId}): ${why.reason}`;
+    ? 'requested'
+    : `confirmed by ${why.by}, ${new Date(why.at).toLocaleDateString()} (with ${why.withUserId}): ${why.reason}`;
 }
 
 /** A notice at the top of the dossier while suggestions wait for a decision: nothing includes them yet. */
@@ -22,7 +21,7 @@ export function PendingNotice({ dossier }: { dossier: Dossier }): React.JSX.Elem
   );
 }
 
-/** Who the person is: their accounts and why each is theirs, their identities and organizations, the suggested links. */
+/** Who the person is: their accounts and why each is theirs, their identities and organizations. */
 export function DossierWho({ dossier }: { dossier: Dossier }): React.JSX.Element {
   return (
     <section className="dossier-who" aria-labelledby="dossier-who-h">
@@ -54,41 +53,39 @@ export function DossierWho({ dossier }: { dossier: Dossier }): React.JSX.Element
           ))}
         </tbody>
       </table>
-      <div className="who-details">
-        <div>
-          <h3>Identities</h3>
+      <dl className="who-details">
+        <dt>Identities</dt>
+        <dd>
           {dossier.identities.length === 0 ? (
-            <p className="muted">The cache holds no identities for these accounts yet; refresh the subject to fetch them.</p>
+            <span className="muted">none in the cache yet; refresh the subject to fetch them</span>
           ) : (
-            <ul className="plain-list">
+            <ul className="chip-list">
               {dossier.identities.map((i) => (
-                <li key={i.id}>
-                  {i.type}: {i.value}{' '}
-                  <span className="muted">
-                    ({i.why}
-                    {i.verified ? ', verified' : ''})
-                  </span>
+                <li key={i.id} className="chip" title={i.why}>
+                  {i.type === 'phone_number' ? 'phone' : i.type}: {i.value}
+                  {i.primary ? ' · primary' : ''}
+                  {i.verified ? ' · verified' : ''}
+                  {dossier.accounts.length > 1 ? ` · account ${i.userId}` : ''}
                 </li>
               ))}
             </ul>
           )}
-        </div>
-        <div>
-          <h3>Organizations</h3>
+        </dd>
+        <dt>Organizations</dt>
+        <dd>
           {dossier.organizations.length === 0 ? (
-            <p className="muted">No organization.</p>
+            <span className="muted">none</span>
           ) : (
-            <ul className="plain-list">
+            <ul className="chip-list">
               {dossier.organizations.map((o) => (
-                <li key={o.id}>
-                  {o.name} <span className="muted">({o.why})</span>
+                <li key={o.id} className="chip" title={o.why}>
+                  {o.name}
                 </li>
               ))}
             </ul>
           )}
-        </div>
-      </div>
-      <SuggestedLinks subjectRef={dossier.ref} suggestions={dossier.suggestions} truncated={dossier.suggestionsTruncated} />
+        </dd>
+      </dl>
     </section>
   );
 }
