@@ -43,5 +43,7 @@ test('editing a connection asks for the token again when the address or agent ch
   await expect(page.getByRole('cell', { name: 'https://acme-eu.zendesk.com' })).toBeVisible();
   await expect(page.getByRole('cell', { name: 'dpo2@acme.example' })).toBeVisible();
   await expect(page.getByRole('cell', { name: 'in keychain' })).toBeVisible();
+  // Saved: the form closes, and the token is gone from the page with it.
+  await expect(edit).toHaveCount(0);
   expect(await page.content()).not.toContain(NEW_TOKEN);
 });

@@ -16,14 +16,18 @@ const lettersOnly = (text: string): string => text.toLowerCase().replace(/[^\p{L
  * confusables mapped to the letters they imitate (after UTS #39's confusables table, through the
  * unhomoglyph package), then only letters and digits kept, so spacing, punctuation and invisible
  * characters make no difference. The table is case-sensitive ("I" imitates "l", Cyrillic "М"
- * imitates "M" but its small "м" does not imitate "m"), so a name has two keys: confusables mapped
- * after case folding, and before it too. Two names are one person when any of their keys agree.
+ * imitates "M" but its small "м" does not imitate "m") and maps some punctuation to letters ("|"
+ * to "l", but also "—" to "ー"), so a name has up to four keys: confusables mapped after case
+ * folding or before it, with punctuation removed before the mapping or only after. Two names are
+ * one person when any of their keys agree.
  */
 export function nameKeys(name: string): string[] {
-  const base = plain(name);
-  const folded = lettersOnly(unhomoglyph(base.toLowerCase()));
-  const mappedFirst = lettersOnly(unhomoglyph(unhomoglyph(base).toLowerCase()));
-  return folded === mappedFirst ? [folded] : [folded, mappedFirst];
+  const keys = new Set<string>();
+  for (const base of [plain(name), plain(name).replace(/[^\p{L}\p{N}]/gu, '')]) {
+    keys.add(lettersOnly(unhomoglyph(base.toLowerCase())));
+    keys.add(lettersOnly(unhomoglyph(unhomoglyph(base).toLowerCase())));
+  }
+  return [...keys];
 }
 
 export function sameName(a: string, b: string): boolean {
@@ -36,7 +40,8 @@ const RESERVED = ['system'];
 
 /** A staff name that says somebody: not empty once normalised, and not the system's. */
 export function assertStaffName(name: string, role: 'approver' | 'preparer'): void {
-  if (nameKeys(name).includes('')) {
+  // Before and after the confusables table: it maps some punctuation to letters ("—" to "ー").
+  if (lettersOnly(plain(name)) === '' || nameKeys(name).includes('')) {
     throw new LetheError('invalid_input', `The ${role}'s name is empty once spaces and punctuation are removed`);
   }
   if (RESERVED.some((reserved) => sameName(name, reserved))) {

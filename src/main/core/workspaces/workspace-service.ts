@@ -140,23 +140,23 @@ export class WorkspaceService {
       throw new LetheError('conflict', 'The demo workspace cannot be edited');
     }
     const config = await this.deps.config.read();
-    const current = config.workspaces.find((w) => w.id === input.id);
-    if (!current) throw new LetheError('not_found', `No workspace ${input.id}`);
-    const baseUrl = input.address === undefined ? current.baseUrl : addressToBaseUrl(input.address);
-    const email = input.email ?? current.email;
-    const retargeted = baseUrl !== current.baseUrl || email !== current.email;
+    if (!config.workspaces.some((w) => w.id === input.id)) throw new LetheError('not_found', `No workspace ${input.id}`);
     // Token first: if the keychain refuses it, nothing is changed.
     if (input.apiToken !== undefined) await this.deps.secrets.set(secretAccounts.apiToken(input.id), input.apiToken);
-    const updated = await this.deps.config.update((draft) => {
+    // Compared inside the serialised write, against the file as it is then, not as read above.
+    const { updated, retargeted } = await this.deps.config.update((draft) => {
       const target = draft.workspaces.find((w) => w.id === input.id);
       if (!target) throw new LetheError('not_found', `No workspace ${input.id}`);
+      const baseUrl = input.address === undefined ? target.baseUrl : addressToBaseUrl(input.address);
+      const email = input.email ?? target.email;
+      const changed = baseUrl !== target.baseUrl || email !== target.email;
       if (input.name !== undefined) target.name = input.name;
       target.baseUrl = baseUrl;
       target.email = email;
       if (input.apiToken !== undefined) delete target.tokenRequired;
-      else if (retargeted) target.tokenRequired = true;
+      else if (changed) target.tokenRequired = true;
       target.updatedAt = this.#now().toISOString();
-      return { ...target };
+      return { updated: { ...target }, retargeted: changed };
     });
     if (retargeted && input.apiToken === undefined) {
       // The flag already stops the token from being used; removing the entry is so the old
