@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { HttpError, MinuteBudget, Router, readBody, type Caller, type Ctx, type SimEnv } from './http';
 import { Reply, registerJobRoutes } from './jobs';
 import { registerExportRoutes } from './routes-export';
+import { registerListRoutes } from './routes-lists';
 import { registerSearchRoutes } from './routes-search';
 import { attachmentDownload, registerTicketRoutes } from './routes-tickets';
 import { registerUserRoutes } from './routes-users';
@@ -25,6 +26,7 @@ export interface ServerConfig {
 export function buildRouter(): Router {
   const r = new Router();
   registerUserRoutes(r);
+  registerListRoutes(r);
   registerTicketRoutes(r);
   registerExportRoutes(r);
   registerSearchRoutes(r);

@@ -63,6 +63,8 @@ export const PROPERTY_OVERRIDES: Record<string, 'nullable' | 'any'> = {
   recipient: 'nullable',
   raw_subject: 'nullable',
   satisfaction_rating: 'nullable',
+  // Ticket fields without an agent-only description: null (the OAS example always shows one).
+  agent_description: 'nullable',
   // Attachments: width/height are null for files that are not images.
   width: 'nullable',
   height: 'nullable',

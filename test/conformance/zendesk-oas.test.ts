@@ -168,6 +168,23 @@ const STEPS: Step[] = [
   ],
 ];
 
+/**
+ * The list endpoints third-party clients call first (node-zendesk's users.list(), tickets.list(),
+ * groups, fields): Lethe's client does not use them, so they are fetched directly through the proxy.
+ */
+const LIST_PATHS: string[] = [
+  '/api/v2/users.json?page[size]=10',
+  '/api/v2/users.json?page=2&per_page=10&role=end-user&include=identities,organizations',
+  '/api/v2/tickets.json?page[size]=10&include=users,groups,organizations',
+  '/api/v2/tickets.json?page=2&per_page=10',
+  '/api/v2/groups.json',
+  `/api/v2/groups/${370_000_000_000}.json`,
+  '/api/v2/ticket_fields.json',
+  '/api/v2/ticket_fields/360001.json',
+  '/api/v2/user_fields.json',
+  '/api/v2/user_fields/360301.json',
+];
+
 describe.skipIf(!OAS)(title, () => {
   let spec: Spec;
   let sim: Awaited<ReturnType<typeof startSimulator>>;
@@ -204,6 +221,19 @@ describe.skipIf(!OAS)(title, () => {
       expect(requests.length).toBeGreaterThan(0);
       expect(requestProblems(spec, requests)).toEqual([]);
       expect(responseProblems(spec, exchanges)).toEqual([]);
+    });
+  }
+
+  for (const path of LIST_PATHS) {
+    it(`list endpoint ${path}`, async () => {
+      const firstExchange = proxy.exchanges.length;
+      const url = new URL(`${proxy.url}${path}`);
+      const auth = `Basic ${Buffer.from(`${sim.admin.email}/token:${sim.admin.token}`).toString('base64')}`;
+      const response = await fetch(url, { headers: { Authorization: auth, Accept: 'application/json' } });
+      await response.arrayBuffer();
+      const request: RequestInfo = { method: 'GET', template: url.pathname, url, attempt: 1 };
+      expect(requestProblems(spec, [request])).toEqual([]);
+      expect(responseProblems(spec, proxy.exchanges.slice(firstExchange))).toEqual([]);
     });
   }
 });
