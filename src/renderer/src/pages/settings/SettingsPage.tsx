@@ -5,6 +5,7 @@ import { ErrorBanner } from '../../components/ErrorBanner';
 import { ConnectionForm } from './ConnectionForm';
 import { ExemptionRulesSettings } from './ExemptionRulesSettings';
 import { OrganizationSettings } from './OrganizationSettings';
+import { TeamSettings } from './TeamSettings';
 import { WorkspaceList } from './WorkspaceList';
 
 export function SettingsPage({
@@ -34,6 +35,8 @@ export function SettingsPage({
         <>
           <h2>Erasure</h2>
           <ExemptionRulesSettings workspaceId={activeId} />
+          <h2>Team</h2>
+          <TeamSettings workspaceId={activeId} />
         </>
       ) : null}
     </section>
