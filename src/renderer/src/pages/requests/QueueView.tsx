@@ -120,8 +120,17 @@ export function QueueView(): React.JSX.Element {
     if (file) downloadText(file.fileName, file.mediaType, file.content);
   };
 
+  const team = list.data?.team;
   return (
     <>
+      {team?.offline ? (
+        <div className="banner banner-warn" role="status">
+          <div>
+            <strong>Team database unreachable: read-only copy as of {new Date(team.readAt).toLocaleString()}</strong>
+            <p>{team.reason} Changes are refused until it answers again; nothing is queued.</p>
+          </div>
+        </div>
+      ) : null}
       <DashboardSection part="summary" />
       {list.data && list.data.hiddenUnverified > 0 ? (
         <div className="banner banner-warn unverified-banner" role="status">

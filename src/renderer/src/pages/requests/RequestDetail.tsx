@@ -152,6 +152,9 @@ function VerificationCard({ r }: { r: Request }): React.JSX.Element {
 function StatusCard({ r }: { r: Request }): React.JSX.Element {
   const setStatus = useRegisterMutation('requests.setStatus');
   const [status, setStatusValue] = useState<RequestStatus>(r.status);
+  // Team mode: the version this form was filled against, so a change by another officer since is
+  // a conflict rather than overwritten.
+  const [baseVersion, setBaseVersion] = useState(r.version);
   const [reason, setReason] = useState('');
   const [article, setArticle] = useState('');
   return (
@@ -173,7 +176,13 @@ function StatusCard({ r }: { r: Request }): React.JSX.Element {
         className="form"
         onSubmit={async (e) => {
           e.preventDefault();
-          await setStatus.run({ id: r.id, status, ...(status === 'denied' ? { reason, article } : {}) });
+          const done = await setStatus.run({
+            id: r.id,
+            status,
+            ...(status === 'denied' ? { reason, article } : {}),
+            ...(baseVersion !== undefined ? { expectedVersion: baseVersion } : {}),
+          });
+          if (done) setBaseVersion(done.version);
         }}
       >
         <label htmlFor="s-status">Move to</label>
@@ -268,6 +277,25 @@ function RequesterCard({ r }: { r: Request }): React.JSX.Element {
   const update = useRegisterMutation('requests.update');
   const [owner, setOwner] = useState(r.owner ?? '');
   const [notes, setNotes] = useState(r.notes);
+  // Team mode: the request as it was when the draft started. Another officer's change refreshes an
+  // untouched form; a draft in progress is kept, and saving it is then a conflict, never a silent
+  // overwrite of their change nor a silent loss of this one.
+  const [base, setBase] = useState({ owner: r.owner ?? '', notes: r.notes, version: r.version });
+  const baseVersion = base.version;
+  const dirty = owner !== base.owner || notes !== base.notes;
+  const discardDraft = () => {
+    setOwner(r.owner ?? '');
+    setNotes(r.notes);
+    setBase({ owner: r.owner ?? '', notes: r.notes, version: r.version });
+    update.reset();
+  };
+  // Adjusted while rendering (React's pattern for state derived from a changed prop).
+  if (r.version !== undefined && r.version !== base.version && !dirty) {
+    setOwner(r.owner ?? '');
+    setNotes(r.notes);
+    setBase({ owner: r.owner ?? '', notes: r.notes, version: r.version });
+  }
+  const setBaseVersion = (version: number | undefined) => setBase({ owner, notes, version });
   const q = r.requester;
   return (
     <section className="card" aria-labelledby="requester-title">
@@ -292,7 +320,8 @@ function RequesterCard({ r }: { r: Request }): React.JSX.Element {
         className="form"
         onSubmit={async (e) => {
           e.preventDefault();
-          await update.run({ id: r.id, owner, notes });
+          const done = await update.run({ id: r.id, owner, notes, ...(baseVersion !== undefined ? { expectedVersion: baseVersion } : {}) });
+          if (done) setBaseVersion(done.version);
         }}
       >
         <label htmlFor="u-owner">Owner</label>
@@ -300,6 +329,11 @@ function RequesterCard({ r }: { r: Request }): React.JSX.Element {
         <label htmlFor="u-notes">Notes</label>
         <textarea id="u-notes" rows={3} value={notes} onChange={(e) => setNotes(e.target.value)} maxLength={20000} />
         {update.error ? <ErrorBanner error={update.error} title="The request was not updated" /> : null}
+        {update.error?.code === 'conflict' && baseVersion !== undefined ? (
+          <button type="button" className="button" onClick={discardDraft}>
+            Discard my draft and show the current request
+          </button>
+        ) : null}
         <div className="button-row">
           <button type="submit" className="button" disabled={update.pending || (owner === (r.owner ?? '') && notes === r.notes)}>
             Save
@@ -377,7 +411,8 @@ export function RequestDetail({ id }: { id: string }): React.JSX.Element {
             </div>
             <div className="detail-side">
               <VerificationCard r={r} />
-              <RequesterCard key={r.updatedAt} r={r} />
+              {/* Locally the card starts afresh after each save; in team mode it follows versions itself. */}
+              <RequesterCard key={r.version !== undefined ? r.id : r.updatedAt} r={r} />
               <LinksCard r={r} />
             </div>
           </div>

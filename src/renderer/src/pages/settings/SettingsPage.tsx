@@ -6,6 +6,7 @@ import { ConnectionForm } from './ConnectionForm';
 import { ExemptionRulesSettings } from './ExemptionRulesSettings';
 import { OrganizationSettings } from './OrganizationSettings';
 import { RecoverySettings } from './RecoverySettings';
+import { TeamSettings } from './TeamSettings';
 import { WorkspaceList } from './WorkspaceList';
 
 export function SettingsPage({
@@ -36,6 +37,8 @@ export function SettingsPage({
         <>
           <h2>Erasure</h2>
           <ExemptionRulesSettings workspaceId={activeId} />
+          <h2>Team</h2>
+          <TeamSettings workspaceId={activeId} />
         </>
       ) : null}
     </section>
