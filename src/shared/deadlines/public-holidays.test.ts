@@ -1,6 +1,7 @@
+import Holidays from 'date-holidays';
 import { describe, expect, it } from 'vitest';
 import { computeDeadlines } from './compute';
-import { calendarName, dateHolidaysSource, defaultCalendarCode, listHolidayCalendars } from './public-holidays';
+import { calendarName, dateHolidaysSource, defaultCalendarCode, listHolidayCalendars, provideHolidayLibrary } from './public-holidays';
 import type { DeadlineSettingsInput } from './settings';
 import type { DeadlineRequest } from './types';
 
@@ -13,6 +14,8 @@ interface Row {
   /** A phrase the explanation must contain: it names the calendar used. */
   says: string;
 }
+
+provideHolidayLibrary(() => Holidays);
 
 const rows: Row[] = [
   {

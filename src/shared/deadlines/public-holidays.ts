@@ -1,4 +1,4 @@
-import Holidays from 'date-holidays';
+import type HolidaysLibrary from 'date-holidays';
 import type { HolidayCalendarChoice } from './settings';
 import type { PublicHolidayCalendar, PublicHolidaySource, Regulation } from './types';
 
@@ -10,6 +10,30 @@ import type { PublicHolidayCalendar, PublicHolidaySource, Regulation } from './t
  * Only days of type 'public' count: 'bank', 'school', 'optional' and 'observance' days are not days
  * on which the supervisory authority's country is closed.
  */
+
+type HolidaysCtor = typeof HolidaysLibrary;
+let loadLibrary: (() => HolidaysCtor) | null = null;
+let library: HolidaysCtor | null = null;
+
+/**
+ * How to load date-holidays, given once by whoever computes deadlines: the core loads it on first
+ * use (half a second of parsing that a `lethe --version` should not pay), a test imports it.
+ */
+export function provideHolidayLibrary(load: () => HolidaysCtor): void {
+  loadLibrary = load;
+}
+
+type Instance = InstanceType<HolidaysCtor>;
+function Holidays(
+  ...args: [] | [string] | [string, string | { languages: string[] }] | [string, string, { languages: string[] }]
+): Instance {
+  if (!library) {
+    if (!loadLibrary) throw new Error('provideHolidayLibrary() was not called');
+    library = loadLibrary();
+  }
+  // The library's overloads (country, state, region, options) do not spread; its runtime takes any.
+  return new (library as unknown as new (...a: unknown[]) => Instance)(...args);
+}
 
 /** EU and EEA states: where a GDPR supervisory authority can sit. */
 const EEA = [
@@ -63,7 +87,7 @@ let eeaByZone: Map<string, string> | null = null;
 export function eeaCountryOfTimeZone(timeZone: string): string | null {
   if (!eeaByZone) {
     eeaByZone = new Map();
-    for (const country of EEA) for (const zone of new Holidays(country).getTimezones()) eeaByZone.set(zone, country);
+    for (const country of EEA) for (const zone of Holidays(country).getTimezones()) eeaByZone.set(zone, country);
   }
   return eeaByZone.get(timeZone) ?? null;
 }
@@ -81,7 +105,7 @@ function split(code: string): { country: string; state?: string } {
 /** 'US-CA' → 'United States of America, California'; null when the library does not know it. */
 export function calendarName(code: string): string | null {
   const { country, state } = split(code);
-  const lib = new Holidays();
+  const lib = Holidays();
   const countryName = lib.getCountries('en')[country];
   if (!countryName) return null;
   if (!state) return countryName;
@@ -99,7 +123,7 @@ export function publicHolidayCalendar(code: string, years: readonly number[]): P
   const name = calendarName(code);
   if (!name) return null;
   const { country, state } = split(code);
-  const lib = state ? new Holidays(country, state, { languages: ['en'] }) : new Holidays(country, { languages: ['en'] });
+  const lib = state ? Holidays(country, state, { languages: ['en'] }) : Holidays(country, { languages: ['en'] });
   const holidays = years.flatMap((year) =>
     lib
       .getHolidays(year, 'en')
@@ -114,7 +138,7 @@ export function publicHolidayCalendar(code: string, years: readonly number[]): P
 
 /** Every calendar that can be chosen: countries, and their states, sorted by name. */
 export function listHolidayCalendars(): { code: string; name: string }[] {
-  const lib = new Holidays();
+  const lib = Holidays();
   const out: { code: string; name: string }[] = [];
   for (const [country, countryName] of Object.entries(lib.getCountries('en'))) {
     out.push({ code: country, name: countryName });

@@ -1,5 +1,19 @@
+import { createRequire } from 'node:module';
+import type HolidaysLibrary from 'date-holidays';
 import { REGULATIONS, type Regulation } from '../../../shared/deadlines';
-import { calendarName, defaultCalendarCode, listHolidayCalendars } from '../../../shared/deadlines/public-holidays';
+import {
+  calendarName,
+  dateHolidaysSource,
+  defaultCalendarCode,
+  listHolidayCalendars,
+  provideHolidayLibrary,
+} from '../../../shared/deadlines/public-holidays';
+
+// Loaded on the first deadline computed, not at start-up: parsing its data takes about half a second.
+provideHolidayLibrary(() => createRequire(import.meta.url)('date-holidays') as typeof HolidaysLibrary);
+
+/** The public holidays deadlines count, for `computeDeadlines` (see src/shared/deadlines/public-holidays.ts). */
+export const holidaySource = dateHolidaysSource;
 
 let listed: { code: string; name: string }[] | null = null;
 

@@ -1,5 +1,5 @@
 import { computeDeadlines, dueIn, type DeadlineSettings } from '../../../shared/deadlines';
-import { dateHolidaysSource } from '../../../shared/deadlines/public-holidays';
+import { holidaySource } from './holiday-calendars';
 import {
   isClosedStatus,
   type Request,
@@ -81,7 +81,7 @@ function deadlinesOf(row: RequestRow, extension: Request['extension'], settings:
         ...(extension?.noticeAt ? { extensionNoticeAt: extension.noticeAt } : {}),
       },
       settings,
-      dateHolidaysSource,
+      holidaySource,
     );
     return {
       receivedOn: d.receivedOn,

@@ -9,7 +9,7 @@ import {
   type Verification,
 } from '../../../shared/contract/groups/requests';
 import { computeDeadlines, isSupportedType } from '../../../shared/deadlines';
-import { dateHolidaysSource } from '../../../shared/deadlines/public-holidays';
+import { holidaySource } from './holiday-calendars';
 import { LetheError } from '../../../shared/errors';
 import { appendAuditRow, openAuditContext, type AuditContext } from '../audit/audit-log';
 import { subjectRef } from '../audit/chain';
@@ -370,7 +370,7 @@ export class RequestService {
           ...(input.noticeAt ? { extensionNoticeAt: input.noticeAt } : {}),
         },
         settings.deadlines,
-        dateHolidaysSource,
+        holidaySource,
       );
       if (d.warnings.includes('extension_not_available')) {
         throw new LetheError('conflict', `${row.regulation} allows no extension for ${row.type} requests (${d.basis})`);
