@@ -11,11 +11,12 @@ import type {
 import { LetheError } from '../../../shared/errors';
 import { appendAudit } from '../audit';
 import { applyUsersPage, type IdentityRecord, type SqliteDb, type UserRecord } from '../db';
-import { ZendeskClient, type Identity, type TransportOptions, type User } from '../helpdesk';
+import type { Identity, TransportOptions, User, ZendeskClient } from '../helpdesk';
 import { executeRun, openJournal, type Journal, type JournalRun, type NewOperation } from '../journal';
 import { defaultActor, linkToRequest } from '../requests';
 import type { CoreServices } from '../services';
 import { writeWhenFree } from '../db/write-when-free';
+import { resolveWorkspace, WorkspaceClients } from '../workspaces/workspace-clients';
 import { confirmedAccountsFor } from '../subjects/links';
 import { userIdOfRef } from '../subjects/subject-ref';
 import { readActionSettings, writeActionSettings } from './settings';
@@ -86,40 +87,23 @@ interface Ctx {
  * queued or interrupted action is finished by `flush` without anything happening twice.
  */
 export class ActionService {
-  readonly #clients = new Map<string, { key: string; client: ZendeskClient }>();
+  readonly #clients: WorkspaceClients;
   /** One execution per run at a time: a flush and a new action never send the same operation twice. */
   readonly #running = new Map<string, Promise<void>>();
 
   constructor(
     private readonly s: CoreServices,
     private readonly options: ActionServiceOptions = {},
-  ) {}
-
-  async resolve(workspaceId: string | undefined): Promise<string> {
-    if (workspaceId !== undefined) {
-      await this.s.workspaces.get(workspaceId);
-      return workspaceId;
-    }
-    const active = await this.s.workspaces.active();
-    if (!active) throw new LetheError('not_found', 'No workspace is selected; add or select one first');
-    return active.id;
+  ) {
+    this.#clients = new WorkspaceClients(s, options.transport);
   }
 
-  async #client(workspaceId: string): Promise<ZendeskClient> {
-    const c = await this.s.workspaces.credentials(workspaceId);
-    const key = `${c.baseUrl}\n${c.email}\n${c.token}`;
-    const existing = this.#clients.get(workspaceId);
-    if (existing?.key === key) return existing.client;
-    const client = new ZendeskClient(
-      { baseUrl: c.baseUrl, email: c.email, token: c.token },
-      { logger: this.s.log.child('helpdesk'), ...this.options.transport },
-    );
-    this.#clients.set(workspaceId, { key, client });
-    return client;
+  resolve(workspaceId: string | undefined): Promise<string> {
+    return resolveWorkspace(this.s, workspaceId);
   }
 
   async #ctx(workspaceId: string): Promise<Ctx> {
-    return { workspaceId, journal: await openJournal(this.s, workspaceId), client: await this.#client(workspaceId) };
+    return { workspaceId, journal: await openJournal(this.s, workspaceId), client: await this.#clients.client(workspaceId) };
   }
 
   getSettings(workspaceId: string): Promise<ActionSettings> {

@@ -10,9 +10,10 @@ import { LetheError } from '../../../shared/errors';
 import { appendAudit } from '../audit/audit-log';
 import { assertNoPersonalData } from '../audit/chain';
 import { normalizeIdentityValue } from '../db';
-import { ZendeskClient, type TransportOptions } from '../helpdesk';
+import type { TransportOptions } from '../helpdesk';
 import { openJournal, uuidv7, type Journal, type OpCounts } from '../journal';
 import type { CoreServices } from '../services';
+import { resolveWorkspace, WorkspaceClients } from '../workspaces/workspace-clients';
 import { assertSecondPerson, assertStaffName, localAccountName } from './approval';
 import { buildOperations } from './build-ops';
 import { computePreview, subjectForNewPlan, subjectOfPlan, withDecisions } from './compute-plan';
@@ -38,12 +39,6 @@ export interface ErasureServiceOptions {
   autoStart?: boolean;
 }
 
-interface ClientEntry {
-  key: string;
-  client: ZendeskClient;
-  requests: { n: number };
-}
-
 const emptyCounts = (): OpCounts => ({ planned: 0, sent: 0, done: 0, failed: 0, skipped: 0 });
 
 /**
@@ -53,50 +48,24 @@ const emptyCounts = (): OpCounts => ({ planned: 0, sent: 0, done: 0, failed: 0, 
 export class ErasureService {
   readonly #running = new Map<string, Promise<unknown>>();
   readonly #controllers = new Map<string, AbortController>();
-  readonly #clients = new Map<string, ClientEntry>();
+  readonly #clients: WorkspaceClients;
   readonly #errors = new Map<string, { code: string; message: string }>();
   #closed = false;
 
   constructor(
     private readonly s: CoreServices,
     private readonly options: ErasureServiceOptions = {},
-  ) {}
+  ) {
+    // Counted: a run reports how many requests it took.
+    this.#clients = new WorkspaceClients(s, options.transport, { countRequests: true });
+  }
 
-  async resolve(workspaceId: string | undefined): Promise<string> {
-    if (workspaceId !== undefined) {
-      await this.s.workspaces.get(workspaceId);
-      return workspaceId;
-    }
-    const active = await this.s.workspaces.active();
-    if (!active) throw new LetheError('not_found', 'No workspace is selected; add or select one first');
-    return active.id;
+  resolve(workspaceId: string | undefined): Promise<string> {
+    return resolveWorkspace(this.s, workspaceId);
   }
 
   journal(workspaceId: string): Promise<Journal> {
     return openJournal(this.s, workspaceId);
-  }
-
-  async #client(workspaceId: string): Promise<ClientEntry> {
-    const c = await this.s.workspaces.credentials(workspaceId);
-    const key = `${c.baseUrl}\n${c.email}\n${c.token}`;
-    const existing = this.#clients.get(workspaceId);
-    if (existing?.key === key) return existing;
-    const requests = { n: 0 };
-    const onRequest = this.options.transport?.onRequest;
-    const client = new ZendeskClient(
-      { baseUrl: c.baseUrl, email: c.email, token: c.token },
-      {
-        logger: this.s.log.child('helpdesk'),
-        ...this.options.transport,
-        onRequest: (info) => {
-          requests.n++;
-          onRequest?.(info);
-        },
-      },
-    );
-    const entry = { key, client, requests };
-    this.#clients.set(workspaceId, entry);
-    return entry;
   }
 
   async #hmacKey(journal: Journal): Promise<Buffer> {
@@ -291,7 +260,7 @@ export class ErasureService {
   /** Facts from the cache brought up to the live helpdesk, and the decisions they lead to. */
   async #live(workspaceId: string, doc: ErasureDocument, signal?: AbortSignal) {
     const cache = await this.s.caches.open(workspaceId);
-    const { client } = await this.#client(workspaceId);
+    const { client } = await this.#clients.entry(workspaceId);
     const facts = gatherFacts(cache.db, await subjectOfPlan(this.s, workspaceId, cache.db, doc.plan));
     // Accounts the plan was made for stay its accounts, even if the cache lost one since.
     const differences = await revalidateFacts(client, facts, doc.plan, signal);
@@ -423,7 +392,7 @@ export class ErasureService {
     const work = (async () => {
       const journal = await this.journal(workspaceId);
       const cache = await this.s.caches.open(workspaceId);
-      const { client, requests } = await this.#client(workspaceId);
+      const { client, requests } = await this.#clients.entry(workspaceId);
       const doc = await runErasure({
         journal,
         cache: cache.db,

@@ -11,8 +11,9 @@ import {
   type Cache,
   type CountedTable,
 } from '../db';
-import { ZendeskClient, type TransportOptions } from '../helpdesk';
+import type { TransportOptions, ZendeskClient } from '../helpdesk';
 import type { CoreServices } from '../services';
+import { resolveWorkspace, WorkspaceClients } from '../workspaces/workspace-clients';
 import { toErrorInfo, type RunSyncResult, type StreamEvent } from './run-sync';
 import { refreshSubject, type SubjectRefreshOutcome } from './subject-refresh';
 import { runSyncInWorker } from './worker-host';
@@ -64,7 +65,7 @@ const ERRORS_SHOWN = 50;
  */
 export class SyncService {
   readonly #runs = new Map<string, RunRecord>();
-  readonly #clients = new Map<string, { key: string; client: ZendeskClient }>();
+  readonly #clients: WorkspaceClients;
   readonly #counts = new Map<string, { at: number; counts: SyncStatus['counts'] }>();
   readonly #refreshes = new Set<AbortController>();
   #closed = false;
@@ -72,30 +73,12 @@ export class SyncService {
   constructor(
     private readonly s: CoreServices,
     private readonly options: SyncServiceOptions = {},
-  ) {}
-
-  /** The workspace named, or the active one. */
-  async resolve(workspaceId: string | undefined): Promise<string> {
-    if (workspaceId !== undefined) {
-      await this.s.workspaces.get(workspaceId);
-      return workspaceId;
-    }
-    const active = await this.s.workspaces.active();
-    if (!active) throw new LetheError('not_found', 'No workspace is selected; add or select one first');
-    return active.id;
+  ) {
+    this.#clients = new WorkspaceClients(s, options.transport);
   }
 
-  async #client(workspaceId: string): Promise<ZendeskClient> {
-    const credentials = await this.s.workspaces.credentials(workspaceId);
-    const key = `${credentials.baseUrl}\n${credentials.email}\n${credentials.token}`;
-    const existing = this.#clients.get(workspaceId);
-    if (existing?.key === key) return existing.client;
-    const client = new ZendeskClient(
-      { baseUrl: credentials.baseUrl, email: credentials.email, token: credentials.token },
-      { logger: this.s.log.child('helpdesk'), ...this.options.transport },
-    );
-    this.#clients.set(workspaceId, { key, client });
-    return client;
+  resolve(workspaceId: string | undefined): Promise<string> {
+    return resolveWorkspace(this.s, workspaceId);
   }
 
   isRunning(workspaceId: string): boolean {
@@ -109,7 +92,7 @@ export class SyncService {
     if (this.isRunning(workspaceId)) return this.status(workspaceId);
     // Both before anything starts: a cache that cannot open or a missing token is the caller's answer.
     const cache = await this.s.caches.open(workspaceId);
-    const client = await this.#client(workspaceId);
+    const client = await this.#clients.client(workspaceId);
     if (this.isRunning(workspaceId)) return this.status(workspaceId);
 
     const controller = new AbortController();
@@ -290,7 +273,7 @@ export class SyncService {
 
   async refreshSubject(workspaceId: string, userId: number): Promise<SubjectRefreshOutcome & { refreshedAt: string }> {
     const cache = await this.s.caches.open(workspaceId);
-    const client = await this.#client(workspaceId);
+    const client = await this.#clients.client(workspaceId);
     const controller = new AbortController();
     this.#refreshes.add(controller);
     try {
