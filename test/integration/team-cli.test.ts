@@ -69,8 +69,13 @@ afterAll(async () => {
   cluster?.destroy();
 });
 
+// Each spawns the binary several times: on a busy machine that takes longer than vitest's default.
+const SLOW = { timeout: 120_000 };
+
 describe('lethe team (built binary)', () => {
-  it('init moves the local register, status says where, join connects another officer, audit verify checks the team chain', async () => {
+  let b: Awaited<ReturnType<typeof machine>>;
+
+  it('init moves the local register, status says where, audit verify checks the team chain', SLOW, async () => {
     const a = await machine('a');
     const added = await lethe(a, [
       'requests',
@@ -104,9 +109,11 @@ describe('lethe team (built binary)', () => {
     expect(JSON.parse(status.stdout)).toMatchObject({ mode: 'team', role: 'lethe_admin', reachable: true, where: url });
     const verify = await lethe(a, ['audit', 'verify']);
     expect(verify).toMatchObject({ code: 0, stdout: expect.stringMatching(/All 2 entries chain correctly; the head is entry 2/) });
+  });
 
+  it('join connects another officer as their own role; a wrong password is refused', SLOW, async () => {
     await cluster.admin('GRANT lethe_officer TO dana');
-    const b = await machine('b');
+    b = await machine('b');
     const wrong = await lethe(b, ['team', 'join', '--database-url', `postgres://dana@127.0.0.1:${cluster.port}/${database}`], {
       LETHE_TEAM_PASSWORD: 'nope',
     });
@@ -120,7 +127,9 @@ describe('lethe team (built binary)', () => {
     expect(listed.stdout).toMatch(/DSR-000001/);
     const onB = await lethe(b, ['audit', 'verify', '--json']);
     expect(JSON.parse(onB.stdout)).toMatchObject({ ok: true, count: 2 });
+  });
 
+  it('status says when the team database does not answer', SLOW, async () => {
     cluster.stop();
     try {
       const down = await lethe(b, ['team', 'status']);

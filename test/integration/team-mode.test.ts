@@ -176,10 +176,12 @@ describe('team mode end to end', () => {
     }
   });
 
-  it('operations not carried over yet are refused in team mode, changing nothing locally', async () => {
+  it('operations not carried over yet are refused in team mode, changing nothing locally; settings are the team’s', async () => {
     const r = (await b.reg.must('requests.list', { includeUnverified: true })).requests[0];
     const refused = await b.reg.call('requests.extend', { id: r?.id ?? '', reason: 'complex' });
     expect(refused).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringMatching(/team mode/) } });
+    // The shared settings are read from the team database (the defaults until someone sets them).
+    expect(await b.reg.must('requests.getSettings', {})).toEqual(await a.reg.must('requests.getSettings', {}));
   });
 
   it('a register already in the database is not overwritten by another machine’s init', async () => {

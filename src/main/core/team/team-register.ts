@@ -125,6 +125,11 @@ export class TeamRegister {
     return this.#present(toRow(row), links ?? [], parseSettings(settings), asOf);
   }
 
+  /** The team's register settings (deadline rules, retention), shared by every officer. */
+  settings(): Promise<RegisterSettings> {
+    return this.team.withClient((client) => this.#settings(client));
+  }
+
   get(id: string, asOf?: string): Promise<TeamRequest> {
     return this.team.withClient((client) => this.#read(client, id, asOf));
   }

@@ -120,6 +120,9 @@ export async function teamRequests(s: CoreServices, workspaceIdIn: string | unde
       await session.register.link(input.id, { kind: input.kind, ref: input.ref, sha256: input.sha256 ?? null });
       return session.register.get(input.id);
     },
+    async settings() {
+      return (await open()).register.settings();
+    },
     async all(asOf: string) {
       return (await open()).register.list(asOf);
     },

@@ -34,6 +34,8 @@ export function withTeamRouting(s: CoreServices, local: RequestHandlers): Reques
     const { timeZone } = (await s.config.read()).settings;
     return computeDashboard(await team.all(asOf), asOf, timeZone, input.weeks ?? 12);
   };
+  routed['requests.getSettings'] = async (input) =>
+    (await teamRequests(s, input.workspaceId))?.settings() ?? local['requests.getSettings'](input);
   for (const name of [
     'requests.verify',
     'requests.extend',
@@ -41,7 +43,6 @@ export function withTeamRouting(s: CoreServices, local: RequestHandlers): Reques
     'requests.importCsv',
     'requests.export',
     'requests.letter',
-    'requests.getSettings',
     'requests.setSettings',
     'requests.applyRetention',
   ] as const) {
