@@ -66,3 +66,26 @@ describe('requests.create refuses what no officer meant to record', () => {
     expect(ok.ok).toBe(true);
   });
 });
+
+describe('the register counts public holidays (issue #19, item 12)', () => {
+  it('a GDPR request received in Berlin on 1 December 2026 is not due on New Year’s Day, and says which calendar', async () => {
+    await ctx.call('settings.set', { timeZone: 'Europe/Berlin' });
+    const created = await ctx.call('requests.create', { ...base, receivedAt: '2026-12-01T10:00:00+01:00' });
+    if (!created.ok) throw new Error(created.error.message);
+    expect(created.value.deadlines).toMatchObject({ due: '2027-01-04' });
+    expect(created.value.deadlines?.rule).toContain('Public holidays of Germany (DE)');
+    expect(created.value.deadlines?.rule).toContain("2027-01-01 (Friday) is a public holiday (New Year's Day)");
+
+    // Switched off in the register settings: the old date, and the explanation says so.
+    const settings = await ctx.call('requests.getSettings', {});
+    if (!settings.ok) throw new Error(settings.error.message);
+    await ctx.call('requests.setSettings', {
+      deadlines: { ...settings.value.deadlines, GDPR: { ...settings.value.deadlines.GDPR, publicHolidays: 'none' } },
+    });
+    const again = await ctx.call('requests.get', { id: created.value.id });
+    expect(again.ok && again.value.request.deadlines?.due).toBe('2027-01-01');
+
+    const choices = await ctx.call('requests.holidayCalendars', {});
+    expect(choices.ok && choices.value.defaults.GDPR).toEqual({ code: 'DE', name: 'Germany' });
+  });
+});
