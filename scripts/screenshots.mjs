@@ -84,6 +84,32 @@ await waiter.waitForFunction(() => /data as of: \d/.test(globalThis.document.que
   timeout: 120_000,
 });
 await waiter.close();
+/** The demo's request register, whole page (dashboard, due this week, the queue), light and dark. */
+async function shootDemoRegister(c) {
+  for (const scheme of ['light', 'dark']) {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: scheme });
+    await page.goto(c.url);
+    await page.evaluate(() => (globalThis.location.hash = '#/requests'));
+    await page
+      .getByRole('region', { name: /Requests, \d+ shown/ })
+      .locator('tbody tr')
+      .first()
+      .waitFor();
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(OUT, `demo-register-${scheme}.png`), fullPage: true });
+    console.log(`${OUT}/demo-register-${scheme}.png`);
+    // The information sheet editor with a template applied and marked "to review".
+    await page.evaluate(() => (globalThis.location.hash = '#/settings?focus=sheet-rights'));
+    await page.getByRole('button', { name: /Fill \d+ empty statutory section/ }).click();
+    await page.locator('#sheet-rights').scrollIntoViewIfNeeded();
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(OUT, `settings-sheet-templates-${scheme}.png`), fullPage: false });
+    console.log(`${OUT}/settings-sheet-templates-${scheme}.png`);
+    await page.close();
+  }
+}
+
+await shootDemoRegister(demo);
 const prepareFor = {
   subjects: async (page) => {
     await page.getByLabel('Search people').fill('mail.example');

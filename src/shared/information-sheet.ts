@@ -21,9 +21,10 @@ export const SHEET_SECTIONS: readonly { key: SheetKey; article: string; title: s
 ];
 
 /** The sections a template offers text for: the statutory ones, the same for every controller. */
-export const TEMPLATE_SECTIONS: readonly SheetKey[] = ['rights', 'complaint', 'automatedDecisions'];
+export type TemplateKey = 'rights' | 'complaint' | 'automatedDecisions';
+export const TEMPLATE_SECTIONS: readonly TemplateKey[] = ['rights', 'complaint', 'automatedDecisions'];
 
-export const SHEET_TEMPLATES: Record<Regulation, Pick<SheetTexts, 'rights' | 'complaint' | 'automatedDecisions'>> = {
+export const SHEET_TEMPLATES: Record<Regulation, Pick<SheetTexts, TemplateKey>> = {
   GDPR: {
     rights:
       'You have the right to have inaccurate data about you corrected and incomplete data completed (Art. 16), to have your data erased (Art. 17), ' +

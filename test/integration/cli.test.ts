@@ -109,6 +109,10 @@ describe('lethe (built binary)', () => {
     const missing = await lethe(['workspaces', 'remove', 'ws_doesnotexist']);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('error [not_found]');
+    // With nothing selected the CLI says why the console's demo is not here, and what to do instead.
+    const noWorkspace = await lethe(['requests', 'list']);
+    expect(noWorkspace.code).toBe(1);
+    expect(noWorkspace.stderr).toMatch(/^error \[not_found\]: No workspace is selected.*lives only inside that process.*lethe sim/m);
     expect(JSON.parse((await lethe(['workspaces', 'list', '--json'])).stdout)).toEqual({ workspaces: [], activeId: null });
   });
 

@@ -141,7 +141,8 @@ export function App(): React.JSX.Element {
           )}
         </header>
         <main id="main" tabIndex={-1}>
-          {info.data?.keychain === 'unavailable' ? (
+          {/* The demo keeps its token and key in memory: the keychain does not concern its pages. */}
+          {info.data?.keychain === 'unavailable' && active?.kind !== 'demo' ? (
             <div className="banner banner-warn" role="status">
               <strong>The OS keychain is not reachable.</strong>
               <p>Real helpdesk connections need it to keep their API tokens; the demo helpdesk works without it.</p>

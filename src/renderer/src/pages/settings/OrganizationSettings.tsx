@@ -1,24 +1,68 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent } from 'react';
+import type { Regulation } from '../../../../shared/deadlines/types';
+import {
+  SHEET_SECTIONS,
+  SHEET_TEMPLATES,
+  TEMPLATE_SECTIONS,
+  missingSheetSections,
+  sheetFieldAnchor,
+  type SheetKey,
+  type TemplateKey,
+} from '../../../../shared/information-sheet';
 import type { Settings } from '../../../../shared/schemas/settings';
+import { useHashLocation } from '../../app/router';
 import { useMutation } from '../../api/hooks';
 import { ErrorBanner } from '../../components/ErrorBanner';
 
-const SHEET_FIELDS: Array<{ key: keyof Settings['informationSheet']; label: string; article: string }> = [
-  { key: 'purposes', label: 'Purposes of the processing', article: 'Art. 15(1)(a)' },
-  { key: 'categories', label: 'Categories of personal data', article: 'Art. 15(1)(b)' },
-  { key: 'recipients', label: 'Recipients or categories of recipients', article: 'Art. 15(1)(c)' },
-  { key: 'retention', label: 'Retention period or the criteria for it', article: 'Art. 15(1)(d)' },
-  { key: 'rights', label: 'Rights to rectification, erasure, restriction and objection', article: 'Art. 15(1)(e)' },
-  { key: 'complaint', label: 'Right to lodge a complaint with a supervisory authority', article: 'Art. 15(1)(f)' },
-  { key: 'source', label: 'Source of the data, where not collected from the person', article: 'Art. 15(1)(g)' },
-  { key: 'automatedDecisions', label: 'Automated decision-making, including profiling', article: 'Art. 15(1)(h)' },
-];
+const SHEET_LABELS: Record<SheetKey, string> = {
+  purposes: 'Purposes of the processing',
+  categories: 'Categories of personal data',
+  recipients: 'Recipients or categories of recipients',
+  retention: 'Retention period or the criteria for it',
+  rights: 'Rights to rectification, erasure, restriction and objection',
+  complaint: 'Right to lodge a complaint with a supervisory authority',
+  source: 'Source of the data, where not collected from the person',
+  automatedDecisions: 'Automated decision-making, including profiling',
+};
+
+const REGULATION_NAMES: Record<Regulation, string> = { GDPR: 'GDPR (EU)', UK_GDPR: 'UK GDPR', CCPA: 'CCPA / CPRA', LGPD: 'LGPD (Brazil)' };
+
+/** A section still holding a template's exact text has not been reviewed yet. */
+function templateOf(key: SheetKey, text: string): Regulation | null {
+  if (!(TEMPLATE_SECTIONS as readonly string[]).includes(key) || text.trim() === '') return null;
+  const found = (Object.keys(SHEET_TEMPLATES) as Regulation[]).find((r) => SHEET_TEMPLATES[r][key as TemplateKey] === text);
+  return found ?? null;
+}
+
+/** Scrolls to and focuses the field an error linked to (`#/settings?focus=sheet-rights`). */
+function useFocusFromLocation(): void {
+  const focus = useHashLocation().query.get('focus');
+  useEffect(() => {
+    if (!focus) return;
+    const field = document.getElementById(focus);
+    field?.scrollIntoView({ block: 'center' });
+    field?.focus();
+  }, [focus]);
+}
 
 export function OrganizationSettings({ settings, onSaved }: { settings: Settings; onSaved: (s: Settings) => void }): React.JSX.Element {
   const id = useId();
   const [draft, setDraft] = useState<Settings>(settings);
   const [saved, setSaved] = useState(false);
   const save = useMutation('settings.set');
+  const [regulation, setRegulation] = useState<Regulation>('GDPR');
+  useFocusFromLocation();
+  const missing = missingSheetSections(draft.informationSheet);
+
+  /** Fills the statutory sections that are empty; never overwrites what the officer wrote. */
+  const applyTemplates = () => {
+    const template = SHEET_TEMPLATES[regulation];
+    const sheet = { ...draft.informationSheet };
+    for (const key of TEMPLATE_SECTIONS) if (sheet[key].trim() === '') sheet[key] = template[key];
+    setDraft({ ...draft, informationSheet: sheet });
+    setSaved(false);
+  };
+  const emptyStatutory = TEMPLATE_SECTIONS.filter((key) => draft.informationSheet[key].trim() === '').length;
 
   const onSubmit = async (event: FormEvent) => {
     event.preventDefault();
@@ -57,22 +101,56 @@ export function OrganizationSettings({ settings, onSaved }: { settings: Settings
 
       <h3>Information sheet for access archives</h3>
       <p className="muted">
-        GDPR Art. 15(1) requires these facts alongside the copy of the data. Write them once; every access archive includes them.
+        GDPR Art. 15(1) requires these facts alongside the copy of the data. Write them once; every access archive includes them, and an
+        access archive is refused while a section is empty. The demo workspace uses example texts for the sections left empty here.
       </p>
-      {SHEET_FIELDS.map((field) => (
-        <div key={field.key} className="field">
-          <label htmlFor={`${id}-${field.key}`}>
-            {field.label} <span className="muted">({field.article})</span>
-          </label>
-          <textarea
-            id={`${id}-${field.key}`}
-            rows={2}
-            value={draft.informationSheet[field.key]}
-            maxLength={20000}
-            onChange={(e) => setDraft({ ...draft, informationSheet: { ...draft.informationSheet, [field.key]: e.target.value } })}
-          />
+      <p role="status" className={missing.length > 0 ? 'text-warn' : 'text-ok'}>
+        {missing.length > 0
+          ? `${missing.length} of ${SHEET_SECTIONS.length} sections empty: access archives are refused until they are filled in.`
+          : 'Every section is filled in.'}
+      </p>
+      <div className="sheet-templates">
+        <label htmlFor={`${id}-template`}>Templates for the statutory sections (rights, complaint, automated decisions)</label>
+        <div className="button-row">
+          <select id={`${id}-template`} value={regulation} onChange={(e) => setRegulation(e.target.value as Regulation)}>
+            {(Object.keys(REGULATION_NAMES) as Regulation[]).map((r) => (
+              <option key={r} value={r}>
+                {REGULATION_NAMES[r]}
+              </option>
+            ))}
+          </select>
+          <button type="button" className="button" onClick={applyTemplates} disabled={emptyStatutory === 0}>
+            {emptyStatutory === 0
+              ? 'No empty statutory section'
+              : `Fill ${emptyStatutory} empty statutory section${emptyStatutory === 1 ? '' : 's'}`}
+          </button>
         </div>
-      ))}
+        <p className="muted">
+          Templates are starting texts, not legal advice: read each one, name your supervisory authority and say whether you make automated
+          decisions before you save. A template left unchanged is marked below.
+        </p>
+      </div>
+      {SHEET_SECTIONS.map(({ key, article }) => {
+        const fromTemplate = templateOf(key, draft.informationSheet[key]);
+        const empty = draft.informationSheet[key].trim() === '';
+        return (
+          <div key={key} className="field">
+            <label htmlFor={sheetFieldAnchor(key)}>
+              {SHEET_LABELS[key]} <span className="muted">({article})</span>
+              {empty ? <span className="pill pill-warn">empty</span> : null}
+              {fromTemplate ? <span className="pill pill-warn">{REGULATION_NAMES[fromTemplate]} template: to review</span> : null}
+            </label>
+            <textarea
+              id={sheetFieldAnchor(key)}
+              rows={fromTemplate ? 4 : 2}
+              value={draft.informationSheet[key]}
+              maxLength={20000}
+              aria-invalid={empty}
+              onChange={(e) => setDraft({ ...draft, informationSheet: { ...draft.informationSheet, [key]: e.target.value } })}
+            />
+          </div>
+        );
+      })}
       {save.error ? <ErrorBanner error={save.error} title="Settings were not saved" /> : null}
       <div className="button-row">
         {saved ? (
