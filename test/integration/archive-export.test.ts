@@ -62,6 +62,35 @@ async function exportFor(userId: number, kind: 'access' | 'portability', passwor
 }
 
 describe('archive export through the operation', () => {
+  it('every export is an audit entry naming the officer, the request and the ZIP hash, with no personal data', async () => {
+    const userId = ds().userId(endUsers()[0]!);
+    const created = await h.sync.ctx.call('requests.create', {
+      workspaceId,
+      type: 'access',
+      regulation: 'GDPR',
+      receivedAt: new Date().toISOString(),
+      channel: 'email',
+      requester: { name: 'Audit Person', email: 'audit.person@example.test' },
+      subjectId: userId,
+    });
+    if (!created.ok) throw new Error(created.error.message);
+    const requestId = created.value.id;
+    const record = (await h.call('archives.export', {
+      workspaceId,
+      ref: `subj_${userId}`,
+      kind: 'portability',
+      requestId,
+      actor: 'Officer Ada',
+    })) as { exportId: string; sha256: string };
+    const listed = await h.sync.ctx.call('audit.list', { workspaceId, action: 'archive.exported' });
+    if (!listed.ok) throw new Error(listed.error.message);
+    const entry = listed.value.entries.find((e) => e.data.exportId === record.exportId);
+    expect(entry).toMatchObject({ actor: 'Officer Ada', requestId, data: { kind: 'portability', sha256: record.sha256 } });
+    // The subject is a keyed hash; the facts hold no address, phone or name.
+    expect(entry?.subjectRef).toMatch(/^[0-9a-f]{16,}$/);
+    expect(JSON.stringify(entry)).not.toMatch(/@|Audit Person/);
+  });
+
   it('refuses an access archive while the information sheet is incomplete', async () => {
     expect((await h.sync.ctx.call('settings.set', { informationSheet: { retention: '' } })).ok).toBe(true);
     const result = await h.callResult('archives.export', { workspaceId, ref: `subj_${ds().userId(endUsers()[0]!)}`, kind: 'access' });

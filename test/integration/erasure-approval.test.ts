@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ErasurePlan, RunStatus } from '../../src/shared/contract/groups/erasure';
+import { officerName } from '../../src/main/core/audit/officer';
 import { createErasureHarness, type ErasureHarness } from '../../src/main/core/erasure/testing/harness';
 
 let h: ErasureHarness | undefined;
@@ -52,6 +53,8 @@ describe('an approval names the plan it approved', () => {
     const voided = await auditEntries(h, 'erasure.approval_voided');
     expect(voided).toHaveLength(1);
     expect(voided[0]?.data).toMatchObject({ runId: plan.id, approvedFingerprint: plan.fingerprint, fingerprint: checked.fingerprint });
+    // Whoever revalidated voided it: an officer, not "system".
+    expect(voided[0]?.actor).toBe(officerName());
 
     const refused = await h.callResult('erasure.execute', { ...ws, planId: plan.id, confirm: confirmOf(checked) });
     expect(refused).toMatchObject({ ok: false, error: { code: 'conflict' } });

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ErasurePlan } from '../../src/shared/contract/groups/erasure';
+import { officerName } from '../../src/main/core/audit/officer';
 import { createErasureHarness, type ErasureHarness } from '../../src/main/core/erasure/testing/harness';
 
 let h: ErasureHarness | undefined;
@@ -107,6 +108,13 @@ describe('erasure run against the simulator', () => {
     const html = await readFile(status.receipt!.html, 'utf8');
     expect(html).toContain('Deletion receipt');
     expect(html).not.toMatch(/papadopoulos/i);
+
+    // Every step is an audit entry naming an accountable person (the OS account here), never "system".
+    const listed = await h.sync.ctx.call('audit.list', { workspaceId: h.workspaceId });
+    if (!listed.ok) throw new Error(listed.error.message);
+    const erasureEntries = listed.value.entries.filter((e) => e.action.startsWith('erasure.'));
+    expect(erasureEntries.map((e) => e.action).sort()).toEqual(['erasure.executed', 'erasure.planned', 'erasure.receipt']);
+    for (const e of erasureEntries) expect([e.action, e.actor]).toEqual([e.action, officerName()]);
 
     // No destructive call went out twice.
     const destructive = state.requestLog.filter((r) => r.method === 'DELETE' || r.method === 'PUT');

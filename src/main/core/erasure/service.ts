@@ -8,6 +8,7 @@ import {
 } from '../../../shared/contract/groups/erasure';
 import { LetheError } from '../../../shared/errors';
 import { appendAudit } from '../audit/audit-log';
+import { officerName } from '../audit/officer';
 import { assertNoPersonalData } from '../audit/chain';
 import { normalizeIdentityValue } from '../db';
 import type { TransportOptions } from '../helpdesk';
@@ -234,7 +235,8 @@ export class ErasureService {
       action: 'erasure.overridden',
       data: { runId: planId, target: input.target, from: from ?? null, to: input.decision, fingerprint: doc.plan.fingerprint },
     });
-    if (approval) await this.#auditVoided(workspaceId, planId, approval.fingerprint, doc.plan.fingerprint, 'overridden');
+    if (approval)
+      await this.#auditVoided(workspaceId, planId, approval.fingerprint, doc.plan.fingerprint, 'overridden', undefined, input.by);
     return doc.plan;
   }
 
@@ -306,9 +308,11 @@ export class ErasureService {
     fingerprint: string,
     cause: 'revalidated' | 'overridden',
     decisionsChanged?: number,
+    by?: string | null,
   ): Promise<void> {
+    // Whoever overrode or revalidated voided it: the entry names them, not "system".
     await appendAudit(this.s, workspaceId, {
-      actor: 'system',
+      actor: officerName(by),
       action: 'erasure.approval_voided',
       data: { runId: planId, cause, approvedFingerprint, fingerprint, ...(decisionsChanged === undefined ? {} : { decisionsChanged }) },
     });
@@ -363,7 +367,7 @@ export class ErasureService {
       journal.setRunState(planId, 'running');
     })();
     await appendAudit(this.s, workspaceId, {
-      actor: (approvedAsRuns ? plan.approval?.approver : undefined) ?? plan.preparedBy ?? 'system',
+      actor: officerName((approvedAsRuns ? plan.approval?.approver : undefined) ?? plan.preparedBy),
       action: 'erasure.executed',
       subject: plan.subject.email,
       data: { runId: planId, operations: ops.length, tickets: plan.counts.tickets, differences: plan.revalidation.differences.length },
@@ -411,8 +415,9 @@ export class ErasureService {
       const counts = journal.counts(runId);
       if (doc.plan.phase === 'done') {
         // The subject's e-mail has left the document by now: the audit gets the stored keyed reference.
+        // The receipt is the run's: it names whoever started the run, as erasure.executed did.
         await appendAudit(this.s, workspaceId, {
-          actor: 'system',
+          actor: officerName(doc.plan.approval?.approver ?? doc.plan.preparedBy),
           action: 'erasure.receipt',
           data: { runId, state: doc.plan.state, operations: counts, verified: doc.verification?.ok ?? false, apiCalls: doc.apiCalls },
         });

@@ -1,4 +1,4 @@
-import { userInfo } from 'node:os';
+import { officerName } from '../audit/officer';
 import { LetheError } from '../../../shared/errors';
 import type { SqliteDb } from '../db';
 import type { CoreServices } from '../services';
@@ -26,10 +26,5 @@ export async function openRegisterDb(s: CoreServices, workspaceId: string): Prom
  * login of its own, and the OS account is what an organization can tie to a person.
  */
 export function defaultActor(): string {
-  try {
-    const name = userInfo().username.trim();
-    return name.length > 0 ? name.slice(0, 200) : 'system';
-  } catch {
-    return 'system';
-  }
+  return officerName();
 }

@@ -7,6 +7,7 @@ import { requireCompleteSheet } from '../archive/information-sheet';
 import { HelpdeskError, ZendeskClient } from '../helpdesk';
 import type { CoreServices } from '../services';
 import { LETHE_VERSION } from '../version';
+import { auditExport } from './export-audit';
 import { openLinkRegister } from './links';
 import { userExists } from './person';
 import { buildArchiveInput } from './archive-input';
@@ -21,6 +22,7 @@ export interface ExportRequest {
   regulation?: Regulation | undefined;
   requestId?: string | undefined;
   password?: string | undefined;
+  actor?: string | undefined;
 }
 
 export const EXPORT_JOB_KIND = 'archive.export';
@@ -117,6 +119,7 @@ export async function exportArchive(s: CoreServices, request: ExportRequest): Pr
     createdAt: now.toISOString(),
   };
   await saveExportRecord(s.dataDir, record);
+  await auditExport(s, record, request.actor);
   emit('done', result.size, result.size, `${record.files}/${record.files} files`);
   s.log.info('archive exported', { exportId, ref: request.ref, kind: request.kind });
   return record;

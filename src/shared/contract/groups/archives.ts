@@ -73,6 +73,7 @@ export const archiveOperations = {
         regulation: regulationSchema.optional(),
         requestId: z.string().trim().min(1).max(100).optional(),
         password: passphrase.optional(),
+        actor: z.string().trim().min(1).max(200).optional(),
       })
       .strict(),
     output: ExportRecord,

@@ -6,7 +6,8 @@ import { ErrorBanner } from '../../components/ErrorBanner';
 import { downloadText } from '../requests/download';
 import { formatInstant } from '../requests/labels';
 import { useRegisterMutation, useRegisterQuery } from '../requests/register-api';
-import { actionWords, dataSummary } from '../requests/Timeline';
+import { AUDIT_ACTION_LABELS, auditFactsInWords } from '../../../../shared/audit-words';
+import { actionWords } from '../requests/Timeline';
 import './audit.css';
 
 const PAGE = 200;
@@ -35,6 +36,22 @@ function VerifyBanner({ result }: { result: AuditVerifyResult }): React.JSX.Elem
   );
 }
 
+/** An entry's facts as a short list of labelled values, never raw JSON. */
+function Facts({ data }: { data: Record<string, unknown> }): React.JSX.Element {
+  const facts = auditFactsInWords(data);
+  if (facts.length === 0) return <span className="muted">—</span>;
+  return (
+    <dl className="audit-facts">
+      {facts.map((f) => (
+        <div key={f.label}>
+          <dt>{f.label}</dt>
+          <dd>{f.value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
 function EntryRows({ entries, brokenAt }: { entries: AuditEntryView[]; brokenAt: number | null }): React.JSX.Element {
   return (
     <>
@@ -55,7 +72,9 @@ function EntryRows({ entries, brokenAt }: { entries: AuditEntryView[]; brokenAt:
           <td>
             {e.requestId ? <a href={hrefFor('requests', [e.requestId])}>{e.requestId.slice(0, 12)}…</a> : <span className="muted">—</span>}
           </td>
-          <td className="audit-data">{dataSummary(e.data)}</td>
+          <td className="audit-data">
+            <Facts data={e.data} />
+          </td>
           <td>
             <code className="hash" title={`subject ${e.subjectRef ?? 'none'}; hash ${e.hash}; previous ${e.prevHash}`}>
               {e.hash.slice(0, 12)}…
@@ -112,16 +131,23 @@ export function AuditPage(): React.JSX.Element {
         </button>
         <div className="filter">
           <label htmlFor="audit-action">Action</label>
-          <input
+          <select
             id="audit-action"
             value={action}
-            placeholder="e.g. request.denied"
-            maxLength={100}
             onChange={(e) => {
-              setAction(e.target.value.trim());
+              setAction(e.target.value);
               setPages([]);
             }}
-          />
+          >
+            <option value="">Every action</option>
+            {Object.entries(AUDIT_ACTION_LABELS)
+              .sort(([, a], [, b]) => a.localeCompare(b))
+              .map(([name, label]) => (
+                <option key={name} value={name}>
+                  {label}
+                </option>
+              ))}
+          </select>
         </div>
       </div>
       {verify.error ? <ErrorBanner error={verify.error} title="The chain could not be verified" /> : null}
@@ -135,13 +161,13 @@ export function AuditPage(): React.JSX.Element {
         <ErrorBanner error={first.error} onRetry={first.reload} title="The audit log could not be read" />
       ) : entries.length === 0 ? (
         <div className="empty-state">
-          <p className="empty-title">{action ? `No “${action}” entries.` : 'The audit log is empty.'}</p>
+          <p className="empty-title">{action ? `No “${actionWords(action)}” entries.` : 'The audit log is empty.'}</p>
           <p className="muted">Recording a request, verifying identity, extending, deciding and exporting all add entries here.</p>
         </div>
       ) : (
         <>
           <p className="muted">
-            {first.data?.total} entries{action ? ` with action ${action}` : ''}, newest first.
+            {first.data?.total} entries{action ? ` of “${actionWords(action)}”` : ''}, newest first.
           </p>
           <div className="audit-scroll" tabIndex={0} role="region" aria-label="Audit entries">
             <table className="table audit-table">

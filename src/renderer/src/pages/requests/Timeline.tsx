@@ -1,29 +1,14 @@
 import type { AuditEntryView } from '../../../../shared/contract/groups/requests';
+import { auditActionWords, auditFactsInWords } from '../../../../shared/audit-words';
 import { formatInstant } from './labels';
 
-const ACTION_WORDS: Record<string, string> = {
-  'request.created': 'Request recorded',
-  'request.updated': 'Request updated',
-  'request.verified': 'Identity verified',
-  'request.status_changed': 'Status changed',
-  'request.completed': 'Completed',
-  'request.denied': 'Denied',
-  'request.withdrawn': 'Withdrawn',
-  'request.reopened': 'Reopened',
-  'request.extended': 'Deadline extended',
-  'request.linked': 'Linked',
-  'request.contact_purged': 'Contact details purged',
-  'request.deleted_by_retention': 'Record deleted (retention)',
-  'letter.generated': 'Letter produced',
-};
+/** Every audit action in words (one table for the Audit page and the timeline). */
+export const actionWords = auditActionWords;
 
-export const actionWords = (action: string): string => ACTION_WORDS[action] ?? action;
-
-/** Facts as "key: value", kept short; the full entry is in the audit export. */
+/** Facts as "Label: value" phrases, kept short; the full entry is in the audit export. */
 export function dataSummary(data: Record<string, unknown>): string {
-  return Object.entries(data)
-    .filter(([, v]) => v !== null && v !== undefined)
-    .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+  return auditFactsInWords(data)
+    .map((f) => `${f.label}: ${f.value}`)
     .join(' · ');
 }
 

@@ -1,0 +1,25 @@
+import type { ExportRecord } from '../../../shared/contract/groups/archives';
+import { appendAudit } from '../audit/audit-log';
+import { officerName } from '../audit/officer';
+import type { CoreServices } from '../services';
+
+/**
+ * Every archive handed out is an audit entry: which person (keyed hash of the subject reference),
+ * which request, what kind, and the ZIP's hash, so the copy a person received can be proven later.
+ */
+export async function auditExport(s: CoreServices, record: ExportRecord, actor: string | undefined): Promise<void> {
+  await appendAudit(s, record.workspaceId, {
+    actor: officerName(actor),
+    action: 'archive.exported',
+    subject: record.ref,
+    ...(record.requestId ? { requestId: record.requestId } : {}),
+    data: {
+      exportId: record.exportId,
+      kind: record.kind,
+      regulation: record.regulation,
+      sha256: record.sha256,
+      files: record.files,
+      encrypted: record.encrypted,
+    },
+  });
+}
