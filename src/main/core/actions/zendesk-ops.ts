@@ -1,5 +1,6 @@
-import { collect, HelpdeskError, type Identity, type User, type ZendeskClient } from '../helpdesk';
+import { collect, type Identity, type User, type ZendeskClient } from '../helpdesk';
 import type { CheckResult, JournalOperation, OperationHandler, Outcome } from '../journal';
+import { checkEach, failedOrUnknown as helpdeskOutcome, isNotFound, singleOpHandler } from '../journal/helpdesk-handlers';
 import { createZendeskHandlers, OP as ERASURE_OP } from '../erasure/zendesk-ops';
 
 /**
@@ -39,22 +40,24 @@ export interface IdentityPayload {
   value: string;
 }
 
-const statusOf = (error: unknown): number | undefined => (error instanceof HelpdeskError ? error.status : undefined);
-const isNotFound = (error: unknown): boolean => statusOf(error) === 404;
-const isDefinite = (error: unknown): boolean => {
-  const s = statusOf(error);
-  return s !== undefined && s >= 400 && s < 500 && s !== 404 && s !== 408 && s !== 429;
-};
-const fields = (error: unknown): { code: string; message: string } => {
-  const e = error as { code?: string; message?: string; details?: Record<string, unknown> };
-  const kind = typeof e.details?.errorKind === 'string' ? e.details.errorKind : undefined;
-  return { code: kind ?? e.code ?? 'helpdesk_error', message: (e.message ?? 'failed').slice(0, 300) };
-};
+const SUBJECT_GONE = { code: 'subject_gone', message: 'The helpdesk user no longer exists' } as const;
 
+/** Every action is on one user: a 404 means that user is gone, for good. */
 function failedOrUnknown(op: JournalOperation, error: unknown): Outcome {
-  if (isNotFound(error)) return { opId: op.id, outcome: 'failed', code: 'subject_gone', message: 'The helpdesk user no longer exists' };
-  if (isDefinite(error)) return { opId: op.id, outcome: 'failed', ...fields(error) };
-  return { opId: op.id, outcome: 'unknown', ...fields(error) };
+  if (isNotFound(error)) return { opId: op.id, outcome: 'failed', ...SUBJECT_GONE };
+  return helpdeskOutcome(op, error);
+}
+
+/** A check that reads the user (or their identities) per operation; a user gone fails the operation. */
+function checkUser<T>(read: (userId: number, signal?: AbortSignal) => Promise<T>, isDone: (state: T, op: JournalOperation) => boolean) {
+  return checkEach(async (op, signal): Promise<CheckResult> => {
+    try {
+      return isDone(await read(op.targets[0]!, signal), op) ? { opId: op.id, state: 'done' } : { opId: op.id, state: 'absent' };
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+      return { opId: op.id, state: 'failed', ...SUBJECT_GONE };
+    }
+  });
 }
 
 const sameEmail = (a: string, b: string): boolean => a.trim().toLowerCase() === b.trim().toLowerCase();
@@ -98,39 +101,21 @@ function userHandler(
   apply: (user: User, op: JournalOperation) => Record<string, unknown> | null,
   isDone: (user: User, op: JournalOperation) => boolean,
 ): OperationHandler {
-  return {
-    batchSize: 1,
+  return singleOpHandler({
     concurrency: 2,
-    async send([op], { signal }) {
-      try {
-        const user = await client.getUser(op!.targets[0]!, { signal });
-        const patch = apply(user, op!);
-        if (patch === null) return [{ opId: op!.id, outcome: 'done', result: { alreadyApplied: true } }];
-        const after = await client.updateUser(op!.targets[0]!, patch, { signal });
-        // Zendesk answers 200 with the user as stored: trust it only if it reads as intended.
-        return [
-          isDone(after, op!)
-            ? { opId: op!.id, outcome: 'done' }
-            : { opId: op!.id, outcome: 'unknown', code: 'not_applied', message: 'The helpdesk did not store the change' },
-        ];
-      } catch (error) {
-        return [failedOrUnknown(op!, error)];
-      }
+    async send(op, signal) {
+      const user = await client.getUser(op.targets[0]!, { signal });
+      const patch = apply(user, op);
+      if (patch === null) return { opId: op.id, outcome: 'done', result: { alreadyApplied: true } };
+      const after = await client.updateUser(op.targets[0]!, patch, { signal });
+      // Zendesk answers 200 with the user as stored: trust it only if it reads as intended.
+      return isDone(after, op)
+        ? { opId: op.id, outcome: 'done' }
+        : { opId: op.id, outcome: 'unknown', code: 'not_applied', message: 'The helpdesk did not store the change' };
     },
-    async check(ops, { signal }) {
-      const out: CheckResult[] = [];
-      for (const op of ops) {
-        try {
-          const user = await client.getUser(op.targets[0]!, { signal });
-          out.push(isDone(user, op) ? { opId: op.id, state: 'done' } : { opId: op.id, state: 'absent' });
-        } catch (error) {
-          if (!isNotFound(error)) throw error;
-          out.push({ opId: op.id, state: 'failed', code: 'subject_gone', message: 'The helpdesk user no longer exists' });
-        }
-      }
-      return out;
-    },
-  };
+    onError: failedOrUnknown,
+    check: checkUser((userId, signal) => client.getUser(userId, { signal }), isDone),
+  });
 }
 
 function identityHandler(
@@ -143,39 +128,22 @@ function identityHandler(
   ) => Promise<Outcome['outcome'] | { failed: string; message: string }>,
   isDone: (identities: Identity[], p: IdentityPayload) => boolean,
 ): OperationHandler {
-  return {
-    batchSize: 1,
+  return singleOpHandler({
     concurrency: 1,
-    async send([op], { signal }) {
-      const p = op!.payload as unknown as IdentityPayload;
-      try {
-        const identities = await listIdentities(client, op!.targets[0]!, signal);
-        if (isDone(identities, p)) return [{ opId: op!.id, outcome: 'done', result: { alreadyApplied: true } }];
-        const r = await act(op!.targets[0]!, identities, p, signal);
-        if (typeof r === 'object') return [{ opId: op!.id, outcome: 'failed', code: r.failed, message: r.message }];
-        return [{ opId: op!.id, outcome: 'done' }];
-      } catch (error) {
-        return [failedOrUnknown(op!, error)];
-      }
+    async send(op, signal) {
+      const p = op.payload as unknown as IdentityPayload;
+      const identities = await listIdentities(client, op.targets[0]!, signal);
+      if (isDone(identities, p)) return { opId: op.id, outcome: 'done', result: { alreadyApplied: true } };
+      const r = await act(op.targets[0]!, identities, p, signal);
+      if (typeof r === 'object') return { opId: op.id, outcome: 'failed', code: r.failed, message: r.message };
+      return { opId: op.id, outcome: 'done' };
     },
-    async check(ops, { signal }) {
-      const out: CheckResult[] = [];
-      for (const op of ops) {
-        try {
-          const identities = await listIdentities(client, op.targets[0]!, signal);
-          out.push(
-            isDone(identities, op.payload as unknown as IdentityPayload)
-              ? { opId: op.id, state: 'done' }
-              : { opId: op.id, state: 'absent' },
-          );
-        } catch (error) {
-          if (!isNotFound(error)) throw error;
-          out.push({ opId: op.id, state: 'failed', code: 'subject_gone', message: 'The helpdesk user no longer exists' });
-        }
-      }
-      return out;
-    },
-  };
+    onError: failedOrUnknown,
+    check: checkUser(
+      (userId, signal) => listIdentities(client, userId, signal),
+      (identities, op) => isDone(identities, op.payload as unknown as IdentityPayload),
+    ),
+  });
 }
 
 const tagsOf = (user: User): string[] => user.tags ?? [];

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { HelpdeskError, JobStatus, type JobResultItem, type ZendeskClient } from '../helpdesk';
+import { JobStatus, type JobResultItem, type ZendeskClient } from '../helpdesk';
 import { isFailedItem } from '../helpdesk/jobs';
 import type { CheckResult, JournalOperation, OperationHandler, Outcome } from '../journal';
+import { bulkJobHandler, checkEach, failedOrUnknown, isNotFound, singleOpHandler, statusOf } from '../journal/helpdesk-handlers';
 
 /**
  * The erasure's operation kinds against the Zendesk API, one handler each. Every `check` only
@@ -63,24 +64,6 @@ const escapeHtml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g,
 /** The Agent Workspace body: each text to remove in its own <redact> element. */
 export function redactionHtml(strings: readonly string[]): string {
   return strings.map((s) => `<p><redact>${escapeHtml(s)}</redact></p>`).join('');
-}
-
-const statusOf = (error: unknown): number | undefined => (error instanceof HelpdeskError ? error.status : undefined);
-const isNotFound = (error: unknown): boolean => statusOf(error) === 404;
-/** A 4xx other than 404/408/429 is the helpdesk's final answer; anything else leaves the outcome open. */
-const isDefinite = (error: unknown): boolean => {
-  const s = statusOf(error);
-  return s !== undefined && s >= 400 && s < 500 && s !== 404 && s !== 408 && s !== 429;
-};
-const fields = (error: unknown): { code: string; message: string } => {
-  const e = error as { code?: string; message?: string; details?: Record<string, unknown> };
-  const kind = typeof e.details?.errorKind === 'string' ? e.details.errorKind : undefined;
-  return { code: kind ?? e.code ?? 'helpdesk_error', message: (e.message ?? 'failed').slice(0, 300) };
-};
-
-function failedOrUnknown(op: JournalOperation, error: unknown): Outcome {
-  if (isDefinite(error)) return { opId: op.id, outcome: 'failed', ...fields(error) };
-  return { opId: op.id, outcome: 'unknown', ...fields(error) };
 }
 
 /** One job_statuses/show_many call polls every job of a round (up to 100 ids). */
@@ -174,20 +157,9 @@ export function createZendeskHandlers(client: ZendeskClient, options: ZendeskOps
   const jobPoll = async (jobs: ReadonlyMap<string, JournalOperation[]>, signal?: AbortSignal): Promise<Outcome[]> =>
     jobOutcomes(jobs, await showManyJobs(client, [...jobs.keys()], signal));
 
-  const softDeleteTickets: OperationHandler = {
-    batchSize: 100,
+  const softDeleteTickets = bulkJobHandler({
     concurrency: maxJobs,
-    async send(ops, { signal }) {
-      try {
-        const job = await client.destroyManyTickets(
-          ops.map((o) => o.targets[0]!),
-          { signal },
-        );
-        return ops.map((o) => ({ opId: o.id, outcome: 'job', jobId: job.id }));
-      } catch (error) {
-        return ops.map((o) => failedOrUnknown(o, error));
-      }
-    },
+    submit: (ids, signal) => client.destroyManyTickets(ids, { signal }),
     poll: (jobs, { signal }) => jobPoll(jobs, signal),
     async check(ops, { signal }) {
       const live = await waitOutInFlightJob(
@@ -203,22 +175,11 @@ export function createZendeskHandlers(client: ZendeskClient, options: ZendeskOps
       // Not live: soft-deleted or already purged; either way the soft delete happened.
       return ops.map((o): CheckResult => (live.has(o.targets[0]!) ? { opId: o.id, state: 'absent' } : { opId: o.id, state: 'done' }));
     },
-  };
+  });
 
-  const purgeTickets: OperationHandler = {
-    batchSize: 100,
+  const purgeTickets = bulkJobHandler({
     concurrency: maxJobs,
-    async send(ops, { signal }) {
-      try {
-        const job = await client.destroyManyDeletedTickets(
-          ops.map((o) => o.targets[0]!),
-          { signal },
-        );
-        return ops.map((o) => ({ opId: o.id, outcome: 'job', jobId: job.id }));
-      } catch (error) {
-        return ops.map((o) => failedOrUnknown(o, error));
-      }
-    },
+    submit: (ids, signal) => client.destroyManyDeletedTickets(ids, { signal }),
     poll: (jobs, { signal }) => jobPoll(jobs, signal),
     async check(ops, { signal }) {
       const live = await liveTicketIds(
@@ -234,7 +195,7 @@ export function createZendeskHandlers(client: ZendeskClient, options: ZendeskOps
         return soft.has(id) ? { opId: o.id, state: 'absent' } : { opId: o.id, state: 'done' };
       });
     },
-  };
+  });
 
   const redactComment: OperationHandler = {
     batchSize: 1,
@@ -273,27 +234,18 @@ export function createZendeskHandlers(client: ZendeskClient, options: ZendeskOps
         return [failedOrUnknown(op!, error)];
       }
     },
-    async check(ops, { signal }) {
-      const out: CheckResult[] = [];
-      for (const op of ops) {
-        const p = op.payload as unknown as RedactPayload;
-        const verdict = await commentRedacted(client, p.ticketId, op.targets[0]!, p, signal);
-        out.push(verdict === 'absent' ? { opId: op.id, state: 'absent' } : { opId: op.id, state: 'done', result: { verified: verdict } });
-      }
-      return out;
-    },
+    check: checkEach(async (op, signal) => {
+      const p = op.payload as unknown as RedactPayload;
+      const verdict = await commentRedacted(client, p.ticketId, op.targets[0]!, p, signal);
+      return verdict === 'absent' ? { opId: op.id, state: 'absent' } : { opId: op.id, state: 'done', result: { verified: verdict } };
+    }),
   };
 
-  const closeTicket: OperationHandler = {
-    batchSize: 1,
+  const closeTicket = singleOpHandler({
     concurrency,
-    async send([op], { signal }) {
-      try {
-        await client.updateTicket(op!.targets[0]!, { status: 'closed' }, { signal });
-        return [{ opId: op!.id, outcome: 'done' }];
-      } catch (error) {
-        return [failedOrUnknown(op!, error)];
-      }
+    async send(op, signal) {
+      await client.updateTicket(op.targets[0]!, { status: 'closed' }, { signal });
+      return { opId: op.id, outcome: 'done' };
     },
     async check(ops, { signal }) {
       const live = await liveTicketIds(
@@ -306,40 +258,31 @@ export function createZendeskHandlers(client: ZendeskClient, options: ZendeskOps
         return status === undefined || status === 'closed' ? { opId: o.id, state: 'done' } : { opId: o.id, state: 'absent' };
       });
     },
-  };
+  });
 
-  const revokeSessions: OperationHandler = {
-    batchSize: 1,
+  const revokeSessions = singleOpHandler({
     concurrency,
-    async send([op], { signal }) {
-      try {
-        await client.revokeSessions(op!.targets[0]!, { signal });
-        return [{ opId: op!.id, outcome: 'done' }];
-      } catch (error) {
-        if (isNotFound(error)) return [{ opId: op!.id, outcome: 'done', result: { userGone: true } }];
-        return [failedOrUnknown(op!, error)];
-      }
+    async send(op, signal) {
+      await client.revokeSessions(op.targets[0]!, { signal });
+      return { opId: op.id, outcome: 'done' };
     },
+    onError: (op, error) => (isNotFound(error) ? { opId: op.id, outcome: 'done', result: { userGone: true } } : failedOrUnknown(op, error)),
     // Revoking every session of a user has the same effect however often it is done; a session
     // listing that still shows sessions is the only sign it did not happen.
-    async check(ops, { signal }) {
-      const out: CheckResult[] = [];
-      for (const op of ops) {
-        try {
-          const body = await client.transport.parse(
-            { method: 'GET', template: '/api/v2/users/{user_id}/sessions', params: { user_id: op.targets[0]! }, signal },
-            'sessions',
-            z.looseObject({ sessions: z.array(z.unknown()).default([]) }),
-          );
-          out.push(body.sessions.length === 0 ? { opId: op.id, state: 'done' } : { opId: op.id, state: 'absent' });
-        } catch (error) {
-          if (!isNotFound(error)) throw error;
-          out.push({ opId: op.id, state: 'done', result: { userGone: true } });
-        }
+    check: checkEach(async (op, signal) => {
+      try {
+        const body = await client.transport.parse(
+          { method: 'GET', template: '/api/v2/users/{user_id}/sessions', params: { user_id: op.targets[0]! }, signal },
+          'sessions',
+          z.looseObject({ sessions: z.array(z.unknown()).default([]) }),
+        );
+        return body.sessions.length === 0 ? { opId: op.id, state: 'done' } : { opId: op.id, state: 'absent' };
+      } catch (error) {
+        if (!isNotFound(error)) throw error;
+        return { opId: op.id, state: 'done', result: { userGone: true } };
       }
-      return out;
-    },
-  };
+    }),
+  });
 
   const userState = async (userId: number, signal?: AbortSignal): Promise<'active' | 'soft_deleted' | 'gone'> => {
     try {
@@ -351,49 +294,33 @@ export function createZendeskHandlers(client: ZendeskClient, options: ZendeskOps
     }
   };
 
-  const softDeleteUser: OperationHandler = {
-    batchSize: 1,
-    concurrency,
-    async send([op], { signal }) {
-      try {
-        await client.deleteUser(op!.targets[0]!, { signal });
-        return [{ opId: op!.id, outcome: 'done' }];
-      } catch (error) {
-        return [failedOrUnknown(op!, error)];
-      }
-    },
-    async check(ops, { signal }) {
-      const out: CheckResult[] = [];
-      for (const op of ops) {
-        const state = await userState(op.targets[0]!, signal);
-        out.push(state === 'active' ? { opId: op.id, state: 'absent' } : { opId: op.id, state: 'done' });
-      }
-      return out;
-    },
-  };
+  /** A user deletion: one request per user, settled by reading the user's state. */
+  const userDeletion = (
+    remove: (userId: number, signal?: AbortSignal) => Promise<unknown>,
+    verdict: (op: JournalOperation, state: Awaited<ReturnType<typeof userState>>) => CheckResult,
+  ): OperationHandler =>
+    singleOpHandler({
+      concurrency,
+      async send(op, signal) {
+        await remove(op.targets[0]!, signal);
+        return { opId: op.id, outcome: 'done' };
+      },
+      check: checkEach(async (op, signal) => verdict(op, await userState(op.targets[0]!, signal))),
+    });
 
-  const purgeUser: OperationHandler = {
-    batchSize: 1,
-    concurrency,
-    async send([op], { signal }) {
-      try {
-        await client.permanentlyDeleteUser(op!.targets[0]!, { signal });
-        return [{ opId: op!.id, outcome: 'done' }];
-      } catch (error) {
-        return [failedOrUnknown(op!, error)];
-      }
+  const softDeleteUser = userDeletion(
+    (id, signal) => client.deleteUser(id, { signal }),
+    (op, state) => (state === 'active' ? { opId: op.id, state: 'absent' } : { opId: op.id, state: 'done' }),
+  );
+
+  const purgeUser = userDeletion(
+    (id, signal) => client.permanentlyDeleteUser(id, { signal }),
+    (op, state) => {
+      if (state === 'gone') return { opId: op.id, state: 'done' };
+      if (state === 'soft_deleted') return { opId: op.id, state: 'absent' };
+      return { opId: op.id, state: 'failed', code: 'user_active', message: 'The account is active again; it was not deleted' };
     },
-    async check(ops, { signal }) {
-      const out: CheckResult[] = [];
-      for (const op of ops) {
-        const state = await userState(op.targets[0]!, signal);
-        if (state === 'gone') out.push({ opId: op.id, state: 'done' });
-        else if (state === 'soft_deleted') out.push({ opId: op.id, state: 'absent' });
-        else out.push({ opId: op.id, state: 'failed', code: 'user_active', message: 'The account is active again; it was not deleted' });
-      }
-      return out;
-    },
-  };
+  );
 
   return {
     [OP.softDeleteTickets]: softDeleteTickets,

@@ -244,6 +244,23 @@ describe('bad responses', () => {
     expect(JSON.stringify(error.toInfo())).not.toContain('Jane');
   });
 
+  it('validated in slices, a bad row of an export page is named by its index in the whole page', async () => {
+    const { client } = await setup((_req, res) => {
+      const rows = Array.from({ length: 250 }, (_, i) => ticket(i + 1));
+      delete rows[212]!.requester_id;
+      json(res, 200, { tickets: rows, after_cursor: null, end_of_stream: true });
+    });
+    const error = await failure(collect(client.exportTickets({ startTime: 0, validateSlice: 100 })));
+    expect(error.code).toBe('helpdesk_bad_response');
+    expect(error.toInfo().details).toMatchObject({ resource: 'tickets', fields: 'tickets.212.requester_id' });
+    const whole = await collect(
+      (
+        await setup((_req, res) => json(res, 200, { tickets: [ticket(1), ticket(2), ticket(3)], after_cursor: null, end_of_stream: true }))
+      ).client.exportTickets({ startTime: 0, validateSlice: 2 }),
+    );
+    expect(whole.map((t) => t.id)).toEqual([1, 2, 3]);
+  });
+
   it('names the page wrapper field that is missing', async () => {
     const { client } = await setup((_req, res) => json(res, 200, { tickets: [], after_cursor: null }));
     const error = await failure(collect(client.exportTickets({ startTime: 0 })));

@@ -4,7 +4,7 @@ import type { SyncStream } from '../../../shared/contract/groups/sync';
 import { applyOrganizationsPage, applyTicketEventsPage, applyTicketsPage, applyUsersPage, readSyncState, type SqliteDb } from '../db';
 import { HelpdeskCancelledError, Identity, Organization, Ticket, TicketEvent, User } from '../helpdesk';
 import type { HelpdeskTransport } from '../helpdesk/transport';
-import { cursorExportPages, timeExportPages } from './export-pages';
+import { incrementalCursorPages, incrementalTimePages } from '../helpdesk/pagination';
 import { validate } from '../helpdesk/transport';
 import { PageTransaction, pageSlices } from './apply-page';
 import { readAhead } from './read-ahead';
@@ -158,9 +158,17 @@ async function drain<P>(
   }
 }
 
-function cursorStart(ctx: StreamContext, resource: 'users' | 'tickets'): { cursor?: string; startTime?: number; perPage: number } {
+/** Export pages are validated in slices of this many items (why: IncrementalCursorStart.validateSlice). */
+const VALIDATE_SLICE = 100;
+
+function cursorStart(
+  ctx: StreamContext,
+  resource: 'users' | 'tickets',
+): { cursor?: string; startTime?: number; perPage: number; validateSlice: number } {
   const cursor = readSyncState(ctx.db, resource)?.cursor ?? null;
-  return cursor ? { cursor, perPage: ctx.perPage } : { startTime: 0, perPage: ctx.perPage };
+  return cursor
+    ? { cursor, perPage: ctx.perPage, validateSlice: VALIDATE_SLICE }
+    : { startTime: 0, perPage: ctx.perPage, validateSlice: VALIDATE_SLICE };
 }
 
 function timeStart(ctx: StreamContext, resource: 'organizations' | 'ticket_events'): number {
@@ -176,7 +184,7 @@ function stopIfCancelled(ctx: StreamContext, resource: string): void {
 }
 
 const users: StreamRunner = async (ctx) => {
-  const pages = cursorExportPages(
+  const pages = incrementalCursorPages(
     ctx.transport,
     {
       spec: {
@@ -218,7 +226,7 @@ const users: StreamRunner = async (ctx) => {
 };
 
 const tickets: StreamRunner = async (ctx) => {
-  const pages = cursorExportPages(
+  const pages = incrementalCursorPages(
     ctx.transport,
     { spec: { method: 'GET', template: '/api/v2/incremental/tickets/cursor', signal: ctx.signal }, key: 'tickets', item: Ticket },
     cursorStart(ctx, 'tickets'),
@@ -249,14 +257,14 @@ const tickets: StreamRunner = async (ctx) => {
 
 const organizations: StreamRunner = async (ctx) => {
   const startTime = timeStart(ctx, 'organizations');
-  const pages = timeExportPages(
+  const pages = incrementalTimePages(
     ctx.transport,
     {
       spec: { method: 'GET', template: '/api/v2/incremental/organizations', signal: ctx.signal },
       key: 'organizations',
       item: Organization,
     },
-    { startTime, perPage: ctx.perPage },
+    { startTime, perPage: ctx.perPage, validateSlice: VALIDATE_SLICE },
   );
   let requested = startTime;
   await drain(ctx, 'organizations', pages, (page) => {
@@ -281,7 +289,7 @@ const organizations: StreamRunner = async (ctx) => {
 
 const ticketEvents: StreamRunner = async (ctx) => {
   const startTime = timeStart(ctx, 'ticket_events');
-  const pages = timeExportPages(
+  const pages = incrementalTimePages(
     ctx.transport,
     {
       spec: {
@@ -293,7 +301,7 @@ const ticketEvents: StreamRunner = async (ctx) => {
       key: 'ticket_events',
       item: TicketEvent,
     },
-    { startTime, perPage: ctx.perPage },
+    { startTime, perPage: ctx.perPage, validateSlice: VALIDATE_SLICE },
   );
   let requested = startTime;
   await drain(ctx, 'ticketEvents', pages, (page) => {
