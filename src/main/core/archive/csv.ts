@@ -10,8 +10,18 @@ const FORMULA_START = /^[=+\-@\t\r]/;
 
 export type CsvValue = string | number | boolean | null;
 
+/**
+ * A leading '+' followed only by digits and spaces ("+49 30 1234567") is a phone number, not a
+ * formula: with nothing but digits and spaces there is no operator, function, reference or
+ * string for a spreadsheet to run, so the worst it can do is show the number as a number.
+ * Guarding it would hand the subject "'+49…", which reads as a corrupted number. Anything else
+ * after the sign (another operator, a letter, '(', '|', '!') is guarded, and so is a leading '-'.
+ */
+const PHONE_LIKE = /^\+[\d ]*\d[\d ]*$/;
+
 export function neutraliseFormula(cell: string): string {
-  return FORMULA_START.test(cell) ? `'${cell}` : cell;
+  if (!FORMULA_START.test(cell) || PHONE_LIKE.test(cell)) return cell;
+  return `'${cell}`;
 }
 
 /** One RFC 4180 field: quoted when it holds a quote, comma or line break, quotes doubled. */
