@@ -1,5 +1,6 @@
 import type { actionOperations } from '../../../shared/contract/groups/actions';
 import type { CoreServices, DomainHandlers } from '../services';
+import { subjectActionState } from './subject-state';
 import { ActionService, type ActionServiceOptions } from './service';
 
 /** The actions-on-the-subject domain's contract operations. */
@@ -17,6 +18,8 @@ export function createActionHandlers(
     'actions.list': async ({ workspaceId, subjectRef, limit }) => ({
       actions: await actions.list(await ws(workspaceId), { subjectRef, limit }),
     }),
+    'actions.state': async ({ workspaceId, subjectRef }) =>
+      subjectActionState(await actions.list(await ws(workspaceId), { subjectRef, limit: 500 })),
     'actions.flush': async ({ workspaceId }) => actions.flush(await ws(workspaceId)),
     'actions.setNotified': async ({ workspaceId, ...input }) => actions.setNotified(await ws(workspaceId), input),
     'actions.getSettings': async ({ workspaceId }) => actions.getSettings(await ws(workspaceId)),

@@ -19,6 +19,7 @@ import { writeWhenFree } from '../db/write-when-free';
 import { resolveWorkspace, WorkspaceClients } from '../workspaces/workspace-clients';
 import { confirmedAccountsFor } from '../subjects/links';
 import { userIdOfRef } from '../subjects/subject-ref';
+import { assertEmailNotAnothers } from './email-owner';
 import { readActionSettings, writeActionSettings } from './settings';
 import {
   ACTION_OP,
@@ -44,6 +45,8 @@ export interface ActionDocument {
   emailChange: boolean;
   recipients: Array<{ name: string; notified: boolean }>;
   requestId: string | null;
+  /** Why the officer acted; absent in documents written before reasons were asked for. */
+  reason?: string | null;
   actor: string;
   /** Set when revalidation stopped the action, or when the helpdesk last refused to answer. */
   error: { code: string; message: string } | null;
@@ -129,7 +132,13 @@ export class ActionService {
 
   async restrict(
     workspaceId: string,
-    input: { subjectRef: string; userIds?: number[] | undefined; actor?: string | undefined; requestId?: string | undefined },
+    input: {
+      subjectRef: string;
+      userIds?: number[] | undefined;
+      actor?: string | undefined;
+      requestId?: string | undefined;
+      reason?: string | undefined;
+    },
   ): Promise<ActionResult> {
     const settings = await this.getSettings(workspaceId);
     const userIds = await confirmedAccountsFor(this.s, workspaceId, input.subjectRef, input.userIds);
@@ -159,6 +168,7 @@ export class ActionService {
       userIds?: number[] | undefined;
       actor?: string | undefined;
       requestId?: string | undefined;
+      reason?: string | undefined;
       informedSubject: boolean;
     },
   ): Promise<ActionResult> {
@@ -191,6 +201,7 @@ export class ActionService {
       userIds?: number[] | undefined;
       actor?: string | undefined;
       requestId?: string | undefined;
+      reason?: string | undefined;
       kind: ObjectionKind;
     },
   ): Promise<ActionResult> {
@@ -238,6 +249,7 @@ export class ActionService {
       dryRun?: boolean | undefined;
       actor?: string | undefined;
       requestId?: string | undefined;
+      reason?: string | undefined;
     },
   ): Promise<ActionResult> {
     // One account, and it must be one of the person's confirmed accounts.
@@ -284,6 +296,7 @@ export class ActionService {
     let emailOps: NewOperation[] = [];
     const oldEmail = before.primaryEmail;
     if (input.newEmail !== undefined && (oldEmail === null || oldEmail.toLowerCase() !== input.newEmail.toLowerCase())) {
+      assertEmailNotAnothers((await this.s.caches.open(workspaceId)).db, userId, input.newEmail);
       diff.push({ field: 'email', before: oldEmail, after: input.newEmail });
       const add: IdentityPayload = { type: 'email', value: input.newEmail };
       emailOps = [
@@ -328,6 +341,7 @@ export class ActionService {
         operations: { planned: 0, sent: 0, done: 0, failed: 0, skipped: 0 },
         error: null,
         requestId: input.requestId ?? null,
+        reason: input.reason ?? null,
         actor: input.actor ?? defaultActor(),
         createdAt: new Date().toISOString(),
         finishedAt: null,
@@ -458,6 +472,7 @@ export class ActionService {
       diff: FieldChange[];
       actor?: string | undefined;
       requestId?: string | undefined;
+      reason?: string | undefined;
     },
   ): Promise<ActionResult> {
     const ctx = await this.#ctx(workspaceId);
@@ -470,6 +485,7 @@ export class ActionService {
       emailChange: a.emailChange,
       recipients: a.recipients.map((r) => (typeof r === 'string' ? { name: r, notified: false } : r)),
       requestId: a.requestId ?? null,
+      reason: a.reason ?? null,
       actor: a.actor ?? defaultActor(),
       error: null,
       stopped: false,
@@ -657,6 +673,7 @@ export class ActionService {
         emailChange: doc.emailChange,
         operations: counts,
         ...(doc.error ? { errorCode: doc.error.code } : {}),
+        ...(doc.reason ? { reasonRecorded: true } : {}),
         ...(doc.action === 'lift_restriction' ? { subjectInformed: true, article: 'GDPR Art. 18(3)' } : {}),
         ...(doc.recipients.length > 0
           ? { recipients: doc.recipients.length, recipientsNotified: doc.recipients.filter((r) => r.notified).length }
@@ -690,6 +707,7 @@ export class ActionService {
       operations: journal.counts(run.id),
       error: d.error,
       requestId: d.requestId,
+      reason: d.reason ?? null,
       actor: d.actor,
       createdAt: run.createdAt,
       finishedAt: run.finishedAt,

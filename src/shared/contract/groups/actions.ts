@@ -123,12 +123,26 @@ export const ActionView = z
       .strict(),
     error: z.object({ code: z.string(), message: z.string() }).strict().nullable(),
     requestId: z.string().nullable(),
+    reason: z.string().nullable().default(null),
     actor: z.string(),
     createdAt: isoDateTime,
     finishedAt: isoDateTime.nullable(),
   })
   .strict();
 export type ActionView = z.infer<typeof ActionView>;
+
+export const RESTRICTION_STATES = ['none', 'restricting', 'restricted', 'lifting'] as const;
+export const SubjectActionState = z
+  .object({
+    restriction: z.enum(RESTRICTION_STATES),
+    /** The action that set the current restriction state, if any. */
+    since: isoDateTime.nullable(),
+    actionId: z.string().nullable(),
+    requestId: z.string().nullable(),
+    objections: z.array(ObjectionKind),
+  })
+  .strict();
+export type SubjectActionState = z.infer<typeof SubjectActionState>;
 
 export const ActionResult = z
   .object({
@@ -148,6 +162,8 @@ const common = {
   subjectRef,
   actor: actor.optional(),
   requestId: requestId.optional(),
+  /** Why the officer acts (kept with the action in the journal, not in the audit trail: it may name people). */
+  reason: z.string().trim().min(1).max(LIMITS.shortText).optional(),
 };
 /** Every account of the person (merged dossiers); defaults to the one the reference names. */
 const userIds = z.array(zendeskId).min(1).max(20).optional();
@@ -206,6 +222,12 @@ export const actionOperations = {
       .strict(),
     output: z.object({ actions: z.array(ActionView) }).strict(),
     summary: 'Actions taken on a subject (or all), newest first, queued ones included',
+    example: { subjectRef: 'subj_380000000005' },
+  }),
+  'actions.state': op({
+    input: z.object({ workspaceId: workspaceId.optional(), subjectRef }).strict(),
+    output: SubjectActionState,
+    summary: 'Whether the person is restricted (or being restricted or lifted) and which objections are in effect, from the journal',
     example: { subjectRef: 'subj_380000000005' },
   }),
   'actions.flush': op({

@@ -1,7 +1,10 @@
 import { useId, useState } from 'react';
 import type { ActionResult, ActionView, FieldChange } from '../../../../shared/contract/groups/actions';
+import { hrefFor } from '../../app/router';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { useActionsMutation, useActionsQuery } from './actions-api';
+import { ActionStateMarker } from './ActionStateMarker';
+import { ConfirmAction } from './ConfirmAction';
 import './actions.css';
 
 const ACTION_LABELS: Record<ActionView['action'], string> = {
@@ -87,13 +90,18 @@ function DiffTable({ diff }: { diff: FieldChange[] }): React.JSX.Element {
   );
 }
 
-function Restriction({ workspaceId, subjectRef, userIds }: Props): React.JSX.Element {
+function Restriction({ workspaceId, subjectRef, userIds, requestId }: Props): React.JSX.Element {
   const restrict = useActionsMutation('actions.restrict');
   const lift = useActionsMutation('actions.liftRestriction');
+  const state = useActionsQuery('actions.state', { ...(workspaceId ? { workspaceId } : {}), subjectRef });
   const [informed, setInformed] = useState(false);
+  const [confirming, setConfirming] = useState(false);
   const [result, setResult] = useState<ActionResult | null>(null);
   const checkbox = useId();
   const base = { ...(workspaceId ? { workspaceId } : {}), subjectRef, userIds };
+  // The state is the journal's (actions.state), so it survives a reload and shows queued restrictions too.
+  const restriction = state.data?.restriction ?? 'none';
+  const inEffect = restriction === 'restricted' || restriction === 'restricting';
   return (
     <section className="card actions-section" aria-labelledby={`${checkbox}-h`}>
       <h3 id={`${checkbox}-h`}>Restriction of processing</h3>
@@ -104,15 +112,32 @@ function Restriction({ workspaceId, subjectRef, userIds }: Props): React.JSX.Ele
         <button
           type="button"
           className="button button-danger"
-          disabled={restrict.pending}
-          onClick={async () => {
-            const r = await restrict.run(base);
-            if (r) setResult(r);
-          }}
+          disabled={restrict.pending || confirming || inEffect || state.loading}
+          onClick={() => setConfirming(true)}
         >
-          {restrict.pending ? 'Restricting…' : 'Restrict processing'}
+          {restriction === 'restricted' ? 'Restricted' : restriction === 'restricting' ? 'Restriction queued' : 'Restrict processing…'}
         </button>
       </div>
+      {confirming ? (
+        <ConfirmAction
+          title="Restrict processing of this person’s data?"
+          effect={`The helpdesk account${userIds.length > 1 ? 's are' : ' is'} suspended, tagged as restricted, and every session is signed out. Lifting it later requires informing the person first (Art. 18(3)).`}
+          confirmLabel="Restrict processing"
+          pendingLabel="Restricting…"
+          pending={restrict.pending}
+          danger
+          userIds={userIds}
+          initialRequestId={requestId}
+          onCancel={() => setConfirming(false)}
+          onConfirm={async (extra) => {
+            const r = await restrict.run({ ...base, ...extra });
+            if (r) {
+              setResult(r);
+              setConfirming(false);
+            }
+          }}
+        />
+      ) : null}
       <div className="actions-lift">
         <label htmlFor={checkbox} className="checkbox-row actions-check">
           <input id={checkbox} type="checkbox" checked={informed} onChange={(e) => setInformed(e.target.checked)} />
@@ -121,9 +146,9 @@ function Restriction({ workspaceId, subjectRef, userIds }: Props): React.JSX.Ele
         <button
           type="button"
           className="button"
-          disabled={!informed || lift.pending}
+          disabled={!informed || lift.pending || restriction === 'none'}
           onClick={async () => {
-            const r = await lift.run({ ...base, informedSubject: true });
+            const r = await lift.run({ ...base, informedSubject: true, ...(requestId ? { requestId } : {}) });
             if (r) {
               setResult(r);
               setInformed(false);
@@ -247,7 +272,10 @@ function Rectification({ workspaceId, subjectRef, userIds }: Props): React.JSX.E
             {settings.error ? <ErrorBanner error={settings.error} title="The recipients could not be read" /> : null}
             {settings.loading ? <p className="muted">Loading recipients…</p> : null}
             {!settings.loading && recipients.length === 0 ? (
-              <p className="muted">No recipients are configured in the actions settings.</p>
+              <p className="muted">
+                No recipients are listed for this workspace. If the data was disclosed to others (processors, partners), inform them of the
+                correction yourself (Art. 19) and note it on the request.
+              </p>
             ) : null}
             {recipients.map((name) => (
               <label key={name} className="checkbox-row actions-check">
@@ -289,10 +317,12 @@ function Rectification({ workspaceId, subjectRef, userIds }: Props): React.JSX.E
   );
 }
 
-function Objection({ workspaceId, subjectRef, userIds }: Props): React.JSX.Element {
+function Objection({ workspaceId, subjectRef, userIds, requestId }: Props): React.JSX.Element {
   const id = useId();
   const settings = useActionsQuery('actions.getSettings', workspaceId ? { workspaceId } : {});
+  const state = useActionsQuery('actions.state', { ...(workspaceId ? { workspaceId } : {}), subjectRef });
   const object = useActionsMutation('actions.object');
+  const [confirming, setConfirming] = useState<'marketing' | 'processing' | null>(null);
   const [result, setResult] = useState<ActionResult | null>(null);
   const describe = (kind: 'marketing' | 'processing'): string => {
     const c = settings.data?.objection[kind];
@@ -300,6 +330,8 @@ function Objection({ workspaceId, subjectRef, userIds }: Props): React.JSX.Eleme
     const parts = [...c.tags.map((t) => `tag ${t}`), ...c.userFields.map((f) => `field ${f.key}`)];
     return parts.length ? parts.join(', ') : 'nothing configured';
   };
+  const inEffect = new Set(state.data?.objections ?? []);
+  const label = (kind: 'marketing' | 'processing') => (kind === 'marketing' ? 'No marketing' : 'No processing');
   return (
     <section className="card actions-section" aria-labelledby={`${id}-h`}>
       <h3 id={`${id}-h`}>Objection and opt-out (Art. 21)</h3>
@@ -312,17 +344,34 @@ function Objection({ workspaceId, subjectRef, userIds }: Props): React.JSX.Eleme
             key={kind}
             type="button"
             className="button"
-            disabled={object.pending || settings.loading}
+            disabled={object.pending || settings.loading || confirming !== null || inEffect.has(kind)}
             aria-describedby={`${id}-${kind}`}
-            onClick={async () => {
-              const r = await object.run({ ...(workspaceId ? { workspaceId } : {}), subjectRef, userIds, kind });
-              if (r) setResult(r);
-            }}
+            onClick={() => setConfirming(kind)}
           >
-            {kind === 'marketing' ? 'No marketing' : 'No processing'}
+            {inEffect.has(kind) ? `${label(kind)}: recorded` : `${label(kind)}…`}
           </button>
         ))}
       </div>
+      {confirming ? (
+        <ConfirmAction
+          key={confirming}
+          title={`Record an objection: ${label(confirming).toLowerCase()}?`}
+          effect={`Applies ${describe(confirming)} to the person’s helpdesk account${userIds.length > 1 ? 's' : ''}.`}
+          confirmLabel={`Record “${label(confirming)}”`}
+          pendingLabel="Recording…"
+          pending={object.pending}
+          userIds={userIds}
+          initialRequestId={requestId}
+          onCancel={() => setConfirming(null)}
+          onConfirm={async (extra) => {
+            const r = await object.run({ ...(workspaceId ? { workspaceId } : {}), subjectRef, userIds, kind: confirming, ...extra });
+            if (r) {
+              setResult(r);
+              setConfirming(null);
+            }
+          }}
+        />
+      ) : null}
       <ul className="muted actions-objection-help">
         <li id={`${id}-marketing`}>No marketing applies: {settings.loading ? 'loading…' : describe('marketing')}</li>
         <li id={`${id}-processing`}>No processing applies: {settings.loading ? 'loading…' : describe('processing')}</li>
@@ -377,7 +426,14 @@ function History({ workspaceId, subjectRef }: Omit<Props, 'userIds'>): React.JSX
               <div className="muted">
                 <time dateTime={a.createdAt}>{new Date(a.createdAt).toLocaleString()}</time> by {a.actor}
                 {a.fields.length ? ` · fields: ${a.fields.join(', ')}` : ''}
+                {a.requestId ? (
+                  <>
+                    {' · for '}
+                    <a href={hrefFor('requests', [a.requestId])}>the request</a>
+                  </>
+                ) : null}
               </div>
+              {a.reason ? <div>Reason: {a.reason}</div> : null}
               {a.error ? (
                 <div>
                   {a.error.message} <code className="error-code">{a.error.code}</code>
@@ -418,12 +474,15 @@ interface Props {
   workspaceId?: string | undefined;
   subjectRef: string;
   userIds: number[];
+  /** The request the dossier was opened from: actions default to it. */
+  requestId?: string | undefined;
 }
 
 /** Restriction, rectification and objection on the person's helpdesk account, for the Dossier page. */
 export function SubjectActions(props: Props): React.JSX.Element {
   return (
     <div className="subject-actions">
+      <ActionStateMarker workspaceId={props.workspaceId} subjectRef={props.subjectRef} />
       <History workspaceId={props.workspaceId} subjectRef={props.subjectRef} />
       <Restriction {...props} />
       <Rectification {...props} />

@@ -13,6 +13,7 @@ import { AttachToRequest } from './AttachToRequest';
 import { DossierWho, PendingNotice } from './DossierWho';
 import { ExportPanel } from './ExportPanel';
 import { SuggestedLinks } from './SuggestedLinks';
+import { ActionStateMarker } from '../actions/ActionStateMarker';
 import { SubjectActions } from '../actions/SubjectActions';
 import { formatBytes } from './export-file';
 import { subjectsSearchHref } from './search-state';
@@ -164,6 +165,7 @@ export function DossierPage({ subjectRef, exportKind }: { subjectRef: string; ex
               {refresh.pending ? 'Refreshing…' : 'Refresh this subject now'}
             </button>
           </div>
+          {panel !== 'actions' ? <ActionStateMarker subjectRef={d.ref} /> : null}
           {d.pendingSuggestions > 0 && panel !== null ? (
             <p className="muted side-note">Only the {d.accounts.length} confirmed account(s) are included; suggested links are left out.</p>
           ) : null}
