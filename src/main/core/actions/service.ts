@@ -40,6 +40,22 @@ export interface ActionServiceOptions {
 
 export { RUN_KIND, type ActionDocument };
 
+/** What restriction, its lifting and objection are asked with: the person, and optionally which of their accounts. */
+interface OnAccounts {
+  subjectRef: string;
+  userIds?: number[] | undefined;
+  actor?: string | undefined;
+  requestId?: string | undefined;
+}
+
+/** A restriction or its lifting touches the accounts only: no field, no e-mail, no diff. */
+const onAccountsOnly = (): { objection: null; fields: string[]; emailChange: false; diff: FieldChange[] } => ({
+  objection: null,
+  fields: [],
+  emailChange: false,
+  diff: [],
+});
+
 /**
  * Actions on the subject for the contract handlers. Each action is one journal run of kind
  * `action`; its operations are idempotent (they read before they write) and re-checkable, so a
@@ -88,65 +104,24 @@ export class ActionService {
 
   // --- actions -------------------------------------------------------------------------------
 
-  async restrict(
-    workspaceId: string,
-    input: { subjectRef: string; userIds?: number[] | undefined; actor?: string | undefined; requestId?: string | undefined },
-  ): Promise<ActionResult> {
+  async restrict(workspaceId: string, input: OnAccounts): Promise<ActionResult> {
     const settings = await this.getSettings(workspaceId);
     const userIds = await confirmedAccountsFor(this.s, workspaceId, input.subjectRef, input.userIds);
     const ops = restrictionOps(userIds, settings.restrictionTag);
-    return this.#start(workspaceId, {
-      ...input,
-      userIds,
-      action: 'restrict',
-      objection: null,
-      fields: [],
-      emailChange: false,
-      recipients: settings.recipients,
-      ops,
-      diff: [],
-    });
+    return this.#start(workspaceId, { ...input, ...onAccountsOnly(), userIds, action: 'restrict', recipients: settings.recipients, ops });
   }
 
-  async liftRestriction(
-    workspaceId: string,
-    input: {
-      subjectRef: string;
-      userIds?: number[] | undefined;
-      actor?: string | undefined;
-      requestId?: string | undefined;
-      informedSubject: boolean;
-    },
-  ): Promise<ActionResult> {
+  async liftRestriction(workspaceId: string, input: OnAccounts & { informedSubject: boolean }): Promise<ActionResult> {
     if (input.informedSubject !== true) {
       throw new LetheError('invalid_input', 'Art. 18(3): inform the person before the restriction is lifted, then confirm it');
     }
     const settings = await this.getSettings(workspaceId);
     const userIds = await confirmedAccountsFor(this.s, workspaceId, input.subjectRef, input.userIds);
     const ops = liftRestrictionOps(userIds, settings.restrictionTag);
-    return this.#start(workspaceId, {
-      ...input,
-      userIds,
-      action: 'lift_restriction',
-      objection: null,
-      fields: [],
-      emailChange: false,
-      recipients: [],
-      ops,
-      diff: [],
-    });
+    return this.#start(workspaceId, { ...input, ...onAccountsOnly(), userIds, action: 'lift_restriction', recipients: [], ops });
   }
 
-  async object(
-    workspaceId: string,
-    input: {
-      subjectRef: string;
-      userIds?: number[] | undefined;
-      actor?: string | undefined;
-      requestId?: string | undefined;
-      kind: ObjectionKind;
-    },
-  ): Promise<ActionResult> {
+  async object(workspaceId: string, input: OnAccounts & { kind: ObjectionKind }): Promise<ActionResult> {
     const settings = await this.getSettings(workspaceId);
     const conf = settings.objection[input.kind];
     if (conf.tags.length === 0 && conf.userFields.length === 0) {
