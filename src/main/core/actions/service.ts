@@ -2,7 +2,6 @@ import type {
   ActionKind,
   ActionResult,
   ActionSettings,
-  ActionState,
   ActionView,
   FieldChange,
   ObjectionKind,
@@ -10,84 +9,61 @@ import type {
 } from '../../../shared/contract/groups/actions';
 import { LetheError } from '../../../shared/errors';
 import { appendAudit } from '../audit';
-import { applyUsersPage, type IdentityRecord, type SqliteDb, type UserRecord } from '../db';
-import type { Identity, TransportOptions, User, ZendeskClient } from '../helpdesk';
-import { executeRun, openJournal, type Journal, type JournalRun, type NewOperation } from '../journal';
+import type { Identity, TransportOptions, User } from '../helpdesk';
+import { executeRun, openJournal, type NewOperation } from '../journal';
 import { defaultActor, linkToRequest } from '../requests';
 import type { CoreServices } from '../services';
-import { writeWhenFree } from '../db/write-when-free';
 import { resolveWorkspace, WorkspaceClients } from '../workspaces/workspace-clients';
 import { confirmedAccountsFor } from '../subjects/links';
 import { userIdOfRef } from '../subjects/subject-ref';
+import {
+  actionState,
+  actionView,
+  auditOutcome,
+  isTransient,
+  refreshCache,
+  revalidateAction,
+  RUN_KIND,
+  statusOf,
+  type ActionCtx,
+  type ActionDocument,
+} from './action-runs';
+import { cachedProfile, liveProfile, rectificationDiff, rectificationPreview } from './rectification';
+import { liftRestrictionOps, objectionOps, restrictionOps } from './restriction';
 import { assertEmailNotAnothers } from './email-owner';
 import { readActionSettings, writeActionSettings } from './settings';
-import {
-  ACTION_OP,
-  createActionHandlers as createOpHandlers,
-  fieldsApplied,
-  listIdentities,
-  profileValue,
-  userFieldsOf,
-  type FieldValue,
-  type IdentityPayload,
-  type UpdateFieldsPayload,
-} from './zendesk-ops';
-
-export const RUN_KIND = 'action';
-
-/** What the journal keeps about an action beyond its operations: no values, only names and flags. */
-export interface ActionDocument {
-  action: ActionKind;
-  objection: ObjectionKind | null;
-  subjectRef: string;
-  userIds: number[];
-  fields: string[];
-  emailChange: boolean;
-  recipients: Array<{ name: string; notified: boolean }>;
-  requestId: string | null;
-  /** Why the officer acted; absent in documents written before reasons were asked for. */
-  reason?: string | null;
-  actor: string;
-  /** Set when revalidation stopped the action, or when the helpdesk last refused to answer. */
-  error: { code: string; message: string } | null;
-  stopped: boolean;
-  audited: boolean;
-}
-
-/** Errors that say nothing about the action itself, only that the helpdesk cannot be asked now. */
-const TRANSIENT = new Set(['helpdesk_unreachable', 'helpdesk_rate_limited']);
-function isTransient(error: unknown): boolean {
-  const e = error as { code?: string; status?: number; details?: { status?: number } };
-  if (TRANSIENT.has(e?.code ?? '')) return true;
-  const status = e?.status ?? e?.details?.status;
-  return e?.code === 'helpdesk_error' && typeof status === 'number' && status >= 500;
-}
-const statusOf = (error: unknown): number | undefined => {
-  const e = error as { status?: number; details?: { status?: number } };
-  return e?.status ?? e?.details?.status;
-};
-const errorOf = (error: unknown): { code: string; message: string } => {
-  const e = error as { code?: string; message?: string };
-  return { code: e?.code ?? 'internal_error', message: (e?.message ?? 'failed').slice(0, 300) };
-};
-
-const PROFILE_FIELDS = ['name', 'phone', 'alias', 'details', 'notes'] as const;
+import { ACTION_OP, createActionHandlers as createOpHandlers, listIdentities, type UpdateFieldsPayload } from './zendesk-ops';
 
 export interface ActionServiceOptions {
   transport?: TransportOptions;
   maxAttempts?: number;
 }
 
-interface Ctx {
-  workspaceId: string;
-  journal: Journal;
-  client: ZendeskClient;
+export { RUN_KIND, type ActionDocument };
+
+/** What restriction, its lifting and objection are asked with: the person, and optionally which of their accounts. */
+interface OnAccounts {
+  subjectRef: string;
+  userIds?: number[] | undefined;
+  actor?: string | undefined;
+  requestId?: string | undefined;
+  reason?: string | undefined;
 }
+
+/** A restriction or its lifting touches the accounts only: no field, no e-mail, no diff. */
+const onAccountsOnly = (): { objection: null; fields: string[]; emailChange: false; diff: FieldChange[] } => ({
+  objection: null,
+  fields: [],
+  emailChange: false,
+  diff: [],
+});
 
 /**
  * Actions on the subject for the contract handlers. Each action is one journal run of kind
  * `action`; its operations are idempotent (they read before they write) and re-checkable, so a
  * queued or interrupted action is finished by `flush` without anything happening twice.
+ * The operations of each action are built in restriction.ts (restriction, objection) and
+ * rectification.ts; a run's revalidation, view and audit live in action-runs.ts.
  */
 export class ActionService {
   readonly #clients: WorkspaceClients;
@@ -105,7 +81,7 @@ export class ActionService {
     return resolveWorkspace(this.s, workspaceId);
   }
 
-  async #ctx(workspaceId: string): Promise<Ctx> {
+  async #ctx(workspaceId: string): Promise<ActionCtx> {
     return { workspaceId, journal: await openJournal(this.s, workspaceId), client: await this.#clients.client(workspaceId) };
   }
 
@@ -130,81 +106,24 @@ export class ActionService {
 
   // --- actions -------------------------------------------------------------------------------
 
-  async restrict(
-    workspaceId: string,
-    input: {
-      subjectRef: string;
-      userIds?: number[] | undefined;
-      actor?: string | undefined;
-      requestId?: string | undefined;
-      reason?: string | undefined;
-    },
-  ): Promise<ActionResult> {
+  async restrict(workspaceId: string, input: OnAccounts): Promise<ActionResult> {
     const settings = await this.getSettings(workspaceId);
     const userIds = await confirmedAccountsFor(this.s, workspaceId, input.subjectRef, input.userIds);
-    const ops: NewOperation[] = userIds.flatMap((id) => [
-      { ref: `suspend-${id}`, stage: 1, kind: ACTION_OP.suspend, targets: [id] },
-      { ref: `tag-${id}`, stage: 1, kind: ACTION_OP.addTags, targets: [id], payload: { tags: [settings.restrictionTag] } },
-      // After the suspension, so no new session can start between the two.
-      { ref: `sessions-${id}`, stage: 2, kind: ACTION_OP.revokeSessions, targets: [id], dependsOn: [`suspend-${id}`] },
-    ]);
-    return this.#start(workspaceId, {
-      ...input,
-      userIds,
-      action: 'restrict',
-      objection: null,
-      fields: [],
-      emailChange: false,
-      recipients: settings.recipients,
-      ops,
-      diff: [],
-    });
+    const ops = restrictionOps(userIds, settings.restrictionTag);
+    return this.#start(workspaceId, { ...input, ...onAccountsOnly(), userIds, action: 'restrict', recipients: settings.recipients, ops });
   }
 
-  async liftRestriction(
-    workspaceId: string,
-    input: {
-      subjectRef: string;
-      userIds?: number[] | undefined;
-      actor?: string | undefined;
-      requestId?: string | undefined;
-      reason?: string | undefined;
-      informedSubject: boolean;
-    },
-  ): Promise<ActionResult> {
+  async liftRestriction(workspaceId: string, input: OnAccounts & { informedSubject: boolean }): Promise<ActionResult> {
     if (input.informedSubject !== true) {
       throw new LetheError('invalid_input', 'Art. 18(3): inform the person before the restriction is lifted, then confirm it');
     }
     const settings = await this.getSettings(workspaceId);
     const userIds = await confirmedAccountsFor(this.s, workspaceId, input.subjectRef, input.userIds);
-    const ops: NewOperation[] = userIds.flatMap((id) => [
-      { ref: `unsuspend-${id}`, stage: 1, kind: ACTION_OP.unsuspend, targets: [id] },
-      { ref: `untag-${id}`, stage: 1, kind: ACTION_OP.removeTags, targets: [id], payload: { tags: [settings.restrictionTag] } },
-    ]);
-    return this.#start(workspaceId, {
-      ...input,
-      userIds,
-      action: 'lift_restriction',
-      objection: null,
-      fields: [],
-      emailChange: false,
-      recipients: [],
-      ops,
-      diff: [],
-    });
+    const ops = liftRestrictionOps(userIds, settings.restrictionTag);
+    return this.#start(workspaceId, { ...input, ...onAccountsOnly(), userIds, action: 'lift_restriction', recipients: [], ops });
   }
 
-  async object(
-    workspaceId: string,
-    input: {
-      subjectRef: string;
-      userIds?: number[] | undefined;
-      actor?: string | undefined;
-      requestId?: string | undefined;
-      reason?: string | undefined;
-      kind: ObjectionKind;
-    },
-  ): Promise<ActionResult> {
+  async object(workspaceId: string, input: OnAccounts & { kind: ObjectionKind }): Promise<ActionResult> {
     const settings = await this.getSettings(workspaceId);
     const conf = settings.objection[input.kind];
     if (conf.tags.length === 0 && conf.userFields.length === 0) {
@@ -214,17 +133,7 @@ export class ActionService {
       );
     }
     const userIds = await confirmedAccountsFor(this.s, workspaceId, input.subjectRef, input.userIds);
-    const userFields = Object.fromEntries(conf.userFields.map((f) => [f.key, f.value]));
-    const ops: NewOperation[] = userIds.flatMap((id) => {
-      const list: NewOperation[] = [];
-      if (conf.tags.length > 0)
-        list.push({ ref: `tag-${id}`, stage: 1, kind: ACTION_OP.addTags, targets: [id], payload: { tags: conf.tags } });
-      if (conf.userFields.length > 0) {
-        const payload: UpdateFieldsPayload = { set: {}, userFields, before: {}, beforeUserFields: {} };
-        list.push({ ref: `fields-${id}`, stage: 2, kind: ACTION_OP.updateFields, targets: [id], payload: payload as never });
-      }
-      return list;
-    });
+    const ops = objectionOps(userIds, conf);
     return this.#start(workspaceId, {
       ...input,
       userIds,
@@ -269,88 +178,21 @@ export class ActionService {
     if (live && (live.user as { shared?: unknown }).shared === true) {
       throw new LetheError('conflict', 'This user is shared from another Zendesk account and cannot be modified here');
     }
-    const before = live ? this.#liveProfile(live.user, live.identities) : await this.#cachedProfile(workspaceId, userId);
+    const before = live ? liveProfile(live.user, live.identities) : await cachedProfile(this.s, workspaceId, userId);
 
-    const set: Record<string, FieldValue> = {};
-    const beforeSet: Record<string, FieldValue> = {};
-    const diff: FieldChange[] = [];
-    for (const f of PROFILE_FIELDS) {
-      const want = input.fields[f];
-      if (want === undefined) continue;
-      const next: FieldValue = f === 'phone' && want === '' ? null : want;
-      const prev = before.profile[f] ?? null;
-      if (prev === next) continue;
-      set[f] = next;
-      beforeSet[f] = prev;
-      diff.push({ field: f, before: prev, after: next });
-    }
-    const userFields: Record<string, FieldValue> = {};
-    const beforeUserFields: Record<string, FieldValue> = {};
-    for (const [k, v] of Object.entries(input.fields.userFields ?? {})) {
-      const prev = before.userFields[k] ?? null;
-      if (prev === v) continue;
-      userFields[k] = v;
-      beforeUserFields[k] = prev;
-      diff.push({ field: `user_fields.${k}`, before: prev, after: v });
-    }
-    let emailOps: NewOperation[] = [];
-    const oldEmail = before.primaryEmail;
-    if (input.newEmail !== undefined && (oldEmail === null || oldEmail.toLowerCase() !== input.newEmail.toLowerCase())) {
+    const { set, beforeSet, userFields, beforeUserFields, diff, emailOps } = rectificationDiff(before, input, userId);
+    if (emailOps.length > 0 && input.newEmail !== undefined) {
       assertEmailNotAnothers((await this.s.caches.open(workspaceId)).db, userId, input.newEmail);
-      diff.push({ field: 'email', before: oldEmail, after: input.newEmail });
-      const add: IdentityPayload = { type: 'email', value: input.newEmail };
-      emailOps = [
-        { ref: 'identity-add', stage: 2, kind: ACTION_OP.addIdentity, targets: [userId], payload: add as never },
-        {
-          ref: 'identity-primary',
-          stage: 3,
-          kind: ACTION_OP.makePrimary,
-          targets: [userId],
-          payload: add as never,
-          dependsOn: ['identity-add'],
-        },
-      ];
-      if (oldEmail !== null) {
-        const old: IdentityPayload = { type: 'email', value: oldEmail };
-        emailOps.push({
-          ref: 'identity-delete',
-          stage: 4,
-          kind: ACTION_OP.deleteIdentity,
-          targets: [userId],
-          payload: old as never,
-          dependsOn: ['identity-primary'],
-        });
-      }
     }
     if (diff.length === 0) throw new LetheError('conflict', 'Nothing to change: the profile already holds these values');
 
     const settings = await this.getSettings(workspaceId);
     const notified = new Set(input.notified ?? []);
     const recipients = settings.recipients.map((name) => ({ name, notified: notified.has(name) }));
-    const emptyView = (): ActionResult => ({
-      action: {
-        id: 'preview',
-        action: 'rectify',
-        objection: null,
-        subjectRef: input.subjectRef,
-        userIds: [userId],
-        state: 'queued',
-        fields: diff.map((d) => d.field),
-        emailChange: emailOps.length > 0,
-        recipients,
-        operations: { planned: 0, sent: 0, done: 0, failed: 0, skipped: 0 },
-        error: null,
-        requestId: input.requestId ?? null,
-        reason: input.reason ?? null,
-        actor: input.actor ?? defaultActor(),
-        createdAt: new Date().toISOString(),
-        finishedAt: null,
-      },
-      queued: live === null,
-      diff,
-      cacheRefreshed: false,
-    });
-    if (input.dryRun) return emptyView();
+    if (input.dryRun) {
+      const emailChange = emailOps.length > 0;
+      return rectificationPreview({ ...input, userId, diff, emailChange, recipients, queued: live === null });
+    }
 
     const ops: NewOperation[] = [];
     if (Object.keys(set).length > 0 || Object.keys(userFields).length > 0) {
@@ -379,7 +221,7 @@ export class ActionService {
     return runs
       .filter((r) => filter.subjectRef === undefined || r.subjectRef === filter.subjectRef)
       .slice(0, filter.limit ?? 100)
-      .map((r) => this.#view(journal, r));
+      .map((r) => actionView(journal, r));
   }
 
   async setNotified(
@@ -406,7 +248,7 @@ export class ActionService {
         recipients: doc.recipients.length,
       },
     });
-    return this.#view(journal, journal.getRun<ActionDocument>(run.id));
+    return actionView(journal, journal.getRun<ActionDocument>(run.id));
   }
 
   /** Revalidates and sends every queued action, oldest first. */
@@ -414,49 +256,17 @@ export class ActionService {
     const ctx = await this.#ctx(workspaceId);
     const pending = ctx.journal
       .listRuns<ActionDocument>({ kind: RUN_KIND, limit: 5_000 })
-      .filter((r) => this.#state(ctx.journal, r) === 'queued')
+      .filter((r) => actionState(ctx.journal, r) === 'queued')
       .reverse();
     const out = { attempted: pending.length, done: 0, queued: 0, failed: 0, stopped: 0 };
     for (const run of pending) {
       await this.#execute(ctx, run.id);
-      out[this.#state(ctx.journal, ctx.journal.getRun<ActionDocument>(run.id))]++;
+      out[actionState(ctx.journal, ctx.journal.getRun<ActionDocument>(run.id))]++;
     }
     return out;
   }
 
   // --- internals -----------------------------------------------------------------------------
-
-  #liveProfile(
-    user: User,
-    identities: Identity[],
-  ): { profile: Record<string, FieldValue>; userFields: Record<string, FieldValue>; primaryEmail: string | null } {
-    const profile: Record<string, FieldValue> = {};
-    for (const f of PROFILE_FIELDS) profile[f] = profileValue(user, f);
-    const primary = identities.find((i) => i.type === 'email' && i.primary)?.value ?? user.email ?? null;
-    return { profile, userFields: userFieldsOf(user), primaryEmail: primary };
-  }
-
-  async #cachedProfile(
-    workspaceId: string,
-    userId: number,
-  ): Promise<{ profile: Record<string, FieldValue>; userFields: Record<string, FieldValue>; primaryEmail: string | null }> {
-    const cache = await this.s.caches.open(workspaceId);
-    const row = cache.db.prepare('SELECT name, email, phone, profile FROM users WHERE id = ?').get(userId) as
-      { name: string; email: string | null; phone: string | null; profile: string | null } | undefined;
-    if (!row) throw new LetheError('not_found', 'The helpdesk cannot be reached and this person is not in the cache');
-    const extra = (row.profile ? JSON.parse(row.profile) : {}) as Record<string, unknown>;
-    const str = (v: unknown): FieldValue => (typeof v === 'string' ? v : null);
-    const userFields: Record<string, FieldValue> = {};
-    if (extra.user_fields && typeof extra.user_fields === 'object') {
-      for (const [k, v] of Object.entries(extra.user_fields as Record<string, unknown>))
-        userFields[k] = typeof v === 'string' || typeof v === 'boolean' ? v : null;
-    }
-    return {
-      profile: { name: row.name, phone: row.phone || null, alias: str(extra.alias), details: str(extra.details), notes: str(extra.notes) },
-      userFields,
-      primaryEmail: row.email,
-    };
-  }
 
   async #start(
     workspaceId: string,
@@ -503,7 +313,7 @@ export class ActionService {
     }
     const refreshed = await this.#execute(ctx, run.id);
     const final = ctx.journal.getRun<ActionDocument>(run.id);
-    const view = this.#view(ctx.journal, final);
+    const view = actionView(ctx.journal, final);
     if (view.state === 'queued' && !final.document.audited) {
       await appendAudit(this.s, workspaceId, {
         actor: doc.actor,
@@ -523,15 +333,15 @@ export class ActionService {
   }
 
   /** Revalidates against the live API, then runs the operations; returns whether the cache was refreshed. */
-  async #execute(ctx: Ctx, runId: string): Promise<boolean> {
+  async #execute(ctx: ActionCtx, runId: string): Promise<boolean> {
     const prior = this.#running.get(runId);
     if (prior) await prior.catch(() => undefined);
     let refreshed = false;
     const task = (async () => {
       const run = ctx.journal.getRun<ActionDocument>(runId);
-      if (this.#state(ctx.journal, run) !== 'queued') return;
+      if (actionState(ctx.journal, run) !== 'queued') return;
       const doc = run.document;
-      const verdict = await this.#revalidate(ctx, run);
+      const verdict = await revalidateAction(ctx, run);
       if (verdict === 'offline') return;
       if (verdict !== 'ok') {
         const planned = ctx.journal.operations(runId, ['planned']).map((o) => o.id);
@@ -540,7 +350,7 @@ export class ActionService {
         doc.stopped = true;
         ctx.journal.updateDocument(runId, doc);
         ctx.journal.setRunState(runId, 'needs_attention');
-        await this.#auditOutcome(ctx.workspaceId, runId, ctx.journal);
+        await auditOutcome(this.s, ctx.workspaceId, runId, ctx.journal);
         return;
       }
       ctx.journal.setRunState(runId, 'running');
@@ -564,8 +374,8 @@ export class ActionService {
         ctx.journal.updateDocument(runId, after);
         ctx.journal.setRunState(runId, result.complete ? 'completed' : 'needs_attention');
       })();
-      refreshed = await this.#refreshCache(ctx, after.userIds);
-      await this.#auditOutcome(ctx.workspaceId, runId, ctx.journal);
+      refreshed = await refreshCache(this.s, ctx, after.userIds);
+      await auditOutcome(this.s, ctx.workspaceId, runId, ctx.journal);
     })();
     this.#running.set(runId, task);
     try {
@@ -575,146 +385,4 @@ export class ActionService {
     }
     return refreshed;
   }
-
-  /**
-   * Whether a queued action still makes sense against the live helpdesk: every account exists and
-   * is active, a rectification's fields still read as they did (or already as intended), and an
-   * e-mail change still starts from the address that was primary.
-   */
-  async #revalidate(ctx: Ctx, run: JournalRun<ActionDocument>): Promise<'ok' | 'offline' | { code: string; message: string }> {
-    const doc = run.document;
-    const ops = ctx.journal.operations(run.id);
-    try {
-      for (const userId of doc.userIds) {
-        let user: User;
-        try {
-          user = await ctx.client.getUser(userId);
-        } catch (error) {
-          if (statusOf(error) === 404) return { code: 'subject_gone', message: 'The helpdesk user no longer exists' };
-          throw error;
-        }
-        if (user.active === false) return { code: 'subject_gone', message: 'The helpdesk user is deleted' };
-        for (const op of ops.filter((o) => o.state === 'planned' && o.targets[0] === userId)) {
-          if (op.kind === ACTION_OP.updateFields && doc.action === 'rectify') {
-            const p = op.payload as unknown as UpdateFieldsPayload;
-            if (fieldsApplied(user, p)) continue;
-            const changed = Object.entries(p.before).some(
-              ([k, v]) => profileValue(user, k) !== v && profileValue(user, k) !== (p.set[k] ?? null),
-            );
-            const uf = userFieldsOf(user);
-            const ufChanged = Object.entries(p.beforeUserFields).some(
-              ([k, v]) => (uf[k] ?? null) !== v && (uf[k] ?? null) !== (p.userFields[k] ?? null),
-            );
-            if (changed || ufChanged)
-              return {
-                code: 'changed_upstream',
-                message: 'The profile changed in the helpdesk since the rectification was prepared; prepare it again',
-              };
-          }
-        }
-        const primaryOp = ops.find((o) => o.kind === ACTION_OP.makePrimary && o.targets[0] === userId && o.state === 'planned');
-        const deleteOp = ops.find((o) => o.kind === ACTION_OP.deleteIdentity && o.targets[0] === userId);
-        if (primaryOp && deleteOp) {
-          const identities = await listIdentities(ctx.client, userId);
-          const oldValue = (deleteOp.payload as unknown as IdentityPayload).value.toLowerCase();
-          const newValue = (primaryOp.payload as unknown as IdentityPayload).value.toLowerCase();
-          const primary = identities.find((i) => i.type === 'email' && i.primary)?.value.toLowerCase();
-          if (primary !== undefined && primary !== oldValue && primary !== newValue) {
-            return { code: 'changed_upstream', message: 'The primary e-mail changed in the helpdesk since the rectification was prepared' };
-          }
-        }
-      }
-    } catch (error) {
-      if (isTransient(error)) {
-        const doc2 = ctx.journal.getRun<ActionDocument>(run.id).document;
-        doc2.error = errorOf(error);
-        ctx.journal.updateDocument(run.id, doc2);
-        return 'offline';
-      }
-      throw error;
-    }
-    return 'ok';
-  }
-
-  /** The person's profile and identities in the cache, re-read after the change (tickets are left to the next sync). */
-  async #refreshCache(ctx: Ctx, userIds: number[]): Promise<boolean> {
-    try {
-      const cache = await this.s.caches.open(ctx.workspaceId);
-      for (const userId of userIds) {
-        const user = await ctx.client.getUser(userId);
-        const identities = await listIdentities(ctx.client, userId);
-        await writeWhenFree(cache.db, () => writeUser(cache.db, user, identities));
-      }
-      return true;
-    } catch (error) {
-      // The change is done upstream; a stale cache heals at the next sync.
-      this.s.log.warn('actions: cache refresh failed', { code: errorOf(error).code });
-      return false;
-    }
-  }
-
-  async #auditOutcome(workspaceId: string, runId: string, journal: Journal): Promise<void> {
-    const run = journal.getRun<ActionDocument>(runId);
-    const doc = run.document;
-    if (doc.audited) return;
-    const counts = journal.counts(runId);
-    const state = this.#state(journal, run);
-    await appendAudit(this.s, workspaceId, {
-      actor: doc.actor,
-      action: `actions.${doc.action}`,
-      subject: doc.subjectRef,
-      ...(doc.requestId ? { requestId: doc.requestId } : {}),
-      data: {
-        actionId: runId,
-        outcome: state,
-        ...(doc.objection ? { objection: doc.objection } : {}),
-        accounts: doc.userIds.length,
-        fields: doc.fields,
-        emailChange: doc.emailChange,
-        operations: counts,
-        ...(doc.error ? { errorCode: doc.error.code } : {}),
-        ...(doc.reason ? { reasonRecorded: true } : {}),
-        ...(doc.action === 'lift_restriction' ? { subjectInformed: true, article: 'GDPR Art. 18(3)' } : {}),
-        ...(doc.recipients.length > 0
-          ? { recipients: doc.recipients.length, recipientsNotified: doc.recipients.filter((r) => r.notified).length }
-          : {}),
-      },
-    });
-    doc.audited = true;
-    journal.updateDocument(runId, doc);
-  }
-
-  #state(journal: Journal, run: JournalRun<ActionDocument>): ActionState {
-    if (run.document.stopped || run.state === 'abandoned') return 'stopped';
-    const c = journal.counts(run.id);
-    if (c.planned > 0 || c.sent > 0) return 'queued';
-    if (c.failed > 0 || c.skipped > 0) return 'failed';
-    return 'done';
-  }
-
-  #view(journal: Journal, run: JournalRun<ActionDocument>): ActionView {
-    const d = run.document;
-    return {
-      id: run.id,
-      action: d.action,
-      objection: d.objection,
-      subjectRef: d.subjectRef,
-      userIds: d.userIds,
-      state: this.#state(journal, run),
-      fields: d.fields,
-      emailChange: d.emailChange,
-      recipients: d.recipients,
-      operations: journal.counts(run.id),
-      error: d.error,
-      requestId: d.requestId,
-      reason: d.reason ?? null,
-      actor: d.actor,
-      createdAt: run.createdAt,
-      finishedAt: run.finishedAt,
-    };
-  }
-}
-
-function writeUser(db: SqliteDb, user: User, identities: Identity[]): void {
-  applyUsersPage(db, [user as unknown as UserRecord], identities as unknown as IdentityRecord[], { resource: 'users' });
 }

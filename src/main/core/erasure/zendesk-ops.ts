@@ -157,21 +157,19 @@ export function createZendeskHandlers(client: ZendeskClient, options: ZendeskOps
   const jobPoll = async (jobs: ReadonlyMap<string, JournalOperation[]>, signal?: AbortSignal): Promise<Outcome[]> =>
     jobOutcomes(jobs, await showManyJobs(client, [...jobs.keys()], signal));
 
+  const liveOf = (ops: readonly JournalOperation[], signal?: AbortSignal): Promise<Map<number, string>> =>
+    liveTicketIds(
+      client,
+      ops.map((o) => o.targets[0]!),
+      signal,
+    );
+
   const softDeleteTickets = bulkJobHandler({
     concurrency: maxJobs,
     submit: (ids, signal) => client.destroyManyTickets(ids, { signal }),
     poll: (jobs, { signal }) => jobPoll(jobs, signal),
     async check(ops, { signal }) {
-      const live = await waitOutInFlightJob(
-        ops,
-        () =>
-          liveTicketIds(
-            client,
-            ops.map((o) => o.targets[0]!),
-            signal,
-          ),
-        signal,
-      );
+      const live = await waitOutInFlightJob(ops, () => liveOf(ops, signal), signal);
       // Not live: soft-deleted or already purged; either way the soft delete happened.
       return ops.map((o): CheckResult => (live.has(o.targets[0]!) ? { opId: o.id, state: 'absent' } : { opId: o.id, state: 'done' }));
     },
@@ -182,11 +180,7 @@ export function createZendeskHandlers(client: ZendeskClient, options: ZendeskOps
     submit: (ids, signal) => client.destroyManyDeletedTickets(ids, { signal }),
     poll: (jobs, { signal }) => jobPoll(jobs, signal),
     async check(ops, { signal }) {
-      const live = await liveTicketIds(
-        client,
-        ops.map((o) => o.targets[0]!),
-        signal,
-      );
+      const live = await liveOf(ops, signal);
       const soft = await waitOutInFlightJob(ops, () => softDeletedTicketIds(client, signal), signal);
       return ops.map((o): CheckResult => {
         const id = o.targets[0]!;
@@ -248,11 +242,7 @@ export function createZendeskHandlers(client: ZendeskClient, options: ZendeskOps
       return { opId: op.id, outcome: 'done' };
     },
     async check(ops, { signal }) {
-      const live = await liveTicketIds(
-        client,
-        ops.map((o) => o.targets[0]!),
-        signal,
-      );
+      const live = await liveOf(ops, signal);
       return ops.map((o): CheckResult => {
         const status = live.get(o.targets[0]!);
         return status === undefined || status === 'closed' ? { opId: o.id, state: 'done' } : { opId: o.id, state: 'absent' };
