@@ -101,4 +101,5 @@ it('a sync SIGKILLed mid-stream leaves an intact cache with every acknowledged p
   } finally {
     cache.close();
   }
-});
+  // A child process, a kill and a full resync: about 20 s alone, more on a busy 2-core machine.
+}, 90_000);
