@@ -80,4 +80,21 @@ test('restriction and objection ask for confirmation, a reason and the request; 
   await expect(row).toBeVisible();
   await expect(row).toContainText('Reason recorded');
   await expect(page.getByRole('region', { name: 'Audit entries' })).not.toContainText('actions.restrict');
+
+  // Request and dossier link both ways; an archive made from the panel carries the chosen request.
+  await page.goto(`${lethe.origin}/#/requests/${created.id}`);
+  await page.getByRole('link', { name: `Open the dossier of helpdesk user ${userId}` }).click();
+  await expect(page).toHaveURL(new RegExp(`#/subjects/${person!.ref}`));
+  await page.getByRole('button', { name: 'Portability archive…' }).click();
+  await page.getByLabel('Request it answers').selectOption(created.id);
+  await page.getByRole('button', { name: /Create/ }).click();
+  await expect
+    .poll(
+      async () =>
+        (await api<{ request: { links: Array<{ kind: string }> } }>('requests.get', { id: created.id })).request.links.map((l) => l.kind),
+      {
+        timeout: 60_000,
+      },
+    )
+    .toContain('archive');
 });

@@ -89,6 +89,12 @@ describe('archive export through the operation', () => {
     // The subject is a keyed hash; the facts hold no address, phone or name.
     expect(entry?.subjectRef).toMatch(/^[0-9a-f]{16,}$/);
     expect(JSON.stringify(entry)).not.toMatch(/@|Audit Person/);
+    // The request lists the archive it answered with, by id and hash.
+    const got = await h.sync.ctx.call('requests.get', { workspaceId, id: requestId });
+    if (!got.ok) throw new Error(got.error.message);
+    expect(got.value.request.links).toContainEqual(
+      expect.objectContaining({ kind: 'archive', ref: record.exportId, sha256: record.sha256 }),
+    );
   });
 
   it('refuses an access archive while the information sheet is incomplete', async () => {

@@ -1,6 +1,7 @@
 import type { ExportRecord } from '../../../shared/contract/groups/archives';
 import { appendAudit } from '../audit/audit-log';
 import { officerName } from '../audit/officer';
+import { linkToRequest } from '../requests/request-service';
 import type { CoreServices } from '../services';
 
 /**
@@ -8,6 +9,15 @@ import type { CoreServices } from '../services';
  * which request, what kind, and the ZIP's hash, so the copy a person received can be proven later.
  */
 export async function auditExport(s: CoreServices, record: ExportRecord, actor: string | undefined): Promise<void> {
+  // Made for a request: the request lists it (with its hash) and its timeline says so.
+  if (record.requestId)
+    await linkToRequest(
+      s,
+      record.workspaceId,
+      record.requestId,
+      { kind: 'archive', ref: record.exportId, sha256: record.sha256 },
+      officerName(actor),
+    );
   await appendAudit(s, record.workspaceId, {
     actor: officerName(actor),
     action: 'archive.exported',

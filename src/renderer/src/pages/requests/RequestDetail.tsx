@@ -313,7 +313,13 @@ function RequesterCard({ r }: { r: Request }): React.JSX.Element {
           <dt>Channel</dt>
           <dd>{CHANNEL_LABELS[r.channel]}</dd>
           <dt>Helpdesk user</dt>
-          <dd>{r.subjectId ?? 'not linked yet'}</dd>
+          <dd>
+            {r.subjectId !== null ? (
+              <a href={hrefFor('subjects', [`subj_${r.subjectId}`])}>Open the dossier of helpdesk user {r.subjectId}</a>
+            ) : (
+              'not linked yet'
+            )}
+          </dd>
         </dl>
       )}
       <form

@@ -1,4 +1,5 @@
 import { useEffect, useId, useState } from 'react';
+import { RequestPicker } from '../requests/RequestPicker';
 import type { EventPayload } from '../../../../shared/contract/events';
 import type { ExportRecord } from '../../../../shared/contract/groups/archives';
 import { useApi, useMutation } from '../../api/hooks';
@@ -26,6 +27,7 @@ export function ExportPanel({ subjectRef, initialKind }: { subjectRef: string; i
   const id = useId();
   const [kind, setKind] = useState<Kind>(initialKind);
   const [regulation, setRegulation] = useState<Regulation>('GDPR');
+  const [requestId, setRequestId] = useState('');
   const [encrypt, setEncrypt] = useState(false);
   const [password, setPassword] = useState('');
   const [progress, setProgress] = useState<Progress | null>(null);
@@ -48,7 +50,13 @@ export function ExportPanel({ subjectRef, initialKind }: { subjectRef: string; i
     setResult(null);
     setSaved(null);
     setProgress({ bytes: 0, total: null, files: '' });
-    const record = await exporter.run({ ref: subjectRef, kind, regulation, ...(encrypt ? { password } : {}) });
+    const record = await exporter.run({
+      ref: subjectRef,
+      kind,
+      regulation,
+      ...(requestId ? { requestId } : {}),
+      ...(encrypt ? { password } : {}),
+    });
     setProgress(null);
     if (record) {
       setResult(record);
@@ -71,6 +79,19 @@ export function ExportPanel({ subjectRef, initialKind }: { subjectRef: string; i
             (Art. 20): only what the person provided
           </label>
         </fieldset>
+        <div className="field">
+          <label htmlFor={`${id}-request`}>Request it answers</label>
+          <RequestPicker
+            id={`${id}-request`}
+            userIds={[Number(subjectRef.slice('subj_'.length))]}
+            value={requestId}
+            onChange={(value, request) => {
+              setRequestId(value);
+              // The request's regulation is the archive's: a CCPA request gets a CCPA archive.
+              if (request && REGULATIONS.some(([r]) => r === request.regulation)) setRegulation(request.regulation as Regulation);
+            }}
+          />
+        </div>
         <div className="field">
           <label htmlFor={`${id}-regulation`}>Regulation</label>
           <select id={`${id}-regulation`} value={regulation} onChange={(e) => setRegulation(e.target.value as Regulation)}>
