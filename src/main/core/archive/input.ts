@@ -169,8 +169,13 @@ export const archiveInputSchema = z
     comments: list(commentSchema).default([]),
     attachments: list(attachmentSchema).default([]),
     otherPeople: z
-      .object({ emails: list(z.string().max(320)).default([]), phones: list(z.string().max(64)).default([]) })
-      .default({ emails: [], phones: [] }),
+      .object({
+        emails: list(z.string().max(320)).default([]),
+        phones: list(z.string().max(64)).default([]),
+        /** Names of the other accounts on the subject's tickets, masked in the texts shown. */
+        names: list(z.string().max(200)).default([]),
+      })
+      .default({ emails: [], phones: [], names: [] }),
     /**
      * Accounts that share an identity with the subject but were not confirmed as theirs when the
      * archive was made: left out, and the archive says so.

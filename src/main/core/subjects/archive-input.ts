@@ -334,7 +334,7 @@ export function buildArchiveInput(db: SqliteDb, options: BuildArchiveInputOption
   // organization's notes) are only recognisable if they are listed too: look up every number the
   // archive's texts contain.
   const texts = [
-    ...archiveComments.filter((c) => c.authorIsSubject).map((c) => c.body),
+    ...archiveComments.filter((c) => c.authorIsSubject || c.public).map((c) => c.body),
     ...tickets.flatMap((t) => [
       t.subjectLine,
       t.description ?? '',
@@ -388,14 +388,17 @@ function phonesOfOthersIn(db: SqliteDb, texts: string[], own: Set<number>): stri
   return rows.filter((r) => !own.has(r.userId)).map((r) => r.value);
 }
 
-function otherContacts(db: SqliteDb, otherIds: string): { emails: string[]; phones: string[] } {
+function otherContacts(db: SqliteDb, otherIds: string): { emails: string[]; phones: string[]; names: string[] } {
   const emails = new Set<string>();
   const phones = new Set<string>();
-  const rows = stmt(db, `SELECT email, phone FROM users WHERE id IN ${IDS}`).all(otherIds) as Array<{
+  const names = new Set<string>();
+  const rows = stmt(db, `SELECT name, email, phone FROM users WHERE id IN ${IDS}`).all(otherIds) as Array<{
+    name: string | null;
     email: string | null;
     phone: string | null;
   }>;
   for (const r of rows) {
+    if (r.name) names.add(r.name);
     if (r.email) emails.add(r.email);
     if (r.phone) phones.add(r.phone);
   }
@@ -407,5 +410,5 @@ function otherContacts(db: SqliteDb, otherIds: string): { emails: string[]; phon
     if (i.type === 'email') emails.add(i.value);
     else if (i.type === 'phone_number') phones.add(i.value);
   }
-  return { emails: [...emails], phones: [...phones] };
+  return { emails: [...emails], phones: [...phones], names: [...names] };
 }
