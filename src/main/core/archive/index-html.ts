@@ -1,6 +1,6 @@
 import { requestBasis } from './citations';
 import { HTML_END, escapeHtml, hrefFor, htmlHead } from './html';
-import type { ArchiveInput } from './input';
+import { holderName, type ArchiveInput } from './input';
 import type { ArchivePlan, OutputRecord, RecordType } from './project';
 
 export const RECORD_TITLES: Record<RecordType, string> = {
@@ -108,11 +108,11 @@ const COLUMNS: Partial<Record<RecordType, readonly [string, string][]>> = {
 export function* indexHtml(ctx: IndexContext): Generator<string> {
   const { input, plan } = ctx;
   const title = input.kind === 'access' ? 'Copy of your personal data' : 'Your data, ready to take elsewhere';
-  yield htmlHead(`${title} — ${input.workspace.name}`);
+  yield htmlHead(`${title} — ${holderName(input)}`);
   yield `<h1>${escapeHtml(title)}</h1>\n<dl>\n`;
   const facts: [string, string | null][] = [
     ['For', input.subject.displayName],
-    ['Held by', `${input.workspace.name} (${input.workspace.baseUrl})`],
+    ['Held by', holderName(input)],
     ['Answering', requestBasis(input.regulation, input.kind)],
     ['Request reference', input.requestId],
     ['Data as of', input.dataAsOf],

@@ -156,6 +156,8 @@ export const archiveInputSchema = z
       phones: list(z.string().max(64)).default([]),
     }),
     workspace: z.object({ id: z.string().min(1).max(100), name: label, baseUrl: z.url().max(2_048) }),
+    /** The organisation named in Settings: who holds the data, as the subject knows it. */
+    controllerName: label.nullable().default(null),
     kind: archiveKindSchema,
     regulation: regulationSchema,
     requestId: z.string().min(1).max(100).nullable().default(null),
@@ -225,3 +227,8 @@ export type Organization = z.infer<typeof organizationSchema>;
 export type Ticket = z.infer<typeof ticketSchema>;
 export type Comment = z.infer<typeof commentSchema>;
 export type Attachment = z.infer<typeof attachmentSchema>;
+
+/** Who holds the data, in the subject's words: the organisation from Settings, else the helpdesk's name (never its URL). */
+export function holderName(input: Pick<ArchiveInput, 'workspace'> & { controllerName?: string | null }): string {
+  return input.controllerName ?? input.workspace.name;
+}

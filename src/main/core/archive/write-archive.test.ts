@@ -191,6 +191,17 @@ describe('access archive', () => {
     },
   );
 
+  it('names the organisation from Settings as the holder, never the helpdesk URL, and falls back to the helpdesk name', async () => {
+    const named = await build({ controllerName: 'Acme Ltd' });
+    const html = named.files.get('index.html')!.toString('utf8');
+    expect(html).toContain('<dt>Held by</dt><dd>Acme Ltd</dd>');
+    expect(named.files.get('information-sheet.html')!.toString('utf8')).toContain('held by Acme Ltd');
+    for (const path of ['index.html', 'information-sheet.html'])
+      expect(named.files.get(path)!.toString('utf8')).not.toContain('acme.zendesk.example');
+    const unnamed = (await build()).files.get('index.html')!.toString('utf8');
+    expect(unnamed).toContain('<dt>Held by</dt><dd>Acme Support</dd>');
+  });
+
   it('writes an index.html that is self-contained, runs nothing and escapes hostile text', async () => {
     const { files } = await build();
     const html = files.get('index.html')!.toString('utf8');

@@ -30,6 +30,8 @@ export interface BuildArchiveInputOptions {
   regulation: Regulation;
   requestId: string | null;
   workspace: { id: string; name: string; baseUrl: string };
+  /** The organisation name from Settings, shown as who holds the data; null when not set. */
+  controllerName?: string | null;
   informationSheet: InformationSheet | null;
   letheVersion: string;
   /** The workspace's cache folder: relative attachment copies live under it. */
@@ -358,6 +360,7 @@ export function buildArchiveInput(db: SqliteDb, options: BuildArchiveInputOption
       phones: identities.filter((i) => i.type === 'phone_number').map((i) => i.value),
     },
     workspace: options.workspace,
+    controllerName: options.controllerName?.trim() || null,
     kind: options.kind,
     regulation: options.regulation,
     requestId: options.requestId,
