@@ -50,9 +50,43 @@ function* table(
   yield '</tbody>\n</table>\n';
 }
 
+/** Words for the data files' field names: the subject reads this page, not a developer. */
+const FIELD_LABELS: Record<string, string> = {
+  userId: 'Account number',
+  name: 'Name',
+  email: 'Email address',
+  phone: 'Phone number',
+  role: 'Role',
+  locale: 'Language',
+  timeZone: 'Time zone',
+  createdAt: 'Created',
+  updatedAt: 'Last changed',
+  organizationIds: 'Organization numbers',
+  tags: 'Tags',
+  notes: 'Notes',
+  details: 'Details',
+  suspended: 'Suspended',
+  verified: 'Verified',
+  externalId: 'External reference',
+  userFields: 'Other profile fields',
+};
+
+/** A known label, else the camelCase key spelt as words ("lastLoginAt" → "Last login at"). */
+export function fieldLabel(key: string): string {
+  const known = FIELD_LABELS[key];
+  if (known !== undefined) return known;
+  const words = key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/[_-]+/g, ' ')
+    .replace(/\bId\b/gi, 'number')
+    .toLowerCase()
+    .trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
 function* definitionList(record: OutputRecord): Generator<string> {
   yield '<dl>\n';
-  for (const [key, value] of Object.entries(record)) yield `<dt>${escapeHtml(key)}</dt><dd class="text">${cell(value)}</dd>\n`;
+  for (const [key, value] of Object.entries(record)) yield `<dt>${escapeHtml(fieldLabel(key))}</dt><dd class="text">${cell(value)}</dd>\n`;
   yield '</dl>\n';
 }
 

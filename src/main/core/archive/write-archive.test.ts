@@ -191,6 +191,12 @@ describe('access archive', () => {
     },
   );
 
+  it("labels the profile with words, not the data files' field names", async () => {
+    const html = (await build()).files.get('index.html')!.toString('utf8');
+    for (const label of ['Account number', 'Created', 'Time zone', 'Email address']) expect(html).toContain(`<dt>${label}</dt>`);
+    for (const raw of ['userId', 'createdAt', 'timeZone', 'organizationIds', 'userFields']) expect(html).not.toContain(`<dt>${raw}</dt>`);
+  });
+
   it('names the organisation from Settings as the holder, never the helpdesk URL, and falls back to the helpdesk name', async () => {
     const named = await build({ controllerName: 'Acme Ltd' });
     const html = named.files.get('index.html')!.toString('utf8');
