@@ -183,6 +183,8 @@ export const archiveInputSchema = z
      * archive was made: left out, and the archive says so.
      */
     accountsLeftOut: z.number().int().min(0).max(1_000_000).default(0),
+    /** Other people's comments elsewhere that quote the subject's address or number (the dossier's mentions). */
+    mentionsLeftOut: z.number().int().min(0).max(10_000_000).default(0),
     informationSheet: informationSheetSchema.nullable().default(null),
     openAttachment: z.custom<OpenAttachment>((value) => typeof value === 'function', 'openAttachment must be a function'),
   })

@@ -58,6 +58,11 @@ export function planArchive(input: ArchiveInput, options: PlanOptions): ArchiveP
     input.accountsLeftOut,
     'other helpdesk accounts share an e-mail address or phone number with yours, but nobody has confirmed they are yours (a shared number or mailbox can belong to someone else); ask us if one of them is yours',
   );
+  exclude(
+    'mentions_on_other_tickets',
+    input.mentionsLeftOut,
+    `comments other people wrote on tickets you take no part in quote your email address or phone number; they are about someone else's matter and are not copied here (${others}); ask us if you want them with the other people's details masked`,
+  );
   if (!access) {
     exclude(
       'profile_fields',

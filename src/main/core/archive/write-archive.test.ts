@@ -191,6 +191,13 @@ describe('access archive', () => {
     },
   );
 
+  it('lists the mentions of the subject on other tickets as excluded, with the reason', async () => {
+    const { files } = await build({ mentionsLeftOut: 2 });
+    const exclusion = json<Manifest>(files, 'manifest.json').exclusions.find((e) => e.category === 'mentions_on_other_tickets');
+    expect(exclusion).toMatchObject({ count: 2, reason: expect.stringContaining('quote your email address or phone number') });
+    expect(files.get('index.html')!.toString('utf8')).toContain('mentions on other tickets');
+  });
+
   it("labels the profile with words, not the data files' field names", async () => {
     const html = (await build()).files.get('index.html')!.toString('utf8');
     for (const label of ['Account number', 'Created', 'Time zone', 'Email address']) expect(html).toContain(`<dt>${label}</dt>`);

@@ -8,7 +8,8 @@ import { stmt, type SqliteDb } from '../db/sqlite';
 import type { InformationSheet } from '../archive';
 import { normalizeIdentityValue } from '../db/normalize';
 import { pendingOf, resolvePerson } from './person';
-import { identityKeysInText } from './identity-keys';
+import { identityKeysInText, identityValueKey } from './identity-keys';
+import { updateMentionIndex } from './mention-index';
 import { subjectRefFor } from './subject-ref';
 
 /**
@@ -375,6 +376,7 @@ export function buildArchiveInput(db: SqliteDb, options: BuildArchiveInputOption
     attachments,
     otherPeople,
     accountsLeftOut: pendingOf(set).length,
+    mentionsLeftOut: mentionsElsewhere(db, identityRows, own, included),
     informationSheet: options.informationSheet,
     openAttachment,
   };
@@ -414,4 +416,26 @@ function otherContacts(db: SqliteDb, otherIds: string): { emails: string[]; phon
     else if (i.type === 'phone_number') phones.add(i.value);
   }
   return { emails: [...emails], phones: [...phones], names: [...names] };
+}
+
+/**
+ * Comments by other people on tickets the subject takes no part in that quote one of the
+ * subject's addresses or numbers (the dossier's mentions). They are somebody else's matter, so the
+ * archive does not copy them; it counts them, so the subject learns they exist and can ask.
+ */
+function mentionsElsewhere(
+  db: SqliteDb,
+  identities: ReadonlyArray<{ type: string; value: string }>,
+  own: Set<number>,
+  included: Set<number>,
+): number {
+  const keys = [...new Set(identities.map((i) => identityValueKey(i.type, i.value)).filter((k): k is string => k !== null))];
+  if (keys.length === 0) return 0;
+  updateMentionIndex(db);
+  const rows = stmt(
+    db,
+    `SELECT DISTINCT k.comment_id AS commentId, c.ticket_id AS ticketId, c.author_id AS authorId
+       FROM comment_identity_keys k JOIN comments c ON c.id = k.comment_id WHERE k.key IN ${IDS}`,
+  ).all(JSON.stringify(keys)) as Array<{ commentId: number; ticketId: number; authorId: number | null }>;
+  return rows.filter((r) => !included.has(r.ticketId) && !(r.authorId !== null && own.has(r.authorId))).length;
 }
