@@ -146,6 +146,27 @@ describe('archive export through the operation', () => {
     expect(attachments).toBeGreaterThan(0);
   }, 120_000);
 
+  it("access archives count the dossier's mentions on other tickets as excluded, and show replies to the subject", async () => {
+    let withMentions = 0;
+    let replies = 0;
+    for (const i of endUsers()) {
+      const userId = ds().userId(i);
+      const dossier = await h.call('subjects.show', { workspaceId, ref: `subj_${userId}` });
+      const elsewhere = dossier.mentions.filter((m) => !m.alsoParticipant).reduce((n, m) => n + m.commentIds.length, 0);
+      const files = await readZip((await exportFor(userId, 'access')).path);
+      const manifest = JSON.parse(files.get('manifest.json')!.toString('utf8')) as {
+        exclusions: Array<{ category: string; count: number }>;
+      };
+      const counted = manifest.exclusions.find((e) => e.category === 'mentions_on_other_tickets')?.count ?? 0;
+      expect(counted, `mentions of ${userId}`).toBe(elsewhere);
+      if (elsewhere > 0) withMentions += 1;
+      const comments = JSON.parse(files.get('data/comments.json')!.toString('utf8')) as Array<{ author: string; withheld: boolean }>;
+      replies += comments.filter((c) => c.author !== 'you' && !c.withheld).length;
+    }
+    expect(withMentions).toBeGreaterThan(0);
+    expect(replies).toBeGreaterThan(0);
+  }, 120_000);
+
   it('portability holds only what the subject provided', async () => {
     const i = endUsers().find(
       (i) =>

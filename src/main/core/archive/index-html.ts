@@ -1,6 +1,6 @@
 import { requestBasis } from './citations';
 import { HTML_END, escapeHtml, hrefFor, htmlHead } from './html';
-import type { ArchiveInput } from './input';
+import { holderName, type ArchiveInput } from './input';
 import type { ArchivePlan, OutputRecord, RecordType } from './project';
 
 export const RECORD_TITLES: Record<RecordType, string> = {
@@ -50,9 +50,43 @@ function* table(
   yield '</tbody>\n</table>\n';
 }
 
+/** Words for the data files' field names: the subject reads this page, not a developer. */
+const FIELD_LABELS: Record<string, string> = {
+  userId: 'Account number',
+  name: 'Name',
+  email: 'Email address',
+  phone: 'Phone number',
+  role: 'Role',
+  locale: 'Language',
+  timeZone: 'Time zone',
+  createdAt: 'Created',
+  updatedAt: 'Last changed',
+  organizationIds: 'Organization numbers',
+  tags: 'Tags',
+  notes: 'Notes',
+  details: 'Details',
+  suspended: 'Suspended',
+  verified: 'Verified',
+  externalId: 'External reference',
+  userFields: 'Other profile fields',
+};
+
+/** A known label, else the camelCase key spelt as words ("lastLoginAt" → "Last login at"). */
+export function fieldLabel(key: string): string {
+  const known = FIELD_LABELS[key];
+  if (known !== undefined) return known;
+  const words = key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/[_-]+/g, ' ')
+    .replace(/\bId\b/gi, 'number')
+    .toLowerCase()
+    .trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
 function* definitionList(record: OutputRecord): Generator<string> {
   yield '<dl>\n';
-  for (const [key, value] of Object.entries(record)) yield `<dt>${escapeHtml(key)}</dt><dd class="text">${cell(value)}</dd>\n`;
+  for (const [key, value] of Object.entries(record)) yield `<dt>${escapeHtml(fieldLabel(key))}</dt><dd class="text">${cell(value)}</dd>\n`;
   yield '</dl>\n';
 }
 
@@ -108,11 +142,11 @@ const COLUMNS: Partial<Record<RecordType, readonly [string, string][]>> = {
 export function* indexHtml(ctx: IndexContext): Generator<string> {
   const { input, plan } = ctx;
   const title = input.kind === 'access' ? 'Copy of your personal data' : 'Your data, ready to take elsewhere';
-  yield htmlHead(`${title} — ${input.workspace.name}`);
+  yield htmlHead(`${title} — ${holderName(input)}`);
   yield `<h1>${escapeHtml(title)}</h1>\n<dl>\n`;
   const facts: [string, string | null][] = [
     ['For', input.subject.displayName],
-    ['Held by', `${input.workspace.name} (${input.workspace.baseUrl})`],
+    ['Held by', holderName(input)],
     ['Answering', requestBasis(input.regulation, input.kind)],
     ['Request reference', input.requestId],
     ['Data as of', input.dataAsOf],

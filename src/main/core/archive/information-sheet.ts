@@ -2,7 +2,7 @@ import { othersProtection, requestBasis } from './citations';
 import { HTML_END, escapeHtml, htmlHead } from './html';
 import { LetheError } from '../../../shared/errors';
 import { DEMO_SHEET, SHEET_SECTIONS, missingSheetSections, type SheetTexts } from '../../../shared/information-sheet';
-import { informationSheetSchema, type ArchiveInput, type InformationSheet } from './input';
+import { holderName, informationSheetSchema, type ArchiveInput, type InformationSheet } from './input';
 
 export { SHEET_SECTIONS };
 
@@ -32,13 +32,13 @@ export function requireCompleteSheet(sheet: Record<keyof InformationSheet, strin
   return parsed.data;
 }
 
-type SheetInput = Pick<ArchiveInput, 'regulation' | 'kind' | 'generatedAt' | 'dataAsOf' | 'workspace' | 'requestId'> & {
+type SheetInput = Pick<ArchiveInput, 'regulation' | 'kind' | 'generatedAt' | 'dataAsOf' | 'workspace' | 'controllerName' | 'requestId'> & {
   informationSheet: InformationSheet;
 };
 
 function preamble(input: SheetInput): string[] {
   const lines = [
-    `This information accompanies the copy of your personal data held in ${input.workspace.name}.`,
+    `This information accompanies the copy of your personal data held by ${holderName(input)}.`,
     `Legal basis of this response: ${requestBasis(input.regulation, 'access')}.`,
   ];
   if (input.regulation !== 'GDPR' && input.regulation !== 'UK_GDPR') {
@@ -74,14 +74,14 @@ export function* informationSheetHtml(input: SheetInput): Generator<string> {
 
 /** Portability archives carry no information sheet; this says what the archive is for instead. */
 export function* portabilityReadme(
-  input: Pick<ArchiveInput, 'regulation' | 'workspace' | 'generatedAt' | 'dataAsOf' | 'requestId'>,
+  input: Pick<ArchiveInput, 'regulation' | 'workspace' | 'controllerName' | 'generatedAt' | 'dataAsOf' | 'requestId'>,
 ): Generator<string> {
   const gdpr = input.regulation === 'GDPR' || input.regulation === 'UK_GDPR';
   const lines = [
     'YOUR DATA, READY TO TAKE ELSEWHERE',
     '',
     `This archive answers your data portability request under ${requestBasis(input.regulation, 'portability')}.`,
-    `It holds the personal data you provided to ${input.workspace.name}: your profile and identities,`,
+    `It holds the personal data you provided to ${holderName(input)}: your profile and identities,`,
     'the tickets you opened, the comments you wrote and the files you uploaded.',
     '',
     'Format: a structured, commonly used and machine-readable format' + (gdpr ? ' (Art. 20(1)).' : '.'),

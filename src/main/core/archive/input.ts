@@ -156,6 +156,8 @@ export const archiveInputSchema = z
       phones: list(z.string().max(64)).default([]),
     }),
     workspace: z.object({ id: z.string().min(1).max(100), name: label, baseUrl: z.url().max(2_048) }),
+    /** The organisation named in Settings: who holds the data, as the subject knows it. */
+    controllerName: label.nullable().default(null),
     kind: archiveKindSchema,
     regulation: regulationSchema,
     requestId: z.string().min(1).max(100).nullable().default(null),
@@ -169,13 +171,20 @@ export const archiveInputSchema = z
     comments: list(commentSchema).default([]),
     attachments: list(attachmentSchema).default([]),
     otherPeople: z
-      .object({ emails: list(z.string().max(320)).default([]), phones: list(z.string().max(64)).default([]) })
-      .default({ emails: [], phones: [] }),
+      .object({
+        emails: list(z.string().max(320)).default([]),
+        phones: list(z.string().max(64)).default([]),
+        /** Names of the other accounts on the subject's tickets, masked in the texts shown. */
+        names: list(z.string().max(200)).default([]),
+      })
+      .default({ emails: [], phones: [], names: [] }),
     /**
      * Accounts that share an identity with the subject but were not confirmed as theirs when the
      * archive was made: left out, and the archive says so.
      */
     accountsLeftOut: z.number().int().min(0).max(1_000_000).default(0),
+    /** Other people's comments elsewhere that quote the subject's address or number (the dossier's mentions). */
+    mentionsLeftOut: z.number().int().min(0).max(10_000_000).default(0),
     informationSheet: informationSheetSchema.nullable().default(null),
     openAttachment: z.custom<OpenAttachment>((value) => typeof value === 'function', 'openAttachment must be a function'),
   })
@@ -220,3 +229,8 @@ export type Organization = z.infer<typeof organizationSchema>;
 export type Ticket = z.infer<typeof ticketSchema>;
 export type Comment = z.infer<typeof commentSchema>;
 export type Attachment = z.infer<typeof attachmentSchema>;
+
+/** Who holds the data, in the subject's words: the organisation from Settings, else the helpdesk's name (never its URL). */
+export function holderName(input: Pick<ArchiveInput, 'workspace'> & { controllerName?: string | null }): string {
+  return input.controllerName ?? input.workspace.name;
+}

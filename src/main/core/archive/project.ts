@@ -58,6 +58,11 @@ export function planArchive(input: ArchiveInput, options: PlanOptions): ArchiveP
     input.accountsLeftOut,
     'other helpdesk accounts share an e-mail address or phone number with yours, but nobody has confirmed they are yours (a shared number or mailbox can belong to someone else); ask us if one of them is yours',
   );
+  exclude(
+    'mentions_on_other_tickets',
+    input.mentionsLeftOut,
+    `comments other people wrote on tickets you take no part in quote your email address or phone number; they are about someone else's matter and are not copied here (${others}); ask us if you want them with the other people's details masked`,
+  );
   if (!access) {
     exclude(
       'profile_fields',
@@ -118,18 +123,27 @@ export function planArchive(input: ArchiveInput, options: PlanOptions): ArchiveP
   }
   const ownComments = input.comments.filter((c) => c.authorIsSubject);
   const otherComments = input.comments.filter((c) => !c.authorIsSubject);
+  // Art. 15(4) asks to protect others, not to hide the conversation: a public reply to the subject
+  // (an agent's answer, another requester's comment on a shared ticket) is the subject's data too,
+  // so it goes in with the other people's addresses, numbers and names masked. Internal notes
+  // were never addressed to the subject and are about the helpdesk's work: listed, not shown.
+  const repliesShown = access ? otherComments.filter((c) => c.public) : [];
+  const notesWithheld = access ? otherComments.filter((c) => !c.public) : [];
   const commentRecords: OutputRecord[] = [];
   for (const c of input.comments) {
     if (c.authorIsSubject) commentRecords.push(ownComment(c, redactor, attachmentsByComment.get(c.id) ?? []));
+    else if (access && c.public) commentRecords.push(replyToSubject(c, redactor));
     else if (access) commentRecords.push(withheldComment(c, others));
   }
-  exclude(
-    'comments_by_others',
-    otherComments.length,
-    access
-      ? `other people's comments are listed with their role and date only, content withheld (${others})`
-      : `other people's comments are left out (${scope}; ${others})`,
-  );
+  if (access) {
+    exclude(
+      'internal_notes_by_others',
+      notesWithheld.length,
+      `internal notes written by our staff are listed with their role and date only, content withheld (${others})`,
+    );
+  } else {
+    exclude('comments_by_others', otherComments.length, `other people's comments are left out (${scope}; ${others})`);
+  }
 
   const names = new UniqueNames();
   const attachments = input.attachments
@@ -143,6 +157,7 @@ export function planArchive(input: ArchiveInput, options: PlanOptions): ArchiveP
     redactor.counts.emails,
     `email addresses of other people inside the texts are masked as [redacted email] (${others})`,
   );
+  exclude('names_of_others', redactor.counts.names, `names of other people inside the texts are masked as [redacted name] (${others})`);
   exclude(
     'phone_numbers_of_others',
     redactor.counts.phones,
@@ -161,8 +176,8 @@ export function planArchive(input: ArchiveInput, options: PlanOptions): ArchiveP
       identities: identities.length,
       organizations: organizations?.length ?? 0,
       tickets: tickets.length,
-      comments: ownComments.length,
-      commentsWithheld: access ? otherComments.length : 0,
+      comments: ownComments.length + repliesShown.length,
+      commentsWithheld: notesWithheld.length,
     },
   };
 }
@@ -174,7 +189,14 @@ function redactorFor(input: ArchiveInput): TextRedactor {
     if (identity.value.includes('@')) ownEmails.push(identity.value);
     else if (/phone/i.test(identity.type)) ownPhones.push(identity.value);
   }
-  return createRedactor({ ownEmails, ownPhones, otherEmails: input.otherPeople.emails, otherPhones: input.otherPeople.phones });
+  return createRedactor({
+    ownEmails,
+    ownPhones,
+    otherEmails: input.otherPeople.emails,
+    otherPhones: input.otherPeople.phones,
+    otherNames: input.otherPeople.names,
+    ownNames: [input.subject.displayName, ...input.profiles.map((p) => p.name)],
+  });
 }
 
 function accessProfile(p: Profile, redactor: TextRedactor): OutputRecord {
@@ -243,6 +265,20 @@ function ownComment(c: Comment, redactor: TextRedactor, attachments: Attachment[
     withheld: false,
     body: redactor.redact(c.body),
     attachmentIds: attachments.map((a) => a.id),
+  };
+}
+
+function replyToSubject(c: Comment, redactor: TextRedactor): OutputRecord {
+  return {
+    id: c.id,
+    ticketId: c.ticketId,
+    createdAt: c.createdAt,
+    public: c.public,
+    author: c.authorRole ?? 'other person',
+    authorUserId: null,
+    withheld: false,
+    body: redactor.redact(c.body),
+    attachmentIds: [],
   };
 }
 

@@ -13,7 +13,7 @@ describe('createRedactor', () => {
   it('masks other people’s addresses in any case and keeps the subject’s own', () => {
     const r = redactor();
     expect(r.redact('Write to BOB@Helpdesk.Example, not ADA@example.org')).toBe(`Write to ${REDACTED_EMAIL}, not ADA@example.org`);
-    expect(r.counts).toEqual({ emails: 1, phones: 0 });
+    expect(r.counts).toEqual({ emails: 1, phones: 0, names: 0 });
   });
 
   it('masks an address nobody listed, since it is not the subject’s', () => {
@@ -71,5 +71,20 @@ describe('createRedactor', () => {
     }
     expect(r.redact('"weird"quoted"@odd.example"')).toBe(`"${REDACTED_EMAIL}"`);
     expect(r.redact('no address at all, 12 tickets')).toBe('no address at all, 12 tickets');
+  });
+
+  it("masks other people's names, whole and by word, but not the subject's own or short words", () => {
+    const r = createRedactor({
+      ownEmails: [],
+      ownPhones: [],
+      otherEmails: [],
+      otherPhones: [],
+      otherNames: ['Bob Builder', 'Ada Smith', 'Li Wu'],
+      ownNames: ['Ada Lovelace'],
+    });
+    expect(r.redact('Dear Ada, bob builder here; Smith signs off. Bobby and Li stay.')).toBe(
+      'Dear Ada, [redacted name] here; [redacted name] signs off. Bobby and Li stay.',
+    );
+    expect(r.counts.names).toBe(2);
   });
 });

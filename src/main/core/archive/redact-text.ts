@@ -2,12 +2,14 @@ import { PhoneSet, findPhones } from './phone-match';
 
 export const REDACTED_EMAIL = '[redacted email]';
 export const REDACTED_PHONE = '[redacted phone]';
+export const REDACTED_NAME = '[redacted name]';
 
 const EMAIL = /[\p{L}\p{N}._%+'-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/gu;
 
 export interface RedactionCounts {
   emails: number;
   phones: number;
+  names: number;
 }
 
 export interface TextRedactor {
@@ -22,6 +24,10 @@ export interface RedactorOptions {
   ownPhones: Iterable<string>;
   otherEmails: Iterable<string>;
   otherPhones: Iterable<string>;
+  /** Names of the other helpdesk accounts on the subject's tickets (agents, other requesters). */
+  otherNames?: Iterable<string>;
+  /** The subject's own names: a word they share with another person stays (it is theirs too). */
+  ownNames?: Iterable<string>;
 }
 
 /**
@@ -40,7 +46,8 @@ export function createRedactor(options: RedactorOptions): TextRedactor {
   const listed = [...new Set([...options.otherEmails].map(normaliseEmail))].filter((e) => e.length > 0 && !ownEmails.has(e));
   const listedPattern = listedAddressPattern(listed);
   const withAt = listed.every((e) => e.includes('@'));
-  const counts: RedactionCounts = { emails: 0, phones: 0 };
+  const counts: RedactionCounts = { emails: 0, phones: 0, names: 0 };
+  const namePattern = otherNamePattern(options.otherNames ?? [], options.ownNames ?? []);
 
   const redact = (text: string): string => {
     let withoutEmails = text.replace(EMAIL, (match) => {
@@ -53,6 +60,12 @@ export function createRedactor(options: RedactorOptions): TextRedactor {
       withoutEmails = withoutEmails.replace(listedPattern, () => {
         counts.emails += 1;
         return REDACTED_EMAIL;
+      });
+    }
+    if (namePattern !== null) {
+      withoutEmails = withoutEmails.replace(namePattern, (match, before: string) => {
+        counts.names += 1;
+        return `${before}${REDACTED_NAME}`;
       });
     }
     const spans = findPhones(withoutEmails, ownPhones, otherPhones).filter((s) => s.owner === 'other');
@@ -90,6 +103,32 @@ function listedAddressPattern(listed: string[]): RegExp | null {
   if (!listed.every((e) => e.includes('@'))) return new RegExp(alternation, 'giu');
   const longestLocal = Math.max(...listed.map((e) => e.indexOf('@')));
   return new RegExp(`(?=[^@]{0,${longestLocal}}@)(?:${alternation})`, 'giu');
+}
+
+/**
+ * Other people's names: the full name first, then each word of it of three letters or more (an
+ * agent signs "Bob", a customer writes "ask Carol"), except words the subject's own names hold.
+ * Words shorter than three letters ("Li", initials) are left: masking them would mangle ordinary
+ * text far more often than it would hide anyone.
+ */
+function otherNamePattern(otherNames: Iterable<string>, ownNames: Iterable<string>): RegExp | null {
+  const own = new Set([...ownNames].flatMap((n) => n.toLowerCase().split(/[^\p{L}\p{N}'-]+/u)));
+  const terms = new Set<string>();
+  for (const raw of otherNames) {
+    const name = raw.trim().replace(/\s+/g, ' ');
+    if (name.length === 0) continue;
+    if (!own.has(name.toLowerCase())) terms.add(name.toLowerCase());
+    for (const word of name.split(/[^\p{L}\p{N}'-]+/u)) {
+      const w = word.toLowerCase();
+      if ([...w].length >= 3 && /\p{L}/u.test(w) && !own.has(w)) terms.add(w);
+    }
+  }
+  if (terms.size === 0) return null;
+  const alternation = [...terms]
+    .sort((a, b) => b.length - a.length)
+    .map((t) => escapeRegExp(t).replace(/ /g, '\\s+'))
+    .join('|');
+  return new RegExp(`(^|[^\\p{L}\\p{N}])(?:${alternation})(?![\\p{L}\\p{N}])`, 'giu');
 }
 
 function escapeRegExp(text: string): string {

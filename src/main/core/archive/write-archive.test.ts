@@ -9,7 +9,7 @@ import { LetheError } from '../../../shared/errors';
 import type { ArchiveInputDraft, AttachmentSource } from './input';
 import { manifestSchema, type Manifest } from './manifest';
 import { CSV_COLUMNS } from './record-files';
-import { ATTACHMENT_SIZES, OTHERS, OTHERS_SECRETS, OWN, attachmentBytes, fixtureInput, sha256Of } from './testing/fixture';
+import { ATTACHMENT_SIZES, OTHERS, OTHER_NAMES, OWN, attachmentBytes, fixtureInput, sha256Of } from './testing/fixture';
 import { parseCsv, readZip } from './testing/zip-files';
 import { verifyArchive } from './verify-archive';
 import { writeArchive, type ArchiveProgress, type WriteArchiveOptions } from './write-archive';
@@ -91,8 +91,8 @@ describe('access archive', () => {
       identities: 4,
       organizations: 1,
       tickets: 3,
-      comments: 3,
-      commentsWithheld: 3,
+      comments: 5,
+      commentsWithheld: 1,
       attachments: 3,
       attachmentsUnavailable: 1,
       attachmentBytes: ATTACHMENT_SIZES.a1! + ATTACHMENT_SIZES.a2! + ATTACHMENT_SIZES.a4!,
@@ -124,20 +124,24 @@ describe('access archive', () => {
     expect(exclusions).toContainEqual(expect.objectContaining({ category: 'attachments_unavailable', count: 1 }));
   });
 
-  it("shows other people's comments only as role-and-date placeholders and withholds descriptions they wrote", async () => {
+  it("shows replies to the subject with other people's details masked, withholds internal notes and descriptions others wrote", async () => {
     const { files } = await build();
     const comments = json(files, 'data/comments.json');
     expect(comments.map((c) => [c.id, c.author, c.withheld])).toEqual([
       ['c1', 'you', false],
-      ['c2', 'agent', true],
-      ['c3', 'other requester', true],
+      ['c2', 'agent', false],
+      ['c3', 'other requester', false],
       ['c4', 'you', false],
       ['c5', 'you', false],
       ['c6', 'agent', true],
     ]);
     const c2 = comments.find((c) => c.id === 'c2')!;
-    expect(c2.body).toBe('comment by agent on 2025-01-11, content withheld to protect others (Art. 15(4))');
+    expect(c2.body).toBe('Dear Ada, [redacted name] here, [redacted email]');
     expect(c2.authorUserId).toBeNull();
+    expect(comments.find((c) => c.id === 'c3')!.body).toBe("[redacted name]'s own story, call [redacted phone]");
+    expect(comments.find((c) => c.id === 'c6')!.body).toBe(
+      'comment by agent on 2025-02-16, content withheld to protect others (Art. 15(4))',
+    );
     const tickets = json(files, 'data/tickets.json');
     const shared = tickets.find((t) => t.id === '502')!;
     expect(shared).toMatchObject({
@@ -147,11 +151,11 @@ describe('access archive', () => {
       otherParticipants: ['other requester', 'agent'],
     });
     for (const [path, text] of texts(files)) {
-      for (const secret of OTHERS_SECRETS.filter((s) => s !== 'Agent internal remark')) expect(text, path).not.toContain(secret);
+      for (const secret of [...OTHER_NAMES, 'Carol wrote this description']) expect(text, path).not.toContain(secret);
     }
     expect(files.get('data/comments.json')!.toString()).not.toContain('Agent internal remark about Ada');
     const exclusions = json<Manifest>(files, 'manifest.json').exclusions.map((e) => [e.category, e.count]);
-    expect(exclusions).toContainEqual(['comments_by_others', 3]);
+    expect(exclusions).toContainEqual(['internal_notes_by_others', 1]);
     expect(exclusions).toContainEqual(['ticket_descriptions_by_others', 1]);
   });
 
@@ -159,18 +163,21 @@ describe('access archive', () => {
     const { files } = await build();
     const c1 = json(files, 'data/comments.json').find((c) => c.id === 'c1')!;
     expect(c1.body).toBe(
-      'Hi, my number is +44 20 7946 0001 (mine). Bob said ring [redacted phone] or email [redacted email].\nDave: [redacted phone], or [redacted phone]\n2 invoices attached.',
+      'Hi, my number is +44 20 7946 0001 (mine). [redacted name] said ring [redacted phone] or email [redacted email].\n[redacted name]: [redacted phone], or [redacted phone]\n2 invoices attached.',
     );
     const c4 = json(files, 'data/comments.json').find((c) => c.id === 'c4')!;
-    expect(c4.body).toBe("Same here. Carol's number is [redacted phone] and Dave is [redacted email]; I'm on ada@example.org.");
+    expect(c4.body).toBe(
+      "Same here. [redacted name]'s number is [redacted phone] and [redacted name] is [redacted email]; I'm on ada@example.org.",
+    );
     const t501 = json(files, 'data/tickets.json').find((t) => t.id === '501')!;
     expect(t501.description).toBe('My colleague [redacted email] said to call [redacted phone] about it.');
     const profiles = json(files, 'data/profile.json');
     expect(profiles.map((p) => p.email)).toEqual(OWN.emails);
     expect(profiles[0]!.phone).toBe(OWN.phone);
     const exclusions = json<Manifest>(files, 'manifest.json').exclusions.map((e) => [e.category, e.count]);
-    expect(exclusions).toContainEqual(['email_addresses_of_others', 5]);
-    expect(exclusions).toContainEqual(['phone_numbers_of_others', 7]);
+    expect(exclusions).toContainEqual(['email_addresses_of_others', 6]);
+    expect(exclusions).toContainEqual(['phone_numbers_of_others', 8]);
+    expect(exclusions).toContainEqual(['names_of_others', expect.any(Number)]);
   });
 
   it.each(['access', 'portability'] as const)(
@@ -183,6 +190,30 @@ describe('access archive', () => {
       expect(leakedContacts(JSON.stringify(fixtureInput()))).toEqual(expect.arrayContaining([...OTHERS.emails, ...OTHERS.phones]));
     },
   );
+
+  it('lists the mentions of the subject on other tickets as excluded, with the reason', async () => {
+    const { files } = await build({ mentionsLeftOut: 2 });
+    const exclusion = json<Manifest>(files, 'manifest.json').exclusions.find((e) => e.category === 'mentions_on_other_tickets');
+    expect(exclusion).toMatchObject({ count: 2, reason: expect.stringContaining('quote your email address or phone number') });
+    expect(files.get('index.html')!.toString('utf8')).toContain('mentions on other tickets');
+  });
+
+  it("labels the profile with words, not the data files' field names", async () => {
+    const html = (await build()).files.get('index.html')!.toString('utf8');
+    for (const label of ['Account number', 'Created', 'Time zone', 'Email address']) expect(html).toContain(`<dt>${label}</dt>`);
+    for (const raw of ['userId', 'createdAt', 'timeZone', 'organizationIds', 'userFields']) expect(html).not.toContain(`<dt>${raw}</dt>`);
+  });
+
+  it('names the organisation from Settings as the holder, never the helpdesk URL, and falls back to the helpdesk name', async () => {
+    const named = await build({ controllerName: 'Acme Ltd' });
+    const html = named.files.get('index.html')!.toString('utf8');
+    expect(html).toContain('<dt>Held by</dt><dd>Acme Ltd</dd>');
+    expect(named.files.get('information-sheet.html')!.toString('utf8')).toContain('held by Acme Ltd');
+    for (const path of ['index.html', 'information-sheet.html'])
+      expect(named.files.get(path)!.toString('utf8')).not.toContain('acme.zendesk.example');
+    const unnamed = (await build()).files.get('index.html')!.toString('utf8');
+    expect(unnamed).toContain('<dt>Held by</dt><dd>Acme Support</dd>');
+  });
 
   it('writes an index.html that is self-contained, runs nothing and escapes hostile text', async () => {
     const { files } = await build();
@@ -210,7 +241,7 @@ describe('access archive', () => {
     expect(hrefs).toEqual(
       expect.arrayContaining(['attachments/501/a1-photo.png', 'attachments/503/a4-_._etc_passwdgnp.exe', 'information-sheet.html']),
     );
-    expect(html).toContain('comment by agent on 2025-01-11, content withheld to protect others (Art. 15(4))');
+    expect(html).toContain('comment by agent on 2025-02-16, content withheld to protect others (Art. 15(4))');
   });
 
   it('writes RFC 4180 CSV with a BOM, the same records as the JSON, and spreadsheet formulas neutralised', async () => {

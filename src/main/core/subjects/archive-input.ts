@@ -8,7 +8,8 @@ import { stmt, type SqliteDb } from '../db/sqlite';
 import type { InformationSheet } from '../archive';
 import { normalizeIdentityValue } from '../db/normalize';
 import { pendingOf, resolvePerson } from './person';
-import { identityKeysInText } from './identity-keys';
+import { identityKeysInText, identityValueKey } from './identity-keys';
+import { updateMentionIndex } from './mention-index';
 import { subjectRefFor } from './subject-ref';
 
 /**
@@ -30,6 +31,8 @@ export interface BuildArchiveInputOptions {
   regulation: Regulation;
   requestId: string | null;
   workspace: { id: string; name: string; baseUrl: string };
+  /** The organisation name from Settings, shown as who holds the data; null when not set. */
+  controllerName?: string | null;
   informationSheet: InformationSheet | null;
   letheVersion: string;
   /** The workspace's cache folder: relative attachment copies live under it. */
@@ -334,7 +337,7 @@ export function buildArchiveInput(db: SqliteDb, options: BuildArchiveInputOption
   // organization's notes) are only recognisable if they are listed too: look up every number the
   // archive's texts contain.
   const texts = [
-    ...archiveComments.filter((c) => c.authorIsSubject).map((c) => c.body),
+    ...archiveComments.filter((c) => c.authorIsSubject || c.public).map((c) => c.body),
     ...tickets.flatMap((t) => [
       t.subjectLine,
       t.description ?? '',
@@ -358,6 +361,7 @@ export function buildArchiveInput(db: SqliteDb, options: BuildArchiveInputOption
       phones: identities.filter((i) => i.type === 'phone_number').map((i) => i.value),
     },
     workspace: options.workspace,
+    controllerName: options.controllerName?.trim() || null,
     kind: options.kind,
     regulation: options.regulation,
     requestId: options.requestId,
@@ -372,6 +376,7 @@ export function buildArchiveInput(db: SqliteDb, options: BuildArchiveInputOption
     attachments,
     otherPeople,
     accountsLeftOut: pendingOf(set).length,
+    mentionsLeftOut: mentionsElsewhere(db, identityRows, own, included),
     informationSheet: options.informationSheet,
     openAttachment,
   };
@@ -388,14 +393,17 @@ function phonesOfOthersIn(db: SqliteDb, texts: string[], own: Set<number>): stri
   return rows.filter((r) => !own.has(r.userId)).map((r) => r.value);
 }
 
-function otherContacts(db: SqliteDb, otherIds: string): { emails: string[]; phones: string[] } {
+function otherContacts(db: SqliteDb, otherIds: string): { emails: string[]; phones: string[]; names: string[] } {
   const emails = new Set<string>();
   const phones = new Set<string>();
-  const rows = stmt(db, `SELECT email, phone FROM users WHERE id IN ${IDS}`).all(otherIds) as Array<{
+  const names = new Set<string>();
+  const rows = stmt(db, `SELECT name, email, phone FROM users WHERE id IN ${IDS}`).all(otherIds) as Array<{
+    name: string | null;
     email: string | null;
     phone: string | null;
   }>;
   for (const r of rows) {
+    if (r.name) names.add(r.name);
     if (r.email) emails.add(r.email);
     if (r.phone) phones.add(r.phone);
   }
@@ -407,5 +415,27 @@ function otherContacts(db: SqliteDb, otherIds: string): { emails: string[]; phon
     if (i.type === 'email') emails.add(i.value);
     else if (i.type === 'phone_number') phones.add(i.value);
   }
-  return { emails: [...emails], phones: [...phones] };
+  return { emails: [...emails], phones: [...phones], names: [...names] };
+}
+
+/**
+ * Comments by other people on tickets the subject takes no part in that quote one of the
+ * subject's addresses or numbers (the dossier's mentions). They are somebody else's matter, so the
+ * archive does not copy them; it counts them, so the subject learns they exist and can ask.
+ */
+function mentionsElsewhere(
+  db: SqliteDb,
+  identities: ReadonlyArray<{ type: string; value: string }>,
+  own: Set<number>,
+  included: Set<number>,
+): number {
+  const keys = [...new Set(identities.map((i) => identityValueKey(i.type, i.value)).filter((k): k is string => k !== null))];
+  if (keys.length === 0) return 0;
+  updateMentionIndex(db);
+  const rows = stmt(
+    db,
+    `SELECT DISTINCT k.comment_id AS commentId, c.ticket_id AS ticketId, c.author_id AS authorId
+       FROM comment_identity_keys k JOIN comments c ON c.id = k.comment_id WHERE k.key IN ${IDS}`,
+  ).all(JSON.stringify(keys)) as Array<{ commentId: number; ticketId: number; authorId: number | null }>;
+  return rows.filter((r) => !included.has(r.ticketId) && !(r.authorId !== null && own.has(r.authorId))).length;
 }

@@ -65,6 +65,7 @@ export async function exportArchive(s: CoreServices, request: ExportRequest): Pr
     regulation,
     requestId: request.requestId ?? null,
     workspace: { id: workspace.id, name: workspace.name, baseUrl: workspace.baseUrl },
+    controllerName: settings.organizationName,
     informationSheet: sheet,
     letheVersion: LETHE_VERSION,
     cacheDir: s.workspaces.cacheDir(workspaceId),

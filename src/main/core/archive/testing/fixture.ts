@@ -19,6 +19,8 @@ export const OWN = {
 };
 
 /** Text that only other people wrote; it must never appear in any archive. */
+export const OTHER_NAMES = ['Bob Builder', 'Carol Jones', 'Dave'];
+
 export const OTHERS_SECRETS = ['Dear Ada, Bob here', "Carol's own story", 'Carol wrote this description', 'Agent internal remark'];
 
 export const ATTACHMENT_SIZES: Record<string, number> = {
@@ -234,7 +236,7 @@ export function fixtureInput(overrides: Partial<ArchiveInputDraft> = {}): Archiv
         authorIsSubject: true,
       },
     ],
-    otherPeople: OTHERS,
+    otherPeople: { ...OTHERS, names: OTHER_NAMES },
     informationSheet: {
       purposes: 'Customer support <b>and</b> billing.',
       categories: 'Contact details, ticket content, attachments.',
