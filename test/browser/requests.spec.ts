@@ -78,7 +78,7 @@ test('records, verifies and decides a request, shows it in the queue and the aud
   await page.getByLabel('Reason (the requester will read it)').fill('We could not verify the request.');
   await page.getByLabel('Article relied on').fill('11 CCR §7062');
   await page.getByRole('button', { name: 'Change status' }).click();
-  await expect(timeline.getByText('Denied', { exact: true })).toBeVisible();
+  await expect(timeline.getByText('Request denied', { exact: true })).toBeVisible();
   await page.getByLabel('Template').selectOption('denial');
   await page.getByRole('button', { name: 'Write letter' }).click();
   await expect(page.getByLabel('Letter text')).toContainText('Dear Ada <b>Example</b>,');
@@ -177,7 +177,7 @@ test('records, verifies and decides a request, shows it in the queue and the aud
   await expect(page.getByRole('heading', { level: 1, name: 'Audit' })).toBeVisible();
   await page.getByRole('button', { name: 'Verify the whole chain' }).click();
   await expect(page.getByText('The chain is intact.')).toBeVisible();
-  await expect(page.getByRole('cell', { name: 'Denied', exact: true }).first()).toBeVisible();
+  await expect(page.getByRole('cell', { name: 'Request denied', exact: true }).first()).toBeVisible();
   // Nothing personal in the log as displayed.
   await expect(page.locator('.audit-table')).not.toContainText('ada@example.test');
   await expect(page.locator('.audit-table')).not.toContainText('Ada');
@@ -225,7 +225,7 @@ test("the demo's queue shows its requests with countdowns, the overdue one first
   const queue = page.getByRole('region', { name: /Requests, \d+ shown/ });
   // Nine open, verified requests; the one awaiting verification is counted apart; closed ones are hidden.
   await expect(queue).toHaveAttribute('aria-label', 'Requests, 9 shown');
-  await expect(page.getByText('1 unverified request')).toBeVisible();
+  await expect(page.getByText('1 new request awaits identity verification')).toBeVisible();
   const rows = queue.locator('tbody tr');
   await expect(rows.first()).toContainText('days overdue');
   await expect(rows.first().locator('.due-overdue')).toBeVisible();
