@@ -105,7 +105,12 @@ try {
   await call<RunStatus>('erasure.execute', {
     workspaceId,
     planId: plan.id,
-    confirm: { subject: top.email, deleteTickets: plan.counts.tickets.delete, redactTickets: plan.counts.tickets.redact },
+    confirm: {
+      subject: top.email,
+      deleteTickets: plan.counts.tickets.delete,
+      redactTickets: plan.counts.tickets.redact,
+      mentionsReviewed: plan.counts.mentionsForReview,
+    },
   });
   await service.wait(plan.id);
   const wallSeconds = (performance.now() - t0) / 1000;

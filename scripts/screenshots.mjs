@@ -174,5 +174,16 @@ for (const scheme of ['light', 'dark']) {
     });
   }
 }
+
+// The erasure confirmation of a person other people's tickets quote (#19 item 6): the mentions kept
+// after review, with their words and ticket titles, waiting for the officer's acknowledgement.
+const quoted = await api(demo, 'erasure.plan', { subject: 'zoe.lefevre17@example.com' });
+await api(demo, 'erasure.revalidate', { planId: quoted.id });
+for (const scheme of ['light', 'dark']) {
+  await shoot(demo, 'erasure-confirm-mentions', `erasure?plan=${quoted.id}`, scheme, async (page) => {
+    await page.getByLabel(/Type the subject/).fill('zoe.lefevre17@example.com');
+    await page.locator('.erasure-confirm').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+  });
+}
 await stop(demo);
 await browser.close();

@@ -4,8 +4,8 @@ import { createLogger } from '../main/core/log/logger';
 import type { Router } from '../main/core/router/router';
 import { processSecretStore } from '../main/core/secrets/process-store';
 import type { Contract, OperationName } from '../shared/contract';
-import type { InputOf, OutputOf } from '../shared/contract/define';
-import type { ErrorInfo } from '../shared/errors';
+import type { ContractShape, InputOf, OutputOf } from '../shared/contract/define';
+import type { ErrorInfo, Result } from '../shared/errors';
 import { CliFailure } from './cli-error';
 
 export interface CoreSession {
@@ -54,5 +54,24 @@ export async function openCoreSession(): Promise<CoreSession> {
       return result.value as never;
     },
     close: () => inner.close(),
+  };
+}
+
+/** One command's session, closed however the command ends. */
+export async function withSession<T>(run: (session: CoreSession) => Promise<T>): Promise<T> {
+  const session = await openCoreSession();
+  try {
+    return await run(session);
+  } finally {
+    await session.close();
+  }
+}
+
+/** The session's call typed against one contract group, so a command type-checks against its own operations. */
+export function groupCall<G extends ContractShape>() {
+  return async <K extends keyof G & string>(session: CoreSession, name: K, input: InputOf<G, K>): Promise<OutputOf<G, K>> => {
+    const result = (await session.core.router.call(name, input)) as Result<OutputOf<G, K>>;
+    if (!result.ok) throw new CliFailure(result.error);
+    return result.value;
   };
 }

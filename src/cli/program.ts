@@ -45,7 +45,10 @@ export async function runCli(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug');
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return EXIT.ok;
+    // A command that finished but failed its check (a run needing attention) sets process.exitCode;
+    // returning 0 here would overwrite it in index.ts.
+    const set = process.exitCode;
+    return typeof set === 'number' && set !== 0 ? set : EXIT.ok;
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help and version "errors" are successful exits in commander's model.

@@ -28,6 +28,8 @@ export const ERROR_CODES = [
   /** A backup or key file that is not intact (truncated, altered, not a Lethe file). */
   'backup_damaged',
   'cancelled',
+  /** An erasure confirmation that does not acknowledge the plan's mentions left for review (kept as they are). */
+  'mentions_unreviewed',
   /** A CLI `--out` that cannot be written as asked: a folder, a missing folder, an existing file without --force. */
   'invalid_output',
   'internal_error',

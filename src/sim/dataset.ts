@@ -1,3 +1,6 @@
+// Longer than ~400 lines on purpose: one generator whose records are all pure functions of (seed,
+// index) over shared derived tables (names, twins, agents); split, those invariants would be spread
+// over files. Others are changing it now (#19); a split waits for that.
 import { makePdf, makePng } from './files';
 import {
   AGENT_REPLIES,
@@ -81,6 +84,7 @@ export const ID = {
   attachment: 600_000_000_000,
   identity: 700_000_000_000,
   audit: 800_000_000_000,
+  rating: 810_000_000_000,
   membership: 950_000_000_000,
   group: 370_000_000_000,
 } as const;
@@ -144,18 +148,8 @@ export interface TicketHead {
   commentCount: number;
 }
 
-export interface TicketSkeleton {
-  index: number;
-  requester: number;
-  submitter: number;
-  assignee: number | null;
-  ccs: number[];
-  followers: number[];
-  status: TicketStatus;
-  archived: boolean;
-  createdMs: number;
-  updatedMs: number;
-  legalHold: boolean;
+/** A ticket's head with its comments drawn (the head counts them; the skeleton has them). */
+export interface TicketSkeleton extends Omit<TicketHead, 'commentCount'> {
   comments: CommentSkeleton[];
 }
 
@@ -444,6 +438,7 @@ export class Dataset {
       user_fields: {
         loyalty_tier: r.chance(0.3) ? r.of(['gold', 'silver', 'bronze']) : null,
         birthday: r.chance(0.05) ? `19${60 + r.int(40)}-0${1 + r.int(9)}-1${r.int(9)}` : null,
+        ...this.personalUserFields(i),
       },
       default_group_id: this.isAgentIndex(i) ? ID.group + (i % 3) : null,
       ticket_restriction: role === 'end-user' ? 'requested' : null,
@@ -459,6 +454,31 @@ export class Dataset {
       updated_at: iso(updated),
       identities,
     };
+  }
+
+  /**
+   * Custom user fields holding personal data (#12 surface 5), on their own random stream so the
+   * rest of each user stays as it was: a delivery address, and an emergency contact naming someone
+   * else (another end user's name and phone).
+   */
+  personalUserFields(i: number): { delivery_address: string | null; emergency_contact: string | null } {
+    const r = new Rng(this.seed, S.user, i, 41);
+    const endUsers = this.spec.users - this.spec.agents;
+    const address = r.chance(0.25) ? `${r.int(200) + 1} ${r.of(STREETS)}` : null;
+    let contact: string | null = null;
+    if (!this.isAgentIndex(i) && endUsers > 1 && r.chance(0.15)) {
+      const other = this.spec.agents + ((i - this.spec.agents + 1 + r.int(endUsers - 1)) % endUsers);
+      contact = other === i ? null : `${this.displayName(other).trim()}, ${this.formatPhone(this.phoneDigits(other), 1)}`;
+    }
+    return { delivery_address: address, emergency_contact: contact };
+  }
+
+  /** An organization field naming one end user by e-mail (the organisation's billing contact), for some organisations. */
+  billingContact(o: number): string | null {
+    const r = new Rng(this.seed, S.org, o, 41);
+    const endUsers = this.spec.users - this.spec.agents;
+    if (endUsers <= 0 || !r.chance(0.5)) return null;
+    return this.primaryEmail(this.spec.agents + r.int(endUsers));
   }
 
   baseMemberships(i: number): MembershipRecord[] {
@@ -501,7 +521,7 @@ export class Dataset {
       shared_tickets: r.chance(0.3),
       shared_comments: false,
       tags: r.chance(0.2) ? ['enterprise'] : [],
-      organization_fields: { account_manager: r.chance(0.5) ? 'Sam Agent' : null },
+      organization_fields: { account_manager: r.chance(0.5) ? 'Sam Agent' : null, billing_contact: this.billingContact(o) },
       created_at: iso(created),
       updated_at: iso(updated),
     };
@@ -837,8 +857,8 @@ export class Dataset {
       ],
       satisfaction_rating: satisfied
         ? r.chance(0.5)
-          ? { score: 'good', comment: `Thanks, ${this.displayName(sk.assignee ?? 1).trim()} was great` }
-          : { score: 'bad' }
+          ? { id: ID.rating + ti, score: 'good', comment: `Thanks, ${this.displayName(sk.assignee ?? 1).trim()} was great` }
+          : { id: ID.rating + ti, score: 'bad', comment: null }
         : null,
       sharing_agreement_ids: [],
       followup_ids: [],

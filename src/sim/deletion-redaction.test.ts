@@ -61,7 +61,8 @@ describe('user deletion', () => {
       expect((await admin.put(`/api/v2/users/${userId}.json`, { user: { name: 'Back' } })).status).toBe(404);
     }
     const statuses = (await admin.get(`/api/v2/users/${userId}/compliance_deletion_statuses.json`)).body.compliance_deletion_statuses;
-    expect(statuses.map((x: { action: string }) => x.action)).toEqual(['request_deletion', 'started', 'complete']);
+    // Zendesk's products report progress over time (compliance.test.ts): right away, the request and Support's start.
+    expect(statuses.slice(0, 2).map((x: { action: string }) => x.action)).toEqual(['request_deletion', 'started']);
     const list = (await admin.get('/api/v2/deleted_users.json')).body.deleted_users;
     expect(list.find((u: { id: number }) => u.id === userId)).toMatchObject({ name: 'Permanently Deleted User', email: null, phone: null });
     expect((await admin.get(`/api/v2/users/show_many.json?ids=${userId}&include_deleted=true`)).body.users).toEqual([]);

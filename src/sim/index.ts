@@ -97,3 +97,7 @@ function closeServer(server: Server, timers: Set<NodeJS.Timeout>): Promise<void>
 export type { SubjectTruth, SubjectTicket, SubjectMention, ParticipantRole } from './truth';
 export type { SimState } from './state';
 export { Dataset, type DatasetSize } from './dataset';
+export { suspendedOf, troubleSuspendedListing } from './suspended';
+export { ratingsOf } from './satisfaction';
+export { fieldValuesOf, troubleAudits, ticketAudits, type FieldValueTruth } from './audits';
+export { sideConversationsOf, troubleSideConversations } from './side-conversations';

@@ -56,7 +56,7 @@ describe('node-zendesk against the practice helpdesk', () => {
     const fields = (await client.ticketfields.list()) as Json[];
     expect(fields.map((f: Json) => f.id).sort()).toEqual(ticket.custom_fields.map((f: Json) => f.id).sort());
     const userFields = (await client.userfields.list()) as Json[];
-    expect(userFields.map((f: Json) => f.key)).toEqual(['loyalty_tier', 'birthday']);
+    expect(userFields.map((f: Json) => f.key)).toEqual(['loyalty_tier', 'birthday', 'delivery_address', 'emergency_contact']);
   });
 
   it('bulk-deletes tickets and watches the job until it completes', async () => {

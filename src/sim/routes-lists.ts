@@ -3,6 +3,7 @@ import { idParam, notFound, paginate, type Ctx, type Router } from './http';
 import { orgJson, ticketJson, userJson } from './serialize';
 import type { TicketView, UserView } from './state';
 import { withUserSideloads } from './routes-users';
+import { withTicketSideloads } from './routes-tickets';
 
 /**
  * Zendesk's plain list endpoints, the ones a third-party client calls first (`users.list()`,
@@ -77,6 +78,14 @@ function ticketFieldJson(f: (typeof TICKET_FIELDS)[number], position: number, ba
 const USER_FIELDS = [
   { id: 360_301, key: 'loyalty_tier', type: 'dropdown', title: 'Loyalty tier', description: 'Gold, silver or bronze.' },
   { id: 360_302, key: 'birthday', type: 'date', title: 'Birthday', description: 'Asked for by the loyalty programme.' },
+  { id: 360_303, key: 'delivery_address', type: 'textarea', title: 'Delivery address', description: 'Where replacement parts go.' },
+  { id: 360_304, key: 'emergency_contact', type: 'text', title: 'Emergency contact', description: 'Name and phone of someone to call.' },
+];
+
+/** The organization fields behind `organization_fields` in every generated organization (dataset.ts `baseOrg`). */
+const ORGANIZATION_FIELDS = [
+  { id: 360_401, key: 'account_manager', type: 'text', title: 'Account manager', description: 'The agent who looks after the account.' },
+  { id: 360_402, key: 'billing_contact', type: 'text', title: 'Billing contact', description: 'Who receives the invoices (e-mail).' },
 ];
 
 function userFieldJson(f: (typeof USER_FIELDS)[number], position: number, base: string): Record<string, unknown> {
@@ -133,25 +142,9 @@ function liveTicketIds(ctx: Ctx): number[] {
 
 /** ?include=users,groups,organizations on ticket lists. */
 function withTicketListSideloads(ctx: Ctx, out: Record<string, unknown>, tickets: TicketView[]): Record<string, unknown> {
+  // Users as the ticket routes side-load them: everyone the tickets reference.
+  withTicketSideloads(ctx, out, tickets);
   const include = (ctx.query.get('include') ?? '').split(',').map((s) => s.trim());
-  if (include.includes('users')) {
-    const ids = new Set<number>();
-    for (const { rec } of tickets) {
-      for (const id of [
-        rec.requester_id,
-        rec.submitter_id,
-        rec.assignee_id,
-        ...rec.email_cc_ids,
-        ...rec.collaborator_ids,
-        ...rec.follower_ids,
-      ])
-        if (id !== null) ids.add(id);
-    }
-    out.users = [...ids]
-      .map((id) => ctx.state.userView(id))
-      .filter((v): v is UserView => !!v && v.status !== 'purged')
-      .map((v) => userJson(v.rec, ctx.base));
-  }
   if (include.includes('groups')) {
     const ks = new Set(tickets.map((t) => (t.rec.group_id === null ? -1 : t.rec.group_id - ID.group)).filter((k) => k >= 0));
     out.groups = [...ks].map((k) => groupJson(k, ctx.base));
@@ -217,6 +210,23 @@ export function registerListRoutes(r: Router): void {
       'user_fields',
     ),
   );
+  r.add('GET', '/api/v2/organization_fields', (ctx) =>
+    paginate(
+      ctx,
+      ORGANIZATION_FIELDS.map((f, n) => ({
+        ...userFieldJson(f, n + 1, ctx.base),
+        url: `${ctx.base}/api/v2/organization_fields/${f.id}.json`,
+      })),
+      'organization_fields',
+    ),
+  );
+  r.add('GET', '/api/v2/organization_fields/:id', (ctx) => {
+    const id = idParam(ctx, 'id');
+    const n = ORGANIZATION_FIELDS.findIndex((f) => f.id === id);
+    const f = ORGANIZATION_FIELDS[n];
+    if (!f) throw notFound();
+    return { organization_field: { ...userFieldJson(f, n + 1, ctx.base), url: `${ctx.base}/api/v2/organization_fields/${f.id}.json` } };
+  });
   r.add('GET', '/api/v2/user_fields/:id', (ctx) => {
     const id = idParam(ctx, 'id');
     const n = USER_FIELDS.findIndex((f) => f.id === id);

@@ -85,7 +85,7 @@ function ticketResults(ctx: Ctx, terms: Term[]): number[] {
       case 'follower':
         return p.followerIds.some((u) => users?.has(u));
       case 'commenter':
-        return state.ticketComments(p.id).some((c) => users?.has(c.author_id));
+        return !!users && state.hasCommentBy(p.id, users);
       case 'organization':
         return p.organizationId !== null && String(p.organizationId) === t.value;
       case 'status': {

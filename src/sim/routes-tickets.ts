@@ -1,3 +1,6 @@
+// Longer than ~400 lines on purpose: one Zendesk resource family (tickets, comments, attachments,
+// organizations) per routes file, as Zendesk's API reference groups them, so each route sits beside
+// its siblings.
 import { HttpError, Router, badRequest, bodyObject, idList, idParam, invalid, notFound, paginate, type Ctx } from './http';
 import { Reply, injector, jobJson, scheduleJob } from './jobs';
 import { attachmentJson, commentJson, membershipJson, orgJson, parseAttachmentToken, ticketJson, userJson } from './serialize';
@@ -80,7 +83,18 @@ function updateTicket(ctx: Ctx): unknown {
   if ('follower_ids' in patch) next.follower_ids = idArray(ctx, 'follower_ids', patch.follower_ids);
   if ('custom_fields' in patch) {
     if (!Array.isArray(patch.custom_fields)) throw invalid('custom_fields', 'custom_fields must be a list', 'InvalidValue');
-    next.custom_fields = patch.custom_fields as TicketRecord['custom_fields'];
+    const given = patch.custom_fields as unknown[];
+    if (given.some((f) => !f || typeof f !== 'object' || typeof (f as { id?: unknown }).id !== 'number'))
+      throw invalid('custom_fields', 'custom_fields must be {id, value} objects', 'InvalidValue');
+    // Zendesk updates only the fields named; the others keep their values.
+    const merged = new Map(v.rec.custom_fields.map((f) => [f.id, f.value]));
+    for (const f of given as { id: number; value?: unknown }[]) {
+      const value = f.value ?? null;
+      if (value !== null && typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean')
+        throw invalid('custom_fields', `custom field ${f.id}: value must be text, a number, a boolean or null`, 'InvalidValue');
+      merged.set(f.id, value);
+    }
+    next.custom_fields = [...merged].map(([id, value]) => ({ id, value }));
   }
   let comment: { body: string; isPublic: boolean; author: number } | null = null;
   if (patch.comment && typeof patch.comment === 'object') {
@@ -156,7 +170,7 @@ function decodeEntities(s: string): string {
 }
 
 /** ?include=users adds every person the tickets reference (requester, submitter, assignee, CCs, followers). */
-function withTicketSideloads(ctx: Ctx, out: Record<string, unknown>, tickets: TicketView[]): Record<string, unknown> {
+export function withTicketSideloads(ctx: Ctx, out: Record<string, unknown>, tickets: TicketView[]): Record<string, unknown> {
   const include = (ctx.query.get('include') ?? '').split(',').map((s) => s.trim());
   if (include.includes('users')) {
     const ids = new Set<number>();
@@ -425,6 +439,28 @@ export function registerTicketRoutes(r: Router): void {
     if (!o) throw notFound();
     return { organization: orgJson(o, ctx.base) };
   });
+  // Only what Lethe changes (custom field values, notes, details); a null value clears a field.
+  r.add(
+    'PUT',
+    '/api/v2/organizations/:id',
+    (ctx) => {
+      const id = idParam(ctx, 'id');
+      if (!ctx.state.orgView(id)) throw notFound();
+      const patch = bodyObject(ctx, 'organization');
+      const fields = patch.organization_fields;
+      if (fields !== undefined && (fields === null || typeof fields !== 'object' || Array.isArray(fields)))
+        throw invalid('organization_fields', 'organization_fields must be an object', 'InvalidValue');
+      for (const [k, v] of Object.entries((fields ?? {}) as Record<string, unknown>))
+        if (v !== null && typeof v !== 'string') throw invalid(k, `${k} must be a string or null`, 'InvalidValue');
+      for (const f of ['notes', 'details'] as const)
+        if (f in patch && patch[f] !== null && typeof patch[f] !== 'string') throw invalid(f, `${f} must be a string`, 'InvalidValue');
+      const rec = ctx.state.touchOrg(id)!;
+      if (fields) rec.organization_fields = { ...rec.organization_fields, ...(fields as Record<string, string | null>) };
+      for (const f of ['notes', 'details'] as const) if (f in patch) rec[f] = patch[f] as string | null;
+      return { organization: orgJson(rec, ctx.base) };
+    },
+    { adminOnly: true },
+  );
   const orgMembers = (ctx: Ctx, orgId: number) => {
     const out = [];
     for (const uid of ctx.state.allUserIds()) for (const m of ctx.state.memberships(uid)) if (m.organization_id === orgId) out.push(m);

@@ -80,4 +80,42 @@ describe('search', () => {
     expect(cbp).toEqual(obp);
     expect(cbp).toHaveLength(sim.state.ds.ticketSkeleton(ti).comments.length);
   });
+
+  it('commenter: finds exactly the tickets with a comment by the user, also one added by an outsider', async () => {
+    const admin = api(sim);
+    const st = sim.state;
+    const ds = st.ds;
+    const scan = (userId: number) => {
+      const out: number[] = [];
+      for (let i = 0; i < ds.ticketCount; i++) {
+        const id = ds.ticketId(i);
+        if (st.ticketComments(id).some((c) => c.author_id === userId)) out.push(id);
+      }
+      return out;
+    };
+    const searchIds = async (userId: number) =>
+      (
+        (await admin.get(`/api/v2/search/export.json?query=commenter:${userId}&filter[type]=ticket&page[size]=1000`)).body
+          .results as Array<{
+          id: number;
+        }>
+      )
+        .map((r) => r.id)
+        .sort((a, b) => a - b);
+    const endUser = ds.userId(ds.userCount - 3);
+    const agent = ds.userId(1);
+    expect(await searchIds(agent)).toEqual(scan(agent));
+    // An end user comments on a ticket they have no role on: the shortcut must not hide it.
+    const outsiderTicket = ds.ticketId(5);
+    const before = await searchIds(endUser);
+    expect(before).toEqual(scan(endUser));
+    expect(before).not.toContain(outsiderTicket);
+    const put = await admin.put(`/api/v2/tickets/${outsiderTicket}.json`, {
+      ticket: { comment: { body: 'A word from outside', public: true, author_id: endUser } },
+    });
+    expect(put.status).toBe(200);
+    const after = await searchIds(endUser);
+    expect(after).toContain(outsiderTicket);
+    expect(after).toEqual(scan(endUser));
+  });
 });

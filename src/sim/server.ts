@@ -7,6 +7,10 @@ import { registerListRoutes } from './routes-lists';
 import { registerSearchRoutes } from './routes-search';
 import { attachmentDownload, registerTicketRoutes } from './routes-tickets';
 import { registerUserRoutes } from './routes-users';
+import { registerSuspendedRoutes } from './suspended';
+import { registerSatisfactionRoutes } from './satisfaction';
+import { registerAuditRoutes } from './audits';
+import { registerSideConversationRoutes } from './side-conversations';
 import type { SimState } from './state';
 
 /** node:http front: faults, auth, rate limits, routing, and Zendesk's error envelopes. */
@@ -31,6 +35,10 @@ export function buildRouter(): Router {
   registerExportRoutes(r);
   registerSearchRoutes(r);
   registerJobRoutes(r);
+  registerSuspendedRoutes(r);
+  registerSatisfactionRoutes(r);
+  registerAuditRoutes(r);
+  registerSideConversationRoutes(r);
   return r;
 }
 

@@ -39,6 +39,19 @@ export interface SubjectTruth {
   tickets: SubjectTicket[];
   mentions: SubjectMention[];
   otherAccounts: number[];
+  /**
+   * Custom field values (#12 surface 5): every non-empty value of the subject's own user fields,
+   * and every organization field whose value holds one of the subject's e-mails or phones
+   * (compared as mentions are), whether or not the subject belongs to that organization.
+   */
+  customFields: SubjectCustomField[];
+}
+
+export interface SubjectCustomField {
+  scope: 'user' | 'organization';
+  ownerId: number;
+  key: string;
+  value: string;
 }
 
 const EMAIL_IN_TEXT = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
@@ -136,6 +149,19 @@ export function groundTruth(state: SimState, userIdOrEmail: number | string): Su
   }
   const others = new Set<number>();
   for (const i of identities) for (const u of state.usersWithIdentity(i.value)) if (u !== userId) others.add(u);
+  const customFields: SubjectCustomField[] = [];
+  if (v.status !== 'purged')
+    for (const [key, value] of Object.entries(v.rec.user_fields ?? {}))
+      if (value !== null && value !== '') customFields.push({ scope: 'user', ownerId: userId, key, value: String(value) });
+  if (keys.size > 0)
+    for (let o = 0; o < ds.orgCount; o++) {
+      const org = state.orgView(ds.orgId(o));
+      for (const [key, value] of Object.entries(org?.organization_fields ?? {})) {
+        if (typeof value !== 'string' || !value) continue;
+        if ([...findIdentityKeysInText(value)].some((k) => keys.has(k)))
+          customFields.push({ scope: 'organization', ownerId: org!.id, key, value });
+      }
+    }
   return {
     userId,
     name: v.rec.name,
@@ -144,5 +170,6 @@ export function groundTruth(state: SimState, userIdOrEmail: number | string): Su
     tickets,
     mentions,
     otherAccounts: [...others].sort((a, b) => a - b),
+    customFields,
   };
 }

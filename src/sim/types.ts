@@ -153,7 +153,7 @@ export interface TicketRecord {
   due_at: string | null;
   tags: string[];
   custom_fields: { id: number; value: string | number | boolean | null }[];
-  satisfaction_rating: { score: string; comment?: string } | null;
+  satisfaction_rating: { id?: number; score: string; comment?: string | null } | null;
   sharing_agreement_ids: number[];
   followup_ids: number[];
   ticket_form_id: number | null;

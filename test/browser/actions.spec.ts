@@ -85,8 +85,14 @@ test('restriction and objection ask for confirmation, a reason and the request; 
   await page.goto(`${lethe.origin}/#/requests/${created.id}`);
   await page.getByRole('link', { name: `Open the dossier of helpdesk user ${userId}` }).click();
   await expect(page).toHaveURL(new RegExp(`#/subjects/${person!.ref}`));
+  // The dossier knows the request it was opened from, links back to it, and files work under it (#19 item 3).
+  const context = page.getByRole('note').filter({ hasText: 'Working on' });
+  await expect(context.getByRole('link', { name: new RegExp(`${created.reference} \\(GDPR restriction request\\)`) })).toHaveAttribute(
+    'href',
+    `#/requests/${created.id}`,
+  );
   await page.getByRole('button', { name: 'Portability archive…' }).click();
-  await page.getByLabel('Request it answers').selectOption(created.id);
+  await expect(page.getByLabel('Request it answers')).toHaveValue(created.id);
   await page.getByRole('button', { name: /Create/ }).click();
   await expect
     .poll(

@@ -48,3 +48,31 @@ test('creates and shows the recovery key, makes a backup, and refuses a wrong ke
   const { entries } = await api<{ entries: { action: string }[] }>(page, lethe, 'audit.list', { limit: 100 });
   expect(entries.map((e) => e.action)).toEqual(expect.arrayContaining(['recovery_key.created', 'backup.created', 'backup.keys_recovered']));
 });
+
+test('shows the recovery key once, right after a connection is added in Settings', async ({ page, lethe }) => {
+  await page.goto(lethe.url);
+  await page.evaluate(() => (window.location.hash = '#/settings'));
+  const form = page.locator('form', { has: page.getByRole('heading', { name: 'Add a helpdesk connection' }) });
+  await form.getByLabel('Connection name').fill('Acme');
+  await form.getByRole('textbox', { name: 'Subdomain' }).fill('acme');
+  await form.getByLabel('Agent e-mail').fill('dpo@acme.example');
+  await form.getByLabel('API token').fill('abcdefgh12345678');
+  await form.getByRole('button', { name: 'Save connection' }).click();
+
+  const notice = page.getByRole('region', { name: 'Recovery key of the new workspace' });
+  const shown = notice.getByTestId('recovery-key');
+  await expect(shown).toHaveText(/^[A-Z2-7]{4}(-[A-Z2-7]{4}){12}$/);
+  await expect(notice.getByText(/The recovery key of Acme/)).toBeVisible();
+  const key = (await shown.textContent())!;
+  await notice.getByRole('button', { name: 'I have written it down' }).click();
+  await expect(page.getByTestId('recovery-key')).toHaveCount(0);
+  await expect(page.getByRole('heading', { name: 'Add a helpdesk connection' })).toBeVisible();
+
+  // It was created, not merely shown: Settings offers to show it again and the backup needs nothing more.
+  const card = page.locator('section', { has: page.getByRole('heading', { name: 'Recovery and backups' }) });
+  await expect(card.getByText('This workspace has no recovery key yet')).toHaveCount(0);
+  await card.getByRole('button', { name: 'Show recovery key' }).click();
+  await expect(card.getByTestId('recovery-key')).toHaveText(key);
+  const { entries } = await api<{ entries: { action: string }[] }>(page, lethe, 'audit.list', { limit: 100 });
+  expect(entries.map((e) => e.action)).toEqual(expect.arrayContaining(['recovery_key.created', 'recovery_key.shown']));
+});

@@ -258,7 +258,7 @@ test('an access archive exports from the demo on the first try', async ({ page }
     })
     .toBe('done');
   const list = (await api(page, 'requests.list', { includeClosed: true, includeUnverified: true })) as {
-    requests: Array<{ status: string; subjectId: number | null; links: Array<{ kind: string }> }>;
+    requests: Array<{ id: string; status: string; subjectId: number | null; links: Array<{ kind: string }> }>;
   };
   const completed = list.requests.find((r) => r.status === 'completed')!;
   await expect
@@ -266,13 +266,23 @@ test('an access archive exports from the demo on the first try', async ({ page }
       const again = (await api(page, 'requests.list', { includeClosed: true, status: ['completed'] })) as typeof list;
       return again.requests[0]?.links.map((l) => l.kind);
     })
-    .toEqual(['archive']);
+    .toEqual(['archive', 'receipt']);
+  // The completed request shows what it was answered with: the archive and the receipt, by hash.
+  await page.goto(`${lethe.origin}/#/requests/${completed.id}`);
+  const linked = page.getByRole('region', { name: 'Archives, erasure runs and receipts' });
+  await expect(linked.locator('li').filter({ hasText: 'archive' }).locator('.hash')).toContainText(/sha256 [0-9a-f]{64}/);
+  const receiptRow = linked.locator('li').filter({ hasText: 'receipt' });
+  await expect(receiptRow).toContainText(/demo-access-receipt-.+\.json/);
+  await expect(receiptRow.locator('.hash')).toContainText(/sha256 [0-9a-f]{64}/);
 
   // Nothing filled in under Settings: the demo's example sheet lets the first export through.
   const settings = (await api(page, 'settings.get', {})) as { informationSheet: Record<string, string> };
   expect(Object.values(settings.informationSheet).every((text) => text === '')).toBe(true);
   const overdue = list.requests.find((r) => r.status === 'in_progress' && r.subjectId !== completed.subjectId)!;
   await page.goto(`${lethe.origin}/#/subjects/subj_${overdue.subjectId}`);
+  // The dossier's first screen, unscrolled: the person's accounts and what is held about them.
+  await expect(page.getByRole('table').filter({ hasText: 'Why it is this person' })).toBeInViewport();
+  await expect(page.getByRole('heading', { name: 'What is held' })).toBeInViewport();
   await page.getByRole('button', { name: 'Access archive…' }).click();
   await page.getByRole('button', { name: 'Create access archive' }).click();
   await expect(page.locator('.export-result')).toContainText('archive ready', { timeout: 60_000 });

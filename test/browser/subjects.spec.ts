@@ -130,10 +130,19 @@ test('the dossier leads with who the person is; a suggested link shows its evide
   }
   expect(pair).toBeDefined();
 
-  await page.goto(`${lethe.origin}/#/subjects/${pair!.ref}`);
+  // Opened from a request: the link decisions taken here name it in the audit trail (#19 item 4).
+  const request = await call<{ id: string }>(page.request, lethe.origin, lethe.token, 'requests.create', {
+    type: 'access',
+    regulation: 'GDPR',
+    channel: 'email',
+    receivedAt: new Date(Date.now() - 86_400_000).toISOString(),
+    requester: { name: 'Link Person', email: 'link.person@example.test' },
+  });
+  await page.goto(`${lethe.origin}/#/subjects/${pair!.ref}?request=${request.id}`);
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
   // Who comes first, with the pending suggestion announced at the top; the actions sit beside the data.
-  const notice = page.getByRole('note');
+  await expect(page.getByRole('note').filter({ hasText: 'Working on' })).toContainText('link decisions');
+  const notice = page.getByRole('note').filter({ hasText: 'share' });
   await expect(notice).toContainText('share');
   await expect(notice).toContainText('left out of this dossier, archives, erasure plans and actions');
   const who = page.getByRole('heading', { name: 'Who' });
@@ -159,6 +168,14 @@ test('the dossier leads with who the person is; a suggested link shows its evide
   await again.getByRole('button', { name: 'Same person: confirm' }).click();
   const accounts = page.getByRole('table').filter({ hasText: 'Why it is this person' });
   await expect(accounts.getByRole('row', { name: new RegExp(otherId) })).toContainText('Second account, confirmed by the requester');
+  const trail = await call<{ entries: Array<{ action: string }> }>(page.request, lethe.origin, lethe.token, 'audit.list', {
+    requestId: request.id,
+  });
+  expect(trail.entries.map((e) => e.action).filter((a) => a.startsWith('subjects.'))).toEqual([
+    'subjects.link_confirmed',
+    'subjects.link_undone',
+    'subjects.link_rejected',
+  ]);
 
   // The restriction form opens from the side panel, its Art. 18(3) box beside the text.
   await page.getByRole('button', { name: 'Restrict, rectify, object…' }).click();

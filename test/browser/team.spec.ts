@@ -120,3 +120,122 @@ test('two officers: one changes a request, the other sees it live and gets a con
   await contextA.close();
   await contextB.close();
 });
+
+test('a stale verification or extension is a conflict, not an overwrite; started again, it is recorded', async ({ browser }) => {
+  const contextA = await browser.newContext();
+  const contextB = await browser.newContext();
+  const pageA = await contextA.newPage();
+  const pageB = await contextB.newPage();
+  const a = await officerConsole(pageA);
+  const b = await officerConsole(pageB);
+  const db = await cluster.createDatabase('stale');
+  await api(pageA, a, 'team.init', { databaseUrl: cluster.adminUrl(db) });
+  await cluster.admin('GRANT lethe_officer TO ada; GRANT lethe_officer TO bob');
+  const teamUrl = (role: string) => `postgres://${role}@127.0.0.1:${cluster.port}/${db}`;
+  await api(pageA, a, 'team.join', { databaseUrl: teamUrl('ada'), password: 'ada-pw' });
+  await api(pageB, b, 'team.join', { databaseUrl: teamUrl('bob'), password: 'bob-pw' });
+
+  const request = (await api(pageA, a, 'requests.create', {
+    type: 'access',
+    regulation: 'GDPR',
+    channel: 'email',
+    receivedAt: new Date(Date.now() - 86_400_000).toISOString(),
+    requester: { name: 'Kim Example', email: 'kim@example.test' },
+  })) as { id: string; reference: string; version: number };
+  const stored = async () =>
+    (
+      (await api(pageB, b, 'requests.get', { id: request.id })) as {
+        request: { verification: unknown; extension: unknown; version: number };
+      }
+    ).request;
+  const adaChanges = async (notes: string) => {
+    const now = await stored();
+    await api(pageA, a, 'requests.update', { id: request.id, notes, expectedVersion: now.version });
+  };
+  await pageB.goto(b.url);
+  await pageB.evaluate((id) => (window.location.hash = `#/requests/${id}`), request.id);
+  await expect(pageB.getByRole('heading', { level: 1, name: new RegExp(request.reference) })).toBeVisible();
+
+  // Bob fills in the verification; Ada changes the request meanwhile; Bob's verification is refused.
+  await pageB.getByLabel('Data points matched').fill('e-mail address, last ticket number');
+  await pageB.getByLabel('Verified by').fill('Bob');
+  await adaChanges('Ada: the requester called');
+  await expect(pageB.getByLabel('Notes')).toHaveValue('Ada: the requester called');
+  await pageB.getByRole('button', { name: 'Record verification' }).click();
+  const refusedVerify = pageB.getByRole('alert').filter({ hasText: 'The verification was not recorded' });
+  await expect(refusedVerify).toContainText(/changed by ada since you read it .*notes/);
+  await expect(refusedVerify).toContainText('conflict');
+  expect((await stored()).verification).toBeNull();
+  await pageB.screenshot({ path: '/tmp/lethe-team-stale-verify-light.png', fullPage: true });
+  // Having seen the change, he records it again: now against the current version.
+  await pageB.getByRole('button', { name: 'Check it against the current request and record it again' }).click();
+  await pageB.getByRole('button', { name: 'Record verification' }).click();
+  await expect(pageB.getByText('Not verified yet')).toBeHidden();
+  expect((await stored()).verification).toMatchObject({ verifiedBy: 'Bob' });
+
+  // The same for an extension.
+  await pageB.getByLabel('Reason', { exact: true }).fill('Many systems to search');
+  await adaChanges('Ada: second call');
+  await expect(pageB.getByLabel('Notes')).toHaveValue('Ada: second call');
+  await pageB.getByRole('button', { name: 'Extend', exact: true }).click();
+  const refusedExtend = pageB.getByRole('alert').filter({ hasText: 'The deadline was not extended' });
+  await expect(refusedExtend).toContainText(/changed by ada since you read it .*notes/);
+  expect((await stored()).extension).toBeNull();
+  await pageB.getByRole('button', { name: 'Check it against the current request and extend again' }).click();
+  await pageB.getByRole('button', { name: 'Extend', exact: true }).click();
+  await expect(pageB.getByRole('heading', { name: 'Extension', exact: true })).toBeVisible();
+  expect((await stored()).extension).toMatchObject({ reason: 'Many systems to search' });
+
+  await contextA.close();
+  await contextB.close();
+});
+
+test('offline: the detail and the audit page show the last copy read, as of its time, with every control disabled', async ({ browser }) => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const c = await officerConsole(page);
+  const db = await cluster.createDatabase('offline');
+  await api(page, c, 'team.init', { databaseUrl: cluster.adminUrl(db) });
+  await cluster.admin('GRANT lethe_officer TO ada');
+  await api(page, c, 'team.join', { databaseUrl: `postgres://ada@127.0.0.1:${cluster.port}/${db}`, password: 'ada-pw' });
+  const request = (await api(page, c, 'requests.create', {
+    type: 'access',
+    regulation: 'GDPR',
+    channel: 'email',
+    receivedAt: new Date(Date.now() - 86_400_000).toISOString(),
+    requester: { name: 'Lou Example', email: 'lou@example.test' },
+  })) as { id: string; reference: string };
+  await page.goto(c.url);
+  await page.evaluate((id) => (window.location.hash = `#/requests/${id}`), request.id);
+  await expect(page.getByRole('heading', { level: 1, name: new RegExp(request.reference) })).toBeVisible();
+  await expect(page.getByLabel('Owner')).toBeEnabled();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit' }).click();
+  // The list must have been read (and so copied) before the server goes: the buttons alone are
+  // enabled while it is still loading.
+  await expect(page.getByRole('region', { name: 'Audit entries' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Export CSV' })).toBeEnabled();
+
+  cluster.stop();
+  try {
+    await page.reload();
+    const banner = page.getByRole('status').filter({ hasText: 'Team database unreachable: read-only copy as of' });
+    await expect(banner).toContainText('nothing is queued');
+    await expect(page.getByRole('button', { name: 'Export CSV' })).toBeDisabled();
+    await page.evaluate((id) => (window.location.hash = `#/requests/${id}`), request.id);
+    await expect(page.getByRole('heading', { level: 1, name: new RegExp(request.reference) })).toBeVisible();
+    await expect(banner).toContainText(/Cannot reach/);
+    await expect(page.getByText('lou@example.test')).toBeVisible();
+    await expect(page.getByLabel('Owner')).toBeDisabled();
+    await expect(page.getByRole('button', { name: 'Record verification' })).toBeDisabled();
+    await page.screenshot({ path: '/tmp/lethe-team-offline-light.png', fullPage: true });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: '/tmp/lethe-team-offline-dark.png', fullPage: true });
+  } finally {
+    cluster.start();
+  }
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 1, name: new RegExp(request.reference) })).toBeVisible();
+  await expect(page.getByLabel('Owner')).toBeEnabled();
+  await expect(page.getByText('Team database unreachable')).toBeHidden();
+  await context.close();
+});

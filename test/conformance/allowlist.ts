@@ -22,6 +22,10 @@ export const UNDECLARED_QUERY_ALLOWED: Record<string, { names: string[]; why: st
     names: ['page', 'per_page', 'include'],
     why: '§17: ccd paging parameters are prose-only in the OAS',
   },
+  'GET /api/v2/users/{user_id}/compliance_deletion_statuses': {
+    names: ['page[size]'],
+    why: 'the operation says "Cursor pagination (recommended)" in prose but declares only application',
+  },
   'GET /api/v2/users/search': {
     names: ['page', 'per_page'],
     why: '§17: /users/search paging parameters are prose-only in the OAS',

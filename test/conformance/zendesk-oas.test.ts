@@ -2,9 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZendeskClient } from '../../src/main/core/helpdesk/client';
 import { RateLimitScheduler } from '../../src/main/core/helpdesk/scheduler';
 import { collect } from '../../src/main/core/helpdesk/pagination';
+import { complianceDeletionStatuses } from '../../src/main/core/helpdesk/compliance';
 import type { Ticket, User } from '../../src/main/core/helpdesk/schemas';
 import type { RequestInfo } from '../../src/main/core/helpdesk/transport';
 import { startSimulator } from '../../src/sim/index';
+import { ticketAuditsSurface } from '../../src/main/core/surfaces/ticket-audits';
 import { PROPERTY_OVERRIDES, RESPONSE_SCHEMA_PATCHES, UNDECLARED_QUERY_ALLOWED } from './allowlist';
 import { declaresQuery, loadSpec, type Spec } from './oas';
 import { startRecordingProxy, type Exchange } from './recording-proxy';
@@ -105,6 +107,22 @@ const STEPS: Step[] = [
     },
   ],
   [
+    'ticket audits (field values and their history), clearing a field',
+    async (c) => {
+      const ticketIds = c.tickets
+        .filter((t) => t.status !== 'deleted')
+        .slice(0, 3)
+        .map((t) => t.id);
+      await ticketAuditsSurface.look!({ client: c.client, subject: { userIds: [], emails: [], phones: [], names: [], ticketIds } });
+      await c.client.transport.json({
+        method: 'PUT',
+        template: '/api/v2/tickets/{ticket_id}',
+        params: { ticket_id: c.ticket.id },
+        body: { ticket: { custom_fields: [{ id: 360_002, value: null }] } },
+      });
+    },
+  ],
+  [
     'tickets requested and ccd by user',
     async (c) => {
       await firstPage(c.client.requestedTickets(c.ticket.requester_id));
@@ -163,6 +181,8 @@ const STEPS: Step[] = [
       await c.client.getDeletedUser(target!.id);
       await firstPage(c.client.listDeletedUsers());
       await c.client.permanentlyDeleteUser(target!.id);
+      // Zendesk's own per-product progress of that deletion (#12 surface 9).
+      expect((await complianceDeletionStatuses(c.client, target!.id)).length).toBeGreaterThan(0);
       await c.client.waitForJob(await c.client.destroyManyUsers([c.other.id]), { intervalMs: 50 });
     },
   ],
@@ -183,6 +203,8 @@ const LIST_PATHS: string[] = [
   '/api/v2/ticket_fields/360001.json',
   '/api/v2/user_fields.json',
   '/api/v2/user_fields/360301.json',
+  '/api/v2/organization_fields.json?page[size]=100',
+  '/api/v2/organization_fields/360402.json',
 ];
 
 describe.skipIf(!OAS)(title, () => {

@@ -50,7 +50,9 @@ it('lethe backup create and lethe restore carry a workspace to another machine (
     LETHE_API_TOKEN: 'cli-test-token-abcdefghijklmnop',
   });
   expect(added.code, added.stderr).toBe(0);
-  const ws = (JSON.parse(added.stdout) as { id: string }).id;
+  // The recovery key is shown once, at creation (#19 item 2): the workspace never exists without one.
+  const { id: ws, recoveryKey: keyAtCreation } = JSON.parse(added.stdout) as { id: string; recoveryKey: string };
+  expect(keyAtCreation).toMatch(/^[A-Z2-7]{4}(-[A-Z2-7]{4}){12}$/);
   const laptop = await machine('laptop');
   for (const where of [home, laptop]) {
     const keychain = new KeychainSecretStore(where.service);
@@ -62,13 +64,10 @@ it('lethe backup create and lethe restore carry a workspace to another machine (
   );
   expect(request.code, request.stderr).toBe(0);
 
-  const refused = await lethe(['backup', 'create'], home);
-  expect(refused.code).toBe(1);
-  expect(refused.stderr).toContain('[conflict]');
-
   const shown = await lethe(['backup', 'recovery-key', '--json'], home);
   expect(shown.code, shown.stderr).toBe(0);
-  const { recoveryKey } = JSON.parse(shown.stdout) as { recoveryKey: string };
+  const { recoveryKey, created } = JSON.parse(shown.stdout) as { recoveryKey: string; created: boolean };
+  expect({ recoveryKey, created }).toEqual({ recoveryKey: keyAtCreation, created: false });
 
   const file = join(laptop.dir, '..', `${ws}.lethebak`);
   cleanup.push(() => rm(file, { force: true }));
@@ -88,4 +87,22 @@ it('lethe backup create and lethe restore carry a workspace to another machine (
   const listed = await lethe(['requests', 'list', '--all', '--json'], laptop);
   expect(listed.code, listed.stderr).toBe(0);
   expect(listed.stdout).toContain('DSR-000001');
+});
+
+it('lethe workspaces add prints the new recovery key once, with what it is for (#19 item 2)', async () => {
+  const home = await machine('text');
+  const added = await lethe(['workspaces', 'add', '--name', 'Acme', '--subdomain', 'acme', '--email', 'dpo@acme.example'], home, {
+    LETHE_API_TOKEN: 'cli-test-token-abcdefghijklmnop',
+  });
+  expect(added.code, added.stderr).toBe(0);
+  const key = /^Recovery key: ([A-Z2-7]{4}(?:-[A-Z2-7]{4}){12})$/m.exec(added.stdout)?.[1];
+  expect(key, added.stdout).toBeDefined();
+  expect(added.stdout).toContain('lethe backup recovery-key');
+  const ws = /\((ws_\w+)\)/.exec(added.stdout)![1]!;
+  const keychain = new KeychainSecretStore(home.service);
+  cleanup.push(() => Promise.all(['api-token', 'db-key', 'audit-key', 'recovery-key'].map((a) => keychain.delete(`${ws}/${a}`))));
+  expect(await keychain.get(`${ws}/recovery-key`)).toBe(key);
+  // The key file beside the stores is there from the start, so a lost keychain is recoverable at once.
+  const made = await lethe(['backup', 'create', '--json'], home);
+  expect(made.code, made.stderr).toBe(0);
 });

@@ -27,6 +27,7 @@ const confirmOf = (plan: ErasurePlan) => ({
   subject: SUBJECT,
   deleteTickets: plan.counts.tickets.delete,
   redactTickets: plan.counts.tickets.redact,
+  mentionsReviewed: plan.counts.mentionsForReview,
 });
 
 describe('an approval names the plan it approved', () => {

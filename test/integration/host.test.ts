@@ -186,6 +186,37 @@ describe('browser-mode host', () => {
     }
   });
 
+  it('downloads a deletion receipt only with the token, by strict workspace and run ids (#19 item 8)', async () => {
+    const runId = '01890a5d-ac96-774b-bcce-b302099a8057';
+    const dir = join(ctx.dataDir, 'receipts', 'ws_abcdefgh12');
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, `erasure-${runId}.html`), '<h1>Deletion receipt for DSR-000001</h1>');
+    await writeFile(join(dir, `erasure-${runId}.json`), '{"format":"lethe-erasure-receipt/1"}');
+    const headers = { Host: `127.0.0.1:${host.port}`, Authorization: `Bearer ${TOKEN}` };
+    const html = await rawRequest(host.port, { path: `/api/receipts/ws_abcdefgh12/${runId}.html`, headers });
+    expect(html.status).toBe(200);
+    expect(html.body).toContain('DSR-000001');
+    expect(html.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(html.headers['content-disposition']).toContain(`filename="erasure-${runId}.html"`);
+    const json = await rawRequest(host.port, { path: `/api/receipts/ws_abcdefgh12/${runId}.json`, headers });
+    expect(json.headers['content-type']).toBe('application/json');
+    expect(json.body).toContain('lethe-erasure-receipt/1');
+    expect(
+      (await rawRequest(host.port, { path: `/api/receipts/ws_abcdefgh12/${runId}.html`, headers: { Host: headers.Host } })).status,
+    ).toBe(401);
+    const missing = await rawRequest(host.port, { path: `/api/receipts/ws_abcdefgh12/${runId.replace('a8057', 'a8058')}.html`, headers });
+    expect(missing.status).toBe(404);
+    for (const path of [
+      `/api/receipts/ws_abcdefgh12/../../lethe.json`,
+      `/api/receipts/ws_abcdefgh12/${runId}.txt`,
+      `/api/receipts/..%2f..%2flethe/${runId}.html`,
+    ]) {
+      const res = await rawRequest(host.port, { path, headers });
+      expect(res.status, path).not.toBe(200);
+      expect(res.body, path).not.toContain('workspaces');
+    }
+  });
+
   it('answers 400, not 500, to an operation name that is not valid percent-encoding', async () => {
     for (const path of ['/api/%E0%A4%A', '/api/%', '/api/app%2']) {
       const res = await api(path);

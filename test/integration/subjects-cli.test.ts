@@ -220,8 +220,27 @@ describe('lethe subjects links|link|unlink and plans naming unconfirmed accounts
     expect(stale.stderr).toMatch(/^error \[conflict\].*not confirmed/);
     expect(writes()).toBe(sent);
 
-    const rejected = await lethe(['subjects', 'unlink', `subj_${a}`, String(b), '--reason', 'A different person', '--json']);
+    // Taken for a request: the decision's audit entry names it (#19 item 4).
+    const rejected = await lethe([
+      'subjects',
+      'unlink',
+      `subj_${a}`,
+      String(b),
+      '--reason',
+      'A different person',
+      '--request',
+      'req_clilinks01',
+      '--json',
+    ]);
     expect(rejected.code, rejected.stderr).toBe(0);
+    const exported = await lethe(['audit', 'export', '--format', 'json']);
+    expect(exported.code, exported.stderr).toBe(0);
+    const { entries } = JSON.parse(exported.stdout) as { entries: Array<{ action: string; requestId: string | null }> };
+    expect(entries.filter((e) => e.action.startsWith('subjects.link_')).map((e) => [e.action, e.requestId])).toEqual([
+      ['subjects.link_confirmed', null],
+      ['subjects.link_undone', null],
+      ['subjects.link_rejected', 'req_clilinks01'],
+    ]);
     expect((await lethe(['subjects', 'unlink', `subj_${a}`, String(b)])).code).toBe(2);
     expect((await lethe(['subjects', 'link', `subj_${a}`, 'abc', '--reason', 'whatever'])).code).toBe(2);
     const short = await lethe(['subjects', 'link', `subj_${a}`, String(b), '--reason', 'x']);

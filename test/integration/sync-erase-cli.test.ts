@@ -37,7 +37,8 @@ interface PlanJson {
   subject: { email: string };
   accounts: Array<{ userId: number; decision: string }>;
   tickets: Array<{ ticketId?: number; id?: number; decision: string }>;
-  counts: { tickets: Record<string, number>; accounts: Record<string, number> };
+  counts: { tickets: Record<string, number>; accounts: Record<string, number>; mentionsForReview: number };
+  mentions: Array<{ ticketId: number; ticketTitle: string; excerpt: string; decision: string }>;
 }
 
 beforeAll(async () => {
@@ -106,8 +107,23 @@ describe('lethe sync and lethe erase (built binary against the simulator)', () =
 
     const ran = await lethe(['erase', 'run', '--plan', planFile, '--accept-differences', '--json']);
     expect(ran.code, ran.stderr).toBe(0);
-    const status = JSON.parse(ran.stdout) as { state: string; verification: unknown };
+    const status = JSON.parse(ran.stdout) as {
+      runId: string;
+      state: string;
+      verification: unknown;
+      zendeskDeletion: { complete: string[] };
+    };
     expect(status.state).toBe('completed');
+    // The run waited for Zendesk's Support to report the deletion complete (#12 surface 9).
+    expect(status.zendeskDeletion.complete).toContain('support');
+    sim.advanceClock(5 * 3600);
+    const later = await lethe(['erase', 'zendesk-status', '--run', status.runId]);
+    expect(later.code, later.stdout + later.stderr).toBe(1); // Explore is still pending
+    expect(later.stdout).toContain('Zendesk reports deletion complete in: chat, guide, support, talk; still pending in: explore');
+    sim.advanceClock(24 * 3600);
+    const done = await lethe(['erase', 'zendesk-status', '--run', status.runId]);
+    expect(done.code, done.stderr).toBe(0);
+    expect(done.stdout).toContain('Zendesk reports deletion complete in: chat, explore, guide, support, talk (as of');
     for (const account of plan.accounts.filter((a) => a.decision === 'delete')) {
       expect(sim.state.userView(account.userId)?.status ?? 'purged').toBe('purged');
     }
@@ -117,5 +133,61 @@ describe('lethe sync and lethe erase (built binary against the simulator)', () =
     expect(again.stderr).toContain('error [conflict]');
     const resumed = await lethe(['erase', 'resume', '--json']);
     expect(resumed.code, resumed.stderr).toBe(0);
+  }, 240_000);
+
+  it('refuses to run a plan with mentions left for review until --mentions-reviewed acknowledges them, listing each with its ticket (#19 item 6)', async () => {
+    const ds = sim.dataset;
+    let chosen: { planFile: string; plan: PlanJson } | null = null;
+    for (let i = ds.userCount - 1; i >= 0 && chosen === null; i--) {
+      const email = ds.primaryEmail(i);
+      if (ds.isAgentIndex(i) || email === null) continue;
+      const truth = sim.groundTruth(ds.userId(i));
+      const own = new Set(truth.tickets.map((t) => t.ticketId));
+      if (truth.tickets.length === 0 || !truth.mentions.some((m) => !own.has(m.ticketId))) continue;
+      const planFile = join(dataDir, `review-${i}.json`);
+      const planned = await lethe(['erase', 'plan', '--subject', email, '--out', planFile, '--json']);
+      expect(planned.code, planned.stderr).toBe(0);
+      const plan = JSON.parse(planned.stdout) as PlanJson;
+      if (plan.counts.mentionsForReview > 0 && (plan.counts.accounts.blocked ?? 0) === 0) chosen = { planFile, plan };
+    }
+    expect(chosen, 'a tiny-dataset subject with a mention left for review').not.toBeNull();
+    const { planFile, plan } = chosen!;
+    const n = plan.counts.mentionsForReview;
+    const review = plan.mentions.filter((m) => m.decision === 'review');
+    const sent = sim.state.requestLog.length;
+    // The runs the audit log has recorded so far: a refusal must add none.
+    const executedRuns = async (): Promise<number> => {
+      const exported = await lethe(['audit', 'export', '--format', 'json']);
+      expect(exported.code, exported.stderr).toBe(0);
+      return (exported.stdout.match(/erasure\.executed/g) ?? []).length;
+    };
+    const runsBefore = await executedRuns();
+
+    const refused = await lethe(['erase', 'run', '--plan', planFile, '--accept-differences']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('error [mentions_unreviewed]');
+    expect(refused.stderr).toContain(`run again with --mentions-reviewed ${n}`);
+    for (const m of review) {
+      expect(refused.stderr).toContain(m.ticketTitle);
+      expect(refused.stderr).toContain(m.excerpt);
+    }
+    const wrong = await lethe(['erase', 'run', '--plan', planFile, '--accept-differences', '--mentions-reviewed', String(n + 1)]);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain(`(you gave ${n + 1})`);
+    const typo = await lethe(['erase', 'run', '--plan', planFile, '--mentions-reviewed', 'all']);
+    expect(typo.code).toBe(2);
+    expect(sim.state.requestLog.slice(sent).filter((r) => r.method !== 'GET')).toEqual([]);
+    expect(await executedRuns()).toBe(runsBefore);
+    // --json gives the same refusal, with its code, to a script.
+    const scripted = await lethe(['erase', 'run', '--plan', planFile, '--accept-differences', '--json']);
+    expect(scripted.code).toBe(1);
+    expect(scripted.stderr).toContain('mentions_unreviewed');
+    expect(sim.state.requestLog.slice(sent).filter((r) => r.method !== 'GET')).toEqual([]);
+
+    const ran = await lethe(['erase', 'run', '--plan', planFile, '--accept-differences', '--mentions-reviewed', String(n), '--json']);
+    expect(ran.stderr).not.toContain('mentions_unreviewed');
+    expect((JSON.parse(ran.stdout) as { state: string }).state).not.toBe('draft');
+    expect(sim.state.requestLog.slice(sent).filter((r) => r.method !== 'GET').length).toBeGreaterThan(0);
+    expect(await executedRuns()).toBeGreaterThan(runsBefore);
   }, 240_000);
 });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KeychainSecretStore } from '../../src/main/core/secrets/keychain-store';
+import { TEAM_SCHEMA_VERSION } from '../../src/main/core/team/migrations';
 import { startPostgres, type PgCluster } from '../support/postgres';
 
 // The built `lethe` binary against a real PostgreSQL and the real OS keychain (run inside the
@@ -95,10 +96,11 @@ describe('lethe team (built binary)', () => {
     expect(local).toMatchObject({ code: 0, stdout: expect.stringMatching(/this machine's encrypted files/) });
 
     const url = `postgres://lethe_admin@127.0.0.1:${cluster.port}/${database}`;
+    // Two local entries: the workspace's recovery key shown at creation, and the request.
     const init = await lethe(a, ['team', 'init', '--database-url', url], { LETHE_TEAM_PASSWORD: 'admin-secret-for-tests' });
     expect(init.code, init.stderr).toBe(0);
-    expect(init.stdout).toMatch(/Schema migrated from version 0 to 60/);
-    expect(init.stdout).toMatch(/Moved 1 requests, 1 audit entries and 0 journal runs; the chain verifies, head 2 [0-9a-f]{64}/);
+    expect(init.stdout).toContain(`Schema migrated from version 0 to ${TEAM_SCHEMA_VERSION} `);
+    expect(init.stdout).toMatch(/Moved 1 requests, 2 audit entries and 0 journal runs; the chain verifies, head 3 [0-9a-f]{64}/);
     // The password went to the keychain, not to a file.
     expect(await new KeychainSecretStore(a.service).get(`${a.workspaceId}/team-password`)).toBe('admin-secret-for-tests');
     for (const file of ['lethe.json', 'team.json']) {
@@ -108,7 +110,7 @@ describe('lethe team (built binary)', () => {
     const status = await lethe(a, ['team', 'status', '--json']);
     expect(JSON.parse(status.stdout)).toMatchObject({ mode: 'team', role: 'lethe_admin', reachable: true, where: url });
     const verify = await lethe(a, ['audit', 'verify']);
-    expect(verify).toMatchObject({ code: 0, stdout: expect.stringMatching(/All 2 entries chain correctly; the head is entry 2/) });
+    expect(verify).toMatchObject({ code: 0, stdout: expect.stringMatching(/All 3 entries chain correctly; the head is entry 3/) });
   });
 
   it('join connects another officer as their own role; a wrong password is refused', SLOW, async () => {
@@ -126,7 +128,7 @@ describe('lethe team (built binary)', () => {
     const listed = await lethe(b, ['requests', 'list', '--all']);
     expect(listed.stdout).toMatch(/DSR-000001/);
     const onB = await lethe(b, ['audit', 'verify', '--json']);
-    expect(JSON.parse(onB.stdout)).toMatchObject({ ok: true, count: 2 });
+    expect(JSON.parse(onB.stdout)).toMatchObject({ ok: true, count: 3 });
   });
 
   it('status says when the team database does not answer', SLOW, async () => {

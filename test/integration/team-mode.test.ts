@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +7,9 @@ import { openJournal } from '../../src/main/core/journal/open-journal';
 import { registerRouter, type RegisterRouter } from '../../src/main/core/requests/testing/register-router';
 import { startPostgres, type PgCluster } from '../support/postgres';
 import { createTestCore, type TestCore } from '../support/core';
+import { createCore, type Core } from '../../src/main/core/create-core';
+import { TEAM_SCHEMA_VERSION } from '../../src/main/core/team/migrations';
+import { createMemoryLogger } from '../../src/main/core/log/logger';
 
 // Two machines (two cores, two data directories, two keychains) sharing one team database: the
 // first moves its local register into it, the second joins as another officer.
@@ -14,6 +17,7 @@ import { createTestCore, type TestCore } from '../support/core';
 let cluster: PgCluster;
 let database: string;
 const machines: TestCore[] = [];
+const restartedCores: Core[] = [];
 
 beforeAll(async () => {
   cluster = await startPostgres();
@@ -22,6 +26,7 @@ beforeAll(async () => {
   await cluster.createLogin('ada', 'ada-pw');
 });
 afterAll(async () => {
+  for (const c of restartedCores) await c.close().catch(() => undefined);
   for (const m of machines) await m.dispose().catch(() => undefined);
   cluster?.destroy();
 });
@@ -77,9 +82,15 @@ describe('team mode end to end', () => {
     expect(await a.ctx.call('team.status', {})).toMatchObject({ ok: true, value: { mode: 'local', where: null } });
 
     const init = await must(a.ctx.call('team.init', { databaseUrl: cluster.adminUrl(database) }));
-    expect(init.migration).toMatchObject({ from: 0, to: 60 });
+    expect(init.migration).toMatchObject({ from: 0, to: TEAM_SCHEMA_VERSION });
     expect(init.moved).toMatchObject({ imported: true, requests: 3, links: 0, entries: 5, runs: 1, operations: 1, head: { seq: 6 } });
-    expect(init.status).toMatchObject({ mode: 'team', role: 'lethe_admin', reachable: true, schemaVersion: 60, via: 'init' });
+    expect(init.status).toMatchObject({
+      mode: 'team',
+      role: 'lethe_admin',
+      reachable: true,
+      schemaVersion: TEAM_SCHEMA_VERSION,
+      via: 'init',
+    });
 
     // The same router now reads the team database: the chain verifies, the local entries unchanged, the move last.
     expect(await a.reg.must('audit.verify', {})).toMatchObject({ ok: true, count: 6, total: 6, head: init.moved.head });
@@ -176,10 +187,10 @@ describe('team mode end to end', () => {
     }
   });
 
-  it('operations not carried over yet are refused in team mode, changing nothing locally; settings are the team’s', async () => {
+  it('retention runs on the team register (a dry run here changes nothing); settings are the team’s', async () => {
     const r = (await b.reg.must('requests.list', { includeUnverified: true })).requests[0];
-    const refused = await b.reg.call('requests.extend', { id: r?.id ?? '', reason: 'complex' });
-    expect(refused).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringMatching(/team mode/) } });
+    expect(await b.reg.must('requests.applyRetention', { dryRun: true })).toEqual({ dryRun: true, deletedRequests: 0, purgedContacts: 0 });
+    expect((await b.reg.must('requests.list', { includeUnverified: true })).requests[0]).toEqual(r);
     // The shared settings are read from the team database (the defaults until someone sets them).
     expect(await b.reg.must('requests.getSettings', {})).toEqual(await a.reg.must('requests.getSettings', {}));
   });
@@ -202,21 +213,96 @@ describe('team mode end to end', () => {
   it('offline: the last copy read, marked read-only with its time; writes refused, nothing queued; back when the server is', async () => {
     const before = await b.reg.must('requests.list', { includeUnverified: true });
     const target = before.requests[1];
+    const id = target?.id ?? '';
+    // The detail of one request opened, the dashboard and the audit list read while live.
+    const detail = await b.reg.must('requests.get', { id });
+    expect(detail.team).toMatchObject({ offline: false, role: 'ada' });
+    expect(detail.timeline.length).toBeGreaterThan(0);
+    const dashboard = await b.reg.must('requests.dashboard', {});
+    const auditPage = await b.reg.must('audit.list', { limit: 50 });
+    expect(auditPage.team).toMatchObject({ offline: false });
+    const asCopy = (readAt: string | undefined) => ({ offline: true, readAt, reason: expect.stringMatching(/Cannot reach/), role: 'ada' });
+    const servedFromCopy = async () => {
+      const list = await b.reg.must('requests.list', { includeUnverified: true });
+      // The dashboard read every request after the list did: that is the copy's time.
+      expect(list.team).toMatchObject(asCopy(dashboard.team?.readAt));
+      expect(list.requests.map((r) => r.id)).toEqual(before.requests.map((r) => r.id));
+      const got = await b.reg.must('requests.get', { id });
+      expect(got).toEqual({ request: detail.request, timeline: detail.timeline, team: asCopy(detail.team?.readAt) });
+      // A request never opened here: its row in the list copy, its entries from the audit copy.
+      const other = await b.reg.must('requests.get', { id: before.requests[0]?.id ?? '' });
+      expect(other.request).toEqual(before.requests[0]);
+      expect(other.team).toMatchObject({ offline: true });
+      expect(other.timeline.every((e) => e.requestId === other.request.id)).toBe(true);
+      const board = await b.reg.must('requests.dashboard', { asOf: dashboard.asOf });
+      expect(board).toEqual({ ...dashboard, team: asCopy(dashboard.team?.readAt) });
+      const audit = await b.reg.must('audit.list', { limit: 50 });
+      expect(audit).toEqual({ entries: auditPage.entries, total: auditPage.total, team: asCopy(auditPage.team?.readAt) });
+      const ofRequest = await b.reg.must('audit.list', { requestId: id });
+      expect(ofRequest.entries.map((e) => e.seq)).toEqual(auditPage.entries.filter((e) => e.requestId === id).map((e) => e.seq));
+      // Every write is refused with one code, saying nothing is queued.
+      const v = target?.version ?? 0;
+      const refusals = [
+        await b.reg.call('requests.update', { id, owner: 'ada', expectedVersion: v }),
+        await b.reg.call('requests.setStatus', { id, status: 'in_progress', expectedVersion: v }),
+        await b.reg.call('requests.verify', {
+          id,
+          method: 'email_confirmation',
+          dataPointsMatched: ['email'],
+          verifiedBy: 'ada',
+          expectedVersion: v,
+        }),
+        await b.reg.call('requests.extend', { id, reason: 'complex', expectedVersion: v }),
+        await b.reg.call('requests.link', { id, kind: 'action', ref: 'note-1' }),
+        await b.reg.call('requests.letter', { id, template: 'acknowledgement' }),
+        await b.reg.call('requests.create', {
+          type: 'access',
+          regulation: 'GDPR',
+          channel: 'email',
+          receivedAt: '2025-03-05T09:00:00Z',
+          requester: person(7),
+        }),
+        await b.reg.call('requests.applyRetention', { dryRun: false }),
+        await b.reg.call('requests.setSettings', { retention: { keepClosedMonths: 36 } }),
+        await b.reg.call('audit.export', { format: 'csv' }),
+      ];
+      for (const refused of refusals) {
+        expect(refused).toMatchObject({
+          ok: false,
+          error: { code: 'team_unreachable', message: expect.stringMatching(/nothing is queued/) },
+        });
+      }
+    };
     cluster.stop();
     try {
-      const offline = await b.reg.must('requests.list', { includeUnverified: true });
-      expect(offline.team).toMatchObject({ offline: true, readAt: before.team?.readAt, reason: expect.stringMatching(/Cannot reach/) });
-      expect(offline.requests.map((r) => r.id)).toEqual(before.requests.map((r) => r.id));
-      const write = await b.reg.call('requests.update', { id: target?.id ?? '', owner: 'ada', expectedVersion: target?.version ?? 0 });
-      expect(write).toMatchObject({ ok: false, error: { code: 'team_unreachable' } });
+      await servedFromCopy();
       expect(await b.ctx.call('team.status', {})).toMatchObject({ ok: true, value: { mode: 'team', reachable: false } });
       expect(await b.reg.call('audit.verify', {})).toMatchObject({ ok: false, error: { code: 'team_unreachable' } });
+
+      // The process restarts while the server is still down: the copy comes from the encrypted
+      // journal store, with the time it was read, still read-only; never from a plaintext file.
+      await b.ctx.core.close();
+      const restarted = await createCore({ dataDir: b.ctx.dataDir, face: 'cli', secrets: b.ctx.secrets, log: createMemoryLogger() });
+      restartedCores.push(restarted);
+      b = { ...b, ctx: { ...b.ctx, core: restarted, call: (name, input) => restarted.router.call(name, input) as never } };
+      b.reg = registerRouter(restarted.services);
+      await servedFromCopy();
+      const email = before.requests[0]?.requester.email ?? '';
+      expect(email).not.toBe('');
+      for (const file of await readdir(b.ctx.dataDir, { recursive: true })) {
+        const path = join(b.ctx.dataDir, file);
+        if (!(await stat(path)).isFile()) continue;
+        expect((await readFile(path)).includes(Buffer.from(email)), file).toBe(false);
+      }
     } finally {
       cluster.start();
     }
     const back = await b.reg.must('requests.list', { includeUnverified: true });
     expect(back.team).toMatchObject({ offline: false });
     expect(back.requests.find((r) => r.id === target?.id)?.version).toBe(target?.version);
+    expect((await b.reg.must('requests.get', { id })).team).toMatchObject({ offline: false });
+    expect((await b.reg.must('requests.dashboard', {})).team).toMatchObject({ offline: false });
+    expect((await b.reg.must('audit.list', {})).team).toMatchObject({ offline: false });
     // 8 before, and the status change of the live test.
     expect(await b.reg.must('audit.verify', {})).toMatchObject({ ok: true, count: 9 });
   });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LetheError } from '../../src/shared/errors';
 import { openTeamPool, parseDatabaseUrl, type TeamPool } from '../../src/main/core/team/connection';
@@ -161,6 +162,127 @@ describe('team schema migrations (one test each)', () => {
     } finally {
       listener.release();
     }
+  });
+
+  it('0060 keeps the team subject key: readable by the three roles, written by none of them', async () => {
+    const { name, owner } = await freshDb();
+    await migrateTeamSchema(owner, upTo(50));
+    expect(await migrateTeamSchema(owner, upTo(60))).toEqual({ from: 50, to: 60, applied: ['60-team-key'] });
+    await pg.createLogin('kay', 'kay-pw', ['lethe_officer']);
+    await pg.createLogin('lee', 'lee-pw', ['lethe_approver']);
+    await pg.createLogin('max', 'max-pw', ['lethe_auditor']);
+    const key = 'ab'.repeat(32);
+    // Only a 64-hex-digit key is accepted, even from the owner.
+    expect(await codeOf(q(owner, `INSERT INTO lethe.team_keys (name, value) VALUES ('subject', 'not-a-key')`))).not.toBe('no error');
+    await q(owner, `INSERT INTO lethe.team_keys (name, value) VALUES ('subject', $1)`, [key]);
+    for (const role of ['kay', 'lee', 'max']) {
+      const p = pool(pg.url(role, `${role}-pw`, name));
+      expect((await q(p, 'SELECT name, value, created_by FROM lethe.team_keys')).rows).toEqual([
+        { name: 'subject', value: key, created_by: 'lethe_admin' },
+      ]);
+      for (const sql of [
+        `INSERT INTO lethe.team_keys (name, value) VALUES ('other', '${'cd'.repeat(32)}')`,
+        `UPDATE lethe.team_keys SET value = '${'ef'.repeat(32)}'`,
+        'DELETE FROM lethe.team_keys',
+      ]) {
+        expect(await codeOf(q(p, sql))).toBe('forbidden');
+      }
+    }
+    expect((await q(owner, 'SELECT value FROM lethe.team_keys')).rows).toEqual([{ value: key }]);
+  });
+
+  it('0070 keeps approvals as a history: a changed plan is approved again, the preparer still refused', async () => {
+    const { name, owner } = await freshDb();
+    await migrateTeamSchema(owner, upTo(60));
+    await pg.createLogin('dee', 'dee-pw', ['lethe_officer', 'lethe_approver']);
+    await pg.createLogin('eve', 'eve-pw', ['lethe_approver']);
+    const dee = pool(pg.url('dee', 'dee-pw', name));
+    const eve = pool(pg.url('eve', 'eve-pw', name));
+    await q(
+      dee,
+      `INSERT INTO lethe.runs (id, kind, state, document, created_at, updated_at) VALUES ('run_h', 'erasure', 'draft', '{}', 'x', 'x')`,
+    );
+    const approve = (fingerprint: string) =>
+      `INSERT INTO lethe.plan_approvals (run_id, approved_at, fingerprint) VALUES ('run_h', 'x', '${fingerprint}')`;
+    await q(eve, approve('f1'));
+    // Before 0070 one approval per plan: the plan changed, its new version cannot be approved.
+    expect(await codeOf(q(eve, approve('f2')))).toBe('conflict');
+    expect(await migrateTeamSchema(owner, upTo(70))).toEqual({ from: 60, to: 70, applied: ['70-approval-history'] });
+    await q(eve, approve('f2'));
+    expect(await codeOf(q(dee, approve('f2')))).toBe('forbidden');
+    expect(await codeOf(q(eve, `DELETE FROM lethe.plan_approvals`))).toBe('forbidden');
+    expect((await q(owner, 'SELECT approved_by, fingerprint FROM lethe.plan_approvals ORDER BY id')).rows).toEqual([
+      { approved_by: 'eve', fingerprint: 'f1' },
+      { approved_by: 'eve', fingerprint: 'f2' },
+    ]);
+  });
+
+  it('0080 shares identity-link decisions: stamped with the deciding role, one row per pair, undone by officers only', async () => {
+    const { name, owner } = await freshDb();
+    await migrateTeamSchema(owner, upTo(70));
+    expect(await migrateTeamSchema(owner, upTo(80))).toEqual({ from: 70, to: 80, applied: ['80-identity-links'] });
+    await pg.createLogin('fay', 'fay-pw', ['lethe_officer']);
+    await pg.createLogin('gil', 'gil-pw', ['lethe_auditor']);
+    const fay = pool(pg.url('fay', 'fay-pw', name));
+    const gil = pool(pg.url('gil', 'gil-pw', name));
+    const insert = `INSERT INTO lethe.identity_links (user_id, linked_user_id, decision, reason, decided_by, decided_at) VALUES ($1, $2, 'confirmed', 'r', 'someone', 'x')`;
+    await q(fay, insert, [1, 2]);
+    expect((await q(gil, 'SELECT decided_by FROM lethe.identity_links')).rows).toEqual([{ decided_by: 'fay' }]);
+    // The same pair twice, or the higher id first, is refused: a decision holds from either side.
+    expect(await codeOf(q(fay, insert, [1, 2]))).toBe('conflict');
+    expect(await codeOf(q(fay, insert, [3, 2]))).not.toBe('no error');
+    expect(await codeOf(q(gil, insert, [4, 5]))).toBe('forbidden');
+    expect(await codeOf(q(gil, 'DELETE FROM lethe.identity_links'))).toBe('forbidden');
+    await q(fay, 'DELETE FROM lethe.identity_links WHERE user_id = 1');
+    expect((await q(owner, 'SELECT count(*)::int AS n FROM lethe.identity_links')).rows[0]).toEqual({ n: 0 });
+  });
+
+  it('0090 shares former addresses: stamped with the officer who replaced them, never changed or deleted', async () => {
+    const { name, owner } = await freshDb();
+    await migrateTeamSchema(owner, upTo(80));
+    expect(await migrateTeamSchema(owner, upTo(90))).toEqual({ from: 80, to: 90, applied: ['90-former-identities'] });
+    await pg.createLogin('hal', 'hal-pw', ['lethe_officer']);
+    await pg.createLogin('ivy', 'ivy-pw', ['lethe_auditor']);
+    const hal = pool(pg.url('hal', 'hal-pw', name));
+    const ivy = pool(pg.url('ivy', 'ivy-pw', name));
+    const insert = `INSERT INTO lethe.former_identities (user_id, type, value, replaced_at, replaced_by) VALUES ($1, 'email', $2, 'x', 'someone')`;
+    await q(hal, insert, [1, 'old@example.com']);
+    expect((await q(ivy, 'SELECT user_id::int AS id, value, replaced_by FROM lethe.former_identities')).rows).toEqual([
+      { id: 1, value: 'old@example.com', replaced_by: 'hal' },
+    ]);
+    expect(await codeOf(q(hal, insert, [1, 'old@example.com']))).toBe('conflict');
+    expect(await codeOf(q(ivy, insert, [2, 'b@example.com']))).toBe('forbidden');
+    expect(await codeOf(q(hal, `UPDATE lethe.former_identities SET value = 'x'`))).toBe('forbidden');
+    expect(await codeOf(q(hal, 'DELETE FROM lethe.former_identities'))).toBe('forbidden');
+  });
+
+  it('0110 deletes a request record only through lethe.delete_by_retention, callable by officers alone', async () => {
+    const { name, owner } = await freshDb();
+    await migrateTeamSchema(owner, upTo(90));
+    expect(await migrateTeamSchema(owner, upTo(110))).toEqual({ from: 90, to: 110, applied: ['110-retention'] });
+    await pg.createLogin('jon', 'jon-pw', ['lethe_officer']);
+    await pg.createLogin('kim', 'kim-pw', ['lethe_approver']);
+    const jon = pool(pg.url('jon', 'jon-pw', name));
+    const kim = pool(pg.url('kim', 'kim-pw', name));
+    await q(owner, REQ, ['req_r', 1]);
+    // Open, so not past any retention period: refused by the function itself.
+    expect(await codeOf(q(jon, `SELECT lethe.delete_by_retention('req_r')`))).toBe('forbidden');
+    expect(await codeOf(q(kim, `SELECT lethe.delete_by_retention('req_r')`))).toBe('forbidden');
+    expect(await codeOf(q(jon, `DELETE FROM lethe.requests WHERE id = 'req_r'`))).toBe('forbidden');
+    expect((await q(owner, 'SELECT count(*)::int AS n FROM lethe.requests')).rows[0]).toEqual({ n: 1 });
+  });
+
+  it('the migrations only grow, are applied in order, and the schema version is the last one, as the docs say', async () => {
+    const versions = TEAM_MIGRATIONS.map((m) => m.version);
+    expect(versions).toEqual([10, 20, 30, 40, 50, 60, 70, 80, 90, 110]);
+    expect(versions.every((v, i) => i === 0 || v > (versions[i - 1] ?? 0))).toBe(true);
+    expect(TEAM_SCHEMA_VERSION).toBe(110);
+    const docs = readFileSync(new URL('../../docs/team-mode.md', import.meta.url), 'utf8').replace(/\s+/g, ' ');
+    expect(docs).toContain(`the schema version is the last one's (${TEAM_SCHEMA_VERSION})`);
+    const { owner } = await freshDb();
+    await migrateTeamSchema(owner);
+    const recorded = await q(owner, 'SELECT version, name FROM lethe.schema_migrations ORDER BY applied_at, version');
+    expect(recorded.rows).toEqual(TEAM_MIGRATIONS.map((m) => ({ version: m.version, name: m.name })));
   });
 
   it('migrating is idempotent and a database newer than this version is refused, not written', async () => {

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import type { EventPayload } from '../../shared/contract/events';
 import { CliFailure, EXIT } from '../cli-error';
-import { openCoreSession } from '../core-session';
+import { openCoreSession, withSession } from '../core-session';
 import { formatTable, processOutput } from '../output';
 import { checkOutputTarget, copyOutput } from '../safe-output';
 import { resolveSubjectArg } from './subjects';
@@ -123,8 +123,7 @@ export function registerArchiveCommands(program: Command): void {
     .action(async (file: string, opts: { passwordStdin?: boolean; json?: boolean }) => {
       const out = processOutput(Boolean(opts.json));
       const password = opts.passwordStdin ? await readStdin() : undefined;
-      const session = await openCoreSession();
-      try {
+      await withSession(async (session) => {
         const result = await session.call('archives.verify', { path: resolve(file), ...(password !== undefined ? { password } : {}) });
         if (out.json) out.out(JSON.stringify(result, null, 2));
         else {
@@ -145,8 +144,6 @@ export function registerArchiveCommands(program: Command): void {
             code: 'invalid_input',
             message: `The archive does not match its manifest (${result.problems.length} problem(s))`,
           });
-      } finally {
-        await session.close();
-      }
+      });
     });
 }

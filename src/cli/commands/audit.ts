@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { CliFailure } from '../cli-error';
 import { processOutput } from '../output';
-import { callRegister, emitFile, withSession } from './requests';
+import { withSession } from '../core-session';
+import { callRegister, emitFile } from './requests';
 
 export function registerAuditCommands(program: Command): void {
   const audit = program.command('audit').description('The tamper-evident audit log');

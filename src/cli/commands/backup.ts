@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { tempPathFor } from '../../main/core/fs/atomic-write';
 import { CliFailure, EXIT } from '../cli-error';
-import { openCoreSession } from '../core-session';
+import { withSession } from '../core-session';
 import { processOutput } from '../output';
 
 async function readStdin(): Promise<string> {
@@ -39,8 +39,7 @@ export function registerBackupCommands(program: Command): void {
     .addHelpText('after', '\nExample:\n  lethe backup recovery-key')
     .action(async (opts: { workspace?: string; json?: boolean }) => {
       const out = processOutput(Boolean(opts.json));
-      const session = await openCoreSession();
-      try {
+      await withSession(async (session) => {
         const value = await session.call('backup.recoveryKey', ws(opts));
         if (out.json) return out.out(JSON.stringify(value, null, 2));
         out.out(value.created ? 'A recovery key was created for this workspace:' : 'The recovery key of this workspace:');
@@ -49,9 +48,7 @@ export function registerBackupCommands(program: Command): void {
         out.out('');
         out.out('It opens every backup of this workspace and refills a keychain that lost its keys.');
         out.out('Keep it on paper or in your password vault, not on this machine. Showing it is recorded in the audit log.');
-      } finally {
-        await session.close();
-      }
+      });
     });
 
   backup
@@ -63,8 +60,7 @@ export function registerBackupCommands(program: Command): void {
     .addHelpText('after', '\nExamples:\n  lethe backup create --out /media/usb/acme.lethebak\n  lethe backup create --json')
     .action(async (opts: { workspace?: string; out?: string; json?: boolean }) => {
       const out = processOutput(Boolean(opts.json));
-      const session = await openCoreSession();
-      try {
+      await withSession(async (session) => {
         const value = await session.call('backup.create', ws(opts));
         let copied: string | null = null;
         if (opts.out !== undefined) {
@@ -82,9 +78,7 @@ export function registerBackupCommands(program: Command): void {
         out.out(`Backup of ${value.requests} requests and ${value.auditEntries} audit entries: ${value.path}`);
         if (copied) out.out(`Copied to ${copied}`);
         out.out(`SHA-256 ${value.sha256} (${value.bytes} bytes). Restore with: lethe restore FILE --recovery-key-stdin`);
-      } finally {
-        await session.close();
-      }
+      });
     });
 
   backup
@@ -94,15 +88,12 @@ export function registerBackupCommands(program: Command): void {
     .option('--json', 'print one JSON document')
     .action(async (opts: { workspace?: string; json?: boolean }) => {
       const out = processOutput(Boolean(opts.json));
-      const session = await openCoreSession();
-      try {
+      await withSession(async (session) => {
         const value = await session.call('backup.status', ws(opts));
         if (out.json) return out.out(JSON.stringify(value, null, 2));
         out.out(`Recovery key: ${value.hasRecoveryKey ? 'yes' : 'none yet (run lethe backup recovery-key)'}`);
         out.out(`Key file:     ${value.keyFile ? 'yes' : 'no'}`);
-      } finally {
-        await session.close();
-      }
+      });
     });
 
   program
@@ -123,8 +114,7 @@ export function registerBackupCommands(program: Command): void {
         throw new CliFailure({ code: 'invalid_input', message: 'Give a backup file, or --keys (not both)' }, EXIT.usage);
       }
       const recoveryKey = await recoveryKeyFrom(opts);
-      const session = await openCoreSession();
-      try {
+      await withSession(async (session) => {
         if (file !== undefined) {
           const value = await session.call('backup.restore', { path: resolve(file), recoveryKey });
           if (out.json) return out.out(JSON.stringify(value, null, 2));
@@ -142,8 +132,6 @@ export function registerBackupCommands(program: Command): void {
         out.out(
           `  ${value.requests} requests, ${value.auditEntries} audit entries, chain ${value.auditChainOk ? 'intact' : 'BROKEN: run lethe audit verify'}`,
         );
-      } finally {
-        await session.close();
-      }
+      });
     });
 }

@@ -1,38 +1,16 @@
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { z } from 'zod';
 import type { auditOperations } from '../../shared/contract/groups/audit';
 import { REQUEST_CHANNELS, REQUEST_STATUSES, type requestOperations } from '../../shared/contract/groups/requests';
 import { REGULATIONS, REQUEST_TYPES } from '../../shared/deadlines';
-import type { Result } from '../../shared/errors';
 import { writeFileAtomic } from '../../main/core/fs/atomic-write';
 import { CliFailure, EXIT } from '../cli-error';
-import { openCoreSession, type CoreSession } from '../core-session';
+import { groupCall, withSession } from '../core-session';
 import { formatTable, processOutput } from '../output';
 
-type Ops = typeof requestOperations & typeof auditOperations;
-type Name = keyof Ops & string;
-
 /** The register's operations through the session's router, typed by their own contract groups. */
-export async function callRegister<K extends Name>(
-  session: CoreSession,
-  name: K,
-  input: z.input<Ops[K]['input']>,
-): Promise<z.output<Ops[K]['output']>> {
-  const result = (await session.core.router.call(name, input)) as Result<z.output<Ops[K]['output']>>;
-  if (!result.ok) throw new CliFailure(result.error);
-  return result.value;
-}
-
-export async function withSession<T>(run: (session: CoreSession) => Promise<T>): Promise<T> {
-  const session = await openCoreSession();
-  try {
-    return await run(session);
-  } finally {
-    await session.close();
-  }
-}
+export const callRegister = groupCall<typeof requestOperations & typeof auditOperations>();
 
 function pick<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): T | undefined {
   if (value === undefined) return undefined;

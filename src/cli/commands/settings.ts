@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { SettingsPatch } from '../../shared/schemas/settings';
 import { CliFailure, EXIT } from '../cli-error';
-import { openCoreSession } from '../core-session';
+import { withSession } from '../core-session';
 import { processOutput } from '../output';
 
 const SHEET_KEYS = ['purposes', 'categories', 'recipients', 'retention', 'rights', 'complaint', 'source', 'automatedDecisions'] as const;
@@ -39,8 +39,7 @@ export function registerSettingsCommands(program: Command): void {
     .addHelpText('after', '\nExample:\n  lethe settings show --json')
     .action(async (opts: { json?: boolean }) => {
       const out = processOutput(Boolean(opts.json));
-      const session = await openCoreSession();
-      try {
+      await withSession(async (session) => {
         const value = await session.call('settings.get', {});
         if (out.json) return out.out(JSON.stringify(value, null, 2));
         out.out(`Organisation: ${value.organizationName || '(not set)'}`);
@@ -48,9 +47,7 @@ export function registerSettingsCommands(program: Command): void {
         out.out(`Theme:        ${value.theme}`);
         const missing = SHEET_KEYS.filter((k) => value.informationSheet[k].trim() === '');
         out.out(`Information sheet: ${missing.length === 0 ? 'complete' : `missing ${missing.join(', ')}`}`);
-      } finally {
-        await session.close();
-      }
+      });
     });
 
   settings
@@ -73,8 +70,7 @@ export function registerSettingsCommands(program: Command): void {
         );
       }
       const informationSheet = opts.informationSheet === undefined ? undefined : await readSheetFile(opts.informationSheet);
-      const session = await openCoreSession();
-      try {
+      await withSession(async (session) => {
         const value = await session.call('settings.set', {
           ...(opts.organization !== undefined ? { organizationName: opts.organization } : {}),
           ...(opts.timeZone !== undefined ? { timeZone: opts.timeZone } : {}),
@@ -82,8 +78,6 @@ export function registerSettingsCommands(program: Command): void {
         });
         if (out.json) return out.out(JSON.stringify(value, null, 2));
         out.out('Settings saved.');
-      } finally {
-        await session.close();
-      }
+      });
     });
 }

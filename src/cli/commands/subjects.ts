@@ -1,3 +1,4 @@
+import { describeCoverage } from '../coverage-table';
 import type { Command } from 'commander';
 import {
   DOSSIER_LISTS,
@@ -9,7 +10,7 @@ import {
   type PersonLinks,
 } from '../../shared/contract/groups/subjects';
 import { CliFailure, EXIT } from '../cli-error';
-import { openCoreSession, type CoreSession } from '../core-session';
+import { withSession, type CoreSession } from '../core-session';
 import { formatTable, processOutput } from '../output';
 
 /**
@@ -86,8 +87,7 @@ export function registerSubjectCommands(program: Command): void {
       const limit = Number(opts.limit);
       if (!Number.isInteger(limit) || limit < 1 || limit > 500)
         throw new CliFailure({ code: 'invalid_input', message: '--limit must be a whole number from 1 to 500' }, EXIT.usage);
-      const session = await openCoreSession();
-      try {
+      await withSession(async (session) => {
         const result = await session.call('subjects.search', { ...(opts.workspace ? { workspaceId: opts.workspace } : {}), query, limit });
         if (out.json) return out.out(JSON.stringify(result, null, 2));
         if (result.results.length === 0) return out.out('Nobody in the local cache matches.');
@@ -108,9 +108,7 @@ export function registerSubjectCommands(program: Command): void {
           ),
         );
         if (result.truncated) out.out(`(more matches; narrow the query or raise --limit)`);
-      } finally {
-        await session.close();
-      }
+      });
     });
 
   subjects
@@ -122,17 +120,14 @@ export function registerSubjectCommands(program: Command): void {
     .addHelpText('after', '\nExamples:\n  lethe subjects show subj_380000000012\n  lethe subjects show ana.lopez@example.com --json')
     .action(async (subject: string, opts: { workspace?: string; json?: boolean }) => {
       const out = processOutput(Boolean(opts.json));
-      const session = await openCoreSession();
-      try {
+      await withSession(async (session) => {
         const ref = await resolveSubjectArg(session, subject, opts.workspace);
         const workspace = opts.workspace ? { workspaceId: opts.workspace } : {};
         const dossier = await wholeDossier((offsets) =>
           session.call('subjects.show', { ...workspace, ref, limit: DOSSIER_MAX_LIMIT, offsets }),
         );
         out.out(out.json ? JSON.stringify(dossier, null, 2) : describeDossier(dossier));
-      } finally {
-        await session.close();
-      }
+      });
     });
 
   subjects
@@ -144,14 +139,11 @@ export function registerSubjectCommands(program: Command): void {
     .addHelpText('after', '\nExample:\n  lethe subjects links subj_380000000014')
     .action(async (subject: string, opts: { workspace?: string; json?: boolean }) => {
       const out = processOutput(Boolean(opts.json));
-      const session = await openCoreSession();
-      try {
+      await withSession(async (session) => {
         const ref = await resolveSubjectArg(session, subject, opts.workspace);
         const links = await session.call('subjects.links', { ...(opts.workspace ? { workspaceId: opts.workspace } : {}), ref });
         out.out(out.json ? JSON.stringify(links, null, 2) : describeLinks(links));
-      } finally {
-        await session.close();
-      }
+      });
     });
 
   subjects
@@ -161,15 +153,22 @@ export function registerSubjectCommands(program: Command): void {
     .argument('<account>', 'the user id of the other account')
     .requiredOption('--reason <text>', 'why they are the same person (3-500 characters)')
     .option('--by <name>', 'who decides (default: the OS account)')
+    .option('--request <id>', 'the request the decision is taken for (req_…): the audit entry names it')
     .option('--workspace <id>', 'workspace id (default: the active one)')
     .option('--json', 'print one JSON document')
     .addHelpText(
       'after',
       '\nExample:\n  lethe subjects link subj_380000000007 380000000014 --reason "Second account, confirmed by the requester"',
     )
-    .action(async (subject: string, account: string, opts: { reason: string; by?: string; workspace?: string; json?: boolean }) => {
-      await decide(subject, account, opts, 'subjects.link');
-    });
+    .action(
+      async (
+        subject: string,
+        account: string,
+        opts: { reason: string; by?: string; request?: string; workspace?: string; json?: boolean },
+      ) => {
+        await decide(subject, account, opts, 'subjects.link');
+      },
+    );
 
   subjects
     .command('unlink')
@@ -179,6 +178,7 @@ export function registerSubjectCommands(program: Command): void {
     .option('--reason <text>', 'why they are not the same person (3-500 characters; required unless --undo)')
     .option('--undo', 'forget the decision instead: a confirmed account leaves the person, a rejected one is suggested again')
     .option('--by <name>', 'who decides (default: the OS account)')
+    .option('--request <id>', 'the request the decision is taken for (req_…): the audit entry names it')
     .option('--workspace <id>', 'workspace id (default: the active one)')
     .option('--json', 'print one JSON document')
     .addHelpText(
@@ -189,7 +189,7 @@ export function registerSubjectCommands(program: Command): void {
       async (
         subject: string,
         account: string,
-        opts: { reason?: string; undo?: boolean; by?: string; workspace?: string; json?: boolean },
+        opts: { reason?: string; undo?: boolean; by?: string; request?: string; workspace?: string; json?: boolean },
       ) => {
         if (opts.undo) return decide(subject, account, opts, 'subjects.unlink');
         if (opts.reason === undefined)
@@ -202,23 +202,26 @@ export function registerSubjectCommands(program: Command): void {
 async function decide(
   subject: string,
   account: string,
-  opts: { reason?: string; by?: string; workspace?: string; json?: boolean },
+  opts: { reason?: string; by?: string; request?: string; workspace?: string; json?: boolean },
   operation: 'subjects.link' | 'subjects.reject' | 'subjects.unlink',
 ): Promise<void> {
   const out = processOutput(Boolean(opts.json));
   const userId = parseAccount(account);
-  const session = await openCoreSession();
-  try {
+  await withSession(async (session) => {
     const ref = await resolveSubjectArg(session, subject, opts.workspace);
-    const base = { ...(opts.workspace ? { workspaceId: opts.workspace } : {}), ref, userId, ...(opts.by ? { by: opts.by } : {}) };
+    const base = {
+      ...(opts.workspace ? { workspaceId: opts.workspace } : {}),
+      ref,
+      userId,
+      ...(opts.by ? { by: opts.by } : {}),
+      ...(opts.request ? { requestId: opts.request } : {}),
+    };
     const links =
       operation === 'subjects.unlink'
         ? await session.call('subjects.unlink', base)
         : await session.call(operation, { ...base, reason: opts.reason ?? '' });
     out.out(out.json ? JSON.stringify(links, null, 2) : describeLinks(links));
-  } finally {
-    await session.close();
-  }
+  });
 }
 
 function describeWhy(why: AccountWhy): string {
@@ -272,6 +275,9 @@ function describeDossier(d: Dossier): string {
   const lines = [
     `${d.displayName} (${d.ref})  data as of: ${d.dataAsOf ?? 'never fully synced'}`,
     `${s.accounts} account(s), ${s.identities} identities, ${s.organizations} organization(s), ${s.tickets} ticket(s), ${s.comments} comment(s), ${s.attachments} attachment(s) (${s.attachmentBytes} bytes), ${s.mentions} mention(s)`,
+    '',
+    'Where Lethe looked',
+    describeCoverage(d.coverage),
     '',
     'Accounts',
     formatTable(

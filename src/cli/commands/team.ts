@@ -1,23 +1,10 @@
 import type { Command } from 'commander';
-import type { z } from 'zod';
 import type { TeamStatus, teamOperations } from '../../shared/contract/groups/team';
-import type { Result } from '../../shared/errors';
 import { CliFailure } from '../cli-error';
-import type { CoreSession } from '../core-session';
+import { groupCall, withSession } from '../core-session';
 import { processOutput } from '../output';
-import { withSession } from './requests';
 
-type Ops = typeof teamOperations;
-
-async function callTeam<K extends keyof Ops & string>(
-  session: CoreSession,
-  name: K,
-  input: z.input<Ops[K]['input']>,
-): Promise<z.output<Ops[K]['output']>> {
-  const result = (await session.core.router.call(name, input)) as Result<z.output<Ops[K]['output']>>;
-  if (!result.ok) throw new CliFailure(result.error);
-  return result.value;
-}
+const callTeam = groupCall<typeof teamOperations>();
 
 /** The password apart from the URL, so it stays out of the shell's history and `ps`. */
 const passwordFromEnvironment = (): { password?: string } =>

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { formatTable, type Output } from '../output';
-import { openCoreSession } from '../core-session';
+import { withSession } from '../core-session';
 import { CliFailure, EXIT } from '../cli-error';
 
 async function readStdin(): Promise<string> {
@@ -19,8 +19,7 @@ export function registerWorkspaceCommands(program: Command, output: (json: boole
     .addHelpText('after', '\nExample:\n  lethe workspaces list --json')
     .action(async (opts: { json?: boolean }) => {
       const out = output(Boolean(opts.json));
-      const session = await openCoreSession();
-      try {
+      await withSession(async (session) => {
         const { workspaces: list, activeId } = await session.call('workspaces.list', {});
         if (out.json) return out.out(JSON.stringify({ workspaces: list, activeId }, null, 2));
         if (list.length === 0) return out.out('No workspaces yet. Add one with: lethe workspaces add --help');
@@ -30,9 +29,7 @@ export function registerWorkspaceCommands(program: Command, output: (json: boole
             list.map((w) => [w.id === activeId ? '*' : '', w.id, w.name, w.baseUrl, w.email, w.hasToken ? 'in keychain' : 'missing']),
           ),
         );
-      } finally {
-        await session.close();
-      }
+      });
     });
 
   workspaces
@@ -62,18 +59,31 @@ export function registerWorkspaceCommands(program: Command, output: (json: boole
           EXIT.usage,
         );
       }
-      const session = await openCoreSession();
-      try {
+      await withSession(async (session) => {
         const address = opts.subdomain !== undefined ? { subdomain: opts.subdomain } : { baseUrl: opts.url ?? '' };
         const created = await session.call('workspaces.create', { name: opts.name, address, email: opts.email, apiToken });
-        if (out.json) return out.out(JSON.stringify(created, null, 2));
+        // The recovery key is shown once at creation: it is the only way back to the register and
+        // audit log when this machine's keychain is lost (`lethe backup recovery-key` shows it again).
+        // Without a keychain (keys from the environment on a server) there is nowhere to keep it:
+        // the connection stands, and the officer is told how to make the key later.
+        let recoveryKey: string | null = null;
+        let noKey = '';
+        try {
+          recoveryKey = (await session.call('backup.recoveryKey', { workspaceId: created.id })).recoveryKey;
+        } catch (error) {
+          noKey = error instanceof Error ? error.message : String(error);
+        }
+        if (out.json) return out.out(JSON.stringify({ ...created, recoveryKey }, null, 2));
         const where = process.env.LETHE_API_TOKEN
           ? 'the token comes from LETHE_API_TOKEN: set it for every command that talks to this helpdesk'
           : 'the token is in the OS keychain';
         out.out(`Added ${created.name} (${created.id}) for ${created.baseUrl}; ${where}.`);
-      } finally {
-        await session.close();
-      }
+        out.out('');
+        if (recoveryKey === null) return out.out(`No recovery key was made (${noKey}); make it with: lethe backup recovery-key`);
+        out.out(`Recovery key: ${recoveryKey}`);
+        out.out('Write it down or keep it in your password vault, away from this computer. It opens every backup of this workspace');
+        out.out('and refills a keychain that lost its keys; `lethe backup recovery-key` shows it again.');
+      });
     });
 
   workspaces
@@ -84,13 +94,10 @@ export function registerWorkspaceCommands(program: Command, output: (json: boole
     .addHelpText('after', '\nExample:\n  lethe workspaces remove ws_abcdefgh1234')
     .action(async (id: string, opts: { json?: boolean }) => {
       const out = output(Boolean(opts.json));
-      const session = await openCoreSession();
-      try {
+      await withSession(async (session) => {
         await session.call('workspaces.remove', { id });
         if (out.json) return out.out(JSON.stringify({ removed: id }));
         out.out(`Removed ${id}.`);
-      } finally {
-        await session.close();
-      }
+      });
     });
 }

@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -66,7 +67,23 @@ describe('the demo workspace', () => {
     expect(listed.requests.filter((r) => r.extension?.noticeAt)).toHaveLength(1);
     expect(listed.requests.every((r) => r.subjectId !== null && r.notes.startsWith('Demo data'))).toBe(true);
     const completed = listed.requests.find((r) => r.status === 'completed');
-    expect(completed?.links.map((l) => l.kind)).toEqual(['archive']);
+    // Answered with its archive and the receipt of that answer, each linked by the hash of its bytes.
+    expect(completed?.links.map((l) => l.kind)).toEqual(['archive', 'receipt']);
+    const receiptLink = completed!.links.find((l) => l.kind === 'receipt')!;
+    const receiptBytes = await readFile(join(dataDir, 'receipts', DEMO_WORKSPACE_ID, receiptLink.ref));
+    expect(createHash('sha256').update(receiptBytes).digest('hex')).toBe(receiptLink.sha256);
+    const receipt = JSON.parse(receiptBytes.toString('utf8')) as Record<string, unknown>;
+    expect(receipt).toMatchObject({
+      format: 'lethe-access-receipt/1',
+      demo: true,
+      request: { reference: completed!.reference, regulation: 'GDPR', type: 'access' },
+      answeredAt: completed!.closedAt,
+      archive: { sha256: completed!.links.find((l) => l.kind === 'archive')!.sha256 },
+    });
+    expect(String(receipt.note)).toMatch(/^Demo data/);
+    // It names nobody: neither the requester's name nor any e-mail address.
+    expect(receiptBytes.toString('utf8')).not.toContain(completed!.requester.name!);
+    expect(receiptBytes.toString('utf8')).not.toMatch(/@/);
     const audit = await value(first.call('audit.verify', { workspaceId: DEMO_WORKSPACE_ID }));
     expect(audit).toMatchObject({ ok: true });
     await first.close();

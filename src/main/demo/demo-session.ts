@@ -1,4 +1,5 @@
 import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Contract, OperationName } from '../../shared/contract';
 import type { InputOf, OutputOf } from '../../shared/contract/define';
 import type { Result } from '../../shared/errors';
@@ -6,6 +7,7 @@ import type { CoreServices } from '../core/services';
 import { secretAccounts } from '../core/secrets/secret-store';
 import { DEMO_WORKSPACE_ID } from '../core/workspaces/workspace-service';
 import { DEMO_ACTOR, DEMO_NOTE, DEMO_REQUESTS, daysAgo, demoPeople, type DemoPerson, type DemoRequestSpec } from './demo-register';
+import { saveDemoReceipt } from './demo-receipt';
 import { DEMO_SEED, DEMO_SIZE } from './start-demo';
 
 type Call = <K extends OperationName>(name: K, input: InputOf<Contract, K>) => Promise<Result<OutputOf<Contract, K>>>;
@@ -23,6 +25,8 @@ export async function recreateDemoStoresIfOrphaned(s: CoreServices): Promise<boo
   if (key !== null) return false;
   s.caches.close(DEMO_WORKSPACE_ID);
   rmSync(s.workspaces.cacheDir(DEMO_WORKSPACE_ID), { recursive: true, force: true });
+  // Its receipts answer requests of the register just removed.
+  rmSync(join(s.dataDir, 'receipts', DEMO_WORKSPACE_ID), { recursive: true, force: true });
   return true;
 }
 
@@ -120,10 +124,16 @@ async function createOne(call: Call, workspaceId: string, spec: DemoRequestSpec,
 
 /**
  * After the demo's first sync: the completed access request gets the archive it was answered
- * with, exported from the cache and linked with its SHA-256 as an officer would.
+ * with, exported from the cache and linked with its SHA-256 as an officer would, then the receipt
+ * of that answer (demo-receipt.ts), linked the same way.
  */
-export async function attachDemoArchive(call: Call, request: { id: string; person: DemoPerson }): Promise<void> {
+export async function attachDemoArchive(
+  call: Call,
+  request: { id: string; person: DemoPerson },
+  dataDir: string,
+): Promise<{ archive: string; receipt: string }> {
   const workspaceId = DEMO_WORKSPACE_ID;
+  const actor = 'Dana Okafor';
   const record = await must(
     call('archives.export', {
       workspaceId,
@@ -135,16 +145,30 @@ export async function attachDemoArchive(call: Call, request: { id: string; perso
     'archive',
   );
   await must(
-    call('requests.link', {
-      workspaceId,
-      actor: 'Dana Okafor',
-      id: request.id,
-      kind: 'archive',
-      ref: record.exportId,
-      sha256: record.sha256,
-    }),
+    call('requests.link', { workspaceId, actor, id: request.id, kind: 'archive', ref: record.exportId, sha256: record.sha256 }),
     'archive link',
   );
+  const { request: answered } = await must(call('requests.get', { workspaceId, id: request.id }), 'completed request');
+  const answeredAt = answered.closedAt ?? answered.updatedAt;
+  const letter = await must(
+    call('requests.letter', { workspaceId, actor, id: request.id, template: 'completion', asOf: answeredAt }),
+    'completion letter',
+  );
+  const receipt = await saveDemoReceipt(dataDir, workspaceId, {
+    reference: answered.reference,
+    regulation: answered.regulation,
+    type: answered.type,
+    answeredAt,
+    answeredBy: actor,
+    channel: answered.channel,
+    archive: { exportId: record.exportId, sha256: record.sha256 },
+    letter: { subject: letter.subject, text: letter.text },
+  });
+  await must(
+    call('requests.link', { workspaceId, actor, id: request.id, kind: 'receipt', ref: receipt.name, sha256: receipt.sha256 }),
+    'receipt link',
+  );
+  return { archive: record.exportId, receipt: receipt.path };
 }
 
 /** Resolves when the workspace's sync has stopped running (whatever its outcome). */
@@ -176,7 +200,7 @@ export async function startDemoSession(
     ? (async () => {
         const status = await waitForSync(call, workspace.id);
         if (status.outcome !== 'done') throw new Error(`demo register: the first sync ended ${status.outcome ?? 'without an outcome'}`);
-        await attachDemoArchive(call, completed);
+        await attachDemoArchive(call, completed, s.dataDir);
       })()
     : Promise.resolve();
   ready.catch((error: unknown) => s.log.warn('demo archive not attached', { message: (error as Error).message }));

@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import type { ServerResponse } from 'node:http';
+import { receiptFileName, receiptPath, type ReceiptFormat } from '../core/erasure/receipt-file';
 import { getExport } from '../core/subjects';
 
 export const EXPORT_DOWNLOAD_PATH = /^\/api\/exports\/(exp_[0-9a-f]{24})$/;
@@ -17,14 +18,31 @@ export function contentDispositionFor(fileName: string): string {
  */
 export async function sendExport(res: ServerResponse, dataDir: string, exportId: string, headers: Record<string, string>): Promise<void> {
   const record = await getExport(dataDir, exportId);
+  await sendFile(res, record.path, record.fileName, 'application/zip', headers);
+}
+
+/** A finished run's deletion receipt (#19 item 8), found from strictly matched ids like an export. */
+export async function sendReceipt(
+  res: ServerResponse,
+  dataDir: string,
+  workspaceId: string,
+  runId: string,
+  format: ReceiptFormat,
+  headers: Record<string, string>,
+): Promise<void> {
+  const type = format === 'html' ? 'text/html; charset=utf-8' : 'application/json';
+  await sendFile(res, receiptPath(dataDir, workspaceId, runId, format), receiptFileName(runId, format), type, headers);
+}
+
+async function sendFile(res: ServerResponse, path: string, fileName: string, type: string, headers: Record<string, string>): Promise<void> {
   res.writeHead(200, {
     ...headers,
-    'Content-Type': 'application/zip',
-    'Content-Disposition': contentDispositionFor(record.fileName),
+    'Content-Type': type,
+    'Content-Disposition': contentDispositionFor(fileName),
     'Cache-Control': 'no-store',
   });
   await new Promise<void>((resolve, reject) => {
-    const stream = createReadStream(record.path);
+    const stream = createReadStream(path);
     stream.on('error', reject);
     res.on('close', resolve);
     stream.pipe(res);

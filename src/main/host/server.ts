@@ -4,7 +4,8 @@ import { CONTENT_SECURITY_POLICY } from '../../shared/csp';
 import { LetheError, type ErrorInfo, type Result } from '../../shared/errors';
 import type { Core } from '../core/create-core';
 import type { Logger } from '../core/log/logger';
-import { EXPORT_DOWNLOAD_PATH, sendExport } from './export-download';
+import { RECEIPT_DOWNLOAD_PATH } from '../core/erasure/receipt-file';
+import { EXPORT_DOWNLOAD_PATH, sendExport, sendReceipt } from './export-download';
 import { exportsDir } from '../core/subjects';
 import { checkPaths } from './path-policy';
 import { checkHost, checkOrigin, checkToken, isJsonContentType, type GuardVerdict } from './request-guard';
@@ -42,6 +43,7 @@ const STATUS_FOR_CODE: Partial<Record<ErrorInfo['code'], number>> = {
   unknown_operation: 404,
   not_found: 404,
   conflict: 409,
+  mentions_unreviewed: 409,
   unauthorized: 401,
   forbidden: 403,
   payload_too_large: 413,
@@ -117,9 +119,14 @@ export async function startHost(options: HostOptions): Promise<Host> {
         return;
       }
       const download = EXPORT_DOWNLOAD_PATH.exec(url.pathname);
-      if (download?.[1] && req.method === 'GET') {
+      const receipt = RECEIPT_DOWNLOAD_PATH.exec(url.pathname);
+      if ((download?.[1] || receipt) && req.method === 'GET') {
         try {
-          return await sendExport(res, core.services.dataDir, download[1], SECURITY_HEADERS);
+          if (receipt) {
+            const format = receipt[3] === 'json' ? 'json' : 'html';
+            return await sendReceipt(res, core.services.dataDir, receipt[1]!, receipt[2]!, format, SECURITY_HEADERS);
+          }
+          return await sendExport(res, core.services.dataDir, download![1]!, SECURITY_HEADERS);
         } catch (error) {
           if (res.headersSent) return void res.destroy();
           const info =

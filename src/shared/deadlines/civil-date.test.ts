@@ -142,3 +142,28 @@ describe('wallTimeToInstant (the New request form: a time typed in a chosen zone
     });
   }
 });
+
+describe('localDateOf with the per-hour offset cache', () => {
+  // Zones with changes off the hour: 00:01 (St John's until 2011, Gaza), half-hour DST (Lord Howe), +5:45 (Kathmandu).
+  const zones = ['America/St_Johns', 'Asia/Gaza', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'Europe/Berlin', 'America/Santiago'];
+  const formats = new Map(
+    zones.map((z) => [z, new Intl.DateTimeFormat('en-CA', { timeZone: z, year: 'numeric', month: '2-digit', day: '2-digit' })]),
+  );
+  const reference = (ms: number, timeZone: string): string => {
+    const parts = formats.get(timeZone)!.formatToParts(ms);
+    const get = (t: string) => parts.find((p) => p.type === t)?.value;
+    return `${get('year')}-${get('month')}-${get('day')}`;
+  };
+  it('agrees with Intl every 17 min 7 s over years with their transitions', () => {
+    const wrong: string[] = [];
+    for (const zone of zones) {
+      for (const year of [2010, 2024]) {
+        for (let ms = Date.UTC(year, 0, 1); ms < Date.UTC(year + 1, 0, 1); ms += 1_027_000) {
+          const iso = new Date(ms).toISOString();
+          if (localDateOf(iso, zone) !== reference(ms, zone)) wrong.push(`${zone} ${iso}`);
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+});

@@ -13,8 +13,8 @@ import type { Identity, TransportOptions, User } from '../helpdesk';
 import { executeRun, openJournal, type NewOperation } from '../journal';
 import { defaultActor, linkToRequest } from '../requests';
 import type { CoreServices } from '../services';
-import { resolveWorkspace, WorkspaceClients } from '../workspaces/workspace-clients';
-import { confirmedAccountsFor } from '../subjects/links';
+import { WorkspaceDomain } from '../workspaces/workspace-clients';
+import { confirmedAccountsFor, keepFormerIdentity } from '../subjects/links';
 import { userIdOfRef } from '../subjects/subject-ref';
 import {
   actionState,
@@ -65,24 +65,16 @@ const onAccountsOnly = (): { objection: null; fields: string[]; emailChange: fal
  * The operations of each action are built in restriction.ts (restriction, objection) and
  * rectification.ts; a run's revalidation, view and audit live in action-runs.ts.
  */
-export class ActionService {
-  readonly #clients: WorkspaceClients;
+export class ActionService extends WorkspaceDomain<ActionServiceOptions> {
   /** One execution per run at a time: a flush and a new action never send the same operation twice. */
   readonly #running = new Map<string, Promise<void>>();
 
-  constructor(
-    private readonly s: CoreServices,
-    private readonly options: ActionServiceOptions = {},
-  ) {
-    this.#clients = new WorkspaceClients(s, options.transport);
-  }
-
-  resolve(workspaceId: string | undefined): Promise<string> {
-    return resolveWorkspace(this.s, workspaceId);
+  constructor(s: CoreServices, options: ActionServiceOptions = {}) {
+    super(s, options);
   }
 
   async #ctx(workspaceId: string): Promise<ActionCtx> {
-    return { workspaceId, journal: await openJournal(this.s, workspaceId), client: await this.#clients.client(workspaceId) };
+    return { workspaceId, journal: await openJournal(this.s, workspaceId), client: await this.clients.client(workspaceId) };
   }
 
   getSettings(workspaceId: string): Promise<ActionSettings> {
@@ -200,7 +192,7 @@ export class ActionService {
       ops.push({ ref: 'fields', stage: 1, kind: ACTION_OP.updateFields, targets: [userId], payload: payload as never });
     }
     ops.push(...emailOps);
-    return this.#start(workspaceId, {
+    const started = await this.#start(workspaceId, {
       ...input,
       userIds: [userId],
       action: 'rectify',
@@ -211,6 +203,16 @@ export class ActionService {
       ops,
       diff,
     });
+    // The old address or number stays the person's, as a former one (#19 item 7): comments quote it still.
+    const replaced = { userId, replacedAt: new Date().toISOString(), replacedBy: input.actor ?? defaultActor() };
+    if (emailOps.length > 0 && before.primaryEmail !== null) {
+      await keepFormerIdentity(this.s, workspaceId, { ...replaced, type: 'email', value: before.primaryEmail });
+    }
+    const oldPhone = diff.find((d) => d.field === 'phone')?.before;
+    if (typeof oldPhone === 'string' && oldPhone.trim() !== '') {
+      await keepFormerIdentity(this.s, workspaceId, { ...replaced, type: 'phone_number', value: oldPhone });
+    }
+    return started;
   }
 
   // --- list, flush, notifications ------------------------------------------------------------

@@ -13,7 +13,8 @@ export const RECORD_TITLES: Record<RecordType, string> = {
 };
 
 export interface IndexContext {
-  input: Pick<ArchiveInput, 'kind' | 'regulation' | 'subject' | 'workspace' | 'generatedAt' | 'dataAsOf' | 'letheVersion' | 'requestId'>;
+  input: Pick<ArchiveInput, 'kind' | 'regulation' | 'subject' | 'workspace' | 'generatedAt' | 'dataAsOf' | 'letheVersion' | 'requestId'> &
+    Partial<Pick<ArchiveInput, 'coverage'>>;
   plan: ArchivePlan;
   /** Record types with data files in this archive, in display order. */
   recordTypes: readonly RecordType[];
@@ -156,6 +157,8 @@ export function* indexHtml(ctx: IndexContext): Generator<string> {
   for (const [term, value] of facts) if (value !== null) yield `<dt>${escapeHtml(term)}</dt><dd>${escapeHtml(value)}</dd>\n`;
   yield '</dl>\n';
 
+  yield* coverageTable(input.coverage ?? []);
+
   yield '<h2>Contents</h2>\n<ul>\n';
   for (const doc of ctx.documents) yield `<li><a href="${hrefFor(doc.path)}">${escapeHtml(doc.title)}</a></li>\n`;
   for (const type of ctx.recordTypes) {
@@ -175,6 +178,21 @@ export function* indexHtml(ctx: IndexContext): Generator<string> {
     }
   }
 
+  if (plan.surfaces.length > 0) {
+    yield `<h2 id="other-places">Other places in the helpdesk</h2>\n<p class="muted">File: <a href="${hrefFor('data/other-places.json')}">data/other-places.json</a></p>\n`;
+    yield* table(
+      plan.surfaces,
+      [
+        ['place', 'Place'],
+        ['at', 'Date'],
+        ['ticketId', 'Ticket'],
+        ['yourRole', 'Your role'],
+        ['why', 'Why it is yours'],
+      ],
+      new Set(),
+    );
+  }
+
   yield '<h2 id="left-out">What was left out, and why</h2>\n';
   if (plan.exclusions.length === 0) {
     yield '<p>Nothing was left out.</p>\n';
@@ -185,4 +203,24 @@ export function* indexHtml(ctx: IndexContext): Generator<string> {
     yield '</tbody>\n</table>\n';
   }
   yield HTML_END;
+}
+
+const NOT_SEARCHED: Record<string, string> = {
+  permission: 'not searched: our connection may not read it',
+  not_enabled: 'not searched: not enabled on our helpdesk',
+  error: 'not searched: it could not be read',
+  not_looked: 'not searched for this copy',
+  not_supported: 'not searched by this tool',
+  incomplete: 'not searched fully',
+};
+
+/** Where we looked for your data: every place, searched or why not, as of when, how many items. */
+function* coverageTable(coverage: NonNullable<ArchiveInput['coverage']>): Generator<string> {
+  if (coverage.length === 0) return;
+  yield '<h2 id="where">Where we looked</h2>\n<table>\n<thead><tr><th>Place</th><th>Searched</th><th>As of</th><th>Items</th></tr></thead>\n<tbody>\n';
+  for (const c of coverage) {
+    const searched = c.searched ? 'yes' : (NOT_SEARCHED[c.reason ?? 'error'] ?? 'not searched');
+    yield `<tr><td>${escapeHtml(c.label)}</td><td>${escapeHtml(searched)}</td><td>${cell(c.asOf)}</td><td>${cell(c.items)}</td></tr>\n`;
+  }
+  yield '</tbody>\n</table>\n';
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { regulationSchema } from '../../../shared/deadlines/types';
 import { isoDateTime } from '../../../shared/schemas/common';
+import { SurfaceCoverage, SurfaceItem } from '../../../shared/schemas/surfaces';
 
 /**
  * What an archive is built from. The subject dossier (built from the cache elsewhere) produces
@@ -146,6 +147,10 @@ export type AttachmentSource = ReadableStream<Uint8Array> | AsyncIterable<Uint8A
  */
 export type OpenAttachment = (attachmentId: string) => Promise<AttachmentSource | null>;
 
+const jsonRecord = z.record(z.string(), z.unknown());
+export const archiveSurfaceItemSchema = SurfaceItem.extend({ record: jsonRecord, provided: jsonRecord.nullable() });
+export type ArchiveSurfaceItem = z.infer<typeof archiveSurfaceItemSchema>;
+
 export const archiveInputSchema = z
   .object({
     subject: z.object({
@@ -185,6 +190,10 @@ export const archiveInputSchema = z
     accountsLeftOut: z.number().int().min(0).max(1_000_000).default(0),
     /** Other people's comments elsewhere that quote the subject's address or number (the dossier's mentions). */
     mentionsLeftOut: z.number().int().min(0).max(10_000_000).default(0),
+    /** Every place the helpdesk keeps a person, searched or why not (src/main/core/surfaces). */
+    coverage: list(SurfaceCoverage).default([]),
+    /** Items of the surfaces read on demand: the whole record (access) and what the person provided (portability). */
+    surfaceItems: list(archiveSurfaceItemSchema).default([]),
     informationSheet: informationSheetSchema.nullable().default(null),
     openAttachment: z.custom<OpenAttachment>((value) => typeof value === 'function', 'openAttachment must be a function'),
   })

@@ -1,3 +1,4 @@
+import { planSurfaceRecords } from './surfaces';
 import { othersProtection, portabilityScope } from './citations';
 import { UniqueNames, safeExtension, safeFileName } from './file-names';
 import type { ArchiveInput, Attachment, Comment, Profile, Ticket } from './input';
@@ -32,6 +33,8 @@ export interface ArchivePlan {
   /** Record types written as data files; portability leaves some out entirely. */
   records: Partial<Record<Exclude<RecordType, 'attachments'>, OutputRecord[]>>;
   attachments: PlannedAttachment[];
+  /** Items of the surfaces read on demand (archive/surfaces.ts), written as data/other-places.json. */
+  surfaces: OutputRecord[];
   exclusions: Exclusion[];
   redactions: Readonly<RedactionCounts>;
   counts: { profiles: number; identities: number; organizations: number; tickets: number; comments: number; commentsWithheld: number };
@@ -151,6 +154,9 @@ export function planArchive(input: ArchiveInput, options: PlanOptions): ArchiveP
     .map((a) => planAttachment(a, redactor, names, options.hideFileNames));
   exclude('attachments_by_others', input.attachments.length - attachments.length, `files other people uploaded are left out (${others})`);
 
+  const surfaces = planSurfaceRecords(input, redactor, scope);
+  exclusions.push(...surfaces.exclusions);
+
   // Counted while the texts above were masked, so these come last.
   exclude(
     'email_addresses_of_others',
@@ -169,6 +175,7 @@ export function planArchive(input: ArchiveInput, options: PlanOptions): ArchiveP
   return {
     records,
     attachments,
+    surfaces: surfaces.records,
     exclusions,
     redactions: redactor.counts,
     counts: {

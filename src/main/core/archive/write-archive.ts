@@ -229,6 +229,8 @@ function planEntries(input: ArchiveInput, plan: ArchivePlan): Entry[] {
     entries.push(text(`data/${type}.csv`, () => csvRecords(columns, records())));
   }
 
+  if (plan.surfaces.length > 0) entries.push(text('data/other-places.json', () => jsonRecords(plan.surfaces)));
+
   const documents: { path: string; title: string }[] = [];
   const sheet = input.informationSheet;
   if (input.kind === 'access' && sheet !== null) {

@@ -27,7 +27,8 @@ function appendedActions(): { names: Set<string>; unknownTemplates: string[] } {
   const unknownTemplates: string[] = [];
   for (const file of sources(CORE)) {
     const text = readFileSync(file, 'utf8');
-    if (!/appendAudit|appendAuditRow|appendTeamAudit|audit: \(entry\)/.test(text)) continue;
+    // auditData: the register rules shared by the local and team registers build the action beside its data.
+    if (!/appendAudit|appendAuditRow|appendTeamAudit|audit: \(entry\)|auditData/.test(text)) continue;
     for (const m of text.matchAll(/\baction\s*[:=]\s*([\s\S]*?)(?:,\s*\n|;\s*\n|,\s*(?:requestId|subject|at|data|actor)\b)/g)) {
       const expression = m[1] ?? '';
       for (const lit of expression.matchAll(/'([a-z_]+(?:\.[a-z_]+)+)'/g)) names.add(lit[1]!);

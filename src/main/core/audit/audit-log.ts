@@ -5,7 +5,8 @@ import type { CoreServices } from '../services';
 import { appendTeamAuditAlone } from '../team/team-audit';
 import { teamSessionFor } from '../team/team-session';
 import { getAuditKey } from './audit-key';
-import { appendEntry, canonicalJson, subjectRef, verifyChainIter, type AuditEntry, type VerifyResult } from './chain';
+import { AUDIT_COLUMNS, entryValues, rowToEntry, type AuditRow } from './audit-row';
+import { appendEntry, subjectRef, verifyChainIter, type AuditEntry, type VerifyResult } from './chain';
 
 export interface AppendAuditInput {
   /** Staff name of whoever acted, or "system". */
@@ -23,43 +24,8 @@ export interface AppendAuditInput {
   at?: string;
 }
 
-interface AuditRow {
-  seq: number;
-  at: string;
-  actor: string;
-  action: string;
-  subject_ref: string | null;
-  request_id: string | null;
-  data: string;
-  prev_hash: string;
-  hash: string;
-}
-
-const SELECT_COLUMNS = 'seq, at, actor, action, subject_ref, request_id, data, prev_hash, hash';
-
-/** A stored row as a chain entry; unreadable `data` becomes a value the verifier calls malformed. */
-export function rowToEntry(row: AuditRow): AuditEntry {
-  let data: Record<string, unknown>;
-  try {
-    data = JSON.parse(row.data) as Record<string, unknown>;
-  } catch {
-    data = undefined as unknown as Record<string, unknown>;
-  }
-  return {
-    seq: row.seq,
-    at: row.at,
-    actor: row.actor,
-    action: row.action,
-    subjectRef: row.subject_ref,
-    requestId: row.request_id,
-    data,
-    prevHash: row.prev_hash,
-    hash: row.hash,
-  };
-}
-
 function lastEntry(db: SqliteDb): AuditEntry | null {
-  const row = stmt(db, `SELECT ${SELECT_COLUMNS} FROM audit_log ORDER BY seq DESC LIMIT 1`).get() as AuditRow | undefined;
+  const row = stmt(db, `SELECT ${AUDIT_COLUMNS} FROM audit_log ORDER BY seq DESC LIMIT 1`).get() as AuditRow | undefined;
   return row ? rowToEntry(row) : null;
 }
 
@@ -93,17 +59,7 @@ export function appendAuditRow(db: SqliteDb, auditKey: Buffer, input: AppendAudi
     requestId: input.requestId ?? null,
     data: input.data ?? {},
   });
-  stmt(db, `INSERT INTO audit_log (${SELECT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
-    entry.seq,
-    entry.at,
-    entry.actor,
-    entry.action,
-    entry.subjectRef,
-    entry.requestId,
-    canonicalJson(entry.data),
-    entry.prevHash,
-    entry.hash,
-  );
+  stmt(db, `INSERT INTO audit_log (${AUDIT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(...entryValues(entry));
   return entry;
 }
 
@@ -168,14 +124,14 @@ export function listAuditEntries(db: SqliteDb, query: AuditQuery = {}): { entrie
   const page = query.beforeSeq !== undefined ? `${filter ? `${filter} AND` : 'WHERE'} seq < ?` : filter;
   const pageParams = query.beforeSeq !== undefined ? [...params, query.beforeSeq] : params;
   const rows = db
-    .prepare(`SELECT ${SELECT_COLUMNS} FROM audit_log ${page} ORDER BY seq DESC LIMIT ?`)
+    .prepare(`SELECT ${AUDIT_COLUMNS} FROM audit_log ${page} ORDER BY seq DESC LIMIT ?`)
     .all(...pageParams, query.limit ?? 200) as AuditRow[];
   return { entries: rows.map(rowToEntry), total };
 }
 
 /** Every entry oldest first, streamed from SQLite so a long log costs constant memory. */
 export function* iterateAuditEntries(db: SqliteDb): Generator<AuditEntry> {
-  for (const row of db.prepare(`SELECT ${SELECT_COLUMNS} FROM audit_log ORDER BY seq`).iterate() as IterableIterator<AuditRow>) {
+  for (const row of db.prepare(`SELECT ${AUDIT_COLUMNS} FROM audit_log ORDER BY seq`).iterate() as IterableIterator<AuditRow>) {
     yield rowToEntry(row);
   }
 }

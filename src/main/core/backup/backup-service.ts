@@ -1,3 +1,6 @@
+// Longer than ~400 lines on purpose: create, verify and restore share one sealed format and one order
+// (check everything, then write), which is easiest to keep right when read together; the format itself
+// is in payload.ts.
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';

@@ -144,6 +144,11 @@ export interface PageCheckpoint {
   endOfStream?: boolean;
   /** Clock for tests. */
   now?: Date;
+  /**
+   * false: records fetched outside the export (a subject refresh or subject-first look). They
+   * leave the stream's position and item count alone, which belong to the sync alone.
+   */
+  record?: boolean;
 }
 
 export interface ApplyResult {

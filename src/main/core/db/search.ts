@@ -6,12 +6,20 @@ import { stmt, type SqliteDb } from './sqlite';
  * Returns null when the text holds no searchable word.
  */
 export function ftsPrefixQuery(text: string): string | null {
-  const words = text
+  return ftsPrefixTerms(ftsWords(text));
+}
+
+/** The words of `text` that `ftsPrefixQuery` makes terms of. */
+export function ftsWords(text: string): string[] {
+  return text
     .normalize('NFKC')
     .split(/[^\p{L}\p{N}]+/u)
     .filter((w) => w.length > 0);
-  if (words.length === 0) return null;
-  return words.map((w) => `"${w}"*`).join(' ');
+}
+
+/** Every word a quoted prefix term, all required; null for no word. */
+export function ftsPrefixTerms(words: readonly string[]): string | null {
+  return words.length === 0 ? null : words.map((w) => `"${w}"*`).join(' ');
 }
 
 /** Users whose name, email, phone or any identity matches every word of `text` (as prefixes). */

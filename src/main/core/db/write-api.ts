@@ -1,3 +1,6 @@
+// Longer than ~400 lines on purpose: every write the sync engine may make, in one place, so the rules
+// below (one transaction per page with its position, replay-safe upserts, older never over newer) are
+// kept and reviewed together.
 import { normalizeIdentityValue } from './normalize';
 import type {
   ApplyResult,
@@ -63,6 +66,7 @@ interface SyncStateRaw {
 }
 
 function writeCheckpoint(db: SqliteDb, fallback: SyncResource, checkpoint: PageCheckpoint, count: number): void {
+  if (checkpoint.record === false) return;
   const resource = checkpoint.resource ?? fallback;
   const now = (checkpoint.now ?? new Date()).toISOString();
   const prev = stmt(db, 'SELECT cursor, start_time, end_time, last_success_at, items FROM sync_state WHERE resource = ?').get(resource) as

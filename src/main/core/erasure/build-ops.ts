@@ -30,13 +30,15 @@ export function buildOperations(plan: ErasurePlan, facts: SubjectFacts): NewOper
       ops.push({ ref, stage: 10, kind: OP.closeTicket, targets: [ticketId] });
     }
   }
+  // The name beside a quoted address goes with it where the officer accepted (the plan's default).
+  const namesOf = new Map(plan.mentions.map((m) => [m.commentId, m.name?.redact ? m.name.strings : []]));
   for (const t of redactTickets) {
     const fact = facts.tickets.get(t.ticketId);
     if (!fact) continue;
     for (const c of fact.comments) {
       const payload: RedactPayload = {
         ticketId: t.ticketId,
-        strings: c.strings,
+        strings: c.own ? c.strings : [...c.strings, ...(namesOf.get(c.id) ?? [])],
         attachments: c.own ? c.attachments.map((a) => ({ id: a.id, url: a.url })) : [],
       };
       if (payload.strings.length === 0 && payload.attachments.length === 0) continue;

@@ -67,5 +67,12 @@ export function computePreview(
 
 /** Writes decided items into a plan, keeping its identity, approval and history fields. */
 export function withDecisions(plan: ErasurePlan, decided: Decided): ErasurePlan {
-  return { ...plan, tickets: decided.tickets, accounts: decided.accounts, counts: decided.counts, fingerprint: decided.fingerprint };
+  return {
+    ...plan,
+    tickets: decided.tickets,
+    accounts: decided.accounts,
+    mentions: decided.mentions,
+    counts: decided.counts,
+    fingerprint: decided.fingerprint,
+  };
 }

@@ -4,6 +4,7 @@ import type {
   ExemptionRules,
   PlanAccount,
   PlanCounts,
+  PlanMention,
   PlanTicket,
   Regulation,
   TicketDecision,
@@ -12,7 +13,8 @@ import { citationFor } from './citations';
 import type { SubjectFacts, TicketFact } from './facts';
 
 export interface StoredOverride {
-  target: 'ticket' | 'account';
+  /** 'name': the subject's name beside a quoted address in comment `id`, kept ('keep') instead of redacted. */
+  target: 'ticket' | 'account' | 'name';
   id: number;
   decision: 'delete' | 'redact' | 'keep';
   reason: string;
@@ -23,6 +25,7 @@ export interface StoredOverride {
 export interface Decided {
   tickets: PlanTicket[];
   accounts: PlanAccount[];
+  mentions: PlanMention[];
   counts: PlanCounts;
   fingerprint: string;
 }
@@ -206,6 +209,7 @@ function emptyCounts(): PlanCounts {
     attachmentBytesToRedact: 0,
     attachmentBytesToDelete: 0,
     mentionsForReview: 0,
+    namesToRedact: 0,
     otherPeople: { endUsers: 0, agents: 0, byRole: {} },
   };
 }
@@ -256,7 +260,24 @@ export function decide(
     return { userId, ...p, decision, override: o ? { decision: o.decision, reason: o.reason, by: o.by, at: o.at } : null };
   });
 
+  // Others' comments quoting the subject, with the name beside the address offered for redaction:
+  // redacted with the address unless the officer kept it (a 'name' override).
+  const namesKept = new Set(overrides.filter((o) => o.target === 'name' && o.decision === 'keep').map((o) => o.id));
+  const decisionOf = new Map(tickets.map((t) => [t.ticketId, t.decision]));
+  const mentions: PlanMention[] = [...facts.tickets.values()]
+    .flatMap((t) => t.comments.filter((c) => !c.own))
+    .sort((a, b) => a.ticketId - b.ticketId || a.id - b.id)
+    .map((c) => ({
+      commentId: c.id,
+      ticketId: c.ticketId,
+      ticketTitle: facts.tickets.get(c.ticketId)!.title,
+      excerpt: c.excerpt ?? '',
+      decision: decisionOf.get(c.ticketId)!,
+      name: c.names.length > 0 ? { strings: c.names, redact: !namesKept.has(c.id) } : null,
+    }));
+
   const counts = emptyCounts();
+  counts.namesToRedact = mentions.filter((m) => m.decision === 'redact' && m.name?.redact).length;
   const people = new Map<number, { agent: boolean; roles: Set<string> }>();
   for (const t of tickets) {
     counts.tickets[t.decision] += 1;
@@ -298,8 +319,10 @@ export function decide(
           t.attachments,
         ]),
         accounts: accounts.map((a) => [a.userId, a.decision]),
+        // Only when a name is offered, so plans without one keep the fingerprints they had.
+        ...(mentions.some((m) => m.name) ? { names: mentions.filter((m) => m.name).map((m) => [m.commentId, m.name!.redact]) } : {}),
       }),
     )
     .digest('hex');
-  return { tickets, accounts, counts, fingerprint };
+  return { tickets, accounts, mentions, counts, fingerprint };
 }

@@ -1,6 +1,7 @@
 import type { SqliteDb } from '../db';
 import { findMentions, type MentionHit } from './mentions';
 import type { ResolvedSubject } from '../subjects/person';
+import { formerMatches, type PersonFormer } from '../subjects/former-identities';
 
 export type Role = 'requester' | 'submitter' | 'assignee' | 'cc' | 'follower' | 'commenter';
 
@@ -11,11 +12,17 @@ export interface CommentFact {
   own: boolean;
   /** Text to remove: the whole body for the subject's own comments, the mentions otherwise. */
   strings: string[];
+  /** Others' comments: the subject's name beside a mention, removed too when the officer accepts (#19 item 6). */
+  names: string[];
+  /** Others' comments: the words around the mention, for the officer to read; null for the subject's own. */
+  excerpt: string | null;
   attachments: Array<{ id: number; url: string | null; size: number }>;
 }
 
 export interface TicketFact {
   id: number;
+  /** The ticket's subject line, as the officer knows the conversation. */
+  title: string;
   status: string;
   archived: boolean;
   deleted: boolean;
@@ -42,6 +49,31 @@ export interface SubjectFacts {
 }
 
 const asJson = (ids: Iterable<number>): string => JSON.stringify([...ids]);
+
+/**
+ * Comments quoting a former address or number that someone else holds today, where it still
+ * names the person (formerMatches: from before the replacement, not by the new holder).
+ */
+function heldFormerMentions(db: SqliteDb, formers: readonly PersonFormer[], names: readonly string[]): MentionHit[] {
+  return formers.flatMap((f) =>
+    findMentions(db, f.type === 'email' ? [f.value] : [], f.type === 'phone_number' ? [f.value] : [], names).filter((m) =>
+      formerMatches(f, m),
+    ),
+  );
+}
+
+/** One hit per comment, with every string any of the lists found in it. */
+function mergeMentions(...lists: MentionHit[][]): Iterable<MentionHit> {
+  const byComment = new Map<number, MentionHit>();
+  for (const m of lists.flat()) {
+    const seen = byComment.get(m.commentId);
+    byComment.set(
+      m.commentId,
+      seen ? { ...seen, strings: [...new Set([...seen.strings, ...m.strings])], names: [...new Set([...seen.names, ...m.names])] } : m,
+    );
+  }
+  return [...byComment.values()].sort((a, b) => a.commentId - b.commentId);
+}
 const STAFF = new Set(['agent', 'admin']);
 
 /** Lines of a body, trimmed, as the strings a redaction must find. */
@@ -72,20 +104,29 @@ export function gatherFacts(db: SqliteDb, subject: ResolvedSubject): SubjectFact
   const own = db
     .prepare('SELECT ticket_id, user_id, role FROM participants WHERE user_id IN (SELECT value FROM json_each(?))')
     .all(asJson(subjectIds)) as Array<{ ticket_id: number; user_id: number; role: Role }>;
-  const mentions: MentionHit[] = findMentions(db, subject.emails, subject.phones).filter(
-    (m) => m.authorId === null || !subjectIds.has(m.authorId),
-  );
+  // The person's names as the helpdesk holds them: a name beside a quoted address is offered for redaction with it.
+  const names = [
+    ...new Set(
+      (db.prepare('SELECT name FROM users WHERE id IN (SELECT value FROM json_each(?))').pluck().all(asJson(subjectIds)) as string[])
+        .map((n) => n.trim())
+        .filter(Boolean),
+    ),
+  ];
+  const mentions: MentionHit[] = [
+    ...mergeMentions(findMentions(db, subject.emails, subject.phones, names), heldFormerMentions(db, subject.heldFormers, names)),
+  ].filter((m) => m.authorId === null || !subjectIds.has(m.authorId));
   const ticketIds = new Set<number>([...own.map((p) => p.ticket_id), ...mentions.map((m) => m.ticketId)]);
   const ids = asJson(ticketIds);
 
   const tickets = new Map<number, TicketFact>();
   for (const t of db
     .prepare(
-      `SELECT id, status, is_archived, deleted, tags, custom_fields, created_at, updated_at, requester_id
+      `SELECT id, subject, status, is_archived, deleted, tags, custom_fields, created_at, updated_at, requester_id
        FROM tickets WHERE id IN (SELECT value FROM json_each(?))`,
     )
     .all(ids) as Array<{
     id: number;
+    subject: string | null;
     status: string;
     is_archived: number;
     deleted: number;
@@ -97,6 +138,7 @@ export function gatherFacts(db: SqliteDb, subject: ResolvedSubject): SubjectFact
   }>) {
     tickets.set(t.id, {
       id: t.id,
+      title: t.subject ?? '',
       status: t.status,
       archived: t.is_archived === 1,
       deleted: t.deleted === 1,
@@ -164,12 +206,28 @@ export function gatherFacts(db: SqliteDb, subject: ResolvedSubject): SubjectFact
   for (const c of ownComments) {
     const t = tickets.get(c.ticket_id);
     if (!t) continue;
-    t.comments.push({ id: c.id, ticketId: c.ticket_id, own: true, strings: bodyStrings(c.body), attachments: byComment.get(c.id) ?? [] });
+    t.comments.push({
+      id: c.id,
+      ticketId: c.ticket_id,
+      own: true,
+      strings: bodyStrings(c.body),
+      names: [],
+      excerpt: null,
+      attachments: byComment.get(c.id) ?? [],
+    });
   }
   for (const m of mentions) {
     const t = tickets.get(m.ticketId);
     if (!t) continue;
-    t.comments.push({ id: m.commentId, ticketId: m.ticketId, own: false, strings: m.strings, attachments: [] });
+    t.comments.push({
+      id: m.commentId,
+      ticketId: m.ticketId,
+      own: false,
+      strings: m.strings,
+      names: m.names,
+      excerpt: m.excerpt,
+      attachments: [],
+    });
   }
   return { subject, tickets, users };
 }

@@ -115,6 +115,8 @@ export async function revalidateFacts(
               ticketId: fact.id,
               own: true,
               strings: bodyStrings(c.plain_body ?? c.body),
+              names: [],
+              excerpt: null,
               attachments: c.attachments.map((a) => ({ id: a.id, url: a.content_url ?? null, size: a.size ?? 0 })),
             });
           }

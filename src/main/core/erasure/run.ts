@@ -1,12 +1,16 @@
 import type { SqliteDb } from '../db';
 import type { ZendeskClient } from '../helpdesk';
-import { executeRun, type Journal, type OpCounts } from '../journal';
+import { executeRun, type Journal, type OpCounts, type OperationHandler } from '../journal';
 import type { ErasureDocument } from './document';
 import { forgetInCache } from './forget';
 import { buildReceipt, saveReceipt } from './receipt';
 import { scanResidue } from './residue';
 import { verifyRun } from './verify';
-import { createZendeskHandlers } from './zendesk-ops';
+import { createZendeskHandlers, OP } from './zendesk-ops';
+import { DEFAULT_ZENDESK_STATUS, pollZendeskDeletion, type ZendeskStatusOptions } from './zendesk-status';
+import { surfaceHandlers, verifySurfaces } from './surfaces-run';
+import { forgetLooks } from '../surfaces';
+import { forgetInIndex } from '../surfaces/side-conversation-index';
 
 const TRANSIENT = new Set(['helpdesk_rate_limited', 'helpdesk_unreachable', 'helpdesk_error']);
 
@@ -44,7 +48,11 @@ export interface RunErasureDeps {
   pollIntervalMs?: number;
   inFlightGraceMs?: number;
   maxAttempts?: number;
+  /** The bounded wait for Zendesk's own deletion status after the permanent deletions. */
+  zendeskStatus?: ZendeskStatusOptions;
   onProgress?: (phase: ErasureDocument['plan']['phase'], counts: OpCounts) => void;
+  /** Awaited before each request that changes the helpdesk (team mode: the journal is shared first). */
+  beforeSend?: () => Promise<void>;
 }
 
 /**
@@ -72,12 +80,18 @@ export async function runErasure(deps: RunErasureDeps): Promise<ErasureDocument>
       doc.plan.state = 'running';
       save(doc);
     }
-    const handlers = createZendeskHandlers(deps.client, {
-      redactionApi: doc.rules.redactionApi,
-      ...(deps.inFlightGraceMs !== undefined
-        ? { inFlightGraceMs: deps.inFlightGraceMs, inFlightPollMs: Math.min(1_000, Math.max(20, deps.inFlightGraceMs / 20)) }
-        : {}),
-    });
+    const handlers = withBeforeSend(
+      {
+        ...surfaceHandlers(deps.client),
+        ...createZendeskHandlers(deps.client, {
+          redactionApi: doc.rules.redactionApi,
+          ...(deps.inFlightGraceMs !== undefined
+            ? { inFlightGraceMs: deps.inFlightGraceMs, inFlightPollMs: Math.min(1_000, Math.max(20, deps.inFlightGraceMs / 20)) }
+            : {}),
+        }),
+      },
+      deps.beforeSend,
+    );
     const result = await executeRun({
       journal,
       runId,
@@ -104,9 +118,43 @@ export async function runErasure(deps: RunErasureDeps): Promise<ErasureDocument>
   }
 
   if (doc.plan.phase === 'verifying') {
-    const v = await transientRetries(() => verifyRun(deps.client, journal, runId, deps.signal), deps.signal);
+    if (!doc.verification) {
+      const v = await transientRetries(() => verifyRun(deps.client, journal, runId, deps.signal), deps.signal);
+      doc.surfaceResidue = await transientRetries(() => verifySurfaces(deps.client, journal, runId, doc.plan, deps.signal), deps.signal);
+      track();
+      const surfacesClean = Object.values(doc.surfaceResidue).every((n) => n === 0);
+      doc.verification = { ...v, ok: v.ok && surfacesClean, apiCalls: doc.apiCalls - baseCalls };
+      save(doc);
+    }
+    // Zendesk's own word on the accounts it now reports gone (a resumed run keeps its deadline).
+    const stillThere = new Set(doc.verification.usersStillPresent);
+    const purged = journal
+      .operations(runId, ['done'])
+      .filter((o) => o.kind === OP.purgeUser)
+      .map((o) => o.targets[0]!)
+      .filter((id) => !stillThere.has(id));
+    if (purged.length > 0) {
+      const wait = deps.zendeskStatus ?? DEFAULT_ZENDESK_STATUS;
+      if (doc.zendeskDeletionUntil == null) {
+        doc.zendeskDeletionUntil = Date.now() + wait.waitMs;
+        save(doc);
+      }
+      await pollZendeskDeletion({
+        client: deps.client,
+        userIds: purged,
+        key: deps.hmacKey,
+        previous: doc.zendeskDeletion,
+        until: doc.zendeskDeletionUntil,
+        pollMs: wait.pollMs,
+        signal: deps.signal,
+        save: (z) => {
+          doc.zendeskDeletion = z;
+          track();
+          save(doc);
+        },
+      });
+    }
     track();
-    doc.verification = { ...v, apiCalls: doc.apiCalls - baseCalls };
     doc.plan.phase = 'forgetting';
     save(doc);
     progress();
@@ -119,6 +167,9 @@ export async function runErasure(deps: RunErasureDeps): Promise<ErasureDocument>
       stillPresentUsers: v?.usersStillPresent ?? [],
       notRedacted: v?.commentsNotRedacted ?? [],
     });
+    // The surfaces' last looks held the person's items: what remains is re-read by the next look.
+    forgetLooks(deps.cache, doc.plan.subject.userIds);
+    forgetInIndex(deps.cache, doc.plan.subject.emails, doc.plan.subject.userIds);
     const kept = new Set(doc.plan.tickets.filter((t) => t.decision !== 'delete' && t.decision !== 'redact').map((t) => t.ticketId));
     doc.residue = scanResidue(deps.cache, doc.plan.subject.emails, doc.plan.subject.phones, kept);
     doc.plan.phase = 'receipt';
@@ -135,6 +186,8 @@ export async function runErasure(deps: RunErasureDeps): Promise<ErasureDocument>
     const clean = counts.failed === 0 && counts.skipped === 0 && (doc.verification?.ok ?? false);
     // The run is over: the texts and identifiers it needed leave the journal, only refs stay.
     doc.plan.subject = { ...doc.plan.subject, email: '', emails: [], phones: [] };
+    // The mentions' words and names too: other people's texts quoting the subject.
+    doc.plan.mentions = [];
     doc.plan.phase = 'done';
     doc.plan.state = clean ? 'completed' : 'needs_attention';
     journal.db.transaction(() => {
@@ -145,4 +198,21 @@ export async function runErasure(deps: RunErasureDeps): Promise<ErasureDocument>
     progress();
   }
   return doc;
+}
+
+/** The executor marks operations `sent` before it calls `send`: waiting here shares that mark first. */
+function withBeforeSend(handlers: Record<string, OperationHandler>, before?: () => Promise<void>): Record<string, OperationHandler> {
+  if (!before) return handlers;
+  return Object.fromEntries(
+    Object.entries(handlers).map(([kind, h]) => [
+      kind,
+      {
+        ...h,
+        send: async (ops, ctx) => {
+          await before();
+          return h.send(ops, ctx);
+        },
+      } satisfies OperationHandler,
+    ]),
+  );
 }

@@ -1,8 +1,14 @@
+// Longer than ~400 lines on purpose: the lifecycle of one plan (plan, override, approve, run, resume,
+// verify) around one journal run and its in-process state; its steps are already apart (build-ops,
+// run, receipt, revalidate, approval). Others are changing it now.
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import {
   ExemptionRules,
+  Receipt,
   type Difference,
   type ErasurePlan,
+  type PlanRequest,
   type Regulation,
   type RunStatus,
 } from '../../../shared/contract/groups/erasure';
@@ -14,16 +20,23 @@ import { normalizeIdentityValue } from '../db';
 import type { TransportOptions } from '../helpdesk';
 import { openJournal, uuidv7, type Journal, type OpCounts } from '../journal';
 import type { CoreServices } from '../services';
-import { resolveWorkspace, WorkspaceClients } from '../workspaces/workspace-clients';
+import { WorkspaceDomain } from '../workspaces/workspace-clients';
 import { assertSecondPerson, assertStaffName, localAccountName } from './approval';
 import { buildOperations } from './build-ops';
 import { computePreview, subjectForNewPlan, subjectOfPlan, withDecisions } from './compute-plan';
 import { decide, type StoredOverride } from './decide';
 import { RUN_KIND, type ErasureDocument } from './document';
 import { gatherFacts } from './facts';
-import { hmacRef } from './receipt';
+import { hmacRef, saveReceipt } from './receipt';
+import { erasureStores, type ErasureStore, type ErasureStores } from './plan-store';
+import { linkRunToRequest, requestFields } from './request-context';
 import { revalidateFacts } from './revalidate';
 import { runErasure } from './run';
+import { openLinkRegister } from '../subjects/links';
+import { planSurfaces } from './surface-plan';
+import { liveSurfaces, surfaceOperations } from './surfaces-run';
+import { readZendeskDeletion, withComplianceRow, type ZendeskStatusOptions } from './zendesk-status';
+import { OP } from './zendesk-ops';
 
 const RULES_KEY = 'erasure.rules';
 const HMAC_KEY = 'erasure.hmacKey';
@@ -36,8 +49,12 @@ export interface ErasureServiceOptions {
   /** See ZendeskOpsOptions.inFlightGraceMs; tests shorten it to their simulator's job delay. */
   inFlightGraceMs?: number;
   maxAttempts?: number;
+  /** The run's bounded wait for Zendesk's own deletion status (DEFAULT_ZENDESK_STATUS). */
+  zendeskStatus?: ZendeskStatusOptions;
   /** false: execute prepares the journal and leaves running to `resume` (or another process). */
   autoStart?: boolean;
+  /** Where plans live per workspace; default: the team database in team mode, else the local journal. */
+  stores?: ErasureStores;
 }
 
 const emptyCounts = (): OpCounts => ({ planned: 0, sent: 0, done: 0, failed: 0, skipped: 0 });
@@ -46,40 +63,34 @@ const emptyCounts = (): OpCounts => ({ planned: 0, sent: 0, done: 0, failed: 0, 
  * Erasure for the contract handlers: plans in the journal store (one run per plan), live
  * revalidation, execution in the background with progress events, resume after a restart.
  */
-export class ErasureService {
+export class ErasureService extends WorkspaceDomain<ErasureServiceOptions> {
   readonly #running = new Map<string, Promise<unknown>>();
   readonly #controllers = new Map<string, AbortController>();
-  readonly #clients: WorkspaceClients;
   readonly #errors = new Map<string, { code: string; message: string }>();
+  readonly #stores: ErasureStores;
   #closed = false;
 
-  constructor(
-    private readonly s: CoreServices,
-    private readonly options: ErasureServiceOptions = {},
-  ) {
+  constructor(s: CoreServices, options: ErasureServiceOptions = {}) {
     // Counted: a run reports how many requests it took.
-    this.#clients = new WorkspaceClients(s, options.transport, { countRequests: true });
+    super(s, options, { countRequests: true });
+    this.#stores = options.stores ?? erasureStores(s);
   }
 
-  resolve(workspaceId: string | undefined): Promise<string> {
-    return resolveWorkspace(this.s, workspaceId);
+  #store(workspaceId: string): Promise<ErasureStore> {
+    return this.#stores(workspaceId);
   }
 
   journal(workspaceId: string): Promise<Journal> {
     return openJournal(this.s, workspaceId);
   }
 
-  async #hmacKey(journal: Journal): Promise<Buffer> {
-    const existing = journal.readSetting<string>(HMAC_KEY);
-    if (existing) return Buffer.from(existing, 'hex');
-    const key = randomBytes(32);
-    journal.writeSetting(HMAC_KEY, key.toString('hex'));
-    return key;
+  async #hmacKey(journal: Journal, store: ErasureStore): Promise<Buffer> {
+    return Buffer.from(await store.initSetting(journal, HMAC_KEY, randomBytes(32).toString('hex')), 'hex');
   }
 
   async getRules(workspaceId: string): Promise<ExemptionRules> {
     const journal = await this.journal(workspaceId);
-    return ExemptionRules.parse(journal.readSetting(RULES_KEY) ?? {});
+    return ExemptionRules.parse((await (await this.#store(workspaceId)).readSetting(journal, RULES_KEY)) ?? {});
   }
 
   /** Every change is an audit entry: switching second-person approval off must leave a trace. */
@@ -87,8 +98,9 @@ export class ErasureService {
     const parsed = ExemptionRules.parse(rules);
     assertNoPersonalData(parsed);
     const journal = await this.journal(workspaceId);
-    const previous = ExemptionRules.parse(journal.readSetting(RULES_KEY) ?? {});
-    journal.writeSetting(RULES_KEY, parsed as never);
+    const store = await this.#store(workspaceId);
+    const previous = ExemptionRules.parse((await store.readSetting(journal, RULES_KEY)) ?? {});
+    await store.writeSetting(journal, RULES_KEY, parsed as never);
     const changed = (Object.keys(parsed) as Array<keyof ExemptionRules>)
       .filter((key) => JSON.stringify(parsed[key]) !== JSON.stringify(previous[key]))
       .sort();
@@ -115,10 +127,11 @@ export class ErasureService {
 
   async plan(
     workspaceId: string,
-    input: { subject: string; regulation: Regulation; preparedBy?: string | undefined },
+    input: { subject: string; regulation: Regulation; preparedBy?: string | undefined; request?: PlanRequest | null },
   ): Promise<ErasurePlan> {
-    // The preparer is always recorded, so an approval can be checked against it.
-    const preparedBy = input.preparedBy ?? localAccountName();
+    // The preparer is always recorded, so an approval can be checked against it (in team mode: the role).
+    const store = await this.#store(workspaceId);
+    const preparedBy = store.role ?? input.preparedBy ?? localAccountName();
     assertStaffName(preparedBy, 'preparer');
     const cache = await this.s.caches.open(workspaceId);
     const journal = await this.journal(workspaceId);
@@ -128,7 +141,7 @@ export class ErasureService {
     if (facts.subject.userIds.length === 0) {
       throw new LetheError('not_found', 'No account with this e-mail is in the cache. Sync, or check the address.');
     }
-    const key = await this.#hmacKey(journal);
+    const key = await this.#hmacKey(journal, store);
     const id = uuidv7();
     const plan: ErasurePlan = {
       id,
@@ -136,6 +149,7 @@ export class ErasureService {
       createdAt: new Date().toISOString(),
       dataAsOf,
       regulation: input.regulation,
+      request: input.request ?? null,
       subject: {
         email: facts.subject.email,
         ref: hmacRef(key, normalizeIdentityValue('email', facts.subject.email)),
@@ -146,6 +160,14 @@ export class ErasureService {
       },
       tickets: decided.tickets,
       accounts: decided.accounts,
+      mentions: decided.mentions,
+      ...planSurfaces(
+        cache.db,
+        await openLinkRegister(this.s, workspaceId, cache.db),
+        workspaceId,
+        facts.subject.userIds[0]!,
+        decided.tickets,
+      ),
       counts: decided.counts,
       preparedBy,
       approval: null,
@@ -166,23 +188,27 @@ export class ErasureService {
       apiCalls: 0,
     };
     journal.createRun({ id, kind: RUN_KIND, document: doc, subjectRef: plan.subject.ref });
+    await store.created(journal, id);
     await appendAudit(this.s, workspaceId, {
       actor: preparedBy,
       action: 'erasure.planned',
+      ...requestFields(doc),
       subject: plan.subject.email,
       data: { runId: id, tickets: plan.counts.tickets, accounts: plan.counts.accounts, regulation: plan.regulation },
     });
     return plan;
   }
 
-  async #doc(workspaceId: string, planId: string): Promise<{ journal: Journal; doc: ErasureDocument }> {
+  async #doc(workspaceId: string, planId: string): Promise<{ journal: Journal; doc: ErasureDocument; store: ErasureStore }> {
     const journal = await this.journal(workspaceId);
+    const store = await this.#store(workspaceId);
+    if (!this.#running.has(planId)) await store.pull(journal, planId);
     const run = journal.findRun<ErasureDocument>(planId);
     if (!run || run.kind !== RUN_KIND) throw new LetheError('not_found', 'No such erasure plan in this workspace');
     const doc = run.document;
     // An approval stored before approvals named their fingerprint approves nothing checkable.
     if (doc.plan.approval && typeof doc.plan.approval.fingerprint !== 'string') doc.plan = { ...doc.plan, approval: null };
-    return { journal, doc };
+    return { journal, doc, store };
   }
 
   async getPlan(workspaceId: string, planId: string): Promise<ErasurePlan> {
@@ -198,7 +224,7 @@ export class ErasureService {
     planId: string,
     input: { target: 'ticket' | 'account'; id: number; decision: 'delete' | 'redact' | 'keep'; reason: string; by?: string | undefined },
   ): Promise<ErasurePlan> {
-    const { journal, doc } = await this.#doc(workspaceId, planId);
+    const { journal, doc, store } = await this.#doc(workspaceId, planId);
     this.#draft(doc);
     const exists =
       input.target === 'ticket'
@@ -222,37 +248,92 @@ export class ErasureService {
         ? doc.plan.tickets.find((t) => t.ticketId === input.id)?.decision
         : doc.plan.accounts.find((a) => a.userId === input.id)?.decision;
     doc.overrides = [...doc.overrides.filter((o) => !(o.target === input.target && o.id === input.id)), override];
+    return this.#redecide(
+      workspaceId,
+      planId,
+      { journal, doc, store },
+      { target: input.target, from: from ?? null, to: input.decision },
+      input.by,
+    );
+  }
+
+  /**
+   * The officer's choice about the subject's name beside a quoted address in one mention (#19
+   * item 6): redacted with the address (the default, no override) or kept (an override, listed in
+   * the receipt). Like any override it changes the plan, so its approval and live check go.
+   */
+  async chooseName(
+    workspaceId: string,
+    planId: string,
+    input: { commentId: number; redact: boolean; by?: string | undefined },
+  ): Promise<ErasurePlan> {
+    const held = await this.#doc(workspaceId, planId);
+    const { doc } = held;
+    this.#draft(doc);
+    const mention = doc.plan.mentions.find((m) => m.commentId === input.commentId);
+    if (!mention) throw new LetheError('not_found', 'No such mention in this plan');
+    if (!mention.name)
+      throw new LetheError('invalid_input', 'No name stands beside the address in this mention; there is nothing to choose');
+    if (input.by !== undefined) assertNoPersonalData({ by: input.by });
+    const from = mention.name.redact ? 'redact' : 'keep';
+    const to = input.redact ? 'redact' : 'keep';
+    doc.overrides = doc.overrides.filter((o) => !(o.target === 'name' && o.id === input.commentId));
+    if (!input.redact) {
+      doc.overrides.push({
+        target: 'name',
+        id: input.commentId,
+        decision: 'keep',
+        reason: 'The officer kept the name beside the redacted address',
+        by: input.by ?? null,
+        at: new Date().toISOString(),
+      });
+    }
+    if (from === to) return doc.plan;
+    return this.#redecide(workspaceId, planId, held, { target: 'name', from, to }, input.by);
+  }
+
+  /** Decides again after an override: a changed plan is a new plan, what was approved or checked live was the old one. */
+  async #redecide(
+    workspaceId: string,
+    planId: string,
+    { journal, doc, store }: { journal: Journal; doc: ErasureDocument; store: ErasureStore },
+    change: { target: StoredOverride['target']; from: string | null; to: string },
+    by: string | undefined,
+  ): Promise<ErasurePlan> {
     const cache = await this.s.caches.open(workspaceId);
     const subject = await subjectOfPlan(this.s, workspaceId, cache.db, doc.plan);
     const { decided } = computePreview(cache.db, subject, doc.rules, doc.plan.regulation, doc.overrides);
-    // A changed plan is a new plan: what was approved or checked live was the old one.
     const approval = doc.plan.approval;
     doc.plan = { ...withDecisions(doc.plan, decided), approval: null, revalidation: null };
     journal.updateDocument(planId, doc);
-    // Which ticket or account is left out: its id identifies the subject's records, the run id suffices.
+    await store.pushDraft(journal, planId);
+    // Which ticket, account or mention: its id identifies the subject's records, the run id suffices.
     await appendAudit(this.s, workspaceId, {
-      actor: input.by ?? doc.plan.preparedBy ?? localAccountName(),
+      actor: by ?? doc.plan.preparedBy ?? localAccountName(),
       action: 'erasure.overridden',
-      data: { runId: planId, target: input.target, from: from ?? null, to: input.decision, fingerprint: doc.plan.fingerprint },
+      ...requestFields(doc),
+      data: { runId: planId, target: change.target, from: change.from, to: change.to, fingerprint: doc.plan.fingerprint },
     });
-    if (approval)
-      await this.#auditVoided(workspaceId, planId, approval.fingerprint, doc.plan.fingerprint, 'overridden', undefined, input.by);
+    if (approval) await this.#auditVoided(workspaceId, doc, approval.fingerprint, doc.plan.fingerprint, 'overridden', undefined, by);
     return doc.plan;
   }
 
   async approve(workspaceId: string, planId: string, input: { approver: string; note?: string | undefined }): Promise<ErasurePlan> {
-    const { journal, doc } = await this.#doc(workspaceId, planId);
+    const { journal, doc, store } = await this.#doc(workspaceId, planId);
     this.#draft(doc);
-    assertSecondPerson(input.approver, doc.plan.preparedBy);
+    if (!store.role) assertSecondPerson(input.approver, doc.plan.preparedBy);
     assertNoPersonalData({ approver: input.approver, note: input.note ?? '' });
+    // In team mode the database records the approver (current_user) and refuses the preparer itself.
+    const approver = (await store.approve(planId, doc.plan.fingerprint, input.note ?? '')) ?? input.approver;
     doc.plan = {
       ...doc.plan,
-      approval: { approver: input.approver, note: input.note ?? '', at: new Date().toISOString(), fingerprint: doc.plan.fingerprint },
+      approval: { approver, note: input.note ?? '', at: new Date().toISOString(), fingerprint: doc.plan.fingerprint },
     };
     journal.updateDocument(planId, doc);
     await appendAudit(this.s, workspaceId, {
-      actor: input.approver,
+      actor: approver,
       action: 'erasure.approved',
+      ...requestFields(doc),
       subject: doc.plan.subject.email,
       data: { runId: planId, fingerprint: doc.plan.fingerprint },
     });
@@ -262,18 +343,19 @@ export class ErasureService {
   /** Facts from the cache brought up to the live helpdesk, and the decisions they lead to. */
   async #live(workspaceId: string, doc: ErasureDocument, signal?: AbortSignal) {
     const cache = await this.s.caches.open(workspaceId);
-    const { client } = await this.#clients.entry(workspaceId);
+    const { client } = await this.clients.entry(workspaceId);
     const facts = gatherFacts(cache.db, await subjectOfPlan(this.s, workspaceId, cache.db, doc.plan));
     // Accounts the plan was made for stay its accounts, even if the cache lost one since.
     const differences = await revalidateFacts(client, facts, doc.plan, signal);
     const decided = decide(facts, doc.rules, doc.plan.regulation, doc.overrides, Date.now());
-    return { facts, differences, decided };
+    const surfaces = await liveSurfaces(this.s, workspaceId, cache.db, client, doc.plan, decided.tickets, signal);
+    return { facts, differences, decided, surfaces, cache };
   }
 
   async revalidate(workspaceId: string, planId: string): Promise<ErasurePlan> {
-    const { journal, doc } = await this.#doc(workspaceId, planId);
+    const { journal, doc, store } = await this.#doc(workspaceId, planId);
     this.#draft(doc);
-    const { differences, decided } = await this.#live(workspaceId, doc);
+    const { differences, decided, surfaces } = await this.#live(workspaceId, doc);
     const before = new Map(doc.plan.tickets.map((t) => [t.ticketId, t.decision]));
     const changed: Difference[] = [];
     for (const t of decided.tickets) {
@@ -293,17 +375,19 @@ export class ErasureService {
     const voided = approval !== null && approval.fingerprint !== decided.fingerprint;
     doc.plan = {
       ...withDecisions(doc.plan, decided),
+      ...surfaces,
       ...(voided ? { approval: null } : {}),
       revalidation: { at: new Date().toISOString(), differences: [...differences, ...changed], fingerprint: decided.fingerprint },
     };
     journal.updateDocument(planId, doc);
-    if (voided) await this.#auditVoided(workspaceId, planId, approval.fingerprint, decided.fingerprint, 'revalidated', changed.length);
+    await store.pushDraft(journal, planId);
+    if (voided) await this.#auditVoided(workspaceId, doc, approval.fingerprint, decided.fingerprint, 'revalidated', changed.length);
     return doc.plan;
   }
 
   async #auditVoided(
     workspaceId: string,
-    planId: string,
+    doc: ErasureDocument,
     approvedFingerprint: string,
     fingerprint: string,
     cause: 'revalidated' | 'overridden',
@@ -314,7 +398,14 @@ export class ErasureService {
     await appendAudit(this.s, workspaceId, {
       actor: officerName(by),
       action: 'erasure.approval_voided',
-      data: { runId: planId, cause, approvedFingerprint, fingerprint, ...(decisionsChanged === undefined ? {} : { decisionsChanged }) },
+      ...requestFields(doc),
+      data: {
+        runId: doc.plan.id,
+        cause,
+        approvedFingerprint,
+        fingerprint,
+        ...(decisionsChanged === undefined ? {} : { decisionsChanged }),
+      },
     });
   }
 
@@ -323,10 +414,10 @@ export class ErasureService {
   async execute(
     workspaceId: string,
     planId: string,
-    confirm: { subject: string; deleteTickets: number; redactTickets: number },
+    confirm: { subject: string; deleteTickets: number; redactTickets: number; mentionsReviewed?: number | undefined },
   ): Promise<RunStatus> {
     if (this.#closed) throw new LetheError('conflict', 'Lethe is shutting down');
-    const { journal, doc } = await this.#doc(workspaceId, planId);
+    const { journal, doc, store } = await this.#doc(workspaceId, planId);
     this.#draft(doc);
     const plan = doc.plan;
     if (!plan.revalidation || Date.now() - Date.parse(plan.revalidation.at) > REVALIDATION_TTL_MS) {
@@ -346,11 +437,23 @@ export class ErasureService {
     if (confirm.deleteTickets !== plan.counts.tickets.delete || confirm.redactTickets !== plan.counts.tickets.redact) {
       throw new LetheError('conflict', 'The confirmed counts are not the plan’s counts; review the plan again');
     }
-    if (plan.counts.tickets.delete + plan.counts.tickets.redact + plan.counts.accounts.delete === 0) {
+    // Mentions left for review stay in other people's tickets as they are: the officer says so, for exactly these.
+    const forReview = plan.counts.mentionsForReview;
+    if ((confirm.mentionsReviewed ?? 0) !== forReview) {
+      throw new LetheError(
+        'mentions_unreviewed',
+        forReview === 0
+          ? 'The confirmation acknowledges mentions for review, but this plan has none; review the plan again'
+          : `${forReview} mention(s) of the subject in other people's tickets are left for review and would be kept as they are: read them, then confirm them (or override their tickets to redact)`,
+        { mentionsForReview: forReview, acknowledged: confirm.mentionsReviewed ?? 0 },
+      );
+    }
+    const surfaceWork = (plan.surfaceItems ?? []).filter((i) => i.decision === 'delete' || i.decision === 'redact').length;
+    if (plan.counts.tickets.delete + plan.counts.tickets.redact + plan.counts.accounts.delete + surfaceWork === 0) {
       throw new LetheError('conflict', 'This plan deletes and redacts nothing');
     }
     // What runs is exactly what was reviewed: the live state is read again and must give the same plan.
-    const { facts, decided } = await this.#live(workspaceId, doc);
+    const { facts, decided, surfaces, cache } = await this.#live(workspaceId, doc);
     if (decided.fingerprint !== plan.revalidation.fingerprint) {
       throw new LetheError('conflict', 'The helpdesk changed since the plan was checked; revalidate and review the differences');
     }
@@ -359,18 +462,45 @@ export class ErasureService {
     if (approvalRequired && !approvedAsRuns) {
       throw new LetheError('conflict', 'The approval was given for a different version of this plan; it needs approving again');
     }
-    const ops = buildOperations(withDecisions(plan, decided), facts);
+    const itemsKey = (items: ErasurePlan['surfaceItems']): string =>
+      items
+        .map((i) => `${i.surface}:${i.id}:${i.decision}`)
+        .sort()
+        .join('\n');
+    if (itemsKey(surfaces.surfaceItems) !== itemsKey(plan.surfaceItems ?? [])) {
+      throw new LetheError(
+        'conflict',
+        'The helpdesk’s other places (surfaces) changed since the plan was checked; revalidate and review them',
+        {
+          reason: 'surfaces_changed',
+        },
+      );
+    }
+    const live = { ...withDecisions(plan, decided), ...surfaces };
+    const ops = [...buildOperations(live, facts), ...surfaceOperations(cache.db, live)];
+    // One officer runs a plan: of two executing at once, the second is refused here.
+    await store.claim(planId, true);
     journal.db.transaction(() => {
       journal.addOperations(planId, ops);
-      doc.plan = { ...withDecisions(plan, decided), phase: 'executing', state: 'running' };
+      doc.plan = { ...live, phase: 'executing', state: 'running' };
       journal.updateDocument(planId, doc);
       journal.setRunState(planId, 'running');
     })();
+    const shared = store.mirror(journal, planId);
+    await shared.flush().finally(shared.stop);
     await appendAudit(this.s, workspaceId, {
       actor: officerName((approvedAsRuns ? plan.approval?.approver : undefined) ?? plan.preparedBy),
       action: 'erasure.executed',
+      ...requestFields(doc),
       subject: plan.subject.email,
-      data: { runId: planId, operations: ops.length, tickets: plan.counts.tickets, differences: plan.revalidation.differences.length },
+      data: {
+        runId: planId,
+        operations: ops.length,
+        tickets: plan.counts.tickets,
+        differences: plan.revalidation.differences.length,
+        mentionsReviewed: forReview,
+        namesRedacted: live.counts.namesToRedact,
+      },
     });
     if (this.options.autoStart !== false) this.#start(workspaceId, planId);
     return this.status(workspaceId, planId);
@@ -395,8 +525,10 @@ export class ErasureService {
     };
     const work = (async () => {
       const journal = await this.journal(workspaceId);
+      const store = await this.#store(workspaceId);
       const cache = await this.s.caches.open(workspaceId);
-      const { client, requests } = await this.#clients.entry(workspaceId);
+      const { client, requests } = await this.clients.entry(workspaceId);
+      const shared = store.mirror(journal, runId);
       const doc = await runErasure({
         journal,
         cache: cache.db,
@@ -404,23 +536,28 @@ export class ErasureService {
         runId,
         dataDir: this.s.dataDir,
         workspaceId,
-        hmacKey: await this.#hmacKey(journal),
+        hmacKey: await this.#hmacKey(journal, store),
+        beforeSend: shared.beforeSend,
         requestCount: () => requests.n,
         signal: controller.signal,
         ...(this.options.pollIntervalMs !== undefined ? { pollIntervalMs: this.options.pollIntervalMs } : {}),
         ...(this.options.inFlightGraceMs !== undefined ? { inFlightGraceMs: this.options.inFlightGraceMs } : {}),
         ...(this.options.maxAttempts !== undefined ? { maxAttempts: this.options.maxAttempts } : {}),
+        ...(this.options.zendeskStatus ? { zendeskStatus: this.options.zendeskStatus } : {}),
         onProgress: (phase, counts) => emit('running', counts, phase),
-      });
+      }).finally(() => shared.flush().finally(shared.stop));
       const counts = journal.counts(runId);
       if (doc.plan.phase === 'done') {
         // The subject's e-mail has left the document by now: the audit gets the stored keyed reference.
         // The receipt is the run's: it names whoever started the run, as erasure.executed did.
+        const actor = officerName(doc.plan.approval?.approver ?? doc.plan.preparedBy);
         await appendAudit(this.s, workspaceId, {
-          actor: officerName(doc.plan.approval?.approver ?? doc.plan.preparedBy),
+          actor,
           action: 'erasure.receipt',
+          ...requestFields(doc),
           data: { runId, state: doc.plan.state, operations: counts, verified: doc.verification?.ok ?? false, apiCalls: doc.apiCalls },
         });
+        await linkRunToRequest(this.s, workspaceId, doc, 'receipt', actor);
       }
       emit(doc.plan.state === 'completed' ? 'done' : 'failed', counts, doc.plan.state);
     })().catch((error: unknown) => {
@@ -475,13 +612,63 @@ export class ErasureService {
       forgotten: doc.forgotten,
       receipt: doc.receipt,
       apiCalls: doc.apiCalls,
+      zendeskDeletion: doc.zendeskDeletion ?? null,
       error: this.#errors.get(runId) ?? null,
     };
+  }
+
+  /**
+   * Reads Zendesk's own deletion status again for a finished run (its products finish hours after
+   * the run) and writes it into the run and its receipt; nothing else in the receipt changes.
+   */
+  async checkZendeskDeletion(workspaceId: string, runId: string): Promise<RunStatus> {
+    const { journal, doc, store } = await this.#doc(workspaceId, runId);
+    if (doc.plan.phase !== 'done' || !doc.receipt)
+      throw new LetheError('conflict', 'This run has no receipt yet; Zendesk’s status is read when it finishes');
+    if (this.#running.has(runId)) throw new LetheError('conflict', 'This run is still running');
+    // Before any request to the helpdesk: in team mode the run is the holder's, and the receipt
+    // this updates is a file on the machine that ran it, never found elsewhere.
+    await store.assertHolder(runId);
+    const receipt = Receipt.parse(
+      JSON.parse(
+        await readFile(doc.receipt.json, 'utf8').catch(() => {
+          throw new LetheError(
+            'not_found',
+            'This run’s receipt is not on this machine: read Zendesk’s status again where the run was made',
+          );
+        }),
+      ),
+    );
+    const still = new Set(doc.verification?.usersStillPresent ?? []);
+    const purged = journal
+      .operations(runId, ['done'])
+      .filter((o) => o.kind === OP.purgeUser)
+      .map((o) => o.targets[0]!)
+      .filter((id) => !still.has(id));
+    if (purged.length === 0)
+      throw new LetheError('conflict', 'This run permanently deleted no account, so Zendesk has no deletion status for it');
+    const { client, requests } = await this.clients.entry(workspaceId);
+    const before = requests.n;
+    const z = await readZendeskDeletion(client, purged, await this.#hmacKey(journal, store), doc.zendeskDeletion);
+    doc.zendeskDeletion = z;
+    doc.apiCalls += requests.n - before;
+    doc.receipt = await saveReceipt(this.s.dataDir, workspaceId, {
+      ...receipt,
+      zendeskDeletion: z,
+      ...(receipt.surfaces ? { surfaces: withComplianceRow(receipt.surfaces, z) as typeof receipt.surfaces } : {}),
+    });
+    journal.updateDocument(runId, doc);
+    // In team mode the team's copy of the run gets the new status too.
+    const shared = store.mirror(journal, runId);
+    await shared.flush().finally(shared.stop);
+    return this.status(workspaceId, runId);
   }
 
   /** Runs a crash or restart left unfinished, from where their journal stands. */
   async resume(workspaceId: string, runId?: string): Promise<RunStatus[]> {
     const journal = await this.journal(workspaceId);
+    const store = await this.#store(workspaceId);
+    await store.pull(journal, runId, new Set(this.#running.keys()));
     const runs = runId
       ? [journal.getRun<ErasureDocument>(runId)]
       : journal.listRuns<ErasureDocument>({ kind: RUN_KIND, states: ['running', 'needs_attention'] });
@@ -493,6 +680,15 @@ export class ErasureService {
         if (runId) throw new LetheError('conflict', phase === 'draft' ? 'This plan has not been started' : 'This run is finished');
         continue;
       }
+      // In team mode: a run another officer holds is theirs to resume.
+      const held = await store.claim(run.id, false).then(
+        () => false,
+        (error: unknown) => {
+          if (runId || (error as { code?: unknown }).code !== 'conflict') throw error;
+          return true;
+        },
+      );
+      if (held) continue;
       this.#start(workspaceId, run.id);
       out.push(await this.status(workspaceId, run.id));
     }
@@ -501,6 +697,7 @@ export class ErasureService {
 
   async listRuns(workspaceId: string) {
     const journal = await this.journal(workspaceId);
+    await (await this.#store(workspaceId)).pull(journal, undefined, new Set(this.#running.keys()));
     return journal.listRuns<ErasureDocument>({ kind: RUN_KIND }).map((r) => ({
       runId: r.id,
       state: r.document.plan.state,

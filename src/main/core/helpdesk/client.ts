@@ -1,3 +1,6 @@
+// Longer than ~400 lines on purpose: one short typed method per Zendesk endpoint Lethe calls, over one
+// shared transport, pagination and rate-limit budget; the plumbing is already apart (transport,
+// pagination, jobs, attachments, schemas). Others are changing it now.
 import { z } from 'zod';
 import { HelpdeskCancelledError, HelpdeskError } from './errors';
 import { downloadAttachment, type AttachmentDownload } from './attachments';

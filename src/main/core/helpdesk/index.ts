@@ -10,3 +10,5 @@ export { itemsOf, collect } from './pagination';
 export type { AttachmentDownload } from './attachments';
 export type { TransportOptions, RequestInfo } from './transport';
 export { testConnection, basicAuthHeader, type HelpdeskCredentials } from './test-connection';
+export { complianceDeletionStatuses, latestPerApplication, ComplianceDeletionStatus, type ApplicationStatus } from './compliance';
+export { listCustomFields, CustomFieldDefinition, type CustomFieldScope } from './custom-fields';

@@ -11,6 +11,15 @@ import type { JournalOperation } from './types';
 export const statusOf = (error: unknown): number | undefined => (error instanceof HelpdeskError ? error.status : undefined);
 export const isNotFound = (error: unknown): boolean => statusOf(error) === 404;
 
+/** Runs a deletion whose 404 means it already happened (the thing is gone: another officer, a resumed run). */
+export async function unlessGone(call: () => Promise<unknown>): Promise<void> {
+  try {
+    await call();
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+  }
+}
+
 /** A 4xx other than 404/408/429 is the helpdesk's final answer; anything else leaves the outcome open. */
 const isDefinite = (error: unknown): boolean => {
   const s = statusOf(error);

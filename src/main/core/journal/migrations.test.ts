@@ -1,14 +1,10 @@
 import { join } from 'node:path';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { openCache } from '../db';
-import { tempDir, TEST_KEY } from '../db/testing/fixtures';
+import { tempDirPerTest, TEST_KEY } from '../db/testing/fixtures';
 import { journalMigration0010, JOURNAL_MIGRATIONS } from './migrations';
 
-let tmp: ReturnType<typeof tempDir>;
-beforeEach(() => {
-  tmp = tempDir();
-});
-afterEach(() => tmp.cleanup());
+const tmp = tempDirPerTest();
 
 it('0010 creates runs, operations, transitions and settings in an encrypted store, with the state machine as CHECKs', () => {
   const store = openCache({ path: join(tmp.dir, 'journal.db'), key: TEST_KEY, migrations: [journalMigration0010] });

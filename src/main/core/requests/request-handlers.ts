@@ -1,40 +1,17 @@
 import type { requestOperations } from '../../../shared/contract/groups/requests';
-import { RegisterSettings } from '../../../shared/contract/groups/requests';
-import { localDateOf } from '../../../shared/deadlines';
 import { LetheError } from '../../../shared/errors';
-import { renderLetter } from '../../../shared/letters';
 import { appendAuditRow, listAuditEntries } from '../audit/audit-log';
 import type { CoreServices, DomainHandlers } from '../services';
 import { planImport } from './csv-import';
-import { computeDashboard } from './dashboard';
+import { registerDashboard } from './dashboard-items';
 import { defaultActor } from './register-store';
-import { readRegisterSettings, writeRegisterSettings } from './register-settings';
+import { readRegisterSettings, registerSettingsChange, writeRegisterSettings } from './register-settings';
 import { requestsToCsv, requestsToJson } from './register-export';
 import { insertRequest, RequestService } from './request-service';
 import { applyRetention } from './retention';
 import { holidayCalendarChoices } from './holiday-calendars';
+import { letterFor } from './letter-for';
 import { withTeamRouting } from '../team/team-routing';
-
-const TYPE_WORDS: Record<string, string> = {
-  access: 'access',
-  portability: 'data portability',
-  erasure: 'erasure (deletion)',
-  rectification: 'rectification (correction)',
-  restriction: 'restriction of processing',
-  objection: 'objection',
-  'opt-out': 'opt-out',
-};
-
-/** Dotted paths whose values differ, so a settings change is logged as what changed, not as a copy. */
-function changedPaths(before: unknown, after: unknown, prefix: string): string[] {
-  if (typeof before === 'object' && before !== null && typeof after === 'object' && after !== null && !Array.isArray(before)) {
-    const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-    return [...keys].flatMap((k) =>
-      changedPaths((before as Record<string, unknown>)[k], (after as Record<string, unknown>)[k], `${prefix}.${k}`),
-    );
-  }
-  return JSON.stringify(before) === JSON.stringify(after) ? [] : [prefix];
-}
 
 export function createRequestHandlers(s: CoreServices): DomainHandlers<typeof requestOperations> {
   // A workspace in team mode keeps its register in PostgreSQL (../team); the local store otherwise.
@@ -106,28 +83,12 @@ function createLocalRequestHandlers(s: CoreServices): DomainHandlers<typeof requ
       const ctx = await service.context(input.workspaceId);
       const asOf = input.asOf ?? new Date().toISOString();
       const { timeZone } = (await s.config.read()).settings;
-      return computeDashboard(service.all(ctx.db, asOf), asOf, timeZone, input.weeks ?? 12);
+      return registerDashboard(ctx.db, readRegisterSettings(ctx.db).deadlines, asOf, timeZone, input.weeks ?? 12);
     },
     'requests.letter': async (input) => {
       const ctx = await service.context(input.workspaceId);
       const { request } = await service.get({ id: input.id, workspaceId: ctx.workspaceId, asOf: input.asOf });
-      const { organizationName, timeZone } = (await s.config.read()).settings;
-      const today = localDateOf(input.asOf ?? new Date().toISOString(), timeZone);
-      const letter = renderLetter(input.template, {
-        organizationName: organizationName || null,
-        requesterName: request.requester.name,
-        reference: request.reference,
-        requestType: TYPE_WORDS[request.type] ?? request.type,
-        regulation: request.regulation,
-        receivedOn: request.deadlines?.receivedOn ?? localDateOf(request.receivedAt, request.timeZone),
-        dueOn: request.deadlines?.initialDue ?? null,
-        extendedDueOn: request.deadlines?.extendedDue ?? null,
-        extensionReason: request.extension?.reason ?? null,
-        denialReason: request.status === 'denied' ? request.statusReason : null,
-        denialArticle: request.status === 'denied' ? request.denialArticle : null,
-        today,
-        basis: request.deadlines?.basis ?? null,
-      });
+      const letter = letterFor(request, input.template, (await s.config.read()).settings, input.asOf);
       ctx.db
         .transaction(() =>
           appendAuditRow(ctx.db, ctx.auditKey, {
@@ -138,7 +99,7 @@ function createLocalRequestHandlers(s: CoreServices): DomainHandlers<typeof requ
           }),
         )
         .immediate();
-      return { template: input.template, ...letter, fileBase: `${request.reference}-${input.template}` };
+      return letter;
     },
     'requests.getSettings': async (input) => {
       const ctx = await service.context(input.workspaceId);
@@ -156,15 +117,7 @@ function createLocalRequestHandlers(s: CoreServices): DomainHandlers<typeof requ
       const ctx = await service.context(input.workspaceId);
       return ctx.db
         .transaction(() => {
-          const before = readRegisterSettings(ctx.db);
-          const after = RegisterSettings.parse({
-            deadlines: input.deadlines ?? before.deadlines,
-            retention: input.retention ?? before.retention,
-          });
-          const changed = [
-            ...changedPaths(before.deadlines, after.deadlines, 'deadlines'),
-            ...changedPaths(before.retention, after.retention, 'retention'),
-          ];
+          const { after, changed } = registerSettingsChange(readRegisterSettings(ctx.db), input);
           if (changed.length === 0) return after;
           writeRegisterSettings(ctx.db, after);
           appendAuditRow(ctx.db, ctx.auditKey, {

@@ -11,6 +11,37 @@ export interface RetentionOutcome {
 }
 
 /**
+ * Which closed requests retention deletes (closed more than `keepClosedMonths` ago) and whose contact
+ * details it purges (closed `purgeContactAfterDays` ago, not deleted, still holding some): both
+ * registers' rule (the local one here, the team one in team-retention.ts).
+ */
+export function retentionDue<R extends { id: string; closed_at: string | null; contact_purged_at: string | null }>(
+  closed: readonly R[],
+  hasContact: (r: R) => boolean,
+  retention: RetentionSettings,
+  asOf: string,
+): { expired: R[]; toPurge: R[] } {
+  const now = Date.parse(asOf);
+  const expired = closed.filter((r) => {
+    const keepUntil = `${addMonthsClamped(r.closed_at?.slice(0, 10) ?? '', retention.keepClosedMonths)}${r.closed_at?.slice(10) ?? ''}`;
+    return Date.parse(keepUntil) <= now;
+  });
+  const expiredIds = new Set(expired.map((r) => r.id));
+  const purgeAfter = retention.purgeContactAfterDays;
+  const toPurge =
+    purgeAfter === null
+      ? []
+      : closed.filter(
+          (r) =>
+            !expiredIds.has(r.id) &&
+            r.contact_purged_at === null &&
+            hasContact(r) &&
+            Date.parse(r.closed_at ?? asOf) + purgeAfter * DAY_MS <= now,
+        );
+  return { expired, toPurge };
+}
+
+/**
  * Applies the retention settings as of `asOf`: requester contact details of requests closed long
  * enough ago are purged (the record stays, for the 24-month register), and closed request
  * records older than the retention period are deleted. The audit log keeps its entries: they name
@@ -27,23 +58,13 @@ export function applyRetention(
   const closed = db
     .prepare(`SELECT * FROM requests WHERE status IN (${CLOSED_STATUSES.map(() => '?').join(', ')}) AND closed_at IS NOT NULL`)
     .all(...CLOSED_STATUSES) as RequestRow[];
-  const now = Date.parse(asOf);
-  const expired = closed.filter((r) => {
-    const keepUntil = `${addMonthsClamped(r.closed_at?.slice(0, 10) ?? '', retention.keepClosedMonths)}${r.closed_at?.slice(10) ?? ''}`;
-    return Date.parse(keepUntil) <= now;
-  });
-  const expiredIds = new Set(expired.map((r) => r.id));
   const purgeAfter = retention.purgeContactAfterDays;
-  const toPurge =
-    purgeAfter === null
-      ? []
-      : closed.filter(
-          (r) =>
-            !expiredIds.has(r.id) &&
-            r.contact_purged_at === null &&
-            (r.requester_name !== null || r.requester_email !== null || r.requester_phone !== null) &&
-            Date.parse(r.closed_at ?? asOf) + purgeAfter * DAY_MS <= now,
-        );
+  const { expired, toPurge } = retentionDue(
+    closed,
+    (r) => r.requester_name !== null || r.requester_email !== null || r.requester_phone !== null,
+    retention,
+    asOf,
+  );
   if (!dryRun) {
     db.transaction(() => {
       for (const r of toPurge) {

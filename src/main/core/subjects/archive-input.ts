@@ -1,3 +1,6 @@
+// Longer than ~400 lines on purpose: one read of the cache per record type, each feeding the same
+// archive input and the same participant roles used for masking; split, the roles would travel between
+// files.
 import { createReadStream } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { ArchiveInputDraft, ArchiveKind, OpenAttachment } from '../archive';
@@ -8,9 +11,12 @@ import { stmt, type SqliteDb } from '../db/sqlite';
 import type { InformationSheet } from '../archive';
 import { normalizeIdentityValue } from '../db/normalize';
 import { pendingOf, resolvePerson } from './person';
+import { formerMatches, type PersonFormer } from './former-identities';
 import { identityKeysInText, identityValueKey } from './identity-keys';
 import { updateMentionIndex } from './mention-index';
 import { subjectRefFor } from './subject-ref';
+import { archiveSurfaces, surfaceOtherNames } from './surface-archive';
+import type { FieldTitles } from './custom-fields';
 
 /**
  * Turns what the cache holds about one subject into the archive writer's input. The legal rules
@@ -39,6 +45,8 @@ export interface BuildArchiveInputOptions {
   cacheDir: string;
   /** Streams an attachment through the helpdesk API when no local copy exists. */
   download: (contentUrl: string) => Promise<AsyncIterable<Uint8Array> | null>;
+  /** Custom field titles from the helpdesk, or null (the keys are shown). */
+  fieldTitles?: FieldTitles;
   now?: Date;
 }
 
@@ -333,6 +341,9 @@ export function buildArchiveInput(db: SqliteDb, options: BuildArchiveInputOption
   };
 
   const otherPeople = otherContacts(db, otherIds);
+  const surfaces = archiveSurfaces(db, options.register, options.userId, options.workspace.id, options.fieldTitles ?? null);
+  // The agent or supplier of a side conversation is another person too, on a ticket perhaps not the person's.
+  otherPeople.names.push(...surfaceOtherNames(db, options.userId));
   // Numbers of people who are not on these tickets (a neighbour named in a comment, an owner in an
   // organization's notes) are only recognisable if they are listed too: look up every number the
   // archive's texts contain.
@@ -350,15 +361,18 @@ export function buildArchiveInput(db: SqliteDb, options: BuildArchiveInputOption
       ...Object.values(p.userFields).map((v) => (typeof v === 'string' ? v : '')),
     ]),
     ...attachments.map((a) => a.fileName),
+    ...(surfaces.surfaceItems ?? []).map((i) => JSON.stringify(i.record)),
   ];
   for (const phone of phonesOfOthersIn(db, texts, own)) otherPeople.phones.push(phone);
   const primary = users.find((u) => u.id === options.userId);
+  const freeFormers = (type: string): string[] => set.former.filter((f) => f.type === type && f.heldBy.length === 0).map((f) => f.value);
   return {
     subject: {
       ref: subjectRefFor(options.userId),
       displayName: primary?.name.trim() || subjectRefFor(options.userId),
-      emails: identities.filter((i) => i.type === 'email').map((i) => i.value),
-      phones: identities.filter((i) => i.type === 'phone_number').map((i) => i.value),
+      // A former value nobody else holds is still the person's own (not masked in their texts).
+      emails: [...identities.filter((i) => i.type === 'email').map((i) => i.value), ...freeFormers('email')],
+      phones: [...identities.filter((i) => i.type === 'phone_number').map((i) => i.value), ...freeFormers('phone_number')],
     },
     workspace: options.workspace,
     controllerName: options.controllerName?.trim() || null,
@@ -376,7 +390,8 @@ export function buildArchiveInput(db: SqliteDb, options: BuildArchiveInputOption
     attachments,
     otherPeople,
     accountsLeftOut: pendingOf(set).length,
-    mentionsLeftOut: mentionsElsewhere(db, identityRows, own, included),
+    mentionsLeftOut: mentionsElsewhere(db, identityRows, set.former, own, included),
+    ...surfaces,
     informationSheet: options.informationSheet,
     openAttachment,
   };
@@ -426,16 +441,37 @@ function otherContacts(db: SqliteDb, otherIds: string): { emails: string[]; phon
 function mentionsElsewhere(
   db: SqliteDb,
   identities: ReadonlyArray<{ type: string; value: string }>,
+  former: readonly PersonFormer[],
   own: Set<number>,
   included: Set<number>,
 ): number {
-  const keys = [...new Set(identities.map((i) => identityValueKey(i.type, i.value)).filter((k): k is string => k !== null))];
-  if (keys.length === 0) return 0;
+  const keys = new Set(identities.map((i) => identityValueKey(i.type, i.value)).filter((k): k is string => k !== null));
+  // The dossier's rule for former values (former-identities.ts): one someone else holds today
+  // counts only in comments from before the replacement that its new holder did not write.
+  const formerOf = new Map<string, PersonFormer>();
+  for (const f of former) {
+    const key = identityValueKey(f.type, f.value);
+    if (key !== null && !keys.has(key)) formerOf.set(key, f);
+  }
+  if (keys.size + formerOf.size === 0) return 0;
   updateMentionIndex(db);
   const rows = stmt(
     db,
-    `SELECT DISTINCT k.comment_id AS commentId, c.ticket_id AS ticketId, c.author_id AS authorId
+    `SELECT k.key, k.comment_id AS commentId, c.ticket_id AS ticketId, c.author_id AS authorId, c.created_at AS createdAt
        FROM comment_identity_keys k JOIN comments c ON c.id = k.comment_id WHERE k.key IN ${IDS}`,
-  ).all(JSON.stringify(keys)) as Array<{ commentId: number; ticketId: number; authorId: number | null }>;
-  return rows.filter((r) => !included.has(r.ticketId) && !(r.authorId !== null && own.has(r.authorId))).length;
+  ).all(JSON.stringify([...keys, ...formerOf.keys()])) as Array<{
+    key: string;
+    commentId: number;
+    ticketId: number;
+    authorId: number | null;
+    createdAt: string | null;
+  }>;
+  const counted = new Set<number>();
+  for (const r of rows) {
+    if (included.has(r.ticketId) || (r.authorId !== null && own.has(r.authorId))) continue;
+    const was = formerOf.get(r.key);
+    if (was !== undefined && !formerMatches(was, r)) continue;
+    counted.add(r.commentId);
+  }
+  return counted.size;
 }

@@ -1,3 +1,6 @@
+// Longer than ~400 lines on purpose: every list of the dossier is read over the same resolved set of
+// accounts and the same prepared statements, and its summary counts with the same aggregates; split,
+// the set and the offsets would travel between files.
 import {
   DOSSIER_DEFAULT_LIMIT,
   DOSSIER_MAX_LIMIT,
@@ -10,9 +13,13 @@ import {
 import { dataAsOf } from '../db/read-api';
 import { stmt, type SqliteDb } from '../db/sqlite';
 import { pendingOf, resolvePerson } from './person';
+import { formerMatches, type PersonFormer } from './former-identities';
 import { identityValueKey, keyKind } from './identity-keys';
 import { updateMentionIndex } from './mention-index';
 import { subjectRefFor } from './subject-ref';
+import { subjectCustomFields, type FieldTitles } from './custom-fields';
+import { coverageOf, surfaceSections } from '../surfaces/coverage';
+import { dossierCoverage } from './coverage';
 
 /**
  * "What do we hold about this person, and where", answered from the cache alone. Every list is
@@ -76,6 +83,8 @@ export interface DossierOptions {
    * What a sync commits in between shows in the lists; its mentions at the next look.
    */
   mentionIndexCaughtUp?: boolean;
+  /** Titles of custom fields from the helpdesk (field-titles.ts); null or absent: keys are shown, marked so. */
+  fieldTitles?: FieldTitles;
 }
 
 export function buildDossier(db: SqliteDb, register: SqliteDb, userId: number, options: DossierOptions): Dossier {
@@ -214,41 +223,62 @@ export function buildDossier(db: SqliteDb, register: SqliteDb, userId: number, o
     ...(u.email ? [{ type: 'email', value: u.email }] : []),
     ...(u.phone ? [{ type: 'phone_number', value: u.phone }] : []),
   ]);
-  const allMentions = listMentions(db, [...identityRows, ...profileValues], own, new Set(allTicketIds));
+  // Former addresses stay the person's (#19 item 7): a comment quoting the old address is still a mention.
+  const former = set.former;
+  const allMentions = listMentions(db, [...identityRows, ...profileValues], former, own, new Set(allTicketIds));
   const mentions = limit === 'all' ? allMentions : allMentions.slice(offsets.mentions, offsets.mentions + limit);
 
   const ticketsByRole = Object.fromEntries(TICKET_ROLES.map((r) => [r, 0])) as Record<TicketRole, number>;
   for (const holders of roles.values()) for (const r of new Set(holders.map((h) => h.role))) ticketsByRole[r] += 1;
   const attachmentTotal = typeRows.reduce((sum, t) => sum + t.count, 0);
   const requested = byId.get(userId);
+  const customFields = subjectCustomFields(db, set.userIds, options.fieldTitles ?? null);
+  const summary = {
+    accounts: accounts.length,
+    identities: identities.length,
+    organizations: organizations.length,
+    tickets: allTicketIds.length,
+    ticketsByRole,
+    comments: commentTotal,
+    attachments: attachmentTotal,
+    attachmentBytes: typeRows.reduce((sum, t) => sum + t.bytes, 0),
+    attachmentsByType: typeRows.sort((a, b) => b.bytes - a.bytes),
+    mentions: allMentions.length,
+    customFields: customFields.length,
+  };
+  const asOf = dataAsOf(db);
   return {
     workspaceId: options.workspaceId,
     ref: subjectRefFor(userId),
     displayName: requested?.name.trim() ?? '',
     generatedAt: (options.now ?? new Date()).toISOString(),
-    dataAsOf: dataAsOf(db),
-    summary: {
-      accounts: accounts.length,
-      identities: identities.length,
-      organizations: organizations.length,
-      tickets: allTicketIds.length,
-      ticketsByRole,
-      comments: commentTotal,
-      attachments: attachmentTotal,
-      attachmentBytes: typeRows.reduce((sum, t) => sum + t.bytes, 0),
-      attachmentsByType: typeRows.sort((a, b) => b.bytes - a.bytes),
-      mentions: allMentions.length,
-    },
+    dataAsOf: asOf,
+    coverage: coverageOf(db, userId, { summary, dataAsOf: asOf }),
+    completeness: dossierCoverage(db, set.userIds),
+    summary,
     accounts,
     suggestions: set.suggestions,
     pendingSuggestions: pendingOf(set).length,
     suggestionsTruncated: set.suggestionsTruncated,
     identities,
+    formerIdentities: former.map((f) => ({
+      userId: f.userId,
+      type: f.type,
+      value: f.value,
+      replacedAt: f.replacedAt,
+      why:
+        `former ${f.type === 'email' ? 'e-mail address' : 'phone number'}${asAccount(f.userId)}, replaced ${f.replacedAt.slice(0, 10)} by ${f.replacedBy}` +
+        (f.heldBy.length === 0
+          ? ''
+          : `; now held by ${f.heldBy.length === 1 ? `another account (${f.heldBy[0]})` : `${f.heldBy.length} other accounts`}, who are not this person: only comments from before the replacement, not written by them, count as mentions`),
+    })),
     organizations,
+    customFields,
     tickets,
     comments,
     attachments,
     mentions,
+    surfaces: surfaceSections(db, userId, limit),
     pages: {
       limit: limit === 'all' ? DOSSIER_MAX_LIMIT : limit,
       tickets: { offset: offsets.tickets, total: allTicketIds.length },
@@ -352,6 +382,7 @@ function listTickets(db: SqliteDb, page: number[], roles: Map<number, Holders>, 
 function listMentions(
   db: SqliteDb,
   identities: Array<{ type: string; value: string }>,
+  former: readonly PersonFormer[],
   own: Set<number>,
   participating: Set<number>,
 ): Dossier['mentions'] {
@@ -360,17 +391,33 @@ function listMentions(
     const key = identityValueKey(i.type, i.value);
     if (key !== null && !valueOf.has(key)) valueOf.set(key, i.value);
   }
+  // A former value someone else holds today counts only where formerMatches says (no join to them).
+  const formerOf = new Map<string, PersonFormer>();
+  for (const f of former) {
+    const key = identityValueKey(f.type, f.value);
+    if (key === null || valueOf.has(key)) continue;
+    valueOf.set(key, f.value);
+    formerOf.set(key, f);
+  }
   if (valueOf.size === 0) return [];
   const rows = stmt(
     db,
-    `SELECT k.key, k.comment_id AS commentId, c.ticket_id AS ticketId, c.author_id AS authorId
+    `SELECT k.key, k.comment_id AS commentId, c.ticket_id AS ticketId, c.author_id AS authorId, c.created_at AS createdAt
        FROM comment_identity_keys k JOIN comments c ON c.id = k.comment_id
       WHERE k.key IN ${IDS} ORDER BY c.ticket_id, k.comment_id`,
-  ).all(JSON.stringify([...valueOf.keys()])) as Array<{ key: string; commentId: number; ticketId: number; authorId: number | null }>;
+  ).all(JSON.stringify([...valueOf.keys()])) as Array<{
+    key: string;
+    commentId: number;
+    ticketId: number;
+    authorId: number | null;
+    createdAt: string | null;
+  }>;
   const byTicket = new Map<number, { commentIds: Set<number>; matched: Set<'email' | 'phone'>; values: Set<string> }>();
   for (const r of rows) {
     // The subject writing their own address is their own comment, already listed as such.
     if (r.authorId !== null && own.has(r.authorId)) continue;
+    const was = formerOf.get(r.key);
+    if (was !== undefined && !formerMatches(was, r)) continue;
     const entry = byTicket.get(r.ticketId) ?? { commentIds: new Set(), matched: new Set(), values: new Set() };
     entry.commentIds.add(r.commentId);
     entry.matched.add(keyKind(r.key));

@@ -11,6 +11,7 @@ import { auditExport } from './export-audit';
 import { openLinkRegister } from './links';
 import { userExists } from './person';
 import { buildArchiveInput } from './archive-input';
+import { FieldTitleCache } from './field-titles';
 import { ensureExportsDir, exportZipPath, newExportId, saveExportRecord } from './exports';
 import { userIdOfRef } from './subject-ref';
 import { workspaceCache } from './workspace-cache';
@@ -58,7 +59,10 @@ export async function exportArchive(s: CoreServices, request: ExportRequest): Pr
   };
 
   const register = await openLinkRegister(s, workspaceId, cache.db);
+  // Field titles in words where the helpdesk answers; an offline export shows the keys.
+  const fieldTitles = request.kind === 'access' ? await new FieldTitleCache(s).titles(workspaceId) : null;
   const input = buildArchiveInput(cache.db, {
+    fieldTitles,
     userId,
     register,
     kind: request.kind,

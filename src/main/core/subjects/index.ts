@@ -10,3 +10,4 @@ export { resolvePerson, pendingOf, requestedAccountByEmail, emailOfAccount, cont
 export { openLinkStores, decideLink, undoLink, type LinkStores } from './links';
 export { subjectRefFor, userIdOfRef } from './subject-ref';
 export { identityKeysInText, identityValueKey } from './identity-keys';
+export { formerIdentitiesOf, recordFormerIdentity, type FormerIdentity } from './former-identities';

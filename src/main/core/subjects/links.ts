@@ -7,6 +7,8 @@ import { stmt } from '../db/sqlite';
 import { writeWhenFree } from '../db/write-when-free';
 import { defaultActor, openRegisterDb } from '../requests/register-store';
 import type { CoreServices } from '../services';
+import { teamLinks, type TeamLinkRow, type TeamLinks } from '../team/team-links';
+import { recordFormerIdentity, type FormerIdentity } from './former-identities';
 import { decisionFor, pairOf, resolvePerson, userExists, type Person } from './person';
 import { subjectRefFor, userIdOfRef } from './subject-ref';
 
@@ -25,17 +27,33 @@ export interface LinkStores {
   auditKey: Buffer;
   /** Appends one entry to the workspace's audit chain (appendAudit: wherever the chain lives). */
   audit: (entry: AppendAuditInput) => Promise<unknown>;
+  /** Team mode: decisions are the team's (`register` is then an in-memory copy of them). */
+  team?: TeamLinks;
 }
 
 /** The register with the decisions, for reading who a person is (no keychain needed). */
 export async function openLinkRegister(s: CoreServices, workspaceId: string, cache: SqliteDb): Promise<SqliteDb> {
+  const team = await teamLinks(s, workspaceId);
+  if (team) return team.register;
   const register = await openRegisterDb(s, workspaceId);
   await importLegacyMerges(cache, register);
   return register;
 }
 
+/**
+ * Keeps an address the person no longer has as theirs (#19 item 7): in the team's database in
+ * team mode, so every machine reads it, else in this machine's register.
+ */
+export async function keepFormerIdentity(s: CoreServices, workspaceId: string, former: FormerIdentity): Promise<void> {
+  const team = await teamLinks(s, workspaceId);
+  if (team) return team.recordFormer(former);
+  recordFormerIdentity(await openRegisterDb(s, workspaceId), former);
+}
+
 /** The register and the audit key, for recording a decision. */
 export async function openLinkStores(s: CoreServices, workspaceId: string, cache: SqliteDb): Promise<LinkStores> {
+  const team = await teamLinks(s, workspaceId);
+  if (team) return { workspaceId, register: team.register, auditKey: team.auditKey, audit: () => Promise.resolve(), team };
   const ctx = await openAuditContext(s, workspaceId);
   await importLegacyMerges(cache, ctx.db);
   return {
@@ -76,6 +94,8 @@ export interface DecideInput {
   decision: LinkDecisionKind;
   reason: string;
   by?: string | undefined;
+  /** The request the decision was taken for, named by its audit entry. */
+  requestId?: string | undefined;
   now?: Date;
 }
 
@@ -84,8 +104,17 @@ export interface DecideInput {
  * another database: a team's); if the entry cannot be appended, the row is put back as it was, so
  * a decision never stands without its record.
  */
-async function withAudit(stores: LinkStores, a: number, b: number, write: () => void, entry: AppendAuditInput): Promise<void> {
+async function withAudit(
+  stores: LinkStores,
+  a: number,
+  b: number,
+  write: () => void,
+  entry: AppendAuditInput,
+  teamRow: TeamLinkRow | null,
+): Promise<void> {
   const [lo, hi] = pairOf(a, b);
+  // Team mode: the decision and its entry commit together in the team database, which refreshes the copy.
+  if (stores.team) return stores.team.record([lo, hi], teamRow, entry);
   const previous = decisionFor(stores.register, a, b);
   stores.register.transaction(write).immediate();
   try {
@@ -120,7 +149,7 @@ export async function decideLink(cache: SqliteDb, stores: LinkStores, input: Dec
       reason: 'linked_through_another_account',
     });
   }
-  const by = (input.by ?? defaultActor()).trim() || 'system';
+  const by = stores.team?.role ?? ((input.by ?? defaultActor()).trim() || 'system');
   const at = (input.now ?? new Date()).toISOString();
   const evidence = (suggestion?.evidence ?? []).map((e) => ({ identityType: e.identityType, sharedBy: e.sharedBy }));
   const [lo, hi] = pairOf(a, b);
@@ -139,9 +168,11 @@ export async function decideLink(cache: SqliteDb, stores: LinkStores, input: Dec
       actor: by,
       action: input.decision === 'confirmed' ? 'subjects.link_confirmed' : 'subjects.link_rejected',
       subject: subjectRefFor(a),
+      ...(input.requestId ? { requestId: input.requestId } : {}),
       at,
       data: linkAuditData(stores.auditKey, b, evidence, suggestion !== undefined),
     },
+    { decision: input.decision, reason: input.reason, decidedAt: at, evidence: JSON.stringify(evidence) },
   );
   return resolvePerson(cache, stores.register, a);
 }
@@ -150,12 +181,12 @@ export async function decideLink(cache: SqliteDb, stores: LinkStores, input: Dec
 export async function undoLink(
   cache: SqliteDb,
   stores: LinkStores,
-  input: { subjectUserId: number; otherUserId: number; by?: string | undefined },
+  input: { subjectUserId: number; otherUserId: number; by?: string | undefined; requestId?: string | undefined },
 ): Promise<Person> {
   const { subjectUserId: a, otherUserId: b } = input;
   const existing = decisionFor(stores.register, a, b);
   if (existing === undefined) throw new LetheError('not_found', 'There is no decision on these two accounts to undo');
-  const by = (input.by ?? defaultActor()).trim() || 'system';
+  const by = stores.team?.role ?? ((input.by ?? defaultActor()).trim() || 'system');
   await withAudit(
     stores,
     a,
@@ -165,9 +196,11 @@ export async function undoLink(
       actor: by,
       action: 'subjects.link_undone',
       subject: subjectRefFor(a),
+      ...(input.requestId ? { requestId: input.requestId } : {}),
       at: new Date().toISOString(),
       data: { linkedAccount: keyedRef(stores.auditKey, subjectRefFor(b)), was: existing.decision },
     },
+    null,
   );
   return resolvePerson(cache, stores.register, a);
 }

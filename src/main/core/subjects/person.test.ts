@@ -4,6 +4,7 @@ import { openCache, type Cache } from '../db/open-cache';
 import { makeIdentity, makeUser, tempDir, TEST_KEY } from '../db/testing/fixtures';
 import { applyUsersPage } from '../db/write-api';
 import { REGISTER_MIGRATIONS } from '../requests/migrations';
+import { formerMatches } from './former-identities';
 import { pendingOf, requestedAccountByEmail, resolvePerson, subjectByEmail } from './person';
 
 let tmp: ReturnType<typeof tempDir>;
@@ -96,5 +97,48 @@ describe('who the person is', () => {
     });
     expect(pendingOf(fromAnn).map((s) => s.userId)).not.toContain(20);
     expect(pendingOf(fromAnn)).toHaveLength(39);
+  });
+});
+
+describe('former addresses and numbers', () => {
+  it('are the person’s, with whoever holds them today, and never join that account to the person', () => {
+    applyUsersPage(
+      cache.db,
+      [makeUser(60, { email: 'cleo@example.test', phone: '+44 20 7946 0777' }), makeUser(61, { email: 'dan@example.test' })],
+      [makeIdentity(600, 60, 'phone_number', '+44 20 7946 0777'), makeIdentity(610, 61, 'phone_number', '0044 20 7946 0555')],
+      {},
+    );
+    const former = register.db.prepare(
+      `INSERT INTO former_identities (user_id, type, value, replaced_at, replaced_by) VALUES (60, ?, ?, '2025-03-01T00:00:00.000Z', 'dana')`,
+    );
+    // Her old number is Dan's now; her old address nobody's; her current number again, written otherwise.
+    former.run('phone_number', '+44 20 7946 0555');
+    former.run('email', 'cleo.old@example.test');
+    former.run('phone_number', '+44 (20) 7946-0777');
+    const person = resolvePerson(cache.db, register.db, 60);
+    expect(person.userIds).toEqual([60]);
+    expect(person.suggestions.map((s) => s.userId)).not.toContain(61);
+    expect(person.former.map((f) => [f.type, f.value, f.heldBy])).toEqual([
+      ['phone_number', '+44 20 7946 0555', [61]],
+      ['email', 'cleo.old@example.test', []],
+    ]);
+    // The plan's identities: the free former address, not the number Dan holds (kept apart, with its rule).
+    const subject = subjectByEmail(cache.db, register.db, 'CLEO.OLD@example.test');
+    expect(subject.userIds).toEqual([60]);
+    expect(subject.emails).toContain('cleo.old@example.test');
+    expect(subject.phones).toEqual(['+44 20 7946 0777']);
+    expect(subject.heldFormers.map((f) => f.value)).toEqual(['+44 20 7946 0555']);
+    // An address someone holds today names them, not its former holder.
+    expect(subjectByEmail(cache.db, register.db, 'dan@example.test').userIds).toEqual([61]);
+  });
+
+  it('a former value someone else holds counts only in others’ comments from before the replacement', () => {
+    const f = { userId: 60, type: 'phone_number' as const, value: '+1', replacedAt: '2025-03-01T00:00:00.000Z', replacedBy: 'dana' };
+    expect(formerMatches({ ...f, heldBy: [] }, { authorId: 61, createdAt: '2026-01-01T00:00:00Z' })).toBe(true);
+    const held = { ...f, heldBy: [61] };
+    expect(formerMatches(held, { authorId: 70, createdAt: '2025-02-28T23:59:59Z' })).toBe(true);
+    expect(formerMatches(held, { authorId: 61, createdAt: '2025-02-28T23:59:59Z' })).toBe(false);
+    expect(formerMatches(held, { authorId: 70, createdAt: '2025-03-01T00:00:01Z' })).toBe(false);
+    expect(formerMatches(held, { authorId: 70, createdAt: null })).toBe(false);
   });
 });

@@ -2,6 +2,7 @@ import { LetheError } from '../../../shared/errors';
 import type { AccountWhy, LinkEvidence, LinkSuggestion } from '../../../shared/contract/groups/subjects';
 import { normalizeIdentityValue } from '../db/normalize';
 import { stmt, type SqliteDb } from '../db/sqlite';
+import { formerIdentitiesOf, type PersonFormer } from './former-identities';
 
 /**
  * Who the person is: the one answer the dossier, both archive kinds, the erasure plan, the actions
@@ -32,6 +33,11 @@ export interface Person {
   /** Accounts sharing an identity with the person, not confirmed: pending ones and rejected ones. */
   suggestions: LinkSuggestion[];
   suggestionsTruncated: boolean;
+  /**
+   * Addresses and numbers the accounts had before a rectification (former-identities.ts), each
+   * with whoever holds it today; they match mentions, never accounts.
+   */
+  former: PersonFormer[];
 }
 
 export interface DecisionRow {
@@ -92,8 +98,50 @@ export function resolvePerson(db: SqliteDb, register: SqliteDb, userId: number):
     }
   }
   const userIds = [userId, ...[...why.keys()].filter((id) => id !== userId).sort((a, b) => a - b)];
+  // Suggestions come from current identities only: a former number now on another account is not evidence.
   const { suggestions, suggestionsTruncated } = suggestionsFor(db, userIds, rejected);
-  return { userId, userIds, why, truncated, suggestions, suggestionsTruncated };
+  return { userId, userIds, why, truncated, suggestions, suggestionsTruncated, former: formersOfPerson(db, register, userIds) };
+}
+
+/**
+ * The person's former identities (of their confirmed accounts `userIds`), each with the accounts
+ * outside the person that hold it today.
+ */
+function formersOfPerson(db: SqliteDb, register: SqliteDb, userIds: number[]): PersonFormer[] {
+  const ids = JSON.stringify(userIds);
+  const any = stmt(register, `SELECT 1 FROM former_identities WHERE user_id IN ${IDS} LIMIT 1`).get(ids);
+  if (any === undefined) return [];
+  const { emails, phones } = contactsOf(db, userIds);
+  const mine = new Set(userIds);
+  return formerIdentitiesOf(register, userIds, [...emails, ...phones]).map((f) => ({
+    ...f,
+    heldBy: holdersOf(db, f.type, f.value).filter((id) => !mine.has(id)),
+  }));
+}
+
+/**
+ * Accounts holding this address or number today: as an identity, or an address as the profile's
+ * (through the full-text index, as requestedAccountByEmail). A number only in a profile's phone
+ * field, with no identity, is not seen: Zendesk keeps the profile's phone as an identity too.
+ */
+function holdersOf(db: SqliteDb, type: PersonFormer['type'], value: string): number[] {
+  const normalized = normalizeIdentityValue(type, value);
+  if (normalized === '') return [];
+  const held = new Set(
+    stmt(db, 'SELECT DISTINCT user_id FROM identities WHERE type = ? AND value_normalized = ?').pluck().all(type, normalized) as number[],
+  );
+  if (type === 'email') {
+    const phrase = asciiEmailPhrase(normalized);
+    const profiles = (
+      phrase === null
+        ? stmt(db, 'SELECT id FROM users WHERE lower(trim(email)) = ?').pluck().all(normalized)
+        : stmt(db, 'SELECT u.id FROM users_fts f JOIN users u ON u.id = f.rowid WHERE users_fts MATCH ? AND lower(trim(u.email)) = ?')
+            .pluck()
+            .all(phrase, normalized)
+    ) as number[];
+    for (const id of profiles) held.add(id);
+  }
+  return [...held].sort((a, b) => a - b);
 }
 
 /**
@@ -270,24 +318,49 @@ export interface ResolvedSubject {
   phones: string[];
   /** Suggested accounts nobody has confirmed: left out of the plan, and the plan says so. */
   relatedAccounts: number[];
+  /**
+   * Former addresses and numbers someone else holds today: they match only the comments
+   * formerMatches allows, so they stay out of `emails` and `phones` (which the run's residue scan
+   * reads too). Former values nobody else holds are in `emails` and `phones` like current ones.
+   */
+  heldFormers: PersonFormer[];
 }
 
 export function subjectOfPerson(db: SqliteDb, person: Person, email: string): ResolvedSubject {
   const { emails, phones } = contactsOf(db, person.userIds);
+  const free = person.former.filter((f) => f.heldBy.length === 0);
   return {
     email: email.trim(),
     userIds: person.userIds,
-    emails,
-    phones,
+    emails: [...emails, ...free.filter((f) => f.type === 'email').map((f) => f.value)],
+    phones: [...phones, ...free.filter((f) => f.type === 'phone_number').map((f) => f.value)],
     relatedAccounts: pendingOf(person)
       .map((s) => s.userId)
       .sort((a, b) => a - b),
+    heldFormers: person.former.filter((f) => f.heldBy.length > 0),
   };
 }
 
 /** The subject an e-mail address names: the person of the account it was requested for. */
 export function subjectByEmail(db: SqliteDb, register: SqliteDb, email: string): ResolvedSubject {
-  const userId = requestedAccountByEmail(db, email);
-  if (userId === null) return { email: email.trim(), userIds: [], emails: [email.trim()], phones: [], relatedAccounts: [] };
+  const userId = requestedAccountByEmail(db, email) ?? formerAccountByEmail(db, register, email);
+  if (userId === null)
+    return { email: email.trim(), userIds: [], emails: [email.trim()], phones: [], relatedAccounts: [], heldFormers: [] };
   return subjectOfPerson(db, resolvePerson(db, register, userId), email);
+}
+
+/**
+ * The account that had this address before a rectification, when no account holds it today (an
+ * account that does is who a request naming it is for). The lowest id the cache holds, or null.
+ */
+function formerAccountByEmail(db: SqliteDb, register: SqliteDb, email: string): number | null {
+  const normalized = normalizeIdentityValue('email', email);
+  const rows = stmt(
+    register,
+    `SELECT user_id AS userId, value FROM former_identities WHERE type = 'email' ORDER BY user_id`,
+  ).all() as Array<{
+    userId: number;
+    value: string;
+  }>;
+  return rows.find((r) => normalizeIdentityValue('email', r.value) === normalized && userExists(db, r.userId))?.userId ?? null;
 }

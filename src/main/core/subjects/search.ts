@@ -2,6 +2,8 @@ import type { MatchReason, SubjectSearchResult } from '../../../shared/contract/
 import { ftsPrefixQuery } from '../db/search';
 import { normalizeIdentityValue } from '../db/normalize';
 import { stmt, type SqliteDb } from '../db/sqlite';
+import { commentTextHits } from './comment-hits';
+import { identityValueKey } from './identity-keys';
 import { pendingOf, resolvePerson } from './person';
 import { subjectRefFor } from './subject-ref';
 
@@ -18,7 +20,15 @@ const COMMENT_HITS = 200;
 const MIN_PHONE_DIGITS = 4;
 
 const RANK: Record<MatchReason['match'], number> = { exact: 0, prefix: 1, contains: 2, words: 3 };
-const FIELD_RANK: Record<MatchReason['field'], number> = { external_id: 0, email: 0, secondary_email: 0, phone: 0, name: 1, comment: 2 };
+const FIELD_RANK: Record<MatchReason['field'], number> = {
+  external_id: 0,
+  email: 0,
+  secondary_email: 0,
+  phone: 0,
+  former: 0,
+  name: 1,
+  comment: 2,
+};
 
 class Hits {
   readonly byUser = new Map<number, MatchReason[]>();
@@ -136,16 +146,59 @@ function identityWords(db: SqliteDb, query: string, hits: Hits, limit: number): 
   }
 }
 
-function commentText(db: SqliteDb, query: string, hits: Hits): void {
-  // No ORDER BY rank: ranking needs every hit, and a common word can hit half the comments.
+function commentText(db: SqliteDb, text: string, hits: Hits): void {
+  for (const row of commentTextHits(db, text, COMMENT_HITS))
+    hits.add(row.authorId, { field: 'comment', match: 'words', value: row.excerpt, ticketId: row.ticketId });
+}
+
+/** A whole address (or number): nothing shorter is an identity a comment can quote. */
+const FULL_EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/u;
+
+/**
+ * Comments that quote the address or number searched for (#19 item 6), from the mention index:
+ * after an erasure, "is she gone?" must find another customer's comment still quoting her. The
+ * hit is the comment's author, with the words around the quote as the reason.
+ */
+function quotedInComments(db: SqliteDb, text: string, hits: Hits): void {
+  const key = FULL_EMAIL.test(text)
+    ? identityValueKey('email', text)
+    : /^\+?[\d\s().-]{6,}$/.test(text)
+      ? identityValueKey('phone_number', text)
+      : null;
+  if (key === null) return;
   const rows = stmt(
     db,
-    `SELECT c.author_id AS authorId, c.ticket_id AS ticketId,
-            snippet(comments_fts, 0, '', '', '…', 10) AS excerpt
-       FROM comments_fts JOIN comments c ON c.id = comments_fts.rowid
-      WHERE comments_fts MATCH ? AND c.author_id IS NOT NULL LIMIT ?`,
-  ).all(query, COMMENT_HITS) as Array<{ authorId: number; ticketId: number; excerpt: string }>;
-  for (const row of rows) hits.add(row.authorId, { field: 'comment', match: 'words', value: row.excerpt, ticketId: row.ticketId });
+    `SELECT c.author_id AS authorId, c.ticket_id AS ticketId, c.body AS body
+       FROM comment_identity_keys k JOIN comments c ON c.id = k.comment_id
+      WHERE k.key = ? AND c.author_id IS NOT NULL LIMIT ?`,
+  ).all(key, COMMENT_HITS) as Array<{ authorId: number; ticketId: number; body: string }>;
+  for (const row of rows) {
+    hits.add(row.authorId, { field: 'comment', match: 'exact', value: excerptAround(row.body, text), ticketId: row.ticketId });
+  }
+}
+
+function excerptAround(body: string, needle: string): string {
+  const flat = body.replace(/\s+/g, ' ');
+  const at = flat.toLowerCase().indexOf(needle.toLowerCase());
+  if (at < 0) return flat.length > 120 ? `${flat.slice(0, 120)}…` : flat;
+  const start = Math.max(0, at - 50);
+  const end = Math.min(flat.length, at + needle.length + 50);
+  return `${start > 0 ? '…' : ''}${flat.slice(start, end)}${end < flat.length ? '…' : ''}`;
+}
+
+/** Accounts that had this exact address or number before a rectification (the register's former identities). */
+function formerIdentities(register: SqliteDb, text: string, hits: Hits): void {
+  const key = identityValueKey(text.includes('@') ? 'email' : 'phone_number', text);
+  if (key === null) return;
+  const rows = stmt(register, 'SELECT user_id AS userId, type, value FROM former_identities').all() as Array<{
+    userId: number;
+    type: string;
+    value: string;
+  }>;
+  for (const row of rows) {
+    if (identityValueKey(row.type, row.value) === key)
+      hits.add(row.userId, { field: 'former', match: 'exact', value: row.value, ticketId: null });
+  }
 }
 
 interface UserRow {
@@ -172,12 +225,14 @@ export function searchSubjects(
   identityPrefix(db, text, hits);
   phoneDigits(db, text, hits);
   externalId(db, text, hits);
+  quotedInComments(db, text, hits);
+  formerIdentities(register, text, hits);
   const fts = ftsPrefixQuery(text);
   if (fts !== null) {
     names(db, fts, hits, limit * 4);
     identityWords(db, fts, hits, limit * 4);
     profileContacts(db, text, fts, hits, limit * 4);
-    if (/\p{L}/u.test(text) && text.length >= 3 && !text.includes('@')) commentText(db, fts, hits);
+    if (/\p{L}/u.test(text) && text.length >= 3 && !text.includes('@')) commentText(db, text, hits);
   }
 
   const ranked = [...hits.byUser.entries()]

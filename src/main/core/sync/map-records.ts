@@ -1,5 +1,5 @@
 import type { CommentRecord, IdentityRecord, OrganizationRecord, TicketRecord, UserRecord } from '../db';
-import { commentEventsOf, type Identity, type Organization, type Ticket, type TicketEvent, type User } from '../helpdesk';
+import { commentEventsOf, type Comment, type Identity, type Organization, type Ticket, type TicketEvent, type User } from '../helpdesk';
 
 /**
  * Zendesk objects (already checked by the client's schemas) split into what the cache keeps and
@@ -59,6 +59,19 @@ export function commentsOf(events: readonly TicketEvent[]): CommentRecord[] {
     }
   }
   return out;
+}
+
+/** A comment read from a ticket's comments (a subject refresh or look), as the cache keeps it. */
+export function commentRecord(ticketId: number, c: Comment): CommentRecord {
+  return {
+    id: c.id,
+    ticket_id: ticketId,
+    author_id: c.author_id,
+    body: c.plain_body ?? c.body,
+    public: c.public,
+    created_at: c.created_at,
+    attachments: c.attachments,
+  };
 }
 
 /**

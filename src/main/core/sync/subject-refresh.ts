@@ -4,13 +4,12 @@ import {
   applyTicketEventsPage,
   applyTicketsPage,
   applyUsersPage,
-  type CommentRecord,
   type SqliteDb,
 } from '../db';
 import { stmt } from '../db/sqlite';
 import { writeWhenFree } from '../db/write-when-free';
-import { collect, HelpdeskNotFoundError, type Comment, type Ticket, type ZendeskClient } from '../helpdesk';
-import { splitTickets } from './map-records';
+import { collect, HelpdeskNotFoundError, type Ticket, type ZendeskClient } from '../helpdesk';
+import { commentRecord, splitTickets } from './map-records';
 
 export interface SubjectRefreshOutcome {
   found: boolean;
@@ -49,8 +48,8 @@ export async function refreshSubject(
     const identities = await collect(client.listIdentities(userId, { signal }));
     const memberships = await collect(client.listOrganizationMemberships({ userId, signal }));
     await writeWhenFree(db, () => {
-      applyUsersPage(db, [user], identities, { resource: 'users' });
-      applyOrganizationMembershipsPage(db, memberships, { resource: 'organization_memberships' });
+      applyUsersPage(db, [user], identities, { resource: 'users', record: false });
+      applyOrganizationMembershipsPage(db, memberships, { resource: 'organization_memberships', record: false });
     });
     outcome.identities = identities.length;
   }
@@ -71,35 +70,23 @@ export async function refreshSubject(
   const { live, deleted } = splitTickets([...tickets.values()]);
   const goneIds = [...gone, ...deleted.map((d) => d.id)];
   await writeWhenFree(db, () => {
-    applyTicketsPage(db, live, { resource: 'tickets' });
+    applyTicketsPage(db, live, { resource: 'tickets', record: false });
     if (goneIds.length > 0) applyDeletions(db, 'tickets', goneIds);
   });
   outcome.tickets = live.length;
   outcome.deletedTickets = goneIds.length;
 
   for (const ticket of live) {
-    const comments = await collect(client.listComments(ticket.id, { signal }));
+    const comments = await collect(client.listComments(ticket.id, { signal, includeInlineImages: true }));
     const records = comments.map((c) => commentRecord(ticket.id, c));
     const keep = new Set(records.map((c) => c.id));
     const cached = stmt(db, 'SELECT id FROM comments WHERE ticket_id = ?').pluck().all(ticket.id) as number[];
     const vanished = cached.filter((id) => !keep.has(id));
     await writeWhenFree(db, () => {
-      applyTicketEventsPage(db, records, { resource: 'ticket_events' });
+      applyTicketEventsPage(db, records, { resource: 'ticket_events', record: false });
       if (vanished.length > 0) applyDeletions(db, 'comments', vanished);
     });
     outcome.comments += records.length;
   }
   return outcome;
-}
-
-function commentRecord(ticketId: number, c: Comment): CommentRecord {
-  return {
-    id: c.id,
-    ticket_id: ticketId,
-    author_id: c.author_id,
-    body: c.plain_body ?? c.body,
-    public: c.public,
-    created_at: c.created_at,
-    attachments: c.attachments,
-  };
 }

@@ -17,6 +17,7 @@ export function createSyncHandlers(
       const id = await sync.resolve(workspaceId);
       return { workspaceId: id, userId, ...(await sync.refreshSubject(id, userId)) };
     },
+    'sync.subjectFirst': async ({ workspaceId, email }) => sync.subjectFirst(await sync.resolve(workspaceId), email),
     'cache.reset': async ({ workspaceId }) => ({ workspaceId, ...(await sync.resetCache(workspaceId)) }),
   };
 }

@@ -13,9 +13,13 @@ import {
 } from '../db';
 import type { TransportOptions, ZendeskClient } from '../helpdesk';
 import type { CoreServices } from '../services';
-import { resolveWorkspace, WorkspaceClients } from '../workspaces/workspace-clients';
+import { WorkspaceDomain } from '../workspaces/workspace-clients';
 import { toErrorInfo, type RunSyncResult, type StreamEvent } from './run-sync';
 import { refreshSubject, type SubjectRefreshOutcome } from './subject-refresh';
+import type { SubjectLook } from '../../../shared/schemas/subject-first';
+import { stmt } from '../db/sqlite';
+import { openLinkRegister } from '../subjects/links';
+import { runSubjectFirstLook } from './subject-first/look';
 import { runSyncInWorker } from './worker-host';
 import type { SyncWorkerData } from './worker-protocol';
 
@@ -63,22 +67,14 @@ const ERRORS_SHOWN = 50;
  * scheduler before each request, so the background export and subject refreshes share the
  * account's budget while the export also keeps its own.
  */
-export class SyncService {
+export class SyncService extends WorkspaceDomain<SyncServiceOptions> {
   readonly #runs = new Map<string, RunRecord>();
-  readonly #clients: WorkspaceClients;
   readonly #counts = new Map<string, { at: number; counts: SyncStatus['counts'] }>();
   readonly #refreshes = new Set<AbortController>();
   #closed = false;
 
-  constructor(
-    private readonly s: CoreServices,
-    private readonly options: SyncServiceOptions = {},
-  ) {
-    this.#clients = new WorkspaceClients(s, options.transport);
-  }
-
-  resolve(workspaceId: string | undefined): Promise<string> {
-    return resolveWorkspace(this.s, workspaceId);
+  constructor(s: CoreServices, options: SyncServiceOptions = {}) {
+    super(s, options);
   }
 
   isRunning(workspaceId: string): boolean {
@@ -92,7 +88,7 @@ export class SyncService {
     if (this.isRunning(workspaceId)) return this.status(workspaceId);
     // Both before anything starts: a cache that cannot open or a missing token is the caller's answer.
     const cache = await this.s.caches.open(workspaceId);
-    const client = await this.#clients.client(workspaceId);
+    const client = await this.clients.client(workspaceId);
     if (this.isRunning(workspaceId)) return this.status(workspaceId);
 
     const controller = new AbortController();
@@ -273,13 +269,63 @@ export class SyncService {
 
   async refreshSubject(workspaceId: string, userId: number): Promise<SubjectRefreshOutcome & { refreshedAt: string }> {
     const cache = await this.s.caches.open(workspaceId);
-    const client = await this.#clients.client(workspaceId);
+    const client = await this.clients.client(workspaceId);
     const controller = new AbortController();
     this.#refreshes.add(controller);
     try {
       const outcome = await refreshSubject(cache.db, client, userId, controller.signal);
       this.#counts.delete(workspaceId);
       return { ...outcome, refreshedAt: new Date().toISOString() };
+    } finally {
+      this.#refreshes.delete(controller);
+    }
+  }
+
+  /**
+   * A subject-first look (subject-first/look.ts): the person behind `email`, fetched now through
+   * the account budget, whether or not a sync runs. Progress per surface goes out as sync.progress
+   * events on `subject-first:<surface>`, so the UI shows what is being fetched as it happens.
+   */
+  async subjectFirst(workspaceId: string, email: string): Promise<SubjectLook> {
+    if (this.#closed) throw new LetheError('conflict', 'Lethe is shutting down');
+    const cache = await this.s.caches.open(workspaceId);
+    const client = await this.clients.client(workspaceId);
+    const register = await openLinkRegister(this.s, workspaceId, cache.db);
+    const confirmed = (userId: number): number[] =>
+      stmt(
+        register,
+        `SELECT linked_user_id FROM identity_links WHERE user_id = ? AND decision = 'confirmed'
+         UNION SELECT user_id FROM identity_links WHERE linked_user_id = ? AND decision = 'confirmed'`,
+      )
+        .pluck()
+        .all(userId, userId) as number[];
+    const controller = new AbortController();
+    this.#refreshes.add(controller);
+    const started = Date.now();
+    const told = new Map<string, string>();
+    try {
+      const look = await runSubjectFirstLook(cache.db, client, email, {
+        signal: controller.signal,
+        confirmed,
+        onProgress: (l) => {
+          const seconds = Math.max(0.001, (Date.now() - started) / 1000);
+          for (const p of l.surfaces) {
+            const seen = `${p.state}:${p.items}`;
+            if (p.state === 'queued' || p.state === 'skipped' || told.get(p.id) === seen) continue;
+            told.set(p.id, seen);
+            const phase = p.state === 'failed' ? 'failed' : p.state === 'done' ? 'done' : 'running';
+            this.#emit(
+              workspaceId,
+              `subject-first:${p.id}`,
+              phase,
+              { done: p.items, total: null, ratePerSecond: p.items / seconds, etaSeconds: null },
+              p.error ? { code: p.error.code as ErrorInfo['code'], message: p.error.message } : undefined,
+            );
+          }
+        },
+      });
+      this.#counts.delete(workspaceId);
+      return look;
     } finally {
       this.#refreshes.delete(controller);
     }

@@ -97,6 +97,10 @@ export async function importLocalState(s: CoreServices, workspaceId: string, tea
     const requests = await copyTable(client, register, 'requests');
     const links = await copyTable(client, register, 'request_links');
     await copyTable(client, register, 'register_settings');
+    // Who is one person: officers' decisions, shared from now on (0080).
+    await copyTable(client, register, 'identity_links');
+    // A person's former addresses (0090): still theirs on every machine.
+    await copyTable(client, register, 'former_identities');
     let entries = 0;
     for (const entry of iterateAuditEntries(register)) {
       await insertTeamEntry(client, entry);

@@ -12,6 +12,7 @@ const OWN_STATES: Record<string, 'forbidden' | 'conflict'> = {
   LT002: 'forbidden', // the audit log is append-only
   LT003: 'forbidden', // an audit entry's actor is the role writing it
   LT004: 'conflict', // an audit entry not at the head of the chain
+  LT005: 'forbidden', // a request record deleted before its retention period ended, or without its audit entry
 };
 
 const NETWORK_CODES = new Set([

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { AppendAuditInput, AuditVerification } from '../audit/audit-log';
-import { appendEntry, canonicalJson, createChainVerifier, subjectRef, type AuditEntry } from '../audit/chain';
+import { AUDIT_COLUMNS as COLUMNS, entryValues, rowToEntry, type AuditRow } from '../audit/audit-row';
+import { appendEntry, createChainVerifier, subjectRef, type AuditEntry } from '../audit/chain';
 import type { TeamPool } from './connection';
 
 /**
@@ -13,40 +14,6 @@ import type { TeamPool } from './connection';
 
 export const CHAIN_LOCK = 0x1e7e0002;
 
-interface AuditRow {
-  seq: string | number;
-  at: string;
-  actor: string;
-  action: string;
-  subject_ref: string | null;
-  request_id: string | null;
-  data: string;
-  prev_hash: string;
-  hash: string;
-}
-
-const COLUMNS = 'seq, at, actor, action, subject_ref, request_id, data, prev_hash, hash';
-
-export function teamRowToEntry(row: AuditRow): AuditEntry {
-  let data: Record<string, unknown>;
-  try {
-    data = JSON.parse(row.data) as Record<string, unknown>;
-  } catch {
-    data = undefined as unknown as Record<string, unknown>;
-  }
-  return {
-    seq: Number(row.seq),
-    at: row.at,
-    actor: row.actor,
-    action: row.action,
-    subjectRef: row.subject_ref,
-    requestId: row.request_id,
-    data,
-    prevHash: row.prev_hash,
-    hash: row.hash,
-  };
-}
-
 /** Takes the chain's lock for the rest of the transaction; every write transaction starts with it. */
 export async function lockChain(client: pg.ClientBase): Promise<void> {
   await client.query('SELECT pg_advisory_xact_lock($1)', [CHAIN_LOCK]);
@@ -54,21 +21,11 @@ export async function lockChain(client: pg.ClientBase): Promise<void> {
 
 export async function teamHead(client: pg.ClientBase): Promise<AuditEntry | null> {
   const r = await client.query<AuditRow>(`SELECT ${COLUMNS} FROM lethe.audit_log ORDER BY seq DESC LIMIT 1`);
-  return r.rows[0] ? teamRowToEntry(r.rows[0]) : null;
+  return r.rows[0] ? rowToEntry(r.rows[0]) : null;
 }
 
 export async function insertTeamEntry(client: pg.ClientBase, entry: AuditEntry): Promise<void> {
-  await client.query(`INSERT INTO lethe.audit_log (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, [
-    entry.seq,
-    entry.at,
-    entry.actor,
-    entry.action,
-    entry.subjectRef,
-    entry.requestId,
-    canonicalJson(entry.data),
-    entry.prevHash,
-    entry.hash,
-  ]);
+  await client.query(`INSERT INTO lethe.audit_log (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, entryValues(entry));
 }
 
 /**
@@ -92,7 +49,7 @@ export async function appendTeamAudit(
     [input.requestId ?? null],
   );
   const row = r.rows[0];
-  const head = row?.has_head ? teamRowToEntry(row) : null;
+  const head = row?.has_head ? rowToEntry(row) : null;
   const ref: string | null =
     input.subjectRef ?? (input.subject !== undefined ? subjectRef(auditKey, input.subject) : (row?.request_ref ?? null));
   const entry = appendEntry(head, {
@@ -132,7 +89,7 @@ export function verifyTeamAudit(team: TeamPool): Promise<AuditVerification> {
         ]);
         let ok = true;
         for (const row of page.rows) {
-          if (!verifier.push(teamRowToEntry(row))) {
+          if (!verifier.push(rowToEntry(row))) {
             ok = false;
             break;
           }
@@ -169,7 +126,7 @@ export function listTeamAudit(team: TeamPool, query: TeamAuditQuery = {}): Promi
       `SELECT ${COLUMNS} FROM lethe.audit_log ${pageWhere.length ? `WHERE ${pageWhere.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT $${pageParams.push(query.limit ?? 200)}`,
       pageParams,
     );
-    return { entries: rows.rows.map(teamRowToEntry), total };
+    return { entries: rows.rows.map(rowToEntry), total };
   });
 }
 
@@ -177,6 +134,6 @@ export function listTeamAudit(team: TeamPool, query: TeamAuditQuery = {}): Promi
 export function allTeamEntries(team: TeamPool): Promise<AuditEntry[]> {
   return team.withClient(async (client) => {
     const rows = await client.query<AuditRow>(`SELECT ${COLUMNS} FROM lethe.audit_log ORDER BY seq`);
-    return rows.rows.map(teamRowToEntry);
+    return rows.rows.map(rowToEntry);
   });
 }

@@ -7,6 +7,7 @@ import { describeTarget, openTeamPool, parseDatabaseUrl } from './connection';
 import { importLocalState } from './import-local';
 import { migrateTeamSchema } from './migrate';
 import { readTeamEntry, teamPasswordAccount, writeTeamEntry, type TeamEntry } from './team-config';
+import { forgetOfflineCopy } from './team-offline';
 import { connectTeam, dropTeamSession, teamSessionFor } from './team-session';
 
 function localStatus(workspaceId: string): TeamStatus {
@@ -119,6 +120,7 @@ export function createTeamHandlers(s: CoreServices): DomainHandlers<typeof teamO
     'team.leave': async (input) => {
       const workspaceId = await resolveWorkspaceId(s, input.workspaceId);
       await dropTeamSession(s, workspaceId);
+      await forgetOfflineCopy(s, workspaceId);
       await writeTeamEntry(s.dataDir, workspaceId, null);
       await s.workspaces.secretStoreFor(workspaceId).delete(teamPasswordAccount(workspaceId));
       return localStatus(workspaceId);

@@ -1,10 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
-import { isClosedStatus, RegisterSettings, type Request, type RequestStatus } from '../../../shared/contract/groups/requests';
+import type { RegisterSettings, Request } from '../../../shared/contract/groups/requests';
+import { parseRegisterSettings } from '../requests/register-settings';
 import { LetheError } from '../../../shared/errors';
 import { subjectRef } from '../audit/chain';
-import { checkNewRequest, type NewRequest } from '../requests/request-service';
-import { referenceOf, rowToRequest, type RequestRow } from '../requests/request-rows';
+import { checkNewRequest, createdAuditData, type NewRequest } from '../requests/request-service';
+import {
+  identifiersAfter,
+  referenceOf,
+  requestEdits,
+  rowToRequest,
+  statusTransition,
+  updatedAuditData,
+  type RequestEdit,
+  type RequestRow,
+  type StatusChange,
+} from '../requests/request-rows';
 import type { RequestLink } from '../../../shared/contract/groups/requests';
 import type { TeamPool } from './connection';
 import { appendTeamAudit, lockChain } from './team-audit';
@@ -34,20 +45,7 @@ interface TeamRow extends RequestRow {
   subject_id: number | null;
 }
 
-export interface RequestChange {
-  channel?: Request['channel'] | undefined;
-  owner?: string | undefined;
-  notes?: string | undefined;
-  subjectId?: number | null | undefined;
-  requester?: { name?: string | undefined; email?: string | undefined; phone?: string | undefined } | undefined;
-}
-
-export interface StatusChange {
-  status: RequestStatus;
-  reason?: string | undefined;
-  article?: string | undefined;
-  closedAt?: string | undefined;
-}
+export type RequestChange = RequestEdit;
 
 const blank = (v: string | undefined | null): string | null => (v === undefined || v === null || v.trim() === '' ? null : v.trim());
 const nowIso = (): string => new Date().toISOString();
@@ -66,22 +64,15 @@ function toRow(raw: Record<string, unknown>): TeamRow {
   return { ...row, subject_id: row.subject_id === null ? null : Number(row.subject_id) };
 }
 
-/** A stored value that no longer parses falls back to the defaults, as in the local register. */
-function parseSettings(raw: string | null): RegisterSettings {
-  if (raw === null) return RegisterSettings.parse({});
-  const parsed = RegisterSettings.safeParse(JSON.parse(raw));
-  return parsed.success ? parsed.data : RegisterSettings.parse({});
-}
-
 export class TeamRegister {
   constructor(
     private readonly team: TeamPool,
     private readonly auditKey: Buffer,
   ) {}
 
-  async #settings(client: pg.ClientBase): Promise<RegisterSettings> {
+  async settingsIn(client: pg.ClientBase): Promise<RegisterSettings> {
     const r = await client.query<{ value: string }>(`SELECT value FROM lethe.register_settings WHERE key = 'register'`);
-    return parseSettings(r.rows[0]?.value ?? null);
+    return parseRegisterSettings(r.rows[0]?.value ?? null);
   }
 
   async #links(client: pg.ClientBase, id?: string): Promise<Map<string, RequestLink[]>> {
@@ -110,7 +101,7 @@ export class TeamRegister {
   }
 
   /** The request, its links and the register settings in one round trip. */
-  async #read(client: pg.ClientBase, id: string, asOf = nowIso()): Promise<TeamRequest> {
+  async read(client: pg.ClientBase, id: string, asOf = nowIso()): Promise<TeamRequest> {
     const r = await client.query<Record<string, unknown> & { links: RequestLink[] | null; settings: string | null }>(
       `SELECT q.*,
               (SELECT json_agg(json_build_object('kind', l.kind, 'ref', l.ref, 'sha256', l.sha256, 'at', l.at) ORDER BY l.at, l.ref)
@@ -122,22 +113,22 @@ export class TeamRegister {
     const raw = r.rows[0];
     if (!raw) throw new LetheError('not_found', `No request ${id}`);
     const { links, settings, ...row } = raw;
-    return this.#present(toRow(row), links ?? [], parseSettings(settings), asOf);
+    return this.#present(toRow(row), links ?? [], parseRegisterSettings(settings), asOf);
   }
 
   /** The team's register settings (deadline rules, retention), shared by every officer. */
   settings(): Promise<RegisterSettings> {
-    return this.team.withClient((client) => this.#settings(client));
+    return this.team.withClient((client) => this.settingsIn(client));
   }
 
   get(id: string, asOf?: string): Promise<TeamRequest> {
-    return this.team.withClient((client) => this.#read(client, id, asOf));
+    return this.team.withClient((client) => this.read(client, id, asOf));
   }
 
   /** Every request, newest first (the local register's order). */
   list(asOf = nowIso()): Promise<TeamRequest[]> {
     return this.team.withClient(async (client) => {
-      const settings = await this.#settings(client);
+      const settings = await this.settingsIn(client);
       const links = await this.#links(client);
       const rows = await client.query('SELECT * FROM lethe.requests ORDER BY received_at DESC, number DESC');
       return rows.rows.map((raw) => {
@@ -152,76 +143,68 @@ export class TeamRegister {
     return identifier === null ? null : subjectRef(this.auditKey, identifier);
   }
 
-  async create(r: NewRequest, source: 'form' | 'csv_import' = 'form'): Promise<TeamRequest> {
+  create(r: NewRequest, source: 'form' | 'csv_import' = 'form'): Promise<TeamRequest> {
+    return this.team.transaction((client) => this.createIn(client, r, source));
+  }
+
+  /** On the caller's transaction (an import creates many in one). */
+  async createIn(client: pg.ClientBase, r: NewRequest, source: 'form' | 'csv_import' = 'form'): Promise<TeamRequest> {
     const problem = checkNewRequest(r);
     if (problem) throw new LetheError('invalid_input', problem);
-    return this.team.transaction(async (client) => {
-      await lockChain(client);
-      const at = nowIso();
-      const id = `req_${randomBytes(10).toString('hex')}`;
-      const next = await client.query<{ n: number }>('SELECT COALESCE(max(number), 0) + 1 AS n FROM lethe.requests');
-      const number = Number(next.rows[0]?.n ?? 1);
-      const status = r.status ?? 'received';
-      const ref = this.#subjectRef({ ...r.requester, subjectId: r.subjectId });
-      await client.query(
-        `INSERT INTO lethe.requests (id, number, type, regulation, channel, received_at, time_zone, requester_name, requester_email,
+    await lockChain(client);
+    const at = nowIso();
+    const id = `req_${randomBytes(10).toString('hex')}`;
+    const next = await client.query<{ n: number }>('SELECT COALESCE(max(number), 0) + 1 AS n FROM lethe.requests');
+    const number = Number(next.rows[0]?.n ?? 1);
+    const status = r.status ?? 'received';
+    const ref = this.#subjectRef({ ...r.requester, subjectId: r.subjectId });
+    await client.query(
+      `INSERT INTO lethe.requests (id, number, type, regulation, channel, received_at, time_zone, requester_name, requester_email,
            requester_phone, subject_ref, subject_id, status, status_reason, denial_article, owner, notes, created_at, updated_at, closed_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18, $19)`,
-        [
-          id,
-          number,
-          r.type,
-          r.regulation,
-          r.channel,
-          r.receivedAt,
-          r.timeZone,
-          blank(r.requester.name),
-          blank(r.requester.email),
-          blank(r.requester.phone),
-          ref,
-          r.subjectId ?? null,
-          status,
-          blank(r.statusReason),
-          blank(r.denialArticle),
-          blank(r.owner),
-          r.notes ?? '',
-          at,
-          r.closedAt ?? null,
-        ],
-      );
-      await appendTeamAudit(
-        client,
-        this.auditKey,
-        {
-          actor: 'database',
-          action: 'request.created',
-          requestId: id,
-          ...(ref !== null ? { subjectRef: ref } : {}),
-          at,
-          data: {
-            reference: referenceOf(number),
-            type: r.type,
-            regulation: r.regulation,
-            channel: r.channel,
-            receivedAt: r.receivedAt,
-            timeZone: r.timeZone,
-            status,
-            source,
-            version: 1,
-            ...(status === 'denied' ? { article: blank(r.denialArticle) } : {}),
-          },
-        },
-        { locked: true },
-      );
-      return this.#read(client, id);
-    });
+      [
+        id,
+        number,
+        r.type,
+        r.regulation,
+        r.channel,
+        r.receivedAt,
+        r.timeZone,
+        blank(r.requester.name),
+        blank(r.requester.email),
+        blank(r.requester.phone),
+        ref,
+        r.subjectId ?? null,
+        status,
+        blank(r.statusReason),
+        blank(r.denialArticle),
+        blank(r.owner),
+        r.notes ?? '',
+        at,
+        r.closedAt ?? null,
+      ],
+    );
+    await appendTeamAudit(
+      client,
+      this.auditKey,
+      {
+        actor: 'database',
+        action: 'request.created',
+        requestId: id,
+        ...(ref !== null ? { subjectRef: ref } : {}),
+        at,
+        data: { ...createdAuditData(number, r, status, source), version: 1 },
+      },
+      { locked: true },
+    );
+    return this.read(client, id);
   }
 
   /**
    * Locks the request and checks it is still at the version the caller read; otherwise a
    * `conflict` naming who changed which fields since.
    */
-  async #lockAt(client: pg.ClientBase, id: string, expectedVersion: number): Promise<TeamRow> {
+  async lockAt(client: pg.ClientBase, id: string, expectedVersion: number): Promise<TeamRow> {
     await lockChain(client);
     const r = await client.query('SELECT * FROM lethe.requests WHERE id = $1 FOR UPDATE', [id]);
     if (!r.rows[0]) throw new LetheError('not_found', `No request ${id}`);
@@ -245,101 +228,63 @@ export class TeamRegister {
   }
 
   update(id: string, expectedVersion: number, change: RequestChange): Promise<TeamRequest> {
-    return this.team.transaction(async (client) => {
-      const row = await this.#lockAt(client, id, expectedVersion);
-      const sets: Record<string, unknown> = {};
-      if (change.channel !== undefined && change.channel !== row.channel) sets.channel = change.channel;
-      if (change.owner !== undefined && blank(change.owner) !== row.owner) sets.owner = blank(change.owner);
-      if (change.notes !== undefined && change.notes !== row.notes) sets.notes = change.notes;
-      if (change.subjectId !== undefined && change.subjectId !== row.subject_id) sets.subject_id = change.subjectId;
-      if (change.requester) {
-        if (row.contact_purged_at !== null) throw new LetheError('conflict', 'The contact details of this request were purged');
-        const { name, email, phone } = change.requester;
-        if (name !== undefined && blank(name) !== row.requester_name) sets.requester_name = blank(name);
-        if (email !== undefined && blank(email) !== row.requester_email) sets.requester_email = blank(email);
-        if (phone !== undefined && blank(phone) !== row.requester_phone) sets.requester_phone = blank(phone);
-      }
-      const fields = Object.keys(sets);
-      if (fields.length === 0) return this.#read(client, id);
-      if (row.subject_ref === null) {
-        const ref = this.#subjectRef({
-          email: (sets.requester_email as string | null | undefined) ?? row.requester_email,
-          phone: (sets.requester_phone as string | null | undefined) ?? row.requester_phone,
-          subjectId: (sets.subject_id as number | null | undefined) ?? row.subject_id,
-        });
-        if (ref !== null) sets.subject_ref = ref;
-      }
-      const at = nowIso();
-      const keys = Object.keys(sets);
-      await client.query(
-        `UPDATE lethe.requests SET ${keys.map((k, i) => `${k} = $${i + 1}`).join(', ')}, updated_at = $${keys.length + 1} WHERE id = $${keys.length + 2}`,
-        [...keys.map((k) => sets[k]), at, id],
-      );
-      await appendTeamAudit(
-        client,
-        this.auditKey,
-        {
-          actor: 'database',
-          action: 'request.updated',
-          requestId: id,
-          at,
-          data: {
-            fields: fields.map((f) => f.replace(/^requester_/, 'requester.').replace('subject_id', 'subjectId')),
-            ...(sets.owner !== undefined ? { owner: sets.owner } : {}),
-            ...(sets.subject_id !== undefined ? { subjectId: sets.subject_id } : {}),
-            version: row.version + 1,
-          },
+    return this.team.transaction((client) => this.updateIn(client, id, expectedVersion, change));
+  }
+
+  async updateIn(client: pg.ClientBase, id: string, expectedVersion: number, change: RequestChange, bulk = false): Promise<TeamRequest> {
+    const row = await this.lockAt(client, id, expectedVersion);
+    const sets = requestEdits(change, row);
+    const fields = Object.keys(sets);
+    if (fields.length === 0) return this.read(client, id);
+    if (row.subject_ref === null) {
+      const ref = this.#subjectRef(identifiersAfter(sets, row));
+      if (ref !== null) sets.subject_ref = ref;
+    }
+    const at = nowIso();
+    const keys = Object.keys(sets);
+    await client.query(
+      `UPDATE lethe.requests SET ${keys.map((k, i) => `${k} = $${i + 1}`).join(', ')}, updated_at = $${keys.length + 1} WHERE id = $${keys.length + 2}`,
+      [...keys.map((k) => sets[k]), at, id],
+    );
+    await appendTeamAudit(
+      client,
+      this.auditKey,
+      {
+        actor: 'database',
+        action: 'request.updated',
+        requestId: id,
+        at,
+        data: {
+          ...updatedAuditData(fields, sets),
+          ...(bulk ? { bulk: true } : {}),
+          version: row.version + 1,
         },
-        { locked: true },
-      );
-      return this.#read(client, id);
-    });
+      },
+      { locked: true },
+    );
+    return this.read(client, id);
   }
 
   setStatus(id: string, expectedVersion: number, change: StatusChange): Promise<TeamRequest> {
-    return this.team.transaction(async (client) => {
-      const row = await this.#lockAt(client, id, expectedVersion);
-      const at = nowIso();
-      const reason = blank(change.reason);
-      const article = blank(change.article);
-      if (change.status === 'denied' && (reason === null || article === null)) {
-        throw new LetheError('invalid_input', 'A denial needs a reason and the article relied on (for example "GDPR Art. 12(5)(b)")');
-      }
-      if (change.status === row.status && change.status !== 'denied') return this.#read(client, id);
-      const closedAt = isClosedStatus(change.status) ? (change.closedAt ?? at) : null;
-      if (closedAt !== null && Date.parse(closedAt) < Date.parse(row.received_at)) {
-        throw new LetheError('invalid_input', 'A request cannot close before it was received');
-      }
-      await client.query(
-        'UPDATE lethe.requests SET status = $1, status_reason = $2, denial_article = $3, closed_at = $4, updated_at = $5 WHERE id = $6',
-        [change.status, reason, change.status === 'denied' ? article : null, closedAt, at, id],
-      );
-      const action =
-        change.status === 'completed' || change.status === 'denied' || change.status === 'withdrawn'
-          ? `request.${change.status}`
-          : isClosedStatus(row.status)
-            ? 'request.reopened'
-            : 'request.status_changed';
-      await appendTeamAudit(
-        client,
-        this.auditKey,
-        {
-          actor: 'database',
-          action,
-          requestId: id,
-          at,
-          data: {
-            from: row.status,
-            to: change.status,
-            ...(closedAt ? { closedAt } : {}),
-            ...(change.status === 'denied' ? { article, reasonRecorded: true } : {}),
-            version: row.version + 1,
-          },
-        },
-        { locked: true },
-      );
-      return this.#read(client, id);
-    });
+    return this.team.transaction((client) => this.setStatusIn(client, id, expectedVersion, change));
+  }
+
+  async setStatusIn(client: pg.ClientBase, id: string, expectedVersion: number, change: StatusChange): Promise<TeamRequest> {
+    const row = await this.lockAt(client, id, expectedVersion);
+    const at = nowIso();
+    const t = statusTransition(row, change, at);
+    if (t === null) return this.read(client, id);
+    await client.query(
+      'UPDATE lethe.requests SET status = $1, status_reason = $2, denial_article = $3, closed_at = $4, updated_at = $5 WHERE id = $6',
+      [change.status, t.reason, t.article, t.closedAt, at, id],
+    );
+    await appendTeamAudit(
+      client,
+      this.auditKey,
+      { actor: 'database', action: t.action, requestId: id, at, data: { ...t.auditData, version: row.version + 1 } },
+      { locked: true },
+    );
+    return this.read(client, id);
   }
 
   /** Records a link (archive, erasure run, receipt, action); one already present is left as is. */

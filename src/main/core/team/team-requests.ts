@@ -1,12 +1,16 @@
 import type { z } from 'zod';
-import type { Request, requestOperations } from '../../../shared/contract/groups/requests';
+import type { requestOperations } from '../../../shared/contract/groups/requests';
 import { LetheError } from '../../../shared/errors';
+import { computeDashboard } from '../requests/dashboard';
 import { resolveWorkspaceId } from '../requests/register-store';
-import { filterRequests } from '../requests/request-service';
+import { filterRequests, formRequest } from '../requests/request-service';
 import type { CoreServices } from '../services';
-import { isTeamUnreachable } from './pg-errors';
 import { listTeamAudit } from './team-audit';
+import { teamRegisterOps } from './team-register-ops';
+import { applyTeamRetention } from './team-retention';
+import { describeTarget } from './connection';
 import { readTeamEntry } from './team-config';
+import { detailCopy, fromCopy, listCopy, live, liveOrCopy, rememberDetail, rememberList } from './team-offline';
 import { teamSessionFor, type TeamSession } from './team-session';
 
 type In<K extends keyof typeof requestOperations> = z.output<(typeof requestOperations)[K]['input']>;
@@ -15,27 +19,10 @@ type In<K extends keyof typeof requestOperations> = z.output<(typeof requestOper
  * The register's operations for a workspace in team mode; the request handlers ask `teamRequests`
  * first and fall back to the local store when it answers null.
  *
- * Offline: the last list read from the team database is kept in memory (never on disk: it holds
- * contact details) with the time it was read. When the database does not answer, a list is served
- * from that copy marked offline and read-only; writes fail with `team_unreachable`: nothing is
- * queued behind the team's back.
+ * Reads (the list, a request, the dashboard) are remembered as the offline copy (team-offline.ts)
+ * and served from it, marked offline with the time they were read, when the team database does
+ * not answer; writes then fail with `team_unreachable`: nothing is queued behind the team's back.
  */
-
-interface Snapshot {
-  all: Request[];
-  readAt: string;
-  role: string;
-}
-const snapshots = new WeakMap<CoreServices, Map<string, Snapshot>>();
-
-function snapshotsOf(s: CoreServices): Map<string, Snapshot> {
-  let map = snapshots.get(s);
-  if (!map) {
-    map = new Map();
-    snapshots.set(s, map);
-  }
-  return map;
-}
 
 function needVersion(v: number | undefined, what: string): number {
   if (v === undefined) {
@@ -57,44 +44,65 @@ export async function teamRequests(s: CoreServices, workspaceIdIn: string | unde
     if (!session) throw new LetheError('not_found', 'The workspace left team mode');
     return session;
   };
+  const where = describeTarget(entry.target);
+  /** Every request, live, remembered as the offline copy. */
+  const readAll = async (asOf: string) => {
+    const session = await open();
+    const all = await session.register.list(asOf);
+    const readAt = new Date().toISOString();
+    await rememberList(s, workspaceId, { all, readAt, role: session.role, where });
+    return { all, readAt, role: session.role };
+  };
   return {
     async list(input: In<'requests.list'>) {
       const asOf = input.asOf ?? new Date().toISOString();
-      try {
-        const session = await open();
-        const all = await session.register.list(asOf);
-        const readAt = new Date().toISOString();
-        snapshotsOf(s).set(workspaceId, { all, readAt, role: session.role });
-        return { ...filterRequests(all, input, asOf), team: { offline: false, readAt, reason: null, role: session.role } };
-      } catch (error) {
-        const last = snapshotsOf(s).get(workspaceId);
-        if (!isTeamUnreachable(error) || !last) throw error;
-        return {
-          ...filterRequests(last.all, input, asOf),
-          team: { offline: true, readAt: last.readAt, reason: (error as LetheError).message, role: last.role },
-        };
-      }
+      return liveOrCopy(
+        async () => {
+          const { all, readAt, role } = await readAll(asOf);
+          return { ...filterRequests(all, input, asOf), team: live(readAt, role) };
+        },
+        async (reason) => {
+          const copy = await listCopy(s, workspaceId, where);
+          return copy && { ...filterRequests(copy.all, input, asOf), team: fromCopy(copy, reason) };
+        },
+      );
     },
     async get(input: In<'requests.get'>) {
-      const session = await open();
-      const request = await session.register.get(input.id, input.asOf);
-      const timeline = (await listTeamAudit(session.pool, { requestId: input.id, limit: 1000 })).entries.reverse();
-      return { request, timeline };
+      return liveOrCopy(
+        async () => {
+          const session = await open();
+          const request = await session.register.get(input.id, input.asOf);
+          const timeline = (await listTeamAudit(session.pool, { requestId: input.id, limit: 1000 })).entries.reverse();
+          const readAt = new Date().toISOString();
+          await rememberDetail(s, workspaceId, { request, timeline, readAt, role: session.role, where });
+          return { request, timeline, team: live(readAt, session.role) };
+        },
+        async (reason) => {
+          const copy = await detailCopy(s, workspaceId, where, input.id);
+          return copy && { request: copy.request, timeline: copy.timeline, team: fromCopy(copy, reason) };
+        },
+      );
+    },
+    /** The dashboard, computed from every request (or, offline, from the copy of them). */
+    async dashboard(input: In<'requests.dashboard'>) {
+      const asOf = input.asOf ?? new Date().toISOString();
+      const { timeZone } = (await s.config.read()).settings;
+      const weeks = input.weeks ?? 12;
+      return liveOrCopy(
+        async () => {
+          const { all, readAt, role } = await readAll(asOf);
+          return { ...computeDashboard(all, asOf, timeZone, weeks), team: live(readAt, role) };
+        },
+        async (reason) => {
+          const copy = await listCopy(s, workspaceId, where);
+          return copy && { ...computeDashboard(copy.all, asOf, timeZone, weeks), team: fromCopy(copy, reason) };
+        },
+      );
     },
     async create(input: In<'requests.create'>) {
       const session = await open();
       const { timeZone } = (await s.config.read()).settings;
-      return session.register.create({
-        type: input.type,
-        regulation: input.regulation,
-        channel: input.channel,
-        receivedAt: input.receivedAt,
-        timeZone,
-        requester: input.requester,
-        subjectId: input.subjectId,
-        owner: input.owner,
-        notes: input.notes,
-      });
+      return session.register.create(formRequest(input, timeZone));
     },
     async update(input: In<'requests.update'>) {
       const session = await open();
@@ -123,15 +131,13 @@ export async function teamRequests(s: CoreServices, workspaceIdIn: string | unde
     async settings() {
       return (await open()).register.settings();
     },
-    async all(asOf: string) {
-      return (await open()).register.list(asOf);
+    /** Purges and deletions past the team's retention period (team-retention.ts). */
+    async retention(asOf: string | undefined, dryRun: boolean) {
+      return applyTeamRetention(await open(), asOf, dryRun);
     },
-    /** Operations not yet carried over to the team database say so rather than write locally. */
-    refuse(operation: string): never {
-      throw new LetheError(
-        'conflict',
-        `${operation} is not available in team mode yet: the workspace's register is shared in the team database (docs/team-mode.md)`,
-      );
+    /** Verification, extension, bulk updates, import/export, letters and settings (team-register-ops.ts). */
+    async ops() {
+      return teamRegisterOps(s, await open());
     },
   };
 }

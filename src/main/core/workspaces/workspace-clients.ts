@@ -64,3 +64,23 @@ export class WorkspaceClients {
     return (await this.entry(workspaceId)).client;
   }
 }
+
+/**
+ * What actions, erasure and sync share: the core's services, their own options, a helpdesk client
+ * per workspace and the reading of `workspaceId?`. Erasure counts its requests (a run reports them).
+ */
+export abstract class WorkspaceDomain<O extends { transport?: TransportOptions }> {
+  protected readonly clients: WorkspaceClients;
+
+  constructor(
+    protected readonly s: CoreServices,
+    protected readonly options: O,
+    clientOptions: { countRequests?: boolean } = {},
+  ) {
+    this.clients = new WorkspaceClients(s, options.transport, clientOptions);
+  }
+
+  resolve(workspaceId: string | undefined): Promise<string> {
+    return resolveWorkspace(this.s, workspaceId);
+  }
+}

@@ -15,7 +15,7 @@ export class ApiError extends Error {
 export interface Api {
   readonly kind: Transport['kind'];
   call<K extends OperationName>(name: K, input: InputOf<Contract, K>): Promise<OutputOf<Contract, K>>;
-  subscribe(handler: EventHandler): () => void;
+  subscribe(handler: EventHandler, onConnected?: () => void): () => void;
 }
 
 export function createApi(transport: Transport): Api {
@@ -26,6 +26,6 @@ export function createApi(transport: Transport): Api {
       if (!result.ok) throw new ApiError(result.error);
       return result.value as never;
     },
-    subscribe: (handler) => transport.subscribe(handler),
+    subscribe: (handler, onConnected) => transport.subscribe(handler, onConnected),
   };
 }

@@ -1,7 +1,7 @@
 import { QueryClient, QueryClientProvider, useMutation as useQueryMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, useContext, useEffect, type ReactNode } from 'react';
 import type { Contract, OperationName } from '../../../shared/contract';
-import type { InputOf, OutputOf } from '../../../shared/contract/define';
+import type { ContractShape, InputOf, OutputOf } from '../../../shared/contract/define';
 import { ApiError, type Api } from './client';
 
 const ApiContext = createContext<Api | null>(null);
@@ -106,9 +106,25 @@ export function useMutation<K extends OperationName>(name: K): MutationState<Inp
   };
 }
 
+/** useOperation and useMutation typed against one contract group, so a page's calls type-check against its own operations. */
+export interface GroupHooks<G extends ContractShape> {
+  useQuery: <K extends keyof G & string>(name: K, input: InputOf<G, K>, options?: OperationOptions) => OperationState<OutputOf<G, K>>;
+  useMutation: <K extends keyof G & string>(name: K) => MutationState<InputOf<G, K>, OutputOf<G, K>>;
+}
+
+/** The same two hooks, retyped: a group's operations are entries of the one contract, under the same names. */
+export function groupHooks<G extends ContractShape>(): GroupHooks<G> {
+  return { useQuery: useOperation as GroupHooks<G>['useQuery'], useMutation: useMutation as GroupHooks<G>['useMutation'] };
+}
+
 /** Core events invalidate the reads they concern. */
 export function useEventInvalidation(): void {
   const api = useApi();
   const client = useQueryClient();
-  useEffect(() => api.subscribe(() => void client.invalidateQueries()), [api, client]);
+  useEffect(() => {
+    const refresh = () => void client.invalidateQueries();
+    // On (re)connection too: a change made while the stream was down (or before the page's first
+    // connection, e.g. a workspace created from the CLI) sent an event nobody heard.
+    return api.subscribe(refresh, refresh);
+  }, [api, client]);
 }

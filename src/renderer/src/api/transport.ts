@@ -8,7 +8,11 @@ export type EventHandler = <K extends EventName>(name: K, payload: EventPayload<
 export interface Transport {
   readonly kind: 'electron' | 'browser';
   call(name: string, input: unknown): Promise<Result<unknown>>;
-  subscribe(handler: EventHandler): () => void;
+  /**
+   * Events from the core. `onConnected` runs each time the event stream (re)connects: events sent
+   * while it was not connected are lost, so a subscriber that keeps copies refreshes them there.
+   */
+  subscribe(handler: EventHandler, onConnected?: () => void): () => void;
 }
 
 // window.lethe is declared by src/preload/api.d.ts: present only in Electron.
@@ -68,13 +72,14 @@ export function httpTransport(token: string | null, baseUrl = ''): Transport {
         return { ok: false, error: { code: 'internal_error', message: `Lethe answered HTTP ${response.status} without a result` } };
       }
     },
-    subscribe(handler) {
+    subscribe(handler, onConnected) {
       const controller = new AbortController();
       const run = async () => {
         while (!controller.signal.aborted) {
           try {
             const response = await fetch(`${baseUrl}/api/events`, { headers: headers(), signal: controller.signal });
             if (!response.ok || !response.body) throw new Error(`events ${response.status}`);
+            onConnected?.();
             const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
             let buffer = '';
             for (;;) {

@@ -64,7 +64,12 @@ export function App(): React.JSX.Element {
         return <RequestsPage />;
       case 'subjects':
         return location.segments[0] ? (
-          <DossierPage key={location.segments[0]} subjectRef={location.segments[0]} exportKind={location.query.get('export')} />
+          <DossierPage
+            key={location.segments[0]}
+            subjectRef={location.segments[0]}
+            exportKind={location.query.get('export')}
+            requestId={location.query.get('request')}
+          />
         ) : (
           <SubjectsPage />
         );

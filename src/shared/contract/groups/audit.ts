@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { op } from '../define';
 import { LIMITS, shortText, workspaceId } from '../../schemas/common';
-import { AuditEntryView } from './requests';
+import { AuditEntryView, TeamFreshness } from './requests';
 
 const head = z.object({ seq: z.number().int(), hash: z.string() }).strict();
 
@@ -34,7 +34,7 @@ export const auditOperations = {
         limit: z.number().int().min(1).max(1000).optional(),
       })
       .strict(),
-    output: z.object({ entries: z.array(AuditEntryView), total: z.number().int() }).strict(),
+    output: z.object({ entries: z.array(AuditEntryView), total: z.number().int(), team: TeamFreshness.optional() }).strict(),
     summary: 'Audit log entries, newest first',
     example: { limit: 100 },
   }),

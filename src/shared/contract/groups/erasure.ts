@@ -1,6 +1,11 @@
+// Longer than ~400 lines on purpose: the erasure contract group (plan, overrides, approval, run,
+// receipt schemas and operations) is read as one by the router, the CLI, the UI and the generated
+// docs; its parts refer to each other.
 import { z } from 'zod';
 import { op } from '../define';
 import { isoDateTime, LIMITS, shortText, workspaceId } from '../../schemas/common';
+import { PlanSurfaceItem, ReceiptSurface, SurfaceCoverage } from '../../schemas/surfaces';
+import { ZendeskDeletion } from './zendesk-deletion';
 
 /**
  * Erasure (right to be forgotten): a plan computed offline from the cache, one decision per ticket
@@ -20,6 +25,11 @@ const email = z
   .max(254)
   .regex(/^[^\s@]+@[^\s@]+$/, 'an e-mail address');
 const reasonText = z.string().trim().min(3).max(1_000);
+const requestId = z.string().regex(/^req_[a-z0-9]{8,32}$/, 'a request id looks like req_ followed by lowercase letters and digits');
+
+/** The register request an erasure was planned for (#19 item 3): its plan, audit entries and receipt name it. */
+export const PlanRequest = z.object({ id: z.string(), reference: z.string() }).strict();
+export type PlanRequest = z.infer<typeof PlanRequest>;
 
 export const REGULATIONS = ['gdpr', 'uk_gdpr', 'ccpa', 'lgpd'] as const;
 export const Regulation = z.enum(REGULATIONS);
@@ -151,6 +161,31 @@ export const PlanAccount = z
   .strict();
 export type PlanAccount = z.infer<typeof PlanAccount>;
 
+/**
+ * One comment by someone else that quotes the subject's e-mail or phone (#19 item 6): what the
+ * officer reads before the run (the words around it, the ticket's title) and the choice about the
+ * subject's name where it stands beside the address. What happens to the comment is its ticket's
+ * decision: redacted, left for review (kept as it is), kept under an exemption, or deleted with it.
+ */
+export const PlanMention = z
+  .object({
+    commentId: zendeskId,
+    ticketId: zendeskId,
+    ticketTitle: z.string(),
+    excerpt: z.string(),
+    decision: TicketDecision,
+    /**
+     * The subject's helpdesk name as written beside the address, offered for redaction with it
+     * (accepted unless the officer declines); null when no name stands beside it.
+     */
+    name: z
+      .object({ strings: z.array(z.string()).min(1), redact: z.boolean() })
+      .strict()
+      .nullable(),
+  })
+  .strict();
+export type PlanMention = z.infer<typeof PlanMention>;
+
 export const PlanCounts = z
   .object({
     tickets: z.record(TicketDecision, count),
@@ -161,6 +196,8 @@ export const PlanCounts = z
     attachmentBytesToRedact: count,
     attachmentBytesToDelete: count,
     mentionsForReview: count,
+    /** Mentions whose redaction also removes the subject's name beside the address (plans before names: 0). */
+    namesToRedact: count.default(0),
     otherPeople: z.object({ endUsers: count, agents: count, byRole: z.record(z.string(), count) }).strict(),
   })
   .strict();
@@ -196,6 +233,8 @@ export const ErasurePlan = z
     /** The cache holds every stream complete up to this moment (null: never fully synced). */
     dataAsOf: isoDateTime.nullable(),
     regulation: Regulation,
+    /** Plans made before requests were carried have none. */
+    request: PlanRequest.nullable().default(null),
     subject: z
       .object({
         email: z.string(),
@@ -214,6 +253,12 @@ export const ErasurePlan = z
       .strict(),
     tickets: z.array(PlanTicket),
     accounts: z.array(PlanAccount),
+    /** Others' comments quoting the subject, with their words (plans before mentions were listed: empty; cleared when the run ends). */
+    mentions: z.array(PlanMention).default([]),
+    /** Every place the helpdesk keeps a person, as of the plan's last look (plans before surfaces: empty). */
+    coverage: z.array(SurfaceCoverage).default([]),
+    /** The decision on each item of the surfaces read on demand, with its reason. */
+    surfaceItems: z.array(PlanSurfaceItem).default([]),
     counts: PlanCounts,
     preparedBy: z.string().nullable(),
     /** Who approved, and the fingerprint of exactly the plan they approved: any other plan needs approving again. */
@@ -277,6 +322,8 @@ export const RunStatus = z
     forgotten: z.object({ users: count, tickets: count, comments: count, attachments: count, files: count }).strict().nullable(),
     receipt: z.object({ json: z.string(), html: z.string() }).strict().nullable(),
     apiCalls: count,
+    /** Zendesk's own per-product deletion status of the deleted accounts, as last read (null: not read). */
+    zendeskDeletion: ZendeskDeletion.nullable(),
     /** Why the run stopped in this process before it finished (resume continues it). */
     error: z.object({ code: z.string(), message: z.string() }).strict().nullable(),
   })
@@ -291,6 +338,7 @@ export const Receipt = z
     subjectRef: z.string(),
     accountRefs: z.array(z.string()),
     regulation: Regulation,
+    request: PlanRequest.nullable().default(null),
     dataAsOf: isoDateTime.nullable(),
     plannedAt: isoDateTime,
     startedAt: isoDateTime.nullable(),
@@ -318,10 +366,14 @@ export const Receipt = z
         })
         .strict(),
     ),
+    /** Per surface: searched or why not, found, decided, left after verification (receipts before surfaces: empty). */
+    surfaces: z.array(ReceiptSurface).default([]),
     verification: Verification.omit({ ticketsStillPresent: true, usersStillPresent: true, commentsNotRedacted: true })
       .extend({ ticketsStillPresent: count, usersStillPresent: count, commentsNotRedacted: count })
       .nullable(),
     residue: Residue.nullable(),
+    /** Zendesk's own per-product deletion status (absent in receipts written before Lethe read it). */
+    zendeskDeletion: ZendeskDeletion.nullable().optional(),
     hashing: z.string(),
   })
   .strict();
@@ -339,13 +391,23 @@ export const erasureOperations = {
         ...ws,
         /** The subject's e-mail, or a dossier reference (`subj_<user id>`) whose account's e-mail is used. */
         subject: z.union([email, z.string().regex(/^subj_\d{1,19}$/, 'a subject reference')]),
-        regulation: Regulation.default('gdpr'),
+        /** Without one: the request's regulation, else GDPR. */
+        regulation: Regulation.optional(),
+        /** The request this erasure answers: the plan takes its regulation, and its entries and receipt name it. */
+        requestId: requestId.optional(),
         preparedBy: shortText.optional(),
       })
       .strict(),
     output: ErasurePlan,
     summary: 'Compute the impact preview of erasing a person, offline from the cache, and keep it as a draft',
     example: { workspaceId: 'ws_abcdefgh12', subject: 'jane@example.com', regulation: 'gdpr' },
+  }),
+  'erasure.saveReceipt': op({
+    input: z.object({ ...ws, runId: uuid, format: z.enum(['html', 'json']).default('html') }).strict(),
+    output: z.object({ saved: z.boolean(), path: z.string().nullable(), via: z.enum(['dialog', 'path']) }).strict(),
+    summary:
+      "Desktop app: ask where to save a finished run's deletion receipt and copy it there (browser mode downloads it, the CLI uses its path)",
+    example: { workspaceId: 'ws_abcdefgh12', runId: '01890a5d-ac96-774b-bcce-b302099a8057', format: 'html' },
   }),
   'erasure.getPlan': op({
     input: z.object(planRef).strict(),
@@ -375,6 +437,21 @@ export const erasureOperations = {
       reason: 'Needed for the pending chargeback',
     },
   }),
+  'erasure.chooseName': op({
+    input: z
+      .object({
+        ...planRef,
+        /** A mention of the plan (plan.mentions) with a name beside the address. */
+        commentId: zendeskId,
+        /** true: redact the name with the address (the default); false: keep the name, redact the address only. */
+        redact: z.boolean(),
+        by: shortText.optional(),
+      })
+      .strict(),
+    output: ErasurePlan,
+    summary: "Accept or decline redacting the subject's name beside a quoted address in one mention (a changed plan is checked again)",
+    example: { workspaceId: 'ws_abcdefgh12', planId: '01890a5d-ac96-774b-bcce-b302099a8057', commentId: 9001, redact: false },
+  }),
   'erasure.approve': op({
     input: z.object({ ...planRef, approver: shortText, note: z.string().max(LIMITS.shortText).optional() }).strict(),
     output: ErasurePlan,
@@ -393,7 +470,16 @@ export const erasureOperations = {
         ...planRef,
         /** The confirmation names the subject and the counts, so a stale screen cannot run. */
         confirm: z
-          .object({ subject: email, deleteTickets: count.max(LIMITS.listItems * 100), redactTickets: count.max(LIMITS.listItems * 100) })
+          .object({
+            subject: email,
+            deleteTickets: count.max(LIMITS.listItems * 100),
+            redactTickets: count.max(LIMITS.listItems * 100),
+            /**
+             * The mentions left for review (the plan's counts.mentionsForReview), acknowledged as read
+             * and kept as they are: a plan with any is refused (mentions_unreviewed) without it.
+             */
+            mentionsReviewed: count.max(LIMITS.listItems * 100).optional(),
+          })
           .strict(),
       })
       .strict(),
@@ -402,13 +488,19 @@ export const erasureOperations = {
     example: {
       workspaceId: 'ws_abcdefgh12',
       planId: '01890a5d-ac96-774b-bcce-b302099a8057',
-      confirm: { subject: 'jane@example.com', deleteTickets: 3, redactTickets: 2 },
+      confirm: { subject: 'jane@example.com', deleteTickets: 3, redactTickets: 2, mentionsReviewed: 1 },
     },
   }),
   'erasure.status': op({
     input: z.object({ ...ws, runId: uuid }).strict(),
     output: RunStatus,
     summary: 'Progress of a run: operations by state, verification, residue and receipt',
+    example: { workspaceId: 'ws_abcdefgh12', runId: '01890a5d-ac96-774b-bcce-b302099a8057' },
+  }),
+  'erasure.checkZendeskDeletion': op({
+    input: z.object({ ...ws, runId: uuid }).strict(),
+    output: RunStatus,
+    summary: 'Read Zendesk’s own per-product deletion status again for a finished run and update its receipt',
     example: { workspaceId: 'ws_abcdefgh12', runId: '01890a5d-ac96-774b-bcce-b302099a8057' },
   }),
   'erasure.resume': op({

@@ -1,3 +1,5 @@
+// Longer than ~400 lines on purpose: the register's whole contract group (schemas and operations) is
+// read as one by the router, the CLI, the UI and the generated docs; its parts refer to each other.
 import { z } from 'zod';
 import { op } from '../define';
 import { isoDateTime, LIMITS, shortText, workspaceId } from '../../schemas/common';
@@ -225,6 +227,15 @@ export type RegisterSettings = z.infer<typeof RegisterSettings>;
 const ImportError = z.object({ row: z.number().int(), column: z.string().nullable(), message: z.string() }).strict();
 export type ImportError = z.infer<typeof ImportError>;
 
+/**
+ * Team mode only: where a read came from. Offline: the team database did not answer, so this is
+ * the last copy this machine read (as of `readAt`), read-only until it answers again.
+ */
+export const TeamFreshness = z
+  .object({ offline: z.boolean(), readAt: isoDateTime, reason: z.string().nullable(), role: z.string().nullable() })
+  .strict();
+export type TeamFreshness = z.infer<typeof TeamFreshness>;
+
 export const DashboardView = z
   .object({
     asOf: isoDateTime,
@@ -249,6 +260,7 @@ export const DashboardView = z
     /** Open requests past their deadline at the end of each of the last weeks, oldest first. */
     overdueTrend: z.array(z.object({ weekEnding: isoDate, overdue: z.number().int(), open: z.number().int() }).strict()),
     medianDaysToClose: z.array(z.object({ regulation: Regulation, closed: z.number().int(), medianDays: z.number().nullable() }).strict()),
+    team: TeamFreshness.optional(),
   })
   .strict();
 export type DashboardView = z.infer<typeof DashboardView>;
@@ -283,14 +295,7 @@ export const requestOperations = {
         hiddenUnverified: z.number().int(),
         owners: z.array(z.string()),
         asOf: isoDateTime,
-        /**
-         * Team mode only. Offline: the team database did not answer, so this is the last copy read
-         * (as of `readAt`), read-only until it answers again.
-         */
-        team: z
-          .object({ offline: z.boolean(), readAt: isoDateTime, reason: z.string().nullable(), role: z.string().nullable() })
-          .strict()
-          .optional(),
+        team: TeamFreshness.optional(),
       })
       .strict(),
     summary: 'The request register with deadlines and countdowns, filtered',
@@ -298,7 +303,7 @@ export const requestOperations = {
   }),
   'requests.get': op({
     input: z.object({ ...wsOpt, id: requestId, asOf: asOf.optional() }).strict(),
-    output: z.object({ request: Request, timeline: z.array(AuditEntryView) }).strict(),
+    output: z.object({ request: Request, timeline: z.array(AuditEntryView), team: TeamFreshness.optional() }).strict(),
     summary: 'One request with its deadlines and its audit timeline',
     example: { id: 'req_abcdefgh12' },
   }),
@@ -360,6 +365,8 @@ export const requestOperations = {
         dataPointsMatched: z.array(shortText).min(1).max(20),
         verifiedBy: shortText,
         verifiedAt: isoDateTime.optional(),
+        /** Team mode: the version it was made against; a request changed since is a conflict. */
+        expectedVersion: expectedVersion.optional(),
       })
       .strict(),
     output: Request,
@@ -399,6 +406,8 @@ export const requestOperations = {
         reason: z.string().trim().min(1).max(LIMITS.longText),
         /** When the requester was told (GDPR: within the first month; CCPA: within the first 45 days). */
         noticeAt: isoDateTime.optional(),
+        /** Team mode: the version it was made against; a request changed since is a conflict. */
+        expectedVersion: expectedVersion.optional(),
       })
       .strict(),
     output: Request,
@@ -421,6 +430,11 @@ export const requestOperations = {
         ids,
         owner: optionalText.optional(),
         status: z.enum(['verifying', 'in_progress', 'awaiting_approval', 'completed', 'withdrawn']).optional(),
+        /** Team mode: the version of each request the selection was made against; one changed since is a conflict (none changes). */
+        expectedVersions: z
+          .record(requestId, expectedVersion)
+          .refine((v) => Object.keys(v).length <= LIMITS.listItems, 'Too many versions')
+          .optional(),
       })
       .strict(),
     output: z.object({ updated: z.number().int() }).strict(),

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { op } from '../define';
 import { isoDateTime, workspaceId } from '../../schemas/common';
+import { DossierCompleteness } from '../../schemas/subject-first';
+import { SURFACE_IDS, SurfaceCoverage, SurfaceId, SurfaceSection } from '../../schemas/surfaces';
 
 /** Zendesk ids are positive integers that fit in a double. */
 const zendeskId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
@@ -13,7 +15,8 @@ const count = z.number().int().nonnegative();
 export const SubjectRef = z.string().regex(/^subj_[1-9][0-9]{0,15}$/, 'a subject reference looks like subj_ followed by a user id');
 export type SubjectRef = z.infer<typeof SubjectRef>;
 
-export const MATCH_FIELDS = ['email', 'secondary_email', 'phone', 'name', 'external_id', 'comment'] as const;
+/** `former`: an address or number the person had before a rectification (#19 item 7). */
+export const MATCH_FIELDS = ['email', 'secondary_email', 'phone', 'name', 'external_id', 'comment', 'former'] as const;
 export const MatchReason = z
   .object({
     field: z.enum(MATCH_FIELDS),
@@ -218,6 +221,10 @@ export const Dossier = z
     generatedAt: isoDateTime,
     /** Every sync stream complete up to this moment; null until the first full sync. */
     dataAsOf: isoDateTime.nullable(),
+    /** Every place the helpdesk keeps a person: searched or why not, as of when, items found. */
+    coverage: z.array(SurfaceCoverage),
+    /** Whether the cache can answer for this person yet: full sync, a subject-first look, what is still unknown. */
+    completeness: DossierCompleteness.optional(),
     summary: z
       .object({
         accounts: count,
@@ -230,6 +237,8 @@ export const Dossier = z
         attachmentBytes: count,
         attachmentsByType: z.array(z.object({ contentType: z.string(), count, bytes: count }).strict()),
         mentions: count,
+        /** Custom user and organization field values of the person (customFields below). */
+        customFields: count,
       })
       .strict(),
     accounts: z.array(SubjectAccount).min(1),
@@ -250,11 +259,37 @@ export const Dossier = z
         })
         .strict(),
     ),
+    /** Addresses and numbers the person used to have (replaced by a rectification): still matched in mentions. */
+    formerIdentities: z
+      .array(z.object({ userId: zendeskId, type: z.string(), value: z.string(), replacedAt: z.string(), why: z.string() }).strict())
+      .default([]),
     organizations: z.array(z.object({ id: zendeskId, name: z.string(), userIds: z.array(zendeskId), why: z.string() }).strict()),
+    /**
+     * Custom user and organization field values (#12 surface 5): the person's own user fields, and
+     * organization fields holding their e-mail or phone, with the field's title ("Emergency
+     * contact", not `emergency_contact`; the key, with titleKnown false, when the helpdesk could not
+     * be asked).
+     */
+    customFields: z.array(
+      z
+        .object({
+          scope: z.enum(['user', 'organization']),
+          ownerId: zendeskId,
+          ownerName: z.string(),
+          key: z.string(),
+          title: z.string(),
+          titleKnown: z.boolean(),
+          value: z.string(),
+          why: z.string(),
+        })
+        .strict(),
+    ),
     tickets: z.array(DossierTicket),
     comments: z.array(DossierComment),
     attachments: z.array(DossierAttachment),
     mentions: z.array(DossierMention),
+    /** The items of the surfaces read on demand (suspended tickets, side conversations…), per surface. */
+    surfaces: z.array(SurfaceSection),
     /** Where each list's page starts and how long the whole list is; the summary counts everything. */
     pages: z
       .object({
@@ -278,6 +313,11 @@ const linkInput = {
   userId: zendeskId,
   /** Who decides (staff name); the OS account when left out. */
   by: z.string().trim().min(1).max(200).optional(),
+  /** The request the decision was taken for: its audit entry names it (#19 item 4). */
+  requestId: z
+    .string()
+    .regex(/^req_[a-z0-9]{8,32}$/, 'a request id looks like req_ followed by lowercase letters and digits')
+    .optional(),
 };
 
 export const subjectOperations = {
@@ -306,6 +346,20 @@ export const subjectOperations = {
     output: Dossier,
     summary: 'Everything the cache holds about one person, each line with the reason it belongs; the lists a page at a time',
     example: { workspaceId: 'ws_abcdefgh12', ref: 'subj_1234567', limit: 200, offsets: { tickets: 200 } },
+  }),
+  'subjects.look': op({
+    input: z
+      .object({
+        ...optionalWorkspace,
+        ref: SubjectRef,
+        /** Only these surfaces; every surface read on demand when left out. */
+        surfaces: z.array(SurfaceId).min(1).max(SURFACE_IDS.length).optional(),
+      })
+      .strict(),
+    output: z.object({ ref: SubjectRef, coverage: z.array(SurfaceCoverage) }).strict(),
+    summary:
+      'Read the surfaces kept on demand (suspended tickets, side conversations…) for one person now, and keep what was found with its time',
+    example: { workspaceId: 'ws_abcdefgh12', ref: 'subj_1234567' },
   }),
   'subjects.links': op({
     input: z.object({ ...optionalWorkspace, ref: SubjectRef }).strict(),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { op } from '../define';
 import { isoDateTime, workspaceId } from '../../schemas/common';
 import { ERROR_CODES } from '../../errors';
+import { SubjectLook } from '../../schemas/subject-first';
 
 /** The streams a sync runs, in order: people first, then tickets, then their comments. */
 export const SYNC_STREAMS = ['users', 'organizations', 'tickets', 'ticket_events'] as const;
@@ -109,6 +110,13 @@ export const syncOperations = {
     output: SubjectRefreshResult,
     summary: "Refresh one person now (profile, identities, their tickets and those tickets' comments)",
     example: { workspaceId: 'ws_abcdefgh12', userId: 1234567 },
+  }),
+  'sync.subjectFirst': op({
+    input: z.object({ workspaceId: workspaceId.optional(), email: z.string().trim().toLowerCase().pipe(z.email()) }).strict(),
+    output: SubjectLook,
+    summary:
+      "Find a person by e-mail and fetch everything about them now through the account budget (before or during the full sync); progress arrives as sync.progress events on 'subject-first:<surface>'",
+    example: { workspaceId: 'ws_abcdefgh12', email: 'ada@example.com' },
   }),
   'cache.reset': op({
     input: z.object({ workspaceId, confirm: z.literal(true) }).strict(),

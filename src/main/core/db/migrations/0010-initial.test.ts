@@ -1,15 +1,11 @@
 import { join } from 'node:path';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { openCache } from '../open-cache';
 import type { SqliteDb } from '../sqlite';
-import { tempDir, TEST_KEY } from '../testing/fixtures';
+import { tempDirPerTest, TEST_KEY } from '../testing/fixtures';
 import { migration0010 } from './0010-initial';
 
-let tmp: ReturnType<typeof tempDir>;
-beforeEach(() => {
-  tmp = tempDir();
-});
-afterEach(() => tmp.cleanup());
+const tmp = tempDirPerTest();
 
 const columns = (db: SqliteDb, table: string): string[] =>
   (db.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(table) as string[]).sort();

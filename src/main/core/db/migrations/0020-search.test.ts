@@ -1,16 +1,12 @@
 import { join } from 'node:path';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { openCache } from '../open-cache';
 import { searchComments, searchPeople } from '../search';
-import { tempDir, TEST_KEY } from '../testing/fixtures';
+import { tempDirPerTest, TEST_KEY } from '../testing/fixtures';
 import { migration0010 } from './0010-initial';
 import { MIGRATIONS } from './index';
 
-let tmp: ReturnType<typeof tempDir>;
-beforeEach(() => {
-  tmp = tempDir();
-});
-afterEach(() => tmp.cleanup());
+const tmp = tempDirPerTest();
 
 it('0020 indexes rows that a version-10 cache already holds, then keeps the index in step', () => {
   const path = join(tmp.dir, 'c.db');

@@ -1,16 +1,12 @@
 import { join } from 'node:path';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { openCache } from '../open-cache';
-import { tempDir, TEST_KEY } from '../testing/fixtures';
+import { tempDirPerTest, TEST_KEY } from '../testing/fixtures';
 import { migration0010 } from './0010-initial';
 import { migration0020 } from './0020-search';
 import { MIGRATIONS } from './index';
 
-let tmp: ReturnType<typeof tempDir>;
-beforeEach(() => {
-  tmp = tempDir();
-});
-afterEach(() => tmp.cleanup());
+const tmp = tempDirPerTest();
 
 const pending = (db: ReturnType<typeof openCache>['db']) =>
   db.prepare('SELECT comment_id FROM comment_keys_pending ORDER BY 1').pluck().all();

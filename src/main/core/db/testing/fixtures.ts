@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
 import type { CommentRecord, IdentityRecord, TicketRecord, UserRecord } from '../records';
 
 /** A fixed, valid key for tests; real keys come from getOrCreateDbKey. */
@@ -10,6 +11,21 @@ export const OTHER_KEY = 'c3'.repeat(32);
 export function tempDir(prefix = 'lethe-db-'): { dir: string; cleanup(): void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A folder of its own for every test of the calling file: made before each test, removed after it. */
+export function tempDirPerTest(prefix?: string): { readonly dir: string } {
+  let current: ReturnType<typeof tempDir> | undefined;
+  beforeEach(() => {
+    current = tempDir(prefix);
+  });
+  afterEach(() => current?.cleanup());
+  return {
+    get dir(): string {
+      if (!current) throw new Error('tempDirPerTest: the folder exists only while a test runs');
+      return current.dir;
+    },
+  };
 }
 
 const iso = (seconds: number): string => new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');

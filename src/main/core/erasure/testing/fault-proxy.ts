@@ -10,7 +10,8 @@ export interface FaultProxy {
   url: string;
   /** The simulator behind it; set once it has started. */
   target: string;
-  faults: { rate429: number; lostAnswer: number; rate500?: number };
+  /** once500: a request (method and path) gets at most one injected 500, so a client's retry always gets through. */
+  faults: { rate429: number; lostAnswer: number; rate500?: number; once500?: boolean };
   stats: { forwarded: number; injected429: number; injected500: number; lostAnswers: number };
   close(): Promise<void>;
 }
@@ -23,6 +24,7 @@ export async function startFaultProxy(faults: FaultProxy['faults'], random: () =
     stats: { forwarded: 0, injected429: 0, injected500: 0, lostAnswers: 0 },
     close: async () => undefined,
   };
+  const injected = new Set<string>();
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (random() < proxy.faults.rate429) {
       proxy.stats.injected429++;
@@ -30,8 +32,10 @@ export async function startFaultProxy(faults: FaultProxy['faults'], random: () =
       res.end(JSON.stringify({ error: 'APIRateLimitExceeded', description: 'Injected by the fault proxy' }));
       return;
     }
-    if (random() < (proxy.faults.rate500 ?? 0)) {
+    const key = `${req.method ?? 'GET'} ${req.url ?? '/'}`;
+    if (random() < (proxy.faults.rate500 ?? 0) && !(proxy.faults.once500 && injected.has(key))) {
       // Before the helpdesk sees it: nothing happened.
+      injected.add(key);
       proxy.stats.injected500++;
       res.writeHead(500, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify({ error: 'InternalServerError', description: 'Injected by the fault proxy' }));

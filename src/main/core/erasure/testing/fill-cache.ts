@@ -5,6 +5,7 @@ import {
   applyTicketsPage,
   applyUsersPage,
   type IdentityRecord,
+  type OrganizationRecord,
   type SqliteDb,
   type TicketRecord,
   type UserRecord,
@@ -38,7 +39,15 @@ export async function fillCacheFromHelpdesk(
       applyUsersPage(db, [user], identities, { resource: 'users' });
     }
   }
-  applyOrganizationsPage(db, [], { endOfStream: true });
+  // Organizations too: their custom fields can hold a person's address (an erasure clears them).
+  for await (const page of client.exportOrganizations({ startTime: 0, perPage })) {
+    applyOrganizationsPage(db, page.items as OrganizationRecord[], {
+      resource: 'organizations',
+      endTime: page.endTime,
+      endOfStream: page.endOfStream,
+    });
+    if (page.endOfStream) break;
+  }
   for await (const page of client.exportTickets({ startTime: 0, perPage })) {
     const live = page.items.filter((t) => t.status !== 'deleted') as TicketRecord[];
     const gone = page.items.filter((t) => t.status === 'deleted').map((t) => t.id);

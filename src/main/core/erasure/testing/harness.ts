@@ -29,7 +29,7 @@ export interface ErasureHarness {
   requests: RequestInfo[];
   call<T = unknown>(name: keyof typeof erasureOperations, input: unknown): Promise<T>;
   callResult(name: keyof typeof erasureOperations, input: unknown): ReturnType<Router['call']>;
-  /** plan → revalidate → execute with the right confirmation → wait; returns the final status. */
+  /** plan → revalidate → execute with the right confirmation (mentions for review acknowledged) → wait; returns the final status. */
   planAndRun(
     subject: string,
     tweak?: (plan: ErasurePlan) => Promise<ErasurePlan> | ErasurePlan,
@@ -38,7 +38,14 @@ export interface ErasureHarness {
 }
 
 export async function createErasureHarness(
-  options: { sim?: SimulatorOptions; maxAttempts?: number; autoStart?: boolean; baseUrl?: string } = {},
+  options: {
+    sim?: SimulatorOptions;
+    maxAttempts?: number;
+    autoStart?: boolean;
+    baseUrl?: string;
+    /** The run's wait for Zendesk's own deletion status (default here: one read, no wait). */
+    zendeskStatus?: { waitMs: number; pollMs: number };
+  } = {},
 ): Promise<ErasureHarness> {
   const sim = await startSimulator({ size: 'tiny', seed: 7, noLimits: true, jobDelayMs: 20, ...options.sim });
   const ctx = await createTestCore();
@@ -81,6 +88,7 @@ export async function createErasureHarness(
     pollIntervalMs: 10,
     // The simulator runs jobs within tens of milliseconds: two seconds is ample in-flight time.
     inFlightGraceMs: 2_000,
+    zendeskStatus: options.zendeskStatus ?? { waitMs: 0, pollMs: 10 },
     ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
     ...(options.autoStart !== undefined ? { autoStart: options.autoStart } : {}),
   });
@@ -110,7 +118,12 @@ export async function createErasureHarness(
       await call<RunStatus>('erasure.execute', {
         workspaceId,
         planId: plan.id,
-        confirm: { subject, deleteTickets: plan.counts.tickets.delete, redactTickets: plan.counts.tickets.redact },
+        confirm: {
+          subject,
+          deleteTickets: plan.counts.tickets.delete,
+          redactTickets: plan.counts.tickets.redact,
+          mentionsReviewed: plan.counts.mentionsForReview,
+        },
       });
       await service.wait(plan.id);
       return { plan, status: await call<RunStatus>('erasure.status', { workspaceId, runId: plan.id }) };

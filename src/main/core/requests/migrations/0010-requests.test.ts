@@ -1,14 +1,10 @@
 import { join } from 'node:path';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { openCache } from '../../db/open-cache';
-import { tempDir, TEST_KEY } from '../../db/testing/fixtures';
+import { tempDirPerTest, TEST_KEY } from '../../db/testing/fixtures';
 import { migration0010 } from './0010-requests';
 
-let tmp: ReturnType<typeof tempDir>;
-beforeEach(() => {
-  tmp = tempDir();
-});
-afterEach(() => tmp.cleanup());
+const tmp = tempDirPerTest();
 
 it('0010 creates the register tables on an empty (version 0) store', () => {
   const store = openCache({ path: join(tmp.dir, 'register.db'), key: TEST_KEY, migrations: [migration0010] });

@@ -1,15 +1,11 @@
 import { join } from 'node:path';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { openCache } from '../../db/open-cache';
-import { tempDir, TEST_KEY } from '../../db/testing/fixtures';
+import { tempDirPerTest, TEST_KEY } from '../../db/testing/fixtures';
 import { migration0010 } from './0010-requests';
 import { migration0020 } from './0020-audit';
 
-let tmp: ReturnType<typeof tempDir>;
-beforeEach(() => {
-  tmp = tempDir();
-});
-afterEach(() => tmp.cleanup());
+const tmp = tempDirPerTest();
 
 it('0020 adds the append-only audit log to a version-10 register and keeps its requests', () => {
   const path = join(tmp.dir, 'register.db');

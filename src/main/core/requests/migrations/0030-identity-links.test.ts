@@ -1,16 +1,12 @@
 import { join } from 'node:path';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { openCache } from '../../db/open-cache';
-import { tempDir, TEST_KEY } from '../../db/testing/fixtures';
+import { tempDirPerTest, TEST_KEY } from '../../db/testing/fixtures';
 import { migration0010 } from './0010-requests';
 import { migration0020 } from './0020-audit';
 import { REGISTER_MIGRATIONS } from './index';
 
-let tmp: ReturnType<typeof tempDir>;
-beforeEach(() => {
-  tmp = tempDir();
-});
-afterEach(() => tmp.cleanup());
+const tmp = tempDirPerTest();
 
 it('0030 adds identity-link decisions to a version-20 register and keeps its requests and audit log', () => {
   const path = join(tmp.dir, 'register.db');
@@ -33,7 +29,7 @@ it('0030 adds identity-link decisions to a version-20 register and keeps its req
 
   const store = openCache({ path, key: TEST_KEY, migrations: REGISTER_MIGRATIONS });
   const db = store.db;
-  expect(store.schemaVersion).toBe(30);
+  expect(store.schemaVersion).toBe(REGISTER_MIGRATIONS.at(-1)!.version);
   expect(db.prepare('SELECT * FROM requests').all()).toEqual(requests);
   expect(db.prepare('SELECT * FROM audit_log').all()).toEqual(audit);
 

@@ -1,7 +1,11 @@
+// Longer than ~400 lines on purpose: the restriction, rectification and objection forms and the action
+// history share one confirmation flow and the journal-state labels; each is its own component below.
 import { useId, useState } from 'react';
 import type { ActionResult, ActionView, FieldChange } from '../../../../shared/contract/groups/actions';
 import { hrefFor } from '../../app/router';
 import { ErrorBanner } from '../../components/ErrorBanner';
+import { ColumnHeads } from '../../components/ColumnHeads';
+import { Options } from '../../components/Options';
 import { useActionsMutation, useActionsQuery } from './actions-api';
 import { ActionStateMarker } from './ActionStateMarker';
 import { ConfirmAction } from './ConfirmAction';
@@ -66,13 +70,7 @@ function DiffTable({ diff }: { diff: FieldChange[] }): React.JSX.Element {
   return (
     <table className="actions-diff">
       <caption>Changes to apply</caption>
-      <thead>
-        <tr>
-          <th scope="col">Field</th>
-          <th scope="col">Before</th>
-          <th scope="col">After</th>
-        </tr>
-      </thead>
+      <ColumnHeads columns={['Field', 'Before', 'After']} />
       <tbody>
         {diff.map((d) => (
           <tr key={d.field}>
@@ -173,7 +171,7 @@ const FIELDS = [
 ] as const;
 type FieldKey = (typeof FIELDS)[number]['key'];
 
-function Rectification({ workspaceId, subjectRef, userIds }: Props): React.JSX.Element {
+function Rectification({ workspaceId, subjectRef, userIds, requestId }: Props): React.JSX.Element {
   const id = useId();
   const settings = useActionsQuery('actions.getSettings', workspaceId ? { workspaceId } : {});
   const preview = useActionsMutation('actions.rectify');
@@ -197,6 +195,8 @@ function Rectification({ workspaceId, subjectRef, userIds }: Props): React.JSX.E
       userId,
       fields,
       ...(newEmail.trim() ? { newEmail: newEmail.trim() } : {}),
+      // Opened from a request: the rectification is filed under it, in its timeline and audit entry.
+      ...(requestId ? { requestId } : {}),
     };
   };
   const edited = (): void => {
@@ -220,11 +220,7 @@ function Rectification({ workspaceId, subjectRef, userIds }: Props): React.JSX.E
           <label>
             Account
             <select value={userId} onChange={(e) => (setUserId(Number(e.target.value)), edited())}>
-              {userIds.map((u) => (
-                <option key={u} value={u}>
-                  {u}
-                </option>
-              ))}
+              <Options values={userIds} />
             </select>
           </label>
         ) : null}

@@ -3,6 +3,7 @@ import type { ExportRecord, VerifyOutcome } from '../../../../shared/contract/gr
 import { useApi, useMutation, useOperation } from '../../api/hooks';
 import { hrefFor } from '../../app/router';
 import { ErrorBanner } from '../../components/ErrorBanner';
+import { ColumnHeads } from '../../components/ColumnHeads';
 import { formatBytes, saveExportFile, type SaveOutcome } from '../subjects/export-file';
 import '../subjects/subjects.css';
 
@@ -28,16 +29,7 @@ export function ArchivesPage(): React.JSX.Element {
       ) : null}
       {list.data && list.data.exports.length > 0 ? (
         <table className="table">
-          <thead>
-            <tr>
-              <th scope="col">Created</th>
-              <th scope="col">Kind</th>
-              <th scope="col">Subject</th>
-              <th scope="col">Size</th>
-              <th scope="col">SHA-256</th>
-              <th scope="col">Actions</th>
-            </tr>
-          </thead>
+          <ColumnHeads columns={['Created', 'Kind', 'Subject', 'Size', 'SHA-256', 'Actions']} />
           <tbody>
             {list.data.exports.map((e) => (
               <ArchiveRow key={e.exportId} record={e} />

@@ -3,6 +3,9 @@ import type { AuditEntryView } from '../../../../shared/contract/groups/requests
 import type { AuditVerifyResult } from '../../../../shared/contract/groups/audit';
 import { hrefFor } from '../../app/router';
 import { ErrorBanner } from '../../components/ErrorBanner';
+import { ColumnHeads } from '../../components/ColumnHeads';
+import { Options } from '../../components/Options';
+import { TeamCopyBanner } from '../../components/TeamCopyBanner';
 import { downloadText } from '../requests/download';
 import { formatInstant } from '../requests/labels';
 import { useRegisterMutation, useRegisterQuery } from '../requests/register-api';
@@ -96,6 +99,8 @@ export function AuditPage(): React.JSX.Element {
   const brokenAt = verifyResult && !verifyResult.ok ? verifyResult.brokenAt : null;
   const entries = first.data?.entries ?? [];
   const lastSeq = entries.at(-1)?.seq;
+  // An export is recorded in the chain: offline (the team's last copy) it would be refused.
+  const offline = first.data?.team?.offline === true;
 
   const exportAs = async (format: 'csv' | 'json') => {
     const file = await exporter.run({ format });
@@ -114,6 +119,7 @@ export function AuditPage(): React.JSX.Element {
           entry breaks the chain. People appear only as keyed hashes, so erasing someone never rewrites this history.
         </p>
       </header>
+      <TeamCopyBanner team={first.data?.team} />
       <div className="audit-actions">
         <button
           type="button"
@@ -123,10 +129,10 @@ export function AuditPage(): React.JSX.Element {
         >
           {verify.pending ? 'Verifying…' : 'Verify the whole chain'}
         </button>
-        <button type="button" className="button" disabled={exporter.pending} onClick={() => void exportAs('csv')}>
+        <button type="button" className="button" disabled={exporter.pending || offline} onClick={() => void exportAs('csv')}>
           Export CSV
         </button>
-        <button type="button" className="button" disabled={exporter.pending} onClick={() => void exportAs('json')}>
+        <button type="button" className="button" disabled={exporter.pending || offline} onClick={() => void exportAs('json')}>
           Export JSON
         </button>
         <div className="filter">
@@ -140,13 +146,7 @@ export function AuditPage(): React.JSX.Element {
             }}
           >
             <option value="">Every action</option>
-            {Object.entries(AUDIT_ACTION_LABELS)
-              .sort(([, a], [, b]) => a.localeCompare(b))
-              .map(([name, label]) => (
-                <option key={name} value={name}>
-                  {label}
-                </option>
-              ))}
+            <Options pairs={Object.entries(AUDIT_ACTION_LABELS).sort(([, a], [, b]) => a.localeCompare(b))} />
           </select>
         </div>
       </div>
@@ -171,17 +171,7 @@ export function AuditPage(): React.JSX.Element {
           </p>
           <div className="audit-scroll" tabIndex={0} role="region" aria-label="Audit entries">
             <table className="table audit-table">
-              <thead>
-                <tr>
-                  <th scope="col">#</th>
-                  <th scope="col">When</th>
-                  <th scope="col">Who</th>
-                  <th scope="col">Action</th>
-                  <th scope="col">Request</th>
-                  <th scope="col">Facts</th>
-                  <th scope="col">Hash</th>
-                </tr>
-              </thead>
+              <ColumnHeads columns={['#', 'When', 'Who', 'Action', 'Request', 'Facts', 'Hash']} />
               <tbody>
                 <EntryRows entries={entries} brokenAt={brokenAt} />
                 {pages.map((before) => (

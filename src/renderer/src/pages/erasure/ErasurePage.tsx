@@ -1,11 +1,17 @@
+// Longer than ~400 lines on purpose: the erasure steps on one page (subject, preview with reasons,
+// overrides, confirmation, run, verification) share one plan and its polling; each step is its own
+// component below.
 import { useEffect, useRef, useState } from 'react';
 import { REGULATIONS, type ErasurePlan, type Regulation, type RunStatus } from '../../../../shared/contract/groups/erasure';
 import type { ErrorCode } from '../../../../shared/errors';
 import { ApiError } from '../../api/client';
-import { navigateTo, useHashLocation } from '../../app/router';
+import { hrefFor, navigateTo, useHashLocation } from '../../app/router';
 import { ErrorBanner } from '../../components/ErrorBanner';
+import { useApi } from '../../api/hooks';
+import { saveReceiptFile, type SaveOutcome } from '../subjects/export-file';
 import { useErasureMutation, useErasureQuery } from './erasure-api';
 import { byRole, DECISION_LABELS, DECISION_ORDER, formatBytes, formatInstant } from './labels';
+import { ConfirmMentions, MentionList } from './Mentions';
 import { PlanTable, type OverrideRequest } from './PlanTable';
 import './erasure.css';
 
@@ -197,10 +203,21 @@ function Differences({ plan }: { plan: ErasurePlan }): React.JSX.Element | null 
   );
 }
 
-function Confirm({ plan, onConfirm, pending }: { plan: ErasurePlan; onConfirm: () => void; pending: boolean }): React.JSX.Element {
+function Confirm({
+  plan,
+  onConfirm,
+  pending,
+}: {
+  plan: ErasurePlan;
+  onConfirm: (mentionsReviewed: number) => void;
+  pending: boolean;
+}): React.JSX.Element {
   const [typed, setTyped] = useState('');
+  // Mentions left for review are kept as they are: only once the officer says so (#19 item 6).
+  const [acknowledged, setAcknowledged] = useState(false);
   const c = plan.counts;
-  const ok = typed.trim().toLowerCase() === plan.subject.email.toLowerCase();
+  const reviewed = c.mentionsForReview === 0 || acknowledged;
+  const ok = typed.trim().toLowerCase() === plan.subject.email.toLowerCase() && reviewed;
   return (
     <section className="card erasure-confirm" aria-labelledby="erasure-confirm-title">
       <h2 id="erasure-confirm-title">Erase {plan.subject.email}</h2>
@@ -210,14 +227,45 @@ function Confirm({ plan, onConfirm, pending }: { plan: ErasurePlan; onConfirm: (
         <strong>{c.accounts.delete}</strong> account(s) permanently. {c.tickets.keep} ticket(s) are kept under an exemption. It cannot be
         undone.
       </p>
+      <ConfirmMentions plan={plan} acknowledged={acknowledged} onAcknowledge={setAcknowledged} />
       <label>
         Type the subject&apos;s e-mail to confirm
         <input value={typed} onChange={(e) => setTyped(e.target.value)} aria-describedby="erasure-confirm-title" autoComplete="off" />
       </label>
-      <button type="button" className="button button-danger" disabled={!ok || pending} onClick={onConfirm}>
+      {reviewed ? null : (
+        <p className="erasure-fix" role="note">
+          Confirm the {c.mentionsForReview} mention(s) kept after review above before erasing.
+        </p>
+      )}
+      <button type="button" className="button button-danger" disabled={!ok || pending} onClick={() => onConfirm(c.mentionsForReview)}>
         {pending ? 'Starting…' : `Erase: delete ${c.tickets.delete}, redact ${c.tickets.redact}`}
       </button>
     </section>
+  );
+}
+
+/** The finished run's receipt as a download (browser) or a save dialog (desktop), with where it is kept. */
+function ReceiptDownload({ status }: { status: RunStatus }): React.JSX.Element {
+  const api = useApi();
+  const [outcome, setOutcome] = useState<SaveOutcome | null>(null);
+  const save = (format: 'html' | 'json') => void saveReceiptFile(api, status.workspaceId, status.runId, format).then(setOutcome);
+  return (
+    <div className="erasure-receipt">
+      <h3>Deletion receipt</h3>
+      <p className="hint">
+        What was done, on what grounds and with whose approval, without personal data. Kept in <code>{status.receipt?.html}</code>.
+      </p>
+      <div className="button-row">
+        <button type="button" className="button button-primary" onClick={() => save('html')}>
+          Download receipt
+        </button>
+        <button type="button" className="button" onClick={() => save('json')}>
+          Download as JSON
+        </button>
+      </div>
+      {outcome?.kind === 'saved' ? <p role="status">{outcome.where ? `Saved to ${outcome.where}.` : 'Downloaded.'}</p> : null}
+      {outcome?.kind === 'unsupported' ? <p role="alert">{outcome.message}</p> : null}
+    </div>
   );
 }
 
@@ -277,11 +325,7 @@ function RunView({ status }: { status: RunStatus }): React.JSX.Element {
           {status.residue.otherComments}, profiles {status.residue.otherProfiles}).
         </p>
       ) : null}
-      {status.receipt ? (
-        <p>
-          Deletion receipt saved: <code>{status.receipt.json}</code> and <code>{status.receipt.html}</code>
-        </p>
-      ) : null}
+      {status.receipt ? <ReceiptDownload status={status} /> : null}
     </section>
   );
 }
@@ -296,6 +340,7 @@ function PlanView({ planId, workspaceId }: { planId: string; workspaceId?: strin
     { enabled: plan.data !== undefined && plan.data.state !== 'draft', refetchMs: running ? 1000 : false },
   );
   const override = useErasureMutation('erasure.override');
+  const chooseName = useErasureMutation('erasure.chooseName');
   const approve = useErasureMutation('erasure.approve');
   const revalidate = useErasureMutation('erasure.revalidate');
   const execute = useErasureMutation('erasure.execute');
@@ -316,6 +361,11 @@ function PlanView({ planId, workspaceId }: { planId: string; workspaceId?: strin
         <div>
           <h2>{p.subject.email || 'Erased subject'}</h2>
           <p className="muted">
+            {p.request ? (
+              <>
+                For <a href={hrefFor('requests', [p.request.id])}>{p.request.reference}</a> ·{' '}
+              </>
+            ) : null}
             {p.subject.userIds.length} account(s) · {REGULATION_LABELS[p.regulation]} · data as of {formatInstant(p.dataAsOf)} · planned{' '}
             {formatInstant(p.createdAt)}
             {p.subject.relatedAccounts.length
@@ -356,6 +406,13 @@ function PlanView({ planId, workspaceId }: { planId: string; workspaceId?: strin
       )}
       <h3>Accounts</h3>
       <Accounts plan={p} editable={draft} onOverride={onOverride} pending={override.pending} />
+      <MentionList
+        plan={p}
+        editable={draft}
+        pending={chooseName.pending}
+        onChooseName={(commentId, redact) => void chooseName.run({ ...ws, planId, commentId, redact })}
+      />
+      {chooseName.error ? <ErrorBanner error={chooseName.error} title="The choice about the name was not saved" /> : null}
       {draft ? (
         <>
           <section className="card erasure-approval" aria-labelledby="erasure-approval-title">
@@ -402,11 +459,16 @@ function PlanView({ planId, workspaceId }: { planId: string; workspaceId?: strin
             <Confirm
               plan={p}
               pending={execute.pending}
-              onConfirm={() =>
+              onConfirm={(mentionsReviewed) =>
                 void execute.run({
                   ...ws,
                   planId,
-                  confirm: { subject: p.subject.email, deleteTickets: p.counts.tickets.delete, redactTickets: p.counts.tickets.redact },
+                  confirm: {
+                    subject: p.subject.email,
+                    deleteTickets: p.counts.tickets.delete,
+                    redactTickets: p.counts.tickets.redact,
+                    mentionsReviewed,
+                  },
                 })
               }
             />
@@ -463,10 +525,12 @@ export function ErasurePage(): React.JSX.Element {
   const location = useHashLocation();
   const planId = location.query.get('plan');
   const subjectParam = location.query.get('subject') ?? '';
+  // From a request's dossier: the plan takes the request's regulation and names it (#19 item 3).
+  const requestParam = location.query.get('request');
   const plan = useErasureMutation('erasure.plan');
   const started = useRef<string | null>(null);
-  const start = (subject: string, regulation: Regulation): void => {
-    void plan.run({ subject, regulation }).then((p) => {
+  const start = (subject: string, regulation: Regulation | null): void => {
+    void plan.run({ subject, ...(regulation ? { regulation } : {}), ...(requestParam ? { requestId: requestParam } : {}) }).then((p) => {
       if (p) navigateTo('erasure', [], { plan: p.id });
     });
   };
@@ -474,7 +538,7 @@ export function ErasurePage(): React.JSX.Element {
     // Arriving from a dossier: compute the preview once (it is offline and only stores a draft).
     if (!planId && subjectParam && started.current !== subjectParam) {
       started.current = subjectParam;
-      start(subjectParam, 'gdpr');
+      start(subjectParam, null);
     }
     // eslint-disable-next-line react-hooks/exhaustive-deps -- once per subject in the address
   }, [planId, subjectParam]);

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { ErrorBanner } from '../../components/ErrorBanner';
+import { ColumnHeads } from '../../components/ColumnHeads';
 import { useRegisterMutation, type RegisterOutput } from './register-api';
 
 const MAX_CHARS = 500_000;
@@ -75,13 +76,7 @@ export function ImportPanel(): React.JSX.Element {
               imported.
             </p>
             <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">Row</th>
-                  <th scope="col">Column</th>
-                  <th scope="col">Problem</th>
-                </tr>
-              </thead>
+              <ColumnHeads columns={['Row', 'Column', 'Problem']} />
               <tbody>
                 {result.errors.slice(0, 500).map((e, i) => (
                   <tr key={i}>

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { Request } from '../../../../shared/contract/groups/requests';
 import { ErrorBanner } from '../../components/ErrorBanner';
+import { Options } from '../../components/Options';
 import { downloadText } from './download';
 import { useRegisterMutation, type RegisterOutput } from './register-api';
 
@@ -24,11 +25,7 @@ export function LettersCard({ r }: { r: Request }): React.JSX.Element {
       <div className="inline-form">
         <label htmlFor="l-template">Template</label>
         <select id="l-template" value={template} onChange={(e) => setTemplate(e.target.value as Template)}>
-          {(Object.keys(TEMPLATE_LABELS) as Template[]).map((t) => (
-            <option key={t} value={t}>
-              {TEMPLATE_LABELS[t]}
-            </option>
-          ))}
+          <Options values={Object.keys(TEMPLATE_LABELS) as Template[]} label={(t) => TEMPLATE_LABELS[t]} />
         </select>
         <button
           type="button"

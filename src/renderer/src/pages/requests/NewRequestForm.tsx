@@ -10,6 +10,8 @@ import { wallTimeToInstant } from '../../../../shared/deadlines/civil-date';
 import { useOperation } from '../../api/hooks';
 import { navigateTo } from '../../app/router';
 import { ErrorBanner } from '../../components/ErrorBanner';
+import { SubmitRow } from '../../components/SubmitRow';
+import { Options } from '../../components/Options';
 import { CHANNELS, CHANNEL_LABELS, REGULATION_LABELS, TYPE_LABELS } from './labels';
 import { useRegisterMutation } from './register-api';
 
@@ -175,11 +177,7 @@ export function NewRequestForm(): React.JSX.Element {
         <div className="field">
           <label htmlFor="nr-type">Type</label>
           <select id="nr-type" value={form.type} onChange={(e) => set({ type: e.target.value as Request['type'] })}>
-            {Object.entries(TYPE_LABELS).map(([v, l]) => (
-              <option key={v} value={v}>
-                {l}
-              </option>
-            ))}
+            <Options pairs={Object.entries(TYPE_LABELS)} />
           </select>
         </div>
         <div className="field">
@@ -189,21 +187,13 @@ export function NewRequestForm(): React.JSX.Element {
             value={form.regulation}
             onChange={(e) => set({ regulation: e.target.value as Request['regulation'] }, ['received'])}
           >
-            {Object.entries(REGULATION_LABELS).map(([v, l]) => (
-              <option key={v} value={v}>
-                {l}
-              </option>
-            ))}
+            <Options pairs={Object.entries(REGULATION_LABELS)} />
           </select>
         </div>
         <div className="field">
           <label htmlFor="nr-channel">Channel</label>
           <select id="nr-channel" value={form.channel} onChange={(e) => set({ channel: e.target.value as Request['channel'] })}>
-            {CHANNELS.map((c) => (
-              <option key={c} value={c}>
-                {CHANNEL_LABELS[c]}
-              </option>
-            ))}
+            <Options values={CHANNELS} label={(c) => CHANNEL_LABELS[c]} />
           </select>
         </div>
         <div className="field">
@@ -326,11 +316,7 @@ export function NewRequestForm(): React.JSX.Element {
         </p>
       ) : null}
       {create.error && !serverFields ? <ErrorBanner error={create.error} title="The request was not recorded" /> : null}
-      <div className="button-row">
-        <button type="submit" className="button button-primary" disabled={create.pending}>
-          Record request
-        </button>
-      </div>
+      <SubmitRow label="Record request" pending={create.pending} />
     </form>
   );
 }

@@ -1,6 +1,8 @@
 import { useState } from 'react';
 import type { Request, RequestStatus } from '../../../../shared/contract/groups/requests';
 import { ErrorBanner } from '../../components/ErrorBanner';
+import { Options } from '../../components/Options';
+import { TeamCopyBanner } from '../../components/TeamCopyBanner';
 import { DashboardSection } from './Dashboard';
 import { downloadText } from './download';
 import { REGULATION_LABELS, STATUSES, STATUS_LABELS, TYPE_LABELS } from './labels';
@@ -38,11 +40,7 @@ function Select({
     <div className="filter">
       <label htmlFor={id}>{label}</label>
       <select id={id} value={value} onChange={(e) => onChange(e.target.value)}>
-        {options.map(([v, l]) => (
-          <option key={v} value={v}>
-            {l}
-          </option>
-        ))}
+        <Options pairs={options} />
       </select>
     </div>
   );
@@ -50,7 +48,17 @@ function Select({
 
 const BULK_STATUSES = ['verifying', 'in_progress', 'awaiting_approval', 'completed', 'withdrawn'] as const;
 
-function BulkBar({ ids, onDone }: { ids: string[]; onDone: () => void }): React.JSX.Element {
+function BulkBar({
+  ids,
+  versions,
+  onDone,
+}: {
+  ids: string[];
+  /** Team mode: the versions the queue shows, so a request changed since is a conflict, not overwritten. */
+  versions: Record<string, number>;
+  onDone: () => void;
+}): React.JSX.Element {
+  const expected = Object.keys(versions).length > 0 ? { expectedVersions: versions } : {};
   const bulk = useRegisterMutation('requests.bulkUpdate');
   const exporter = useRegisterMutation('requests.export');
   const [owner, setOwner] = useState('');
@@ -65,7 +73,7 @@ function BulkBar({ ids, onDone }: { ids: string[]; onDone: () => void }): React.
           type="button"
           className="button button-small"
           disabled={bulk.pending || owner.trim() === ''}
-          onClick={async () => (await bulk.run({ ids, owner })) && onDone()}
+          onClick={async () => (await bulk.run({ ids, owner, ...expected })) && onDone()}
         >
           Assign
         </button>
@@ -73,17 +81,13 @@ function BulkBar({ ids, onDone }: { ids: string[]; onDone: () => void }): React.
       <div className="bulk-group">
         <label htmlFor="bulk-status">Status</label>
         <select id="bulk-status" value={status} onChange={(e) => setStatus(e.target.value as (typeof BULK_STATUSES)[number])}>
-          {BULK_STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {STATUS_LABELS[s]}
-            </option>
-          ))}
+          <Options values={BULK_STATUSES} label={(s) => STATUS_LABELS[s]} />
         </select>
         <button
           type="button"
           className="button button-small"
           disabled={bulk.pending}
-          onClick={async () => (await bulk.run({ ids, status })) && onDone()}
+          onClick={async () => (await bulk.run({ ids, status, ...expected })) && onDone()}
         >
           Set status
         </button>
@@ -123,14 +127,7 @@ export function QueueView(): React.JSX.Element {
   const team = list.data?.team;
   return (
     <>
-      {team?.offline ? (
-        <div className="banner banner-warn" role="status">
-          <div>
-            <strong>Team database unreachable: read-only copy as of {new Date(team.readAt).toLocaleString()}</strong>
-            <p>{team.reason} Changes are refused until it answers again; nothing is queued.</p>
-          </div>
-        </div>
-      ) : null}
+      <TeamCopyBanner team={team} />
       <DashboardSection part="summary" />
       {list.data && list.data.hiddenUnverified > 0 ? (
         <div className="banner banner-warn unverified-banner" role="status">
@@ -197,6 +194,9 @@ export function QueueView(): React.JSX.Element {
       {selected.length > 0 ? (
         <BulkBar
           ids={selected}
+          versions={Object.fromEntries(
+            (list.data?.requests ?? []).flatMap((r) => (selected.includes(r.id) && r.version !== undefined ? [[r.id, r.version]] : [])),
+          )}
           onDone={() => {
             setSelected([]);
             setTableKey((k) => k + 1);

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { RegisterSettings } from '../../../../shared/contract/groups/requests';
 import { ErrorBanner } from '../../components/ErrorBanner';
+import { SubmitRow } from '../../components/SubmitRow';
 import { REGULATION_LABELS } from './labels';
 import { useRegisterMutation, useRegisterQuery, type RegisterOutput } from './register-api';
 
@@ -150,11 +151,7 @@ function SettingsForm({ initial }: { initial: RegisterSettings }): React.JSX.Ele
             Saved. Deadlines are recomputed with these rules.
           </p>
         ) : null}
-        <div className="button-row">
-          <button type="submit" className="button button-primary" disabled={save.pending}>
-            Save settings
-          </button>
-        </div>
+        <SubmitRow label="Save settings" pending={save.pending} />
       </form>
       <section className="card" aria-labelledby="retention-title">
         <h2 id="retention-title">Apply retention now</h2>

@@ -1,7 +1,12 @@
+// Longer than ~400 lines on purpose: the request page's cards (deadline, verification, status,
+// extension, requester, links), each a small component sharing the request and its mutation hook;
+// letters are already apart (LettersCard).
 import { useState } from 'react';
 import type { Request, RequestStatus } from '../../../../shared/contract/groups/requests';
 import { hrefFor } from '../../app/router';
 import { ErrorBanner } from '../../components/ErrorBanner';
+import { SubmitRow } from '../../components/SubmitRow';
+import { Options } from '../../components/Options';
 import { DueCell } from './DueCell';
 import { LettersCard } from './LettersCard';
 import {
@@ -17,6 +22,8 @@ import {
   isClosedStatus,
 } from './labels';
 import { useRegisterMutation, useRegisterQuery } from './register-api';
+import { TeamCopyBanner } from '../../components/TeamCopyBanner';
+import { useDraftVersion } from './draft-version';
 import { Timeline } from './Timeline';
 
 const WARNING_TEXT: Record<string, string> = {
@@ -87,6 +94,7 @@ function VerificationCard({ r }: { r: Request }): React.JSX.Element {
   const [method, setMethod] = useState<(typeof VERIFICATION_METHODS)[number]>('data_points');
   const [points, setPoints] = useState('');
   const [by, setBy] = useState('');
+  const draft = useDraftVersion(r.version, points !== '' || by !== '');
   const v = r.verification;
   const closed = isClosedStatus(r.status);
   return (
@@ -115,16 +123,12 @@ function VerificationCard({ r }: { r: Request }): React.JSX.Element {
               .split(/[,\n]/)
               .map((p) => p.trim())
               .filter(Boolean);
-            await verify.run({ id: r.id, method, dataPointsMatched, verifiedBy: by.trim() });
+            await verify.run({ id: r.id, method, dataPointsMatched, verifiedBy: by.trim(), ...draft.expected });
           }}
         >
           <label htmlFor="v-method">Method</label>
           <select id="v-method" value={method} onChange={(e) => setMethod(e.target.value as (typeof VERIFICATION_METHODS)[number])}>
-            {VERIFICATION_METHODS.map((m) => (
-              <option key={m} value={m}>
-                {METHOD_LABELS[m]}
-              </option>
-            ))}
+            <Options values={VERIFICATION_METHODS} label={(m) => METHOD_LABELS[m]} />
           </select>
           <label htmlFor="v-points">Data points matched</label>
           <input
@@ -138,11 +142,19 @@ function VerificationCard({ r }: { r: Request }): React.JSX.Element {
           <label htmlFor="v-by">Verified by</label>
           <input id="v-by" value={by} onChange={(e) => setBy(e.target.value)} maxLength={200} required />
           {verify.error ? <ErrorBanner error={verify.error} title="The verification was not recorded" /> : null}
-          <div className="button-row">
-            <button type="submit" className="button button-primary" disabled={verify.pending}>
-              Record verification
+          {verify.error?.code === 'conflict' && draft.stale ? (
+            <button
+              type="button"
+              className="button"
+              onClick={() => {
+                draft.restart();
+                verify.reset();
+              }}
+            >
+              Check it against the current request and record it again
             </button>
-          </div>
+          ) : null}
+          <SubmitRow label="Record verification" pending={verify.pending} />
         </form>
       ) : null}
     </section>
@@ -187,11 +199,7 @@ function StatusCard({ r }: { r: Request }): React.JSX.Element {
       >
         <label htmlFor="s-status">Move to</label>
         <select id="s-status" value={status} onChange={(e) => setStatusValue(e.target.value as RequestStatus)}>
-          {STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {STATUS_LABELS[s]}
-            </option>
-          ))}
+          <Options values={STATUSES} label={(s) => STATUS_LABELS[s]} />
         </select>
         {status === 'denied' ? (
           <>
@@ -227,6 +235,7 @@ function ExtensionCard({ r }: { r: Request }): React.JSX.Element | null {
   const extend = useRegisterMutation('requests.extend');
   const [reason, setReason] = useState('');
   const [noticeDate, setNoticeDate] = useState('');
+  const draft = useDraftVersion(r.version, reason !== '' || noticeDate !== '');
   if (r.extension) {
     return (
       <section className="card" aria-labelledby="ext-title">
@@ -255,7 +264,7 @@ function ExtensionCard({ r }: { r: Request }): React.JSX.Element | null {
         onSubmit={async (e) => {
           e.preventDefault();
           const noticeAt = noticeDate ? new Date(noticeDate).toISOString() : undefined;
-          await extend.run({ id: r.id, reason, ...(noticeAt ? { noticeAt } : {}) });
+          await extend.run({ id: r.id, reason, ...(noticeAt ? { noticeAt } : {}), ...draft.expected });
         }}
       >
         <label htmlFor="e-reason">Reason</label>
@@ -263,6 +272,18 @@ function ExtensionCard({ r }: { r: Request }): React.JSX.Element | null {
         <label htmlFor="e-notice">Requester told on</label>
         <input id="e-notice" type="datetime-local" value={noticeDate} onChange={(e) => setNoticeDate(e.target.value)} />
         {extend.error ? <ErrorBanner error={extend.error} title="The deadline was not extended" /> : null}
+        {extend.error?.code === 'conflict' && draft.stale ? (
+          <button
+            type="button"
+            className="button"
+            onClick={() => {
+              draft.restart();
+              extend.reset();
+            }}
+          >
+            Check it against the current request and extend again
+          </button>
+        ) : null}
         <div className="button-row">
           <button type="submit" className="button" disabled={extend.pending}>
             Extend
@@ -315,7 +336,7 @@ function RequesterCard({ r }: { r: Request }): React.JSX.Element {
           <dt>Helpdesk user</dt>
           <dd>
             {r.subjectId !== null ? (
-              <a href={hrefFor('subjects', [`subj_${r.subjectId}`])}>Open the dossier of helpdesk user {r.subjectId}</a>
+              <a href={hrefFor('subjects', [`subj_${r.subjectId}`], { request: r.id })}>Open the dossier of helpdesk user {r.subjectId}</a>
             ) : (
               'not linked yet'
             )}
@@ -407,7 +428,9 @@ export function RequestDetail({ id }: { id: string }): React.JSX.Element {
               </span>
             </p>
           </header>
-          <div className="detail-grid">
+          <TeamCopyBanner team={detail.data.team} />
+          {/* Offline (the team's last copy), every control is disabled: nothing can be changed or queued. */}
+          <fieldset className="detail-grid" disabled={detail.data.team?.offline === true}>
             <div className="detail-main">
               <DeadlineCard r={r} />
               <StatusCard key={`${r.status}-${r.updatedAt}`} r={r} />
@@ -421,7 +444,7 @@ export function RequestDetail({ id }: { id: string }): React.JSX.Element {
               <RequesterCard key={r.version !== undefined ? r.id : r.updatedAt} r={r} />
               <LinksCard r={r} />
             </div>
-          </div>
+          </fieldset>
         </>
       ) : null}
     </section>

@@ -9,10 +9,10 @@ import {
   type RowSelectionState,
   type SortingState,
 } from '@tanstack/react-table';
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import type { Request } from '../../../../shared/contract/groups/requests';
 import { hrefFor } from '../../app/router';
+import { SortableHead, SpacerRow, useVirtualRows } from '../../components/SortableTable';
 import { DueCell } from './DueCell';
 import { formatDate, REGULATION_LABELS, STATUS_LABELS, TYPE_LABELS } from './labels';
 
@@ -120,54 +120,15 @@ export function RequestTable({
     },
   });
   const rows = table.getRowModel().rows;
-  const scrollRef = useRef<HTMLDivElement>(null);
-  // eslint-disable-next-line react-hooks/incompatible-library -- read during render only; nothing memoizes its functions
-  const virtualizer = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 8,
-  });
-  const items = virtualizer.getVirtualItems();
-  const paddingTop = items[0]?.start ?? 0;
-  const paddingBottom = items.length > 0 ? virtualizer.getTotalSize() - (items.at(-1)?.end ?? 0) : 0;
+  const { scrollRef, items, paddingTop, paddingBottom } = useVirtualRows(rows.length, ROW_HEIGHT);
   const headerGroups = table.getHeaderGroups();
 
   return (
     <div className="request-table-scroll" ref={scrollRef} tabIndex={0} role="region" aria-label={`Requests, ${rows.length} shown`}>
       <table className="table request-table" aria-rowcount={rows.length + 1}>
-        <thead>
-          {headerGroups.map((group) => (
-            <tr key={group.id}>
-              {group.headers.map((header) => {
-                const sorted = header.column.getIsSorted();
-                return (
-                  <th
-                    key={header.id}
-                    scope="col"
-                    aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : undefined}
-                    className={`col-${header.column.id}`}
-                  >
-                    {header.column.getCanSort() ? (
-                      <button type="button" className="sort-button" onClick={header.column.getToggleSortingHandler()}>
-                        <table.FlexRender header={header} />
-                        <span aria-hidden="true">{sorted === 'asc' ? ' ▲' : sorted === 'desc' ? ' ▼' : ''}</span>
-                      </button>
-                    ) : (
-                      <table.FlexRender header={header} />
-                    )}
-                  </th>
-                );
-              })}
-            </tr>
-          ))}
-        </thead>
+        <SortableHead groups={headerGroups} render={(header) => <table.FlexRender header={header} />} columnClass />
         <tbody>
-          {paddingTop > 0 ? (
-            <tr aria-hidden="true">
-              <td colSpan={columns.length} style={{ height: paddingTop, padding: 0, border: 0 }} />
-            </tr>
-          ) : null}
+          <SpacerRow height={paddingTop} colSpan={columns.length} />
           {items.map((item) => {
             const row = rows[item.index];
             if (!row) return null;
@@ -187,11 +148,7 @@ export function RequestTable({
               </tr>
             );
           })}
-          {paddingBottom > 0 ? (
-            <tr aria-hidden="true">
-              <td colSpan={columns.length} style={{ height: paddingBottom, padding: 0, border: 0 }} />
-            </tr>
-          ) : null}
+          <SpacerRow height={paddingBottom} colSpan={columns.length} />
         </tbody>
       </table>
     </div>

@@ -2,6 +2,7 @@ import { useId, useState, type FormEvent } from 'react';
 import type { ConnectionTestResult, Workspace } from '../../../../shared/schemas/workspace';
 import { useMutation } from '../../api/hooks';
 import { ErrorBanner } from '../../components/ErrorBanner';
+import { RecoveryKeyNotice } from './RecoveryKeyNotice';
 
 type AddressMode = 'subdomain' | 'baseUrl';
 
@@ -41,6 +42,9 @@ export function ConnectionForm({
   const update = useMutation('workspaces.update');
   const tester = useMutation('workspaces.testConnection');
   const save = editing ? update : create;
+  const recoveryKey = useMutation('backup.recoveryKey');
+  // Shown once, right after creation: see RecoveryKeyNotice.
+  const [newKey, setNewKey] = useState<{ name: string; key: string } | null>(null);
 
   const addressInput = mode === 'subdomain' ? { subdomain: address } : { baseUrl: address };
   const addressChanged = editing !== undefined && originOf(mode, address) !== editing.baseUrl;
@@ -75,11 +79,21 @@ export function ConnectionForm({
       setName('');
       setAddress('');
       setEmail('');
+      const shown = await recoveryKey.run({ workspaceId: saved.id });
+      if (shown) setNewKey({ name: saved.name, key: shown.recoveryKey });
       onCreated?.();
     }
   };
 
   const title = editing ? `Edit ${editing.name}` : 'Add a helpdesk connection';
+  if (newKey) {
+    return (
+      <section className="card" aria-label="Recovery key of the new workspace">
+        <h3>Saved {newKey.name}</h3>
+        <RecoveryKeyNotice recoveryKey={newKey.key} created workspaceName={newKey.name} onDone={() => setNewKey(null)} />
+      </section>
+    );
+  }
   return (
     <form className="card form" onSubmit={onSubmit} aria-labelledby={`${id}-title`}>
       <h3 id={`${id}-title`}>{title}</h3>
@@ -162,6 +176,12 @@ export function ConnectionForm({
         </div>
       ) : null}
       {save.error ? <ErrorBanner error={save.error} title="The connection was not saved" /> : null}
+      {recoveryKey.error ? (
+        <ErrorBanner
+          error={recoveryKey.error}
+          title="The connection was saved, but its recovery key could not be made: create it under Recovery and backups"
+        />
+      ) : null}
 
       <div className="button-row">
         <button

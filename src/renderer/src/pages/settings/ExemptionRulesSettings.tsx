@@ -2,23 +2,21 @@ import { useId, useState, type FormEvent } from 'react';
 import type { ExemptionRules } from '../../../../shared/contract/groups/erasure';
 import { useMutation, useOperation } from '../../api/hooks';
 import { ErrorBanner } from '../../components/ErrorBanner';
+import { SubmitRow } from '../../components/SubmitRow';
+import { Options } from '../../components/Options';
 
 type Ground = ExemptionRules['tags'][number]['ground'];
 
 /** Plain words plus the articles the receipt cites (see src/main/core/erasure/citations.ts). */
-const GROUNDS: Array<{ value: Ground; label: string }> = [
-  { value: 'legal_claims', label: 'Legal claims: GDPR Art. 17(3)(e), CCPA §1798.105(d), LGPD Art. 16' },
-  { value: 'legal_obligation', label: 'Legal obligation: GDPR Art. 17(3)(b), CCPA §1798.105(d), LGPD Art. 16 I' },
+const GROUNDS: ReadonlyArray<readonly [Ground, string]> = [
+  ['legal_claims', 'Legal claims: GDPR Art. 17(3)(e), CCPA §1798.105(d), LGPD Art. 16'],
+  ['legal_obligation', 'Legal obligation: GDPR Art. 17(3)(b), CCPA §1798.105(d), LGPD Art. 16 I'],
 ];
 
 function GroundSelect({ id, value, onChange }: { id: string; value: Ground; onChange: (g: Ground) => void }): React.JSX.Element {
   return (
     <select id={id} value={value} onChange={(e) => onChange(e.target.value as Ground)}>
-      {GROUNDS.map((g) => (
-        <option key={g.value} value={g.value}>
-          {g.label}
-        </option>
-      ))}
+      <Options pairs={GROUNDS} />
     </select>
   );
 }
@@ -158,16 +156,7 @@ function RulesForm({ workspaceId, rules }: { workspaceId: string; rules: Exempti
       </label>
 
       {save.error ? <ErrorBanner error={save.error} title="The exemption rules were not saved" /> : null}
-      <div className="button-row">
-        {saved ? (
-          <span className="text-ok" role="status">
-            Saved
-          </span>
-        ) : null}
-        <button type="submit" className="button button-primary" disabled={save.pending}>
-          {save.pending ? 'Saving…' : 'Save exemption rules'}
-        </button>
-      </div>
+      <SubmitRow label="Save exemption rules" pending={save.pending} pendingLabel="Saving…" saved={saved} />
     </form>
   );
 }

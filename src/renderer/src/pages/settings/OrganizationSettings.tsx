@@ -13,6 +13,8 @@ import type { Settings } from '../../../../shared/schemas/settings';
 import { useHashLocation } from '../../app/router';
 import { useMutation } from '../../api/hooks';
 import { ErrorBanner } from '../../components/ErrorBanner';
+import { SubmitRow } from '../../components/SubmitRow';
+import { Options } from '../../components/Options';
 
 const SHEET_LABELS: Record<SheetKey, string> = {
   purposes: 'Purposes of the processing',
@@ -113,11 +115,7 @@ export function OrganizationSettings({ settings, onSaved }: { settings: Settings
         <label htmlFor={`${id}-template`}>Templates for the statutory sections (rights, complaint, automated decisions)</label>
         <div className="button-row">
           <select id={`${id}-template`} value={regulation} onChange={(e) => setRegulation(e.target.value as Regulation)}>
-            {(Object.keys(REGULATION_NAMES) as Regulation[]).map((r) => (
-              <option key={r} value={r}>
-                {REGULATION_NAMES[r]}
-              </option>
-            ))}
+            <Options values={Object.keys(REGULATION_NAMES) as Regulation[]} label={(r) => REGULATION_NAMES[r]} />
           </select>
           <button type="button" className="button" onClick={applyTemplates} disabled={emptyStatutory === 0}>
             {emptyStatutory === 0
@@ -152,16 +150,7 @@ export function OrganizationSettings({ settings, onSaved }: { settings: Settings
         );
       })}
       {save.error ? <ErrorBanner error={save.error} title="Settings were not saved" /> : null}
-      <div className="button-row">
-        {saved ? (
-          <span className="text-ok" role="status">
-            Saved
-          </span>
-        ) : null}
-        <button type="submit" className="button button-primary" disabled={save.pending}>
-          {save.pending ? 'Saving…' : 'Save settings'}
-        </button>
-      </div>
+      <SubmitRow label="Save settings" pending={save.pending} pendingLabel="Saving…" saved={saved} />
     </form>
   );
 }

@@ -1,3 +1,4 @@
+import { RecoveryKeyNotice } from './RecoveryKeyNotice';
 import { useId, useState, type FormEvent } from 'react';
 import { useMutation, useOperation } from '../../api/hooks';
 import { ErrorBanner } from '../../components/ErrorBanner';
@@ -77,16 +78,7 @@ function WorkspaceRecovery({ workspaceId }: { workspaceId: string }): React.JSX.
         </p>
       ) : null}
       {shown ? (
-        <div className="recovery-key" role="status" aria-live="polite">
-          <p>{shown.created ? 'Your new recovery key:' : 'The recovery key of this workspace:'}</p>
-          <code className="recovery-key-value" data-testid="recovery-key">
-            {shown.key}
-          </code>
-          <p className="hint">It opens every backup of this workspace. Showing it was recorded in the audit log.</p>
-          <button type="button" className="button" onClick={() => setShown(null)}>
-            I have written it down
-          </button>
-        </div>
+        <RecoveryKeyNotice recoveryKey={shown.key} created={shown.created} onDone={() => setShown(null)} />
       ) : (
         <div className="button-row">
           <button

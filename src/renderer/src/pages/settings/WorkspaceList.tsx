@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { ConnectionTestResult, Workspace } from '../../../../shared/schemas/workspace';
 import { useMutation } from '../../api/hooks';
 import { ErrorBanner } from '../../components/ErrorBanner';
+import { ColumnHeads } from '../../components/ColumnHeads';
 import { ConnectionForm } from './ConnectionForm';
 
 export function WorkspaceList({
@@ -28,17 +29,7 @@ export function WorkspaceList({
       {remove.error ? <ErrorBanner error={remove.error} title="The connection was not removed" /> : null}
       {tester.error ? <ErrorBanner error={tester.error} title="The connection could not be tested" /> : null}
       <table className="table">
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Helpdesk</th>
-            <th scope="col">Agent</th>
-            <th scope="col">Token</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
+        <ColumnHeads columns={['Name', 'Helpdesk', 'Agent', 'Token', <span className="visually-hidden">Actions</span>]} />
         <tbody>
           {workspaces.map((w) => {
             const result = results[w.id];

@@ -1,3 +1,6 @@
+// Longer than ~400 lines on purpose: the dossier's sections in reading order with their pagers; the
+// who section and the actions are already apart (DossierWho, SubjectActions). Others are changing it
+// now; a split waits for that.
 import { useMemo, useState } from 'react';
 import {
   TICKET_ROLES,
@@ -9,7 +12,10 @@ import {
 import { useMutation, useOperation } from '../../api/hooks';
 import { hrefFor } from '../../app/router';
 import { ErrorBanner } from '../../components/ErrorBanner';
+import { ColumnHeads } from '../../components/ColumnHeads';
+import { Options } from '../../components/Options';
 import { AttachToRequest } from './AttachToRequest';
+import { CoverageTable, CustomFields, SurfaceItems } from './CoverageTable';
 import { DossierWho, PendingNotice } from './DossierWho';
 import { ExportPanel } from './ExportPanel';
 import { SuggestedLinks } from './SuggestedLinks';
@@ -21,7 +27,16 @@ import { subjectsSearchHref } from './search-state';
 type Section = 'tickets' | 'comments' | 'attachments' | 'mentions';
 type Panel = 'access' | 'portability' | 'actions' | 'attach' | null;
 
-export function DossierPage({ subjectRef, exportKind }: { subjectRef: string; exportKind: string | null }): React.JSX.Element {
+export function DossierPage({
+  subjectRef,
+  exportKind,
+  requestId = null,
+}: {
+  subjectRef: string;
+  exportKind: string | null;
+  /** The request the dossier was opened from (#19 item 3): actions, archives and erasure carry it. */
+  requestId?: string | null;
+}): React.JSX.Element {
   // Pages belong to one subject: opening another starts each list at its beginning.
   const [paging, setPaging] = useState<{ ref: string; offsets: DossierOffsets }>({ ref: subjectRef, offsets: {} });
   const offsets = paging.ref === subjectRef ? paging.offsets : {};
@@ -72,6 +87,7 @@ export function DossierPage({ subjectRef, exportKind }: { subjectRef: string; ex
       <p>
         <a href={subjectsSearchHref()}>← Subjects</a>
       </p>
+      {requestId ? <RequestContext requestId={requestId} /> : null}
       <header className="page-header dossier-header">
         <div>
           <h1>{d.displayName || d.ref}</h1>
@@ -84,6 +100,7 @@ export function DossierPage({ subjectRef, exportKind }: { subjectRef: string; ex
       <PendingNotice dossier={d} />
       <div className="dossier-layout">
         <div className="dossier-main">
+          {/* Who first, then what is held, then where Lethe looked (a table of every surface, too tall to lead). */}
           <DossierWho dossier={d} />
 
           <h2 className="dossier-held-h">What is held</h2>
@@ -102,9 +119,10 @@ export function DossierPage({ subjectRef, exportKind }: { subjectRef: string; ex
             <SummaryCard label="Attachments" value={s.attachments} detail={formatBytes(s.attachmentBytes)} />
             <SummaryCard label="Mentions" value={s.mentions} detail="in other people's comments" />
           </ul>
+          <CoverageTable dossier={d} />
 
           {/* Why each other account is (not) this person: after the facts, announced at the top while pending. */}
-          <SuggestedLinks subjectRef={d.ref} suggestions={d.suggestions} truncated={d.suggestionsTruncated} />
+          <SuggestedLinks subjectRef={d.ref} suggestions={d.suggestions} truncated={d.suggestionsTruncated} requestId={requestId} />
 
           <div className="section-tabs" role="tablist" aria-label="Dossier lists">
             {(['tickets', 'comments', 'attachments', 'mentions'] as const).map((name) => (
@@ -126,6 +144,8 @@ export function DossierPage({ subjectRef, exportKind }: { subjectRef: string; ex
             {section === 'attachments' ? <AttachmentList dossier={d} pager={pager('attachments')} /> : null}
             {section === 'mentions' ? <MentionList dossier={d} pager={pager('mentions')} /> : null}
           </div>
+          <CustomFields dossier={d} />
+          <SurfaceItems dossier={d} />
         </div>
 
         {/* Actions one click away, beside the data rather than above it. */}
@@ -137,7 +157,7 @@ export function DossierPage({ subjectRef, exportKind }: { subjectRef: string; ex
             <button type="button" className="button" onClick={() => setPanel(panel === 'portability' ? null : 'portability')}>
               Portability archive…
             </button>
-            <a className="button" href={hrefFor('erasure', [], { subject: d.ref })}>
+            <a className="button" href={hrefFor('erasure', [], { subject: d.ref, ...(requestId ? { request: requestId } : {}) })}>
               Preview erasure
             </a>
             <button
@@ -170,12 +190,29 @@ export function DossierPage({ subjectRef, exportKind }: { subjectRef: string; ex
             <p className="muted side-note">Only the {d.accounts.length} confirmed account(s) are included; suggested links are left out.</p>
           ) : null}
           {refresh.error ? <ErrorBanner error={refresh.error} title="The subject was not refreshed" /> : null}
-          {panel === 'access' || panel === 'portability' ? <ExportPanel key={panel} subjectRef={d.ref} initialKind={panel} /> : null}
+          {panel === 'access' || panel === 'portability' ? (
+            <ExportPanel key={panel} subjectRef={d.ref} initialKind={panel} initialRequestId={requestId} />
+          ) : null}
           {panel === 'attach' ? <AttachToRequest userId={userId} /> : null}
-          {panel === 'actions' ? <SubjectActions subjectRef={d.ref} userIds={accountIds} /> : null}
+          {panel === 'actions' ? <SubjectActions subjectRef={d.ref} userIds={accountIds} requestId={requestId ?? undefined} /> : null}
         </aside>
       </div>
     </div>
+  );
+}
+
+/** The way back to the request this dossier serves, named by its reference and regulation. */
+function RequestContext({ requestId }: { requestId: string }): React.JSX.Element {
+  const request = useOperation('requests.get', { id: requestId });
+  const r = request.data?.request;
+  return (
+    <p className="banner banner-info dossier-request" role="note">
+      Working on{' '}
+      <a href={hrefFor('requests', [requestId])}>
+        {r ? `${r.reference} (${r.regulation.replace('_', ' ')} ${r.type} request)` : 'the request'}
+      </a>
+      : archives, actions, link decisions and the erasure preview started here are filed under it.
+    </p>
   );
 }
 
@@ -257,11 +294,7 @@ function TicketList({ dossier, pager }: { dossier: Dossier; pager: React.ReactNo
           <label htmlFor="ticket-role">Role</label>
           <select id="ticket-role" value={role} onChange={(e) => setRole(e.target.value as TicketRole | '')}>
             <option value="">Any role</option>
-            {TICKET_ROLES.map((r) => (
-              <option key={r} value={r}>
-                {r}
-              </option>
-            ))}
+            <Options values={TICKET_ROLES} />
           </select>
         </div>
         <label className="checkbox">
@@ -272,16 +305,7 @@ function TicketList({ dossier, pager }: { dossier: Dossier; pager: React.ReactNo
         <Empty>No tickets match.</Empty>
       ) : (
         <table className="table">
-          <thead>
-            <tr>
-              <th scope="col">Ticket</th>
-              <th scope="col">Subject</th>
-              <th scope="col">Status</th>
-              <th scope="col">Why it belongs</th>
-              <th scope="col">Comments</th>
-              <th scope="col">Attachments</th>
-            </tr>
-          </thead>
+          <ColumnHeads columns={['Ticket', 'Subject', 'Status', 'Why it belongs', 'Comments', 'Attachments']} />
           <tbody>
             {rows.map((t) => (
               <tr key={t.id}>
@@ -316,15 +340,7 @@ function CommentList({ dossier, pager }: { dossier: Dossier; pager: React.ReactN
         <Empty>No comments by this person match.</Empty>
       ) : (
         <table className="table">
-          <thead>
-            <tr>
-              <th scope="col">Date</th>
-              <th scope="col">Ticket</th>
-              <th scope="col">Visibility</th>
-              <th scope="col">Text</th>
-              <th scope="col">Why it belongs</th>
-            </tr>
-          </thead>
+          <ColumnHeads columns={['Date', 'Ticket', 'Visibility', 'Text', 'Why it belongs']} />
           <tbody>
             {rows.map((c) => (
               <tr key={c.id}>
@@ -364,15 +380,7 @@ function AttachmentList({ dossier, pager }: { dossier: Dossier; pager: React.Rea
         <Empty>No attachments match.</Empty>
       ) : (
         <table className="table">
-          <thead>
-            <tr>
-              <th scope="col">File</th>
-              <th scope="col">Type</th>
-              <th scope="col">Size</th>
-              <th scope="col">Ticket</th>
-              <th scope="col">Why it belongs</th>
-            </tr>
-          </thead>
+          <ColumnHeads columns={['File', 'Type', 'Size', 'Ticket', 'Why it belongs']} />
           <tbody>
             {rows.map((a) => (
               <tr key={a.id}>
@@ -401,14 +409,7 @@ function MentionList({ dossier, pager }: { dossier: Dossier; pager: React.ReactN
         <Empty>No other person's comment contains this person's email addresses or phone numbers.</Empty>
       ) : (
         <table className="table">
-          <thead>
-            <tr>
-              <th scope="col">Ticket</th>
-              <th scope="col">Subject</th>
-              <th scope="col">Why it belongs</th>
-              <th scope="col">Comments</th>
-            </tr>
-          </thead>
+          <ColumnHeads columns={['Ticket', 'Subject', 'Why it belongs', 'Comments']} />
           <tbody>
             {rows.map((m) => (
               <tr key={m.ticketId}>

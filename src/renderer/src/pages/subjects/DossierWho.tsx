@@ -1,4 +1,5 @@
 import type { AccountWhy, Dossier } from '../../../../shared/contract/groups/subjects';
+import { ColumnHeads } from '../../components/ColumnHeads';
 
 function whyText(why: AccountWhy): string {
   return why.kind === 'requested'
@@ -28,15 +29,7 @@ export function DossierWho({ dossier }: { dossier: Dossier }): React.JSX.Element
       <h2 id="dossier-who-h">Who</h2>
       <table className="table">
         <caption className="muted">Accounts of this person</caption>
-        <thead>
-          <tr>
-            <th scope="col">User</th>
-            <th scope="col">Name</th>
-            <th scope="col">Email</th>
-            <th scope="col">Role</th>
-            <th scope="col">Why it is this person</th>
-          </tr>
-        </thead>
+        <ColumnHeads columns={['User', 'Name', 'Email', 'Role', 'Why it is this person']} />
         <tbody>
           {dossier.accounts.map((a) => (
             <tr key={a.userId}>
@@ -71,6 +64,20 @@ export function DossierWho({ dossier }: { dossier: Dossier }): React.JSX.Element
             </ul>
           )}
         </dd>
+        {dossier.formerIdentities.length > 0 ? (
+          <>
+            <dt>Former</dt>
+            <dd>
+              <ul className="chip-list" aria-label="Former identities">
+                {dossier.formerIdentities.map((f) => (
+                  <li key={`${f.userId}:${f.type}:${f.value}`} className="chip chip-former" title={f.why}>
+                    {f.type === 'phone_number' ? 'phone' : f.type}: {f.value} · former, replaced {f.replacedAt.slice(0, 10)}
+                  </li>
+                ))}
+              </ul>
+            </dd>
+          </>
+        ) : null}
         <dt>Organizations</dt>
         <dd>
           {dossier.organizations.length === 0 ? (

@@ -1,9 +1,10 @@
 import { useEffect, useId, useState } from 'react';
-import { RequestPicker } from '../requests/RequestPicker';
+import { RequestPicker, useSubjectRequests } from '../requests/RequestPicker';
 import type { EventPayload } from '../../../../shared/contract/events';
 import type { ExportRecord } from '../../../../shared/contract/groups/archives';
 import { useApi, useMutation } from '../../api/hooks';
 import { ErrorBanner } from '../../components/ErrorBanner';
+import { Options } from '../../components/Options';
 import { formatBytes, saveExportFile, type SaveOutcome } from './export-file';
 
 type Kind = 'access' | 'portability';
@@ -22,12 +23,28 @@ interface Progress {
 }
 
 /** Create an access or portability archive, follow its progress, then save it and show its hash. */
-export function ExportPanel({ subjectRef, initialKind }: { subjectRef: string; initialKind: Kind }): React.JSX.Element {
+export function ExportPanel({
+  subjectRef,
+  initialKind,
+  initialRequestId = null,
+}: {
+  subjectRef: string;
+  initialKind: Kind;
+  /** Opened from a request's dossier: the archive answers it, under its regulation. */
+  initialRequestId?: string | null;
+}): React.JSX.Element {
   const api = useApi();
   const id = useId();
   const [kind, setKind] = useState<Kind>(initialKind);
   const [regulation, setRegulation] = useState<Regulation>('GDPR');
-  const [requestId, setRequestId] = useState('');
+  const [requestId, setRequestId] = useState(initialRequestId ?? '');
+  const { requests } = useSubjectRequests([Number(subjectRef.slice('subj_'.length))]);
+  const [regulationFromRequest, setRegulationFromRequest] = useState(initialRequestId === null);
+  const initialRequest = requests.find((r) => r.id === initialRequestId);
+  if (!regulationFromRequest && initialRequest) {
+    setRegulationFromRequest(true);
+    if (REGULATIONS.some(([r]) => r === initialRequest.regulation)) setRegulation(initialRequest.regulation as Regulation);
+  }
   const [encrypt, setEncrypt] = useState(false);
   const [password, setPassword] = useState('');
   const [progress, setProgress] = useState<Progress | null>(null);
@@ -95,11 +112,7 @@ export function ExportPanel({ subjectRef, initialKind }: { subjectRef: string; i
         <div className="field">
           <label htmlFor={`${id}-regulation`}>Regulation</label>
           <select id={`${id}-regulation`} value={regulation} onChange={(e) => setRegulation(e.target.value as Regulation)}>
-            {REGULATIONS.map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
+            <Options pairs={REGULATIONS} />
           </select>
         </div>
         <label className="checkbox">

@@ -1,22 +1,10 @@
-import {
-  createColumnHelper,
-  createSortedRowModel,
-  rowSortingFeature,
-  sortFn_alphanumeric,
-  tableFeatures,
-  useTable,
-  type SortingState,
-} from '@tanstack/react-table';
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { createColumnHelper, useTable, type SortingState } from '@tanstack/react-table';
+import { useMemo, useState, type KeyboardEvent } from 'react';
 import type { MatchReason, SubjectSearchResult } from '../../../../shared/contract/groups/subjects';
+import { SortableHead, sortingFeatures, SpacerRow, useVirtualRows } from '../../components/SortableTable';
 import { dossierHref } from './search-state';
 
-const features = tableFeatures({
-  rowSortingFeature,
-  sortedRowModel: createSortedRowModel(),
-  sortFns: { alphanumeric: sortFn_alphanumeric },
-});
+const features = sortingFeatures;
 const helper = createColumnHelper<typeof features, SubjectSearchResult>();
 
 const FIELD_LABELS: Record<MatchReason['field'], string> = {
@@ -26,6 +14,7 @@ const FIELD_LABELS: Record<MatchReason['field'], string> = {
   name: 'name',
   external_id: 'external id',
   comment: 'comment text',
+  former: 'former address or number',
 };
 
 export function describeReason(r: MatchReason): string {
@@ -81,17 +70,7 @@ export function SubjectResultsTable({ results, query }: { results: SubjectSearch
   const [active, setActive] = useState(0);
   const table = useTable({ features, columns, data: results, getRowId: (r) => r.ref, state: { sorting }, onSortingChange: setSorting });
   const rows = table.getRowModel().rows;
-  const scrollRef = useRef<HTMLDivElement>(null);
-  // eslint-disable-next-line react-hooks/incompatible-library -- read during render only; nothing memoizes its functions
-  const virtualizer = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 8,
-  });
-  const items = virtualizer.getVirtualItems();
-  const paddingTop = items[0]?.start ?? 0;
-  const paddingBottom = items.length > 0 ? virtualizer.getTotalSize() - (items.at(-1)?.end ?? 0) : 0;
+  const { scrollRef, virtualizer, items, paddingTop, paddingBottom } = useVirtualRows(rows.length, ROW_HEIGHT);
   const current = Math.min(active, Math.max(rows.length - 1, 0));
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
@@ -123,29 +102,9 @@ export function SubjectResultsTable({ results, query }: { results: SubjectSearch
       onKeyDown={onKeyDown}
     >
       <table className="table subject-results" aria-rowcount={rows.length + 1}>
-        <thead>
-          {table.getHeaderGroups().map((group) => (
-            <tr key={group.id}>
-              {group.headers.map((header) => {
-                const sorted = header.column.getIsSorted();
-                return (
-                  <th key={header.id} scope="col" aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : undefined}>
-                    <button type="button" className="sort-button" onClick={header.column.getToggleSortingHandler()}>
-                      <table.FlexRender header={header} />
-                      <span aria-hidden="true">{sorted === 'asc' ? ' ▲' : sorted === 'desc' ? ' ▼' : ''}</span>
-                    </button>
-                  </th>
-                );
-              })}
-            </tr>
-          ))}
-        </thead>
+        <SortableHead groups={table.getHeaderGroups()} render={(header) => <table.FlexRender header={header} />} />
         <tbody>
-          {paddingTop > 0 ? (
-            <tr aria-hidden="true">
-              <td colSpan={columns.length} style={{ height: paddingTop, padding: 0, border: 0 }} />
-            </tr>
-          ) : null}
+          <SpacerRow height={paddingTop} colSpan={columns.length} />
           {items.map((item) => {
             const row = rows[item.index];
             if (!row) return null;
@@ -168,11 +127,7 @@ export function SubjectResultsTable({ results, query }: { results: SubjectSearch
               </tr>
             );
           })}
-          {paddingBottom > 0 ? (
-            <tr aria-hidden="true">
-              <td colSpan={columns.length} style={{ height: paddingBottom, padding: 0, border: 0 }} />
-            </tr>
-          ) : null}
+          <SpacerRow height={paddingBottom} colSpan={columns.length} />
         </tbody>
       </table>
     </div>

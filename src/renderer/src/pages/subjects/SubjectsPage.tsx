@@ -3,6 +3,7 @@ import { useOperation } from '../../api/hooks';
 import { useHashLocation } from '../../app/router';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { DossierPage } from './DossierPage';
+import { FULL_EMAIL, SubjectFirstPanel } from './SubjectFirstPanel';
 import { SubjectResultsTable } from './SubjectResultsTable';
 import { rememberSearch, searchQueryOf } from './search-state';
 import './subjects.css';
@@ -69,20 +70,25 @@ function SearchResults({ query }: { query: string }): React.JSX.Element {
     );
   }
   const { results, truncated } = search.data;
-  if (results.length === 0) {
-    return (
-      <p className="empty-state" role="status">
-        Nobody in the local cache matches “{query}”.
-      </p>
-    );
-  }
+  // A whole address can be fetched from the helpdesk now, before (or while) the first sync runs.
+  // One tree for both cases, so the panel keeps its look when the person then appears in the results.
+  const panel = FULL_EMAIL.test(query) ? (
+    <SubjectFirstPanel key={query.toLowerCase()} email={query.toLowerCase()} found={results.length} />
+  ) : null;
   return (
     <>
-      <p className="muted" role="status">
-        {results.length} {results.length === 1 ? 'person' : 'people'}
-        {truncated ? ' (more match: type more to narrow down)' : ''}
-      </p>
-      <SubjectResultsTable results={results} query={query} />
+      {results.length === 0 ? (
+        <p className="empty-state" role="status">
+          Nobody in the local cache matches “{query}”.
+        </p>
+      ) : (
+        <p className="muted" role="status">
+          {results.length} {results.length === 1 ? 'person' : 'people'}
+          {truncated ? ' (more match: type more to narrow down)' : ''}
+        </p>
+      )}
+      {panel}
+      {results.length > 0 ? <SubjectResultsTable results={results} query={query} /> : null}
     </>
   );
 }

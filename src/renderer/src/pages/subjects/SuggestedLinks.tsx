@@ -22,10 +22,13 @@ export function SuggestedLinks({
   subjectRef,
   suggestions,
   truncated,
+  requestId = null,
 }: {
   subjectRef: string;
   suggestions: LinkSuggestion[];
   truncated: boolean;
+  /** The request the dossier was opened for: each decision's audit entry names it. */
+  requestId?: string | null;
 }): React.JSX.Element {
   const pending = suggestions.filter((s) => s.decision === null);
   const rejected = suggestions.filter((s) => s.decision !== null);
@@ -45,7 +48,7 @@ export function SuggestedLinks({
           </p>
           <ul className="suggestion-list">
             {[...pending, ...rejected].map((s) => (
-              <Suggestion key={s.userId} subjectRef={subjectRef} suggestion={s} />
+              <Suggestion key={s.userId} subjectRef={subjectRef} suggestion={s} requestId={requestId} />
             ))}
           </ul>
           {truncated ? <p className="muted">More accounts share these values than are listed here.</p> : null}
@@ -55,8 +58,17 @@ export function SuggestedLinks({
   );
 }
 
-function Suggestion({ subjectRef, suggestion: s }: { subjectRef: string; suggestion: LinkSuggestion }): React.JSX.Element {
+function Suggestion({
+  subjectRef,
+  suggestion: s,
+  requestId,
+}: {
+  subjectRef: string;
+  suggestion: LinkSuggestion;
+  requestId: string | null;
+}): React.JSX.Element {
   const id = useId();
+  const target = { ref: subjectRef, userId: s.userId, ...(requestId ? { requestId } : {}) };
   const link = useMutation('subjects.link');
   const reject = useMutation('subjects.reject');
   const undo = useMutation('subjects.unlink');
@@ -86,7 +98,7 @@ function Suggestion({ subjectRef, suggestion: s }: { subjectRef: string; suggest
           <p>
             <strong>Rejected</strong> by {s.decision.by} on {new Date(s.decision.at).toLocaleDateString()}: {s.decision.reason}
           </p>
-          <button type="button" className="button" disabled={busy} onClick={() => void undo.run({ ref: subjectRef, userId: s.userId })}>
+          <button type="button" className="button" disabled={busy} onClick={() => void undo.run(target)}>
             {undo.pending ? 'Undoing…' : 'Undo rejection'}
           </button>
         </div>
@@ -108,7 +120,7 @@ function Suggestion({ subjectRef, suggestion: s }: { subjectRef: string; suggest
               type="button"
               className="button button-primary"
               disabled={!valid || busy}
-              onClick={() => void link.run({ ref: subjectRef, userId: s.userId, reason: reason.trim() })}
+              onClick={() => void link.run({ ...target, reason: reason.trim() })}
             >
               {link.pending ? 'Confirming…' : 'Same person: confirm'}
             </button>
@@ -116,7 +128,7 @@ function Suggestion({ subjectRef, suggestion: s }: { subjectRef: string; suggest
               type="button"
               className="button"
               disabled={!valid || busy}
-              onClick={() => void reject.run({ ref: subjectRef, userId: s.userId, reason: reason.trim() })}
+              onClick={() => void reject.run({ ...target, reason: reason.trim() })}
             >
               {reject.pending ? 'Rejecting…' : 'Not the same person: reject'}
             </button>

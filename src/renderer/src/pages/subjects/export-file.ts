@@ -18,14 +18,30 @@ export async function saveExportFile(api: Api, exportId: string, fileName: strin
     const result = await api.call('archives.saveAs', { exportId });
     return result.saved ? { kind: 'saved', where: result.path } : { kind: 'cancelled' };
   }
+  return browserDownload(`/api/exports/${encodeURIComponent(exportId)}`, fileName);
+}
+
+/** A finished erasure run's deletion receipt, handed over like an archive (#19 item 8). */
+export async function saveReceiptFile(api: Api, workspaceId: string, runId: string, format: 'html' | 'json'): Promise<SaveOutcome> {
+  if (api.kind === 'electron') {
+    const result = await api.call('erasure.saveReceipt', { workspaceId, runId, format });
+    return result.saved ? { kind: 'saved', where: result.path } : { kind: 'cancelled' };
+  }
+  return browserDownload(
+    `/api/receipts/${encodeURIComponent(workspaceId)}/${encodeURIComponent(runId)}.${format}`,
+    `erasure-receipt-${runId}.${format}`,
+  );
+}
+
+async function browserDownload(address: string, fileName: string): Promise<SaveOutcome> {
   const token = window.sessionStorage.getItem(TOKEN_KEY);
-  const response = await fetch(`/api/exports/${encodeURIComponent(exportId)}`, {
+  const response = await fetch(address, {
     headers: token ? { Authorization: `Bearer ${token}` } : {},
   });
   if (!response.ok)
     return {
       kind: 'unsupported',
-      message: `The download was refused (HTTP ${response.status}); the file is in the exports folder shown above.`,
+      message: `The download was refused (HTTP ${response.status}); the file is in the folder shown above.`,
     };
   const url = URL.createObjectURL(await response.blob());
   try {

@@ -2,7 +2,8 @@ import { useState } from 'react';
 import type { SyncStatus } from '../../../../shared/contract/groups/sync';
 import { useMutation, useOperation } from '../../api/hooks';
 import { ErrorBanner } from '../../components/ErrorBanner';
-import { CACHE_UNUSABLE, formatDuration, formatWhen, STREAM_LABELS } from './format';
+import { ColumnHeads } from '../../components/ColumnHeads';
+import { CACHE_UNUSABLE, formatDuration, formatWhen, projectFullSync, STREAM_LABELS } from './format';
 import './sync.css';
 
 type Resource = SyncStatus['resources'][number];
@@ -172,6 +173,18 @@ function SyncDashboard({ workspaceId }: { workspaceId: string }): React.JSX.Elem
               <dt>Data as of</dt>
               <dd>{data.dataAsOf ? formatWhen(data.dataAsOf) : 'not complete yet'}</dd>
             </div>
+            {data.running ? (
+              <div>
+                <dt>Full sync projected in</dt>
+                <dd data-testid="sync-projection">
+                  {(() => {
+                    const p = projectFullSync(data.resources);
+                    if (!p) return 'measuring the rate…';
+                    return `${p.atLeast ? 'at least ' : 'about '}${formatDuration(p.seconds)}, at the measured rate`;
+                  })()}
+                </dd>
+              </div>
+            ) : null}
             <div>
               <dt>Last sync</dt>
               <dd>
@@ -208,14 +221,7 @@ function SyncDashboard({ workspaceId }: { workspaceId: string }): React.JSX.Elem
             <p className="muted">No sync errors recorded.</p>
           ) : (
             <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">When</th>
-                  <th scope="col">Stream</th>
-                  <th scope="col">Code</th>
-                  <th scope="col">What happened</th>
-                </tr>
-              </thead>
+              <ColumnHeads columns={['When', 'Stream', 'Code', 'What happened']} />
               <tbody>
                 {data.errors.map((e, i) => (
                   <tr key={`${e.at}-${i}`}>

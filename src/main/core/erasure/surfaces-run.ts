@@ -1,0 +1,101 @@
+import type { ErasurePlan, PlanTicket } from '../../../shared/contract/groups/erasure';
+import type { SurfaceId } from '../../../shared/schemas/surfaces';
+import type { SqliteDb } from '../db/sqlite';
+import type { ZendeskClient } from '../helpdesk';
+import type { Journal, NewOperation, OperationHandler } from '../journal';
+import type { CoreServices } from '../services';
+import { openLinkRegister } from '../subjects/links';
+import { lookForSubject } from '../subjects/surface-look';
+import { readItems, surfaceById, surfaceOpKind, SURFACES, type SurfaceOpPayload } from '../surfaces';
+import { planSurfaces } from './surface-plan';
+
+/**
+ * The erasure's hooks into the surfaces (src/main/core/surfaces): the live look before a plan is
+ * revalidated or run, one journal operation per item decided delete or redact, the handlers of
+ * those operations, and verification that reads each item back.
+ */
+
+/** The live check: read every on-demand surface for the person again, then plan its items. */
+export async function liveSurfaces(
+  s: CoreServices,
+  workspaceId: string,
+  db: SqliteDb,
+  client: ZendeskClient,
+  plan: ErasurePlan,
+  tickets: readonly PlanTicket[],
+  signal?: AbortSignal,
+): Promise<Pick<ErasurePlan, 'coverage' | 'surfaceItems'>> {
+  const register = await openLinkRegister(s, workspaceId, db);
+  const requested = plan.subject.userIds[0];
+  if (requested === undefined) return { coverage: plan.coverage ?? [], surfaceItems: [] };
+  await lookForSubject(db, register, client, requested, workspaceId, undefined, signal);
+  return planSurfaces(db, register, workspaceId, requested, tickets);
+}
+
+/**
+ * Stage 15: after redactions and session revocation, before tickets are soft-deleted (an item on a
+ * ticket being deleted is decided `delete` with its ticket by its surface and gets no operation).
+ */
+export function surfaceOperations(db: SqliteDb, plan: ErasurePlan): NewOperation[] {
+  const requested = plan.subject.userIds[0];
+  if (requested === undefined) return [];
+  const ops: NewOperation[] = [];
+  for (const def of SURFACES) {
+    if (!def.handler) continue;
+    const found = new Map(readItems(db, requested, def.id).map((i) => [i.id, i.strings]));
+    const stringsOf = (id: string): string[] => found.get(id) ?? def.cachedStrings?.(db, id) ?? [];
+    for (const item of plan.surfaceItems ?? []) {
+      if (item.surface !== def.id || (item.decision !== 'delete' && item.decision !== 'redact')) continue;
+      const payload: SurfaceOpPayload = {
+        surface: def.id,
+        itemId: item.id,
+        ticketId: item.ticketId,
+        decision: item.decision,
+        strings: stringsOf(item.id),
+      };
+      const numeric = /^\d{1,15}$/.test(item.id) ? [Number(item.id)] : item.ticketId !== null ? [item.ticketId] : [];
+      ops.push({ ref: `surface:${def.id}:${item.id}`, stage: 15, kind: surfaceOpKind(def.id), targets: numeric, payload });
+    }
+  }
+  return ops;
+}
+
+export function surfaceHandlers(client: ZendeskClient): Record<string, OperationHandler> {
+  const out: Record<string, OperationHandler> = {};
+  for (const def of SURFACES) if (def.handler) out[surfaceOpKind(def.id)] = def.handler(client);
+  return out;
+}
+
+/**
+ * Per surface, how many of the person's items verification still finds: the run's done operations
+ * read back, and the items the plan deleted with their ticket (no operation of their own: side
+ * conversations, ratings) read back too when the surface can tell, so "gone with the ticket" is
+ * checked, not assumed.
+ */
+export async function verifySurfaces(
+  client: ZendeskClient,
+  journal: Journal,
+  runId: string,
+  plan: Pick<ErasurePlan, 'surfaceItems'>,
+  signal?: AbortSignal,
+): Promise<Partial<Record<SurfaceId, number>>> {
+  const out: Partial<Record<SurfaceId, number>> = {};
+  const withOp = new Set<string>();
+  for (const op of journal.operations(runId)) {
+    if (!op.kind.startsWith('surface.')) continue;
+    const payload = op.payload as unknown as SurfaceOpPayload;
+    withOp.add(`${payload.surface}:${payload.itemId}`);
+    const def = surfaceById(payload.surface);
+    const there = op.state !== 'done' || (def?.stillThere ? await def.stillThere(client, payload, signal) : false);
+    out[payload.surface] = (out[payload.surface] ?? 0) + (there ? 1 : 0);
+  }
+  for (const item of plan.surfaceItems ?? []) {
+    if (item.decision !== 'delete' || withOp.has(`${item.surface}:${item.id}`)) continue;
+    const def = surfaceById(item.surface);
+    if (!def?.stillThere) continue;
+    const payload: SurfaceOpPayload = { surface: item.surface, itemId: item.id, ticketId: item.ticketId, decision: 'delete', strings: [] };
+    const there = await def.stillThere(client, payload, signal);
+    out[item.surface] = (out[item.surface] ?? 0) + (there ? 1 : 0);
+  }
+  return out;
+}

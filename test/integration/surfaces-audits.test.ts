@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { groundTruth } from '../../src/sim/truth';
+import { fieldValuesOf, troubleAudits } from '../../src/sim';
+import { ZendeskClient } from '../../src/main/core/helpdesk/client';
+import { RateLimitScheduler } from '../../src/main/core/helpdesk/scheduler';
+import { ticketAuditsSurface } from '../../src/main/core/surfaces/ticket-audits';
+import { createSubjectsHarness, type SubjectsHarness } from '../support/subjects-harness';
+
+/**
+ * Ticket custom field values and their history (#12 surface 4), read on demand over real HTTP to
+ * the simulator into a real encrypted cache: the dossier lists exactly the ground truth's
+ * (ticket, field) items, says whether the value holds the person now or only in the audits, and
+ * an audits endpoint that keeps failing is "not searched: error", never zero items.
+ */
+let h: SubjectsHarness;
+let workspaceId: string;
+beforeAll(async () => {
+  h = await createSubjectsHarness();
+  workspaceId = h.sync.workspaceId;
+}, 120_000);
+afterAll(async () => h?.dispose());
+
+const state = () => h.sync.sim.state;
+const ds = () => h.sync.sim.dataset;
+
+describe('ticket field values and their history in the dossier', () => {
+  it('lists exactly the ground truth’s field items for every tiny-dataset subject', async () => {
+    let withCurrent = 0;
+    let withHistoryOnly = 0;
+    for (let i = 0; i < ds().userCount; i++) {
+      const ref = `subj_${ds().userId(i)}`;
+      const looked = await h.call('subjects.look', { workspaceId, ref, surfaces: ['ticket_audits'] });
+      const d = await h.call('subjects.show', { workspaceId, ref });
+      const truths = d.accounts.map((a) => groundTruth(state(), a.userId));
+      const expected = fieldValuesOf(
+        state(),
+        truths.flatMap((t) => t.tickets.map((x) => x.ticketId)),
+        {
+          names: truths.map((t) => t.name.trim()),
+          emails: truths.flatMap((t) => t.emails),
+          phones: truths.flatMap((t) => t.phones),
+        },
+      );
+      const items = d.surfaces.find((s) => s.surface === 'ticket_audits')?.items ?? [];
+      expect(items.map((x) => x.id).sort(), `field items of ${ref}`).toEqual(expected.map((e) => `${e.ticketId}:${e.fieldId}`).sort());
+      for (const e of expected) {
+        const item = items.find((x) => x.id === `${e.ticketId}:${e.fieldId}`)!;
+        expect(item).toMatchObject({ ticketId: e.ticketId, roles: ['field_value'] });
+        expect(item.why, item.id).toMatch(e.current ? /holds the person’s .* now/ : /an earlier value .* audits/);
+        if (e.current) withCurrent++;
+        else withHistoryOnly++;
+      }
+      const row = looked.coverage.find((c) => c.surface === 'ticket_audits')!;
+      expect(row).toMatchObject({ searched: true, reason: null, read: 'on_demand', items: expected.length });
+    }
+    // Both kinds must occur, or the comparison above proves little.
+    expect(withCurrent).toBeGreaterThan(0);
+    expect(withHistoryOnly).toBeGreaterThan(0);
+  }, 180_000);
+
+  it('an audits endpoint answering 500 after every retry is "not searched: error", not zero items', async () => {
+    let userId = -1;
+    for (let i = 2; i < ds().userCount && userId < 0; i++)
+      if (groundTruth(state(), ds().userId(i)).tickets.length > 0 && !ds().isAgentIndex(i)) userId = ds().userId(i);
+    const ref = `subj_${userId}`;
+    troubleAudits(state(), 500, 1_000);
+    const looked = await h.call('subjects.look', { workspaceId, ref, surfaces: ['ticket_audits'] });
+    troubleAudits(state(), 500, 0);
+    const row = looked.coverage.find((c) => c.surface === 'ticket_audits')!;
+    expect(row).toMatchObject({ searched: false, reason: 'error', items: null });
+    expect(row.detail).toMatch(/after retries/);
+    const d = await h.call('subjects.show', { workspaceId, ref });
+    expect(d.coverage.find((c) => c.surface === 'ticket_audits')).toMatchObject({ searched: false, items: null });
+    expect(d.surfaces.find((s) => s.surface === 'ticket_audits')).toBeUndefined();
+  }, 120_000);
+
+  it('keeps only the values holding the person in the item’s record (it goes into their access archive)', async () => {
+    const { sim } = h.sync;
+    const client = new ZendeskClient(
+      { baseUrl: sim.url, email: sim.admin.email, token: sim.admin.token },
+      { scheduler: new RateLimitScheduler({ requestsPerMinute: 100_000, exportRequestsPerMinute: 100_000 }) },
+    );
+    let ticketId = -1;
+    for (let i = 0; i < ds().ticketCount && ticketId < 0; i++) {
+      const p = state().ticketPeople(i);
+      if (p.state === 'live' && p.status !== 'closed') ticketId = p.id;
+    }
+    const values = ['ORD-111111', 'call back on +44 20 7946 0321', 'Caller: Someone Else', 'ORD-222222'];
+    for (const value of values)
+      await client.transport.json({
+        method: 'PUT',
+        template: '/api/v2/tickets/{ticket_id}',
+        params: { ticket_id: ticketId },
+        body: { ticket: { custom_fields: [{ id: 360_001, value }] } },
+      });
+    const subject = { userIds: [], emails: [], phones: ['442079460321'], names: [], ticketIds: [ticketId] };
+    const items = await ticketAuditsSurface.look!({ client, subject });
+    const item = items.find((i) => i.id === `${ticketId}:360001`);
+    expect(item?.record).toMatchObject({ holds_person_now: false, current_value: null });
+    expect((item?.record.earlier_values as { value: string }[]).map((v) => v.value)).toEqual(['call back on +44 20 7946 0321']);
+    expect(JSON.stringify(item)).not.toMatch(/Someone Else|ORD-/);
+  }, 60_000);
+});
