@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_IDS } from '../helpdesk';
+import { decideWithTicket } from './follow-ticket';
 import type { FoundItem, SurfaceDefinition } from './types';
 
 /**
@@ -54,30 +55,11 @@ export const satisfactionRatingsSurface: SurfaceDefinition = {
     }
     return out;
   },
-  decide(item, ctx) {
-    const ticket = item.ticketId === null ? undefined : ctx.ticketDecision(item.ticketId);
-    if (ticket === 'delete')
-      return {
-        decision: 'delete',
-        reasonCode: 'with_ticket',
-        reason: 'Deleted with its ticket (Zendesk keeps a rating only on its ticket)',
-        legalBasis: null,
-        fix: null,
-      };
-    if (ticket === 'keep')
-      return {
-        decision: 'keep',
-        reasonCode: 'ticket_kept',
-        reason: 'Kept with its ticket',
-        legalBasis: 'the ticket’s exemption (see the ticket’s decision)',
-        fix: null,
-      };
-    return {
-      decision: 'blocked',
+  decide: (item, ctx) =>
+    decideWithTicket(item, ctx, {
+      what: 'a rating',
       reasonCode: 'rating_not_erasable',
-      reason: 'Zendesk has no API to delete or edit a satisfaction rating or its comment',
-      legalBasis: null,
-      fix: `Override ticket ${item.ticketId ?? ''} to delete: the rating goes with it`,
-    };
-  },
+      reason: () => 'Zendesk has no API to delete or edit a satisfaction rating or its comment',
+      fix: (ticketId) => `Override ticket ${ticketId ?? ''} to delete: the rating goes with it`,
+    }),
 };

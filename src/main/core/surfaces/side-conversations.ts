@@ -4,6 +4,7 @@ import { cursorPages } from '../helpdesk/pagination';
 import { isNotFound } from '../journal/helpdesk-handlers';
 import type { Json } from '../journal/types';
 import { accountKey } from './side-conversation-index';
+import { decideWithTicket } from './follow-ticket';
 import { SurfaceIncomplete, type FoundItem, type SubjectKeys, type SurfaceDefinition } from './types';
 
 /**
@@ -198,35 +199,17 @@ export const sideConversationsSurface: SurfaceDefinition = {
       );
     return out;
   },
-  decide(item, ctx) {
-    const ticket = item.ticketId === null ? undefined : ctx.ticketDecision(item.ticketId);
-    if (ticket === 'delete')
-      return {
-        decision: 'delete',
-        reasonCode: 'with_ticket',
-        reason: 'Deleted with its ticket (Zendesk keeps a side conversation only on its ticket)',
-        legalBasis: null,
-        fix: null,
-      };
-    if (ticket === 'keep')
-      return {
-        decision: 'keep',
-        reasonCode: 'ticket_kept',
-        reason: 'Kept with its ticket',
-        legalBasis: 'the ticket’s exemption (see the ticket’s decision)',
-        fix: null,
-      };
-    return {
-      decision: 'blocked',
+  decide: (item, ctx) =>
+    decideWithTicket(item, ctx, {
+      what: 'a side conversation',
       reasonCode: 'side_conversation_not_erasable',
-      reason:
-        ticket === undefined
+      reason: (onOthersTicket) =>
+        onOthersTicket
           ? 'The person is only a participant here: Zendesk has no API to delete a side conversation or redact its messages, and the ticket is someone else’s'
           : 'Zendesk has no API to delete a side conversation or redact its messages, and its ticket is not being deleted',
-      legalBasis: null,
-      fix: `Delete ticket ${item.ticketId ?? ''} (the side conversation goes with it), or ask Zendesk support to remove the side conversation`,
-    };
-  },
+      fix: (ticketId) =>
+        `Delete ticket ${ticketId ?? ''} (the side conversation goes with it), or ask Zendesk support to remove the side conversation`,
+    }),
   // Verification of one deleted with its ticket: the side conversation must no longer be readable
   // (its ticket answers 404 once deleted, soft or permanent).
   async stillThere(client, op, signal) {
