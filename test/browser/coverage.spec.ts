@@ -100,4 +100,23 @@ test('the dossier opens with the coverage table: every place, searched or why no
   await table.screenshot({ path: '/tmp/lethe-coverage-light.png' });
   await page.emulateMedia({ colorScheme: 'dark' });
   await table.screenshot({ path: '/tmp/lethe-coverage-dark.png' });
+
+  // The erasure preview of that person shows every place with its decisions, and the suspended
+  // ticket they wrote as an item to delete, with its reason.
+  const email = people.find((p) => p.ref === found)!.email!;
+  const plan = await call<{ id: string }>(page.request, lethe.origin, lethe.token, 'erasure.plan', { subject: email });
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.goto(`${lethe.origin}/#/erasure?plan=${plan.id}`);
+  const places = page.getByRole('region', { name: 'Every place the helpdesk keeps the person' });
+  await expect(places).toBeVisible();
+  const suspendedRow = places.locator('tr[data-surface="suspended_tickets"]');
+  await expect(suspendedRow).toContainText('Yes');
+  await expect(suspendedRow.locator('td.erasure-pill-delete')).not.toHaveText('0');
+  await places.getByText(/Suspended tickets: \d+ item/).click();
+  const deleted = places.locator('tr[data-decision="delete"]').first();
+  await expect(deleted).toContainText('Delete');
+  await expect(places.locator('tr[data-surface="tickets"]')).toContainText('in the tables above');
+  await places.screenshot({ path: '/tmp/lethe-plan-surfaces-light.png' });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await places.screenshot({ path: '/tmp/lethe-plan-surfaces-dark.png' });
 });

@@ -111,6 +111,8 @@ export const PlanSurfaceItem = z
     id: z.string().min(1).max(200),
     ticketId: z.number().int().positive().nullable(),
     roles: z.array(SurfaceRole).min(1),
+    /** What the item is, as the dossier shows it (personal data: dropped from the plan when its run ends). */
+    label: z.string().max(400).optional(),
     decision: SurfaceDecision,
     reasonCode: z.string(),
     reason: z.string(),

@@ -188,6 +188,8 @@ export async function runErasure(deps: RunErasureDeps): Promise<ErasureDocument>
     doc.plan.subject = { ...doc.plan.subject, email: '', emails: [], phones: [] };
     // The mentions' words and names too: other people's texts quoting the subject.
     doc.plan.mentions = [];
+    // And what each surface item was (a rating's comment, a message's subject): its id and decision stay.
+    doc.plan.surfaceItems = (doc.plan.surfaceItems ?? []).map(({ label: _label, ...item }) => item);
     doc.plan.phase = 'done';
     doc.plan.state = clean ? 'completed' : 'needs_attention';
     journal.db.transaction(() => {

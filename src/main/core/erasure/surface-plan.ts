@@ -23,7 +23,14 @@ export function planSurfaces(
     if (!def.decide) continue;
     for (const item of readItems(db, requestedUserId, def.id)) {
       const d = def.decide(item, { ticketDecision: (id) => byTicket.get(id) });
-      surfaceItems.push({ surface: def.id, id: item.id, ticketId: item.ticketId, roles: item.roles, ...d });
+      surfaceItems.push({
+        surface: def.id,
+        id: item.id,
+        ticketId: item.ticketId,
+        roles: item.roles,
+        label: item.label.slice(0, 400),
+        ...d,
+      });
     }
   }
   // Synced surfaces with an erasure step of their own (organization fields holding the person).

@@ -84,6 +84,7 @@ export const customFieldsSurface: SurfaceDefinition = {
         id: organizationFieldItemId(f.ownerId, f.key),
         ticketId: null,
         roles: ['field_value'],
+        label: `${f.title}: ${f.value}`.slice(0, 400),
         decision: 'delete',
         reasonCode: 'organization_field_cleared',
         reason: `Cleared on organization ${f.ownerName || f.ownerId}: ${f.why}; deleting the account would leave it there. The organization and its other fields stay`,

@@ -12,6 +12,7 @@ import { saveReceiptFile, type SaveOutcome } from '../subjects/export-file';
 import { useErasureMutation, useErasureQuery } from './erasure-api';
 import { byRole, DECISION_LABELS, DECISION_ORDER, formatBytes, formatInstant } from './labels';
 import { ConfirmMentions, MentionList } from './Mentions';
+import { PlanSurfaces } from './PlanSurfaces';
 import { PlanTable, type OverrideRequest } from './PlanTable';
 import './erasure.css';
 
@@ -413,6 +414,7 @@ function PlanView({ planId, workspaceId }: { planId: string; workspaceId?: strin
         onChooseName={(commentId, redact) => void chooseName.run({ ...ws, planId, commentId, redact })}
       />
       {chooseName.error ? <ErrorBanner error={chooseName.error} title="The choice about the name was not saved" /> : null}
+      <PlanSurfaces plan={p} />
       {draft ? (
         <>
           <section className="card erasure-approval" aria-labelledby="erasure-approval-title">

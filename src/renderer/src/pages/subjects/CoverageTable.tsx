@@ -4,7 +4,7 @@ import { useMutation } from '../../api/hooks';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { ColumnHeads } from '../../components/ColumnHeads';
 
-const REASONS: Record<NotSearchedReason, string> = {
+export const NOT_SEARCHED: Record<NotSearchedReason, string> = {
   permission: 'Not searched: the connection may not read it',
   not_enabled: 'Not searched: not enabled on this helpdesk',
   error: 'Not searched: it kept failing',
@@ -56,7 +56,7 @@ function CoverageRow({ c }: { c: SurfaceCoverage }): React.JSX.Element {
           'Yes'
         ) : (
           <span className={state === 'failed' ? 'coverage-failed' : 'muted'} title={c.detail ?? undefined}>
-            {REASONS[c.reason ?? 'error']}
+            {NOT_SEARCHED[c.reason ?? 'error']}
           </span>
         )}
         {c.detail && c.searched ? <div className="muted">{c.detail}</div> : null}
