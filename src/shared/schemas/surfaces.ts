@@ -105,6 +105,9 @@ export const SurfaceDecision = z.enum(SURFACE_DECISIONS);
 export type SurfaceDecision = z.infer<typeof SurfaceDecision>;
 
 /** An erasure plan's decision on one item of a surface, with its reason (and the fix when blocked). */
+/** The longest item description a plan keeps (the dossier's label, cut). */
+export const PLAN_ITEM_LABEL_MAX = 400;
+
 export const PlanSurfaceItem = z
   .object({
     surface: SurfaceId,
@@ -112,7 +115,7 @@ export const PlanSurfaceItem = z
     ticketId: z.number().int().positive().nullable(),
     roles: z.array(SurfaceRole).min(1),
     /** What the item is, as the dossier shows it (personal data: dropped from the plan when its run ends). */
-    label: z.string().max(400).optional(),
+    label: z.string().max(PLAN_ITEM_LABEL_MAX).optional(),
     decision: SurfaceDecision,
     reasonCode: z.string(),
     reason: z.string(),

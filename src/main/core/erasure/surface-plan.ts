@@ -1,5 +1,5 @@
 import type { ErasurePlan, PlanTicket } from '../../../shared/contract/groups/erasure';
-import type { PlanSurfaceItem } from '../../../shared/schemas/surfaces';
+import { PLAN_ITEM_LABEL_MAX, type PlanSurfaceItem } from '../../../shared/schemas/surfaces';
 import type { SqliteDb } from '../db/sqlite';
 import { buildDossier } from '../subjects/dossier';
 import { coverageOf, onDemandSurfaces, readItems, SURFACES } from '../surfaces';
@@ -28,7 +28,7 @@ export function planSurfaces(
         id: item.id,
         ticketId: item.ticketId,
         roles: item.roles,
-        label: item.label.slice(0, 400),
+        label: item.label.slice(0, PLAN_ITEM_LABEL_MAX),
         ...d,
       });
     }

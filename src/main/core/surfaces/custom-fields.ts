@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { PlanSurfaceItem } from '../../../shared/schemas/surfaces';
+import { PLAN_ITEM_LABEL_MAX, type PlanSurfaceItem } from '../../../shared/schemas/surfaces';
 import type { SqliteDb } from '../db/sqlite';
 import type { ZendeskClient } from '../helpdesk';
 import { isNotFound, singleOpHandler, checkEach, unlessGone } from '../journal/helpdesk-handlers';
@@ -84,7 +84,7 @@ export const customFieldsSurface: SurfaceDefinition = {
         id: organizationFieldItemId(f.ownerId, f.key),
         ticketId: null,
         roles: ['field_value'],
-        label: `${f.title}: ${f.value}`.slice(0, 400),
+        label: `${f.title}: ${f.value}`.slice(0, PLAN_ITEM_LABEL_MAX),
         decision: 'delete',
         reasonCode: 'organization_field_cleared',
         reason: `Cleared on organization ${f.ownerName || f.ownerId}: ${f.why}; deleting the account would leave it there. The organization and its other fields stay`,

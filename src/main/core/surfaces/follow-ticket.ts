@@ -1,7 +1,4 @@
-import type { PlanSurfaceItem } from '../../../shared/schemas/surfaces';
-import type { DecideContext, FoundItem } from './types';
-
-type Decision = Omit<PlanSurfaceItem, 'surface' | 'id' | 'ticketId' | 'roles'>;
+import type { DecideContext, FoundItem, SurfaceItemDecision } from './types';
 
 /** What a surface that lives only on its ticket says when the ticket is not deleted or kept. */
 export interface BlockedWords {
@@ -18,7 +15,7 @@ export interface BlockedWords {
  * (satisfaction ratings, side conversations): they follow the plan's decision on their ticket:
  * deleted with it, kept with its exemption, otherwise blocked with the fix.
  */
-export function decideWithTicket(item: FoundItem, ctx: DecideContext, words: BlockedWords): Decision {
+export function decideWithTicket(item: FoundItem, ctx: DecideContext, words: BlockedWords): SurfaceItemDecision {
   const ticket = item.ticketId === null ? undefined : ctx.ticketDecision(item.ticketId);
   if (ticket === 'delete')
     return {

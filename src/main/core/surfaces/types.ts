@@ -52,6 +52,9 @@ export interface LookContext {
   signal?: AbortSignal | undefined;
 }
 
+/** A surface's decision on one item: what the plan adds to the item's id, ticket, roles and label. */
+export type SurfaceItemDecision = Omit<PlanSurfaceItem, 'surface' | 'id' | 'ticketId' | 'roles' | 'label'>;
+
 /** What an erasure plan's decision on a surface item needs to know of the rest of the plan. */
 export interface DecideContext {
   /** The plan's decision on the item's ticket, when it has one. */
@@ -82,7 +85,7 @@ export interface SurfaceDefinition {
   /** On demand: read the person's items live. Errors propagate: the caller classifies them. */
   look?(ctx: LookContext): Promise<FoundItem[]>;
   /** The erasure plan's decision on one item (on-demand surfaces). */
-  decide?(item: FoundItem, ctx: DecideContext): Omit<PlanSurfaceItem, 'surface' | 'id' | 'ticketId' | 'roles'>;
+  decide?(item: FoundItem, ctx: DecideContext): SurfaceItemDecision;
   /** Synced surfaces with an erasure step: the plan's items, from the dossier the plan is built on. */
   planItems?(dossier: Pick<Dossier, 'customFields'>): PlanSurfaceItem[];
   /** Synced surfaces: an item's personal values as the cache holds them (the journal payload's strings). */

@@ -24,7 +24,11 @@ const SHOWN_ABOVE = new Set<SurfaceCoverage['surface']>(['users', 'tickets', 'co
 export function PlanSurfaces({ plan }: { plan: ErasurePlan }): React.JSX.Element | null {
   if (plan.coverage.length === 0) return null;
   const itemsBy = new Map<string, PlanSurfaceItem[]>();
-  for (const item of plan.surfaceItems) itemsBy.set(item.surface, [...(itemsBy.get(item.surface) ?? []), item]);
+  for (const item of plan.surfaceItems) {
+    const list = itemsBy.get(item.surface);
+    if (list) list.push(item);
+    else itemsBy.set(item.surface, [item]);
+  }
   const unsearched = plan.coverage.filter((c) => !c.searched);
   return (
     <section className="erasure-surfaces" aria-labelledby="erasure-surfaces-title">
@@ -50,8 +54,15 @@ export function PlanSurfaces({ plan }: { plan: ErasurePlan }): React.JSX.Element
   );
 }
 
+const countByDecision = (items: readonly PlanSurfaceItem[]): Record<SurfaceDecision, number> => {
+  const counts: Record<SurfaceDecision, number> = { delete: 0, redact: 0, keep: 0, blocked: 0 };
+  for (const i of items) counts[i.decision]++;
+  return counts;
+};
+
 function CoverageRow({ c, items }: { c: SurfaceCoverage; items: PlanSurfaceItem[] }): React.JSX.Element {
-  const count = (d: SurfaceDecision) => items.filter((i) => i.decision === d).length;
+  const counts = countByDecision(items);
+  const count = (d: SurfaceDecision) => counts[d];
   const decided = !SHOWN_ABOVE.has(c.surface) && c.searched;
   return (
     <tr data-surface={c.surface} data-searched={c.searched}>
@@ -79,11 +90,12 @@ function CoverageRow({ c, items }: { c: SurfaceCoverage; items: PlanSurfaceItem[
 }
 
 function SurfaceDecisions({ label, items }: { label: string; items: PlanSurfaceItem[] }): React.JSX.Element {
+  const counts = countByDecision(items);
   return (
-    <details className="erasure-surface-items" open={items.some((i) => i.decision === 'blocked')}>
+    <details className="erasure-surface-items" open={counts.blocked > 0}>
       <summary>
         {label}: {items.length} item(s) ·{' '}
-        {SURFACE_DECISION_ORDER.map((d) => [d, items.filter((i) => i.decision === d).length] as const)
+        {SURFACE_DECISION_ORDER.map((d) => [d, counts[d]] as const)
           .filter(([, n]) => n > 0)
           .map(([d, n]) => `${n} ${SURFACE_DECISION_LABELS[d].toLowerCase()}`)
           .join(', ')}
