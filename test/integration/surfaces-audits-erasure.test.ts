@@ -4,6 +4,7 @@ import type { ErasurePlan, Receipt } from '../../src/shared/contract/groups/eras
 import { fieldValuesOf, notifiedOn } from '../../src/sim';
 import { groundTruth } from '../../src/sim/truth';
 import { createErasureHarness, type ErasureHarness } from '../../src/main/core/erasure/testing/harness';
+import { simApi } from '../support/sim-api';
 
 /**
  * Erasing a person whose name or number sits in ticket custom fields (#12 surface 4): the plan
@@ -19,23 +20,8 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => h?.dispose());
 
-async function get<T>(path: string): Promise<{ status: number; body: T }> {
-  const { sim } = h.sync;
-  const auth = Buffer.from(`${sim.admin.email}/token:${sim.admin.token}`).toString('base64');
-  const res = await fetch(`${sim.url}${path}`, { headers: { authorization: `Basic ${auth}` } });
-  return { status: res.status, body: (await res.json()) as T };
-}
-
-async function put(path: string, body: unknown): Promise<{ status: number }> {
-  const { sim } = h.sync;
-  const auth = Buffer.from(`${sim.admin.email}/token:${sim.admin.token}`).toString('base64');
-  const res = await fetch(`${sim.url}${path}`, {
-    method: 'PUT',
-    headers: { authorization: `Basic ${auth}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  return { status: res.status };
-}
+const get = <T>(path: string) => simApi<T>(h.sync.sim, 'GET', path);
+const put = (path: string, body: unknown) => simApi(h.sync.sim, 'PUT', path, body);
 
 const whoOf = (userId: number) => {
   const t = groundTruth(h.sync.sim.state, userId);

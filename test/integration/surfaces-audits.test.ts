@@ -1,10 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { groundTruth } from '../../src/sim/truth';
 import { fieldValuesOf, notifiedOn, troubleAudits } from '../../src/sim';
-import { ZendeskClient } from '../../src/main/core/helpdesk/client';
-import { RateLimitScheduler } from '../../src/main/core/helpdesk/scheduler';
 import { ticketAuditsSurface } from '../../src/main/core/surfaces/ticket-audits';
-import { createSubjectsHarness, type SubjectsHarness } from '../support/subjects-harness';
+import { useSubjectsHarness } from '../support/subjects-harness';
+import { simClient } from '../support/sim-api';
 
 /**
  * Ticket custom field values and their history (#12 surface 4), read on demand over real HTTP to
@@ -13,16 +12,8 @@ import { createSubjectsHarness, type SubjectsHarness } from '../support/subjects
  * the tickets whose audits record them as a notification's recipient (role 'recipient'), and
  * an audits endpoint that keeps failing is "not searched: error", never zero items.
  */
-let h: SubjectsHarness;
-let workspaceId: string;
-beforeAll(async () => {
-  h = await createSubjectsHarness();
-  workspaceId = h.sync.workspaceId;
-}, 120_000);
-afterAll(async () => h?.dispose());
-
-const state = () => h.sync.sim.state;
-const ds = () => h.sync.sim.dataset;
+const fx = useSubjectsHarness();
+const { state, ds } = fx;
 
 describe('ticket field values and their history in the dossier', () => {
   it('lists exactly the ground truth’s field and recipient items for every tiny-dataset subject', async () => {
@@ -32,8 +23,8 @@ describe('ticket field values and their history in the dossier', () => {
     let copied = 0;
     for (let i = 0; i < ds().userCount; i++) {
       const ref = `subj_${ds().userId(i)}`;
-      const looked = await h.call('subjects.look', { workspaceId, ref, surfaces: ['ticket_audits'] });
-      const d = await h.call('subjects.show', { workspaceId, ref });
+      const looked = await fx.h.call('subjects.look', { workspaceId: fx.workspaceId, ref, surfaces: ['ticket_audits'] });
+      const d = await fx.h.call('subjects.show', { workspaceId: fx.workspaceId, ref });
       const truths = d.accounts.map((a) => groundTruth(state(), a.userId));
       const expected = fieldValuesOf(
         state(),
@@ -83,22 +74,18 @@ describe('ticket field values and their history in the dossier', () => {
       if (groundTruth(state(), ds().userId(i)).tickets.length > 0 && !ds().isAgentIndex(i)) userId = ds().userId(i);
     const ref = `subj_${userId}`;
     troubleAudits(state(), 500, 1_000);
-    const looked = await h.call('subjects.look', { workspaceId, ref, surfaces: ['ticket_audits'] });
+    const looked = await fx.h.call('subjects.look', { workspaceId: fx.workspaceId, ref, surfaces: ['ticket_audits'] });
     troubleAudits(state(), 500, 0);
     const row = looked.coverage.find((c) => c.surface === 'ticket_audits')!;
     expect(row).toMatchObject({ searched: false, reason: 'error', items: null });
     expect(row.detail).toMatch(/after retries/);
-    const d = await h.call('subjects.show', { workspaceId, ref });
+    const d = await fx.h.call('subjects.show', { workspaceId: fx.workspaceId, ref });
     expect(d.coverage.find((c) => c.surface === 'ticket_audits')).toMatchObject({ searched: false, items: null });
     expect(d.surfaces.find((s) => s.surface === 'ticket_audits')).toBeUndefined();
   }, 120_000);
 
   it('keeps only the values holding the person in the item’s record (it goes into their access archive)', async () => {
-    const { sim } = h.sync;
-    const client = new ZendeskClient(
-      { baseUrl: sim.url, email: sim.admin.email, token: sim.admin.token },
-      { scheduler: new RateLimitScheduler({ requestsPerMinute: 100_000, exportRequestsPerMinute: 100_000 }) },
-    );
+    const client = simClient(fx.h.sync.sim);
     let ticketId = -1;
     for (let i = 0; i < ds().ticketCount && ticketId < 0; i++) {
       const p = state().ticketPeople(i);
