@@ -160,8 +160,9 @@ try {
   for (const c of plan.coverage) {
     const items = itemsOf.get(c.surface) ?? 0;
     const calls = erasureRequests.filter((r) => r.scope === `surface:${c.surface}`).length;
-    // Surfaces Lethe does not read (not supported) cost nothing and say nothing.
-    if (items === 0 && calls === 0 && c.reason === 'not_supported') continue;
+    // Surfaces Lethe does not read (not supported), and synced ones the plan lists elsewhere
+    // (accounts, tickets, comments: the lines above), cost nothing here and say nothing.
+    if (items === 0 && calls === 0 && (c.reason === 'not_supported' || c.read === 'synced')) continue;
     surfaces[c.surface] = {
       searched: c.searched,
       reason: c.reason,
