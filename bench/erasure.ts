@@ -8,6 +8,9 @@
  *   (redactions and the execute-time live re-check included) by the same number;
  * - api_calls_per_redaction: redaction requests over redacted comments, and with their share of
  *   verification (one comments listing per redacted ticket);
+ * - surfaces: per surface of the plan, its items and the requests made for it during the
+ *   revalidation and the run (its live look, its journal operations, its verification; the client
+ *   names them through `withRequestScope`), and calls per item;
  * - wall time of the run at the simulator's default rate limit (700 requests a minute): the
  *   simulator enforces it (only its separate export budget is raised, so filling the cache does
  *   not take an hour), and the client's scheduler is set to the same budget.
@@ -144,6 +147,30 @@ try {
       (r.template === '/api/v2/tickets/show_many' && i > lastPurge),
   ).length;
   const perDeleted = deleted ? deletionCalls / deleted : null;
+
+  // Per surface: the requests its look, operations and verification made (revalidation and run),
+  // over the plan's items on it.
+  const erasureRequests = requests.slice(beforeRevalidate);
+  const surfaces: Record<
+    string,
+    { searched: boolean; reason: string | null; items: number; calls: number; calls_per_item: number | null }
+  > = {};
+  const itemsOf = new Map<string, number>();
+  for (const i of plan.surfaceItems) itemsOf.set(i.surface, (itemsOf.get(i.surface) ?? 0) + 1);
+  for (const c of plan.coverage) {
+    const items = itemsOf.get(c.surface) ?? 0;
+    const calls = erasureRequests.filter((r) => r.scope === `surface:${c.surface}`).length;
+    // Surfaces Lethe does not read (not supported), and synced ones the plan lists elsewhere
+    // (accounts, tickets, comments: the lines above), cost nothing here and say nothing.
+    if (items === 0 && calls === 0 && (c.reason === 'not_supported' || c.read === 'synced')) continue;
+    surfaces[c.surface] = {
+      searched: c.searched,
+      reason: c.reason,
+      items,
+      calls,
+      calls_per_item: items ? +(calls / items).toFixed(3) : null,
+    };
+  }
   emit({
     bench: 'erasure',
     size,
@@ -160,6 +187,7 @@ try {
     api_calls_per_deleted_ticket_target: 0.1,
     api_calls_per_redaction: redactionOps ? +(redactionCalls / redactionOps).toFixed(3) : null,
     api_calls_per_redaction_with_verification: redactionOps ? +((redactionCalls + commentListings) / redactionOps).toFixed(3) : null,
+    surfaces,
     wall_seconds: +wallSeconds.toFixed(1),
     rate_limit_per_minute: DEFAULT_RATE,
     state: status.state,

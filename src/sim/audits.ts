@@ -17,6 +17,8 @@ import type { CommentRecord } from './types';
  */
 
 const STREAM = 41;
+/** Notifications of later comments (a stream of its own, so the draws above are unchanged). */
+const RECIPIENT_STREAM = 49;
 /** The audit slot of the generated field change (comments use slots 0..62, see Dataset.auditId). */
 const HISTORY_SLOT = 63;
 export const MISUSED_FIELD = 360_002;
@@ -25,7 +27,7 @@ type Value = string | number | boolean | null;
 
 export interface AuditEvent {
   id: number;
-  type: 'Create' | 'Change' | 'Comment' | 'Notification';
+  type: 'Create' | 'Change' | 'Comment' | 'Notification' | 'Cc';
   [key: string]: unknown;
 }
 
@@ -66,6 +68,31 @@ function commentEvent(c: CommentRecord): AuditEvent {
 const customFieldMap = (list: readonly { id: number; value: Value }[] | undefined): Map<number, Value> =>
   new Map((list ?? []).map((f) => [f.id, f.value ?? null]));
 
+/**
+ * The notifications a later public comment sent, in about two comments of three: the requester's
+ * "updated" e-mail and, when the ticket had CCs, the copy to them. Zendesk's audit events name
+ * recipients by user id only (Notification and Cc events, `recipients: [ids]`, in the Ticket
+ * Audit events reference); the CCs are the generated ones, so a CC removed later stays a
+ * recipient here.
+ */
+function laterNotifications(state: SimState, ti: number, j: number, auditId: number, isPublic: boolean): AuditEvent[] {
+  const ds = state.ds;
+  if (!isPublic || hash(ds.seed, RECIPIENT_STREAM, ti, j) % 3 === 0) return [];
+  const head = ds.ticketHead(ti);
+  const events: AuditEvent[] = [
+    {
+      id: auditId * 8 + 6,
+      type: 'Notification',
+      subject: '[{{ticket.account}}] Re: {{ticket.title}}',
+      body: 'Your request ({{ticket.id}}) has been updated.',
+      recipients: [ds.userId(head.requester)],
+    },
+  ];
+  if (head.ccs.length > 0)
+    events.push({ id: auditId * 8 + 7, type: 'Cc', body: '{{ticket.latest_comment}}', recipients: head.ccs.map((u) => ds.userId(u)) });
+  return events;
+}
+
 /** Every audit of a live ticket in creation order, or undefined when the ticket is not live. */
 export function ticketAudits(state: SimState, ticketId: number): Audit[] | undefined {
   const ds = state.ds;
@@ -100,6 +127,7 @@ export function ticketAudits(state: SimState, ticketId: number): Audit[] | undef
         body: 'Your request ({{ticket.id}}) has been received.',
         recipients: [base.requester_id],
       });
+    else events.push(...laterNotifications(state, ti, j, id, comment.public));
     audits.push({
       id,
       ticket_id: ticketId,
@@ -241,4 +269,24 @@ export function fieldValuesOf(state: SimState, ticketIds: readonly number[], who
     for (const [fieldId, current] of seen) out.push({ ticketId, fieldId, current });
   }
   return out.sort((a, b) => a.ticketId - b.ticketId || a.fieldId - b.fieldId);
+}
+
+/** Audit event types that name the users a notification went to, in `recipients`. */
+export const RECIPIENT_EVENTS: ReadonlySet<string> = new Set(['Notification', 'NotificationWithCcs', 'FollowerNotification', 'Cc']);
+
+/**
+ * Ground truth: the live tickets of `ticketIds` whose audits record one of `userIds` as the
+ * recipient of a notification.
+ */
+export function notifiedOn(state: SimState, ticketIds: readonly number[], userIds: readonly number[]): number[] {
+  const who = new Set(userIds);
+  const out: number[] = [];
+  for (const ticketId of [...new Set(ticketIds)].sort((a, b) => a - b)) {
+    const audits = ticketAudits(state, ticketId) ?? [];
+    const named = audits.some((a) =>
+      a.events.some((e) => RECIPIENT_EVENTS.has(e.type) && Array.isArray(e.recipients) && e.recipients.some((r) => who.has(r as number))),
+    );
+    if (named) out.push(ticketId);
+  }
+  return out;
 }

@@ -99,5 +99,5 @@ export type { SimState } from './state';
 export { Dataset, type DatasetSize } from './dataset';
 export { suspendedOf, troubleSuspendedListing } from './suspended';
 export { ratingsOf } from './satisfaction';
-export { fieldValuesOf, troubleAudits, ticketAudits, type FieldValueTruth } from './audits';
+export { fieldValuesOf, notifiedOn, troubleAudits, ticketAudits, type FieldValueTruth } from './audits';
 export { sideConversationsOf, troubleSideConversations } from './side-conversations';

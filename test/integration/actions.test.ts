@@ -1,15 +1,12 @@
 import { createServer } from 'node:net';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { mergeContract } from '../../src/shared/contract/define';
 import { actionOperations, type ActionResult, type ActionSettings } from '../../src/shared/contract/groups/actions';
-import { createActionHandlers } from '../../src/main/core/actions';
-import { ActionService } from '../../src/main/core/actions/service';
 import { listAuditEntries, openAuditContext } from '../../src/main/core/audit';
-import { fillCacheFromHelpdesk } from '../../src/main/core/erasure/testing/fill-cache';
 import { RateLimitScheduler, ZendeskClient } from '../../src/main/core/helpdesk';
-import { createRouter, type Router } from '../../src/main/core/router/router';
-import { startSimulator, type Simulator } from '../../src/sim';
-import { createTestCore, type TestCore } from '../support/core';
+import type { Router } from '../../src/main/core/router/router';
+import type { Simulator } from '../../src/sim';
+import { createActionsHarness, type ActionsHarness } from '../support/actions-harness';
+import type { TestCore } from '../support/core';
 
 let sim: Simulator;
 let ctx: TestCore;
@@ -41,40 +38,13 @@ async function setAddress(baseUrl: string): Promise<void> {
 
 const writes = (): string[] => sim.state.requestLog.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path}`);
 
+let harness: ActionsHarness;
 beforeEach(async () => {
-  sim = await startSimulator({ size: 'tiny', seed: 7, noLimits: true });
-  ctx = await createTestCore();
-  const created = await ctx.call('workspaces.create', {
-    name: 'Simulator',
-    address: { baseUrl: sim.url },
-    email: sim.admin.email,
-    apiToken: sim.admin.token,
-  });
-  if (!created.ok) throw new Error(created.error.message);
-  workspaceId = created.value.id;
-  const cache = await ctx.core.services.caches.open(workspaceId);
-  const filler = new ZendeskClient(
-    { baseUrl: sim.url, email: sim.admin.email, token: sim.admin.token },
-    {
-      scheduler: new RateLimitScheduler({ requestsPerMinute: 100_000, exportRequestsPerMinute: 100_000 }),
-    },
-  );
-  await fillCacheFromHelpdesk(cache.db, filler);
-  const service = new ActionService(ctx.core.services, {
-    transport: {
-      scheduler: new RateLimitScheduler({ requestsPerMinute: 100_000 }),
-      maxAttempts: 2,
-      backoff: { baseMs: 5, capMs: 20 },
-      timeoutMs: 5_000,
-    },
-  });
-  router = createRouter(mergeContract(actionOperations), createActionHandlers(ctx.core.services, { service }), ctx.core.services.log);
+  harness = await createActionsHarness();
+  ({ sim, ctx, router, workspaceId } = harness);
 });
 
-afterEach(async () => {
-  await ctx.dispose();
-  await sim.close();
-});
+afterEach(async () => harness.dispose());
 
 async function auditOf(action: string) {
   const audit = await openAuditContext(ctx.core.services, workspaceId);

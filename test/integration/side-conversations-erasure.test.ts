@@ -3,10 +3,10 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Receipt } from '../../src/shared/contract/groups/erasure';
 import { sideConversationsOf } from '../../src/sim';
 import { groundTruth } from '../../src/sim/truth';
-import { RateLimitScheduler, ZendeskClient } from '../../src/main/core/helpdesk';
 import { openJournal } from '../../src/main/core/journal';
 import { verifySurfaces } from '../../src/main/core/erasure/surfaces-run';
 import { createErasureHarness, type ErasureHarness } from '../../src/main/core/erasure/testing/harness';
+import { simApi, simClient } from '../support/sim-api';
 
 /**
  * Erasing a person who is in side conversations, on their own tickets and on other people's:
@@ -20,18 +20,8 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => h?.dispose());
 
-async function get(path: string): Promise<{ status: number; body: Record<string, unknown> }> {
-  const { sim } = h.sync;
-  const auth = Buffer.from(`${sim.admin.email}/token:${sim.admin.token}`).toString('base64');
-  const res = await fetch(`${sim.url}${path}`, { headers: { authorization: `Basic ${auth}` } });
-  return { status: res.status, body: res.status === 200 ? ((await res.json()) as Record<string, unknown>) : {} };
-}
-
-const client = (): ZendeskClient =>
-  new ZendeskClient(
-    { baseUrl: h.sync.sim.url, email: h.sync.sim.admin.email, token: h.sync.sim.admin.token },
-    { scheduler: new RateLimitScheduler({ requestsPerMinute: 100_000 }) },
-  );
+const get = (path: string) => simApi(h.sync.sim, 'GET', path);
+const client = () => simClient(h.sync.sim);
 
 /** An end user in side conversations both of their own tickets and of someone else's. */
 function subject(): { userId: number; email: string } {

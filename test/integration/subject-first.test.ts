@@ -55,10 +55,12 @@ function tableDigest(cache: SqliteDb, lookedUp: number): Record<string, unknown>
   return out;
 }
 
+// The side-conversation index's fill after a sync is off here: on the small dataset it would take
+// minutes of the simulator's 700/min budget, and it has its own test (side-conversation-fill.test.ts).
 beforeAll(async () => {
   sim = await startSimulator({ size: 'small', seed: 14, noLimits: true });
   pastHoldBack(sim);
-  synced = await createSyncHarness({ simulator: sim, sync: { perPage: 200 } });
+  synced = await createSyncHarness({ simulator: sim, sync: { perPage: 200, indexFill: false } });
   harnesses.push(synced);
   const status = await synced.syncNow();
   expect(status.outcome).toBe('done');
@@ -80,7 +82,7 @@ afterAll(async () => {
 
 describe('subject-first look', () => {
   it('on a cold cache gives the dossier a full sync gives, item for item, and says mentions are not known yet', async () => {
-    const cold = await createSyncHarness({ simulator: sim });
+    const cold = await createSyncHarness({ simulator: sim, sync: { indexFill: false } });
     harnesses.push(cold);
     const look = await cold.call<SubjectLook>('sync.subjectFirst', { workspaceId: cold.workspaceId, email: subject.email.toUpperCase() });
     expect(look.outcome).toBe('complete');
@@ -115,7 +117,7 @@ describe('subject-first look', () => {
   }, 240_000);
 
   it('during a running sync corrupts and doubles nothing the sync writes', async () => {
-    const during = await createSyncHarness({ simulator: sim, sync: { perPage: 200 } });
+    const during = await createSyncHarness({ simulator: sim, sync: { perPage: 200, indexFill: false } });
     harnesses.push(during);
     await during.call('sync.start', { workspaceId: during.workspaceId });
     const look = await during.call<SubjectLook>('sync.subjectFirst', { workspaceId: during.workspaceId, email: subject.email });
@@ -137,7 +139,7 @@ describe('subject-first look', () => {
       const expected = await dossierOf(synced, subject.userId);
       const held = expected.tickets[0]!.id;
       storm.alwaysRefuse = `/api/v2/tickets/${held}/comments`;
-      const h = await createSyncHarness({ simulator: sim, baseUrl: storm.url, sync: { transport: { maxAttempts: 3 } } });
+      const h = await createSyncHarness({ simulator: sim, baseUrl: storm.url, sync: { transport: { maxAttempts: 3 }, indexFill: false } });
       harnesses.push(h);
       const look = await h.call<SubjectLook>('sync.subjectFirst', { workspaceId: h.workspaceId, email: subject.email });
       expect(storm.refused).toBeGreaterThan(10);

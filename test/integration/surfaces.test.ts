@@ -1,23 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { groundTruth } from '../../src/sim/truth';
 import { ratingsOf, suspendedOf, troubleSuspendedListing } from '../../src/sim';
-import { createSubjectsHarness, type SubjectsHarness } from '../support/subjects-harness';
+import { useSubjectsHarness } from '../support/subjects-harness';
 
 /**
  * The surfaces read on demand (suspended tickets, satisfaction ratings), over real HTTP to the
  * simulator and a real encrypted cache: the dossier lists exactly the ground truth's items, a
  * surface that keeps failing is reported as not searched (never as empty), bad input is refused.
  */
-let h: SubjectsHarness;
-let workspaceId: string;
-beforeAll(async () => {
-  h = await createSubjectsHarness();
-  workspaceId = h.sync.workspaceId;
-}, 120_000);
-afterAll(async () => h?.dispose());
-
-const state = () => h.sync.sim.state;
-const ds = () => h.sync.sim.dataset;
+const fx = useSubjectsHarness();
+const { state, ds } = fx;
 
 describe('on-demand surfaces in the dossier', () => {
   it('lists exactly the ground truth’s suspended tickets and ratings for every tiny-dataset subject', async () => {
@@ -27,8 +19,12 @@ describe('on-demand surfaces in the dossier', () => {
       const userId = ds().userId(i);
       const ref = `subj_${userId}`;
       // Side conversations read every ticket of the account: their own test covers them.
-      const looked = await h.call('subjects.look', { workspaceId, ref, surfaces: ['suspended_tickets', 'satisfaction_ratings'] });
-      const d = await h.call('subjects.show', { workspaceId, ref });
+      const looked = await fx.h.call('subjects.look', {
+        workspaceId: fx.workspaceId,
+        ref,
+        surfaces: ['suspended_tickets', 'satisfaction_ratings'],
+      });
+      const d = await fx.h.call('subjects.show', { workspaceId: fx.workspaceId, ref });
       const accounts = d.accounts.map((a) => a.userId);
       const emails = accounts.flatMap((id) => groundTruth(state(), id).emails);
       const expectedSuspended = suspendedOf(state(), accounts, emails).map(String).sort();
@@ -55,7 +51,7 @@ describe('on-demand surfaces in the dossier', () => {
   }, 120_000);
 
   it('the coverage table names every known surface; the ones Lethe does not read say so, with no count', async () => {
-    const d = await h.call('subjects.show', { workspaceId, ref: `subj_${ds().userId(5)}` });
+    const d = await fx.h.call('subjects.show', { workspaceId: fx.workspaceId, ref: `subj_${ds().userId(5)}` });
     const unread = d.coverage.filter((c) => !c.searched);
     expect(unread.length).toBeGreaterThan(0);
     for (const c of unread) {
@@ -68,12 +64,12 @@ describe('on-demand surfaces in the dossier', () => {
     const userId = ds().userId(5);
     const ref = `subj_${userId}`;
     troubleSuspendedListing(state(), 500, 50);
-    const looked = await h.call('subjects.look', { workspaceId, ref, surfaces: ['suspended_tickets'] });
+    const looked = await fx.h.call('subjects.look', { workspaceId: fx.workspaceId, ref, surfaces: ['suspended_tickets'] });
     troubleSuspendedListing(state(), 500, 0);
     const row = looked.coverage.find((c) => c.surface === 'suspended_tickets')!;
     expect(row).toMatchObject({ searched: false, reason: 'error', items: null });
     expect(row.detail).toMatch(/after retries/);
-    const d = await h.call('subjects.show', { workspaceId, ref });
+    const d = await fx.h.call('subjects.show', { workspaceId: fx.workspaceId, ref });
     expect(d.surfaces.find((s) => s.surface === 'suspended_tickets')).toBeUndefined();
     // The other surface is untouched by this failure.
     expect(d.coverage.find((c) => c.surface === 'satisfaction_ratings')?.searched).toBe(true);
@@ -82,16 +78,16 @@ describe('on-demand surfaces in the dossier', () => {
   it('a 429 that clears is retried, and the surface is searched', async () => {
     const ref = `subj_${ds().userId(5)}`;
     troubleSuspendedListing(state(), 429, 1);
-    const looked = await h.call('subjects.look', { workspaceId, ref, surfaces: ['suspended_tickets'] });
+    const looked = await fx.h.call('subjects.look', { workspaceId: fx.workspaceId, ref, surfaces: ['suspended_tickets'] });
     expect(looked.coverage.find((c) => c.surface === 'suspended_tickets')).toMatchObject({ searched: true, reason: null });
   }, 60_000);
 
   it('refuses an unknown surface, and one that is not read on demand, with a clear code and no request', async () => {
     const ref = `subj_${ds().userId(5)}`;
-    const unknown = await h.callResult('subjects.look', { workspaceId, ref, surfaces: ['fax_machine'] });
+    const unknown = await fx.h.callResult('subjects.look', { workspaceId: fx.workspaceId, ref, surfaces: ['fax_machine'] });
     expect(unknown.ok).toBe(false);
     if (!unknown.ok) expect(unknown.error.code).toBe('invalid_input');
-    const synced = await h.callResult('subjects.look', { workspaceId, ref, surfaces: ['tickets'] });
+    const synced = await fx.h.callResult('subjects.look', { workspaceId: fx.workspaceId, ref, surfaces: ['tickets'] });
     expect(synced.ok).toBe(false);
     if (!synced.ok) {
       expect(synced.error.code).toBe('invalid_input');

@@ -38,10 +38,18 @@ describe('full sync', () => {
     ]);
     expect(status.errors).toEqual([]);
 
-    // Comments came from the ticket events export, never one call per ticket.
-    expect(h.requests.every((r) => r.template.startsWith('/api/v2/incremental/'))).toBe(true);
+    // Comments came from the ticket events export, never one call per ticket. (After it, the
+    // side-conversation index's fill reads each ticket's side conversations: named so, and only those.)
+    const fill = h.requests.filter((r) => r.scope === 'index:side_conversations');
+    expect(fill.length).toBe(expected.tickets);
+    expect(fill.every((r) => r.template === '/api/v2/tickets/{ticket_id}/side_conversations')).toBe(true);
+    expect(h.requests.filter((r) => r.scope === undefined).every((r) => r.template.startsWith('/api/v2/incremental/'))).toBe(true);
     expect(h.requests.some((r) => r.url.searchParams.get('include') === 'comment_events')).toBe(true);
-    expect(h.requests.every((r) => r.url.searchParams.get('per_page') === '1000' || r.url.searchParams.has('start_time'))).toBe(true);
+    expect(
+      h.requests
+        .filter((r) => r.scope === undefined)
+        .every((r) => r.url.searchParams.get('per_page') === '1000' || r.url.searchParams.has('start_time')),
+    ).toBe(true);
   });
 
   it('emits progress events with sane numbers and a final run event', async () => {
@@ -66,8 +74,10 @@ describe('full sync', () => {
     }
     expect(byResource.get('tickets')?.at(-1)?.done).toBe(expected.tickets);
     expect(byResource.get('ticket_events')?.at(-1)?.done).toBe(expected.comments);
-    const final = h.events.at(-1);
+    const final = h.events.filter((e) => !e.resource.startsWith('index:')).at(-1);
     expect(final).toMatchObject({ resource: 'all', phase: 'done' });
+    // Then the side-conversation index's background fill, which reports on its own line.
+    expect(h.events.at(-1)).toMatchObject({ resource: 'index:side_conversations', phase: 'done', done: expected.tickets });
   });
 
   it('a second start while one runs returns the running sync', async () => {

@@ -1,46 +1,17 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerRouter, type RegisterRouter } from '../../src/main/core/requests/testing/register-router';
-import { startPostgres, type PgCluster } from '../support/postgres';
-import { createTestCore, type TestCore } from '../support/core';
+import { describe, expect, it } from 'vitest';
+import type { RegisterRouter } from '../../src/main/core/requests/testing/register-router';
+import { useTeamOfficers } from '../support/team-officers';
 
 // The register operations beyond list/edit/status in team mode, between two officers (two real
 // roles, two cores) on a real PostgreSQL: each change names the role in the audit chain, carries
 // the version it produced, and a stale one is a conflict.
 
-let cluster: PgCluster;
-let database: string;
-const cores: TestCore[] = [];
-
-beforeAll(async () => {
-  cluster = await startPostgres();
-  database = await cluster.createDatabase('ops');
-  await cluster.createLogin('ada', 'ada-pw');
-  await cluster.createLogin('bob', 'bob-pw');
-});
-afterAll(async () => {
-  for (const c of cores) await c.dispose().catch(() => undefined);
-  cluster?.destroy();
-});
-
-async function machine(databaseUrl: string, init = false): Promise<RegisterRouter> {
-  const ctx = await createTestCore();
-  cores.push(ctx);
-  const created = await ctx.call('workspaces.create', {
-    name: 'Acme',
-    address: { subdomain: 'acme' },
-    email: 'dpo@acme.example',
-    apiToken: 'abcdefgh12345678',
-  });
-  if (!created.ok) throw new Error(created.error.message);
-  await ctx.call('settings.set', { timeZone: 'Europe/Berlin', organizationName: 'Acme Ltd' });
-  const r = await ctx.call(init ? 'team.init' : 'team.join', { databaseUrl });
-  if (!r.ok) throw new Error(r.error.message);
-  return registerRouter(ctx.core.services);
-}
+const team = useTeamOfficers('ops', ['ada', 'bob']);
+const machine = team.machine;
 
 async function audit(action: string): Promise<Array<{ actor: string; data: Record<string, unknown> }>> {
-  const c = new pg.Client({ connectionString: cluster.adminUrl(database) });
+  const c = new pg.Client({ connectionString: team.adminUrl() });
   await c.connect();
   try {
     const r = await c.query<{ actor: string; data: string }>('SELECT actor, data FROM lethe.audit_log WHERE action = $1 ORDER BY seq', [
@@ -64,10 +35,10 @@ describe('register operations in team mode', () => {
   let ids: string[];
 
   it('imports a CSV into the team register (dry run first, nothing written); the other officer sees it; the chain names the role', async () => {
-    await machine(cluster.adminUrl(database), true);
-    await cluster.admin('GRANT lethe_officer TO ada, bob');
-    ada = await machine(cluster.url('ada', 'ada-pw', database));
-    bob = await machine(cluster.url('bob', 'bob-pw', database));
+    await machine(team.adminUrl(), true);
+    await team.cluster.admin('GRANT lethe_officer TO ada, bob');
+    ada = await machine(team.url('ada'));
+    bob = await machine(team.url('bob'));
     const csv = `${HEADER}\n${ROWS.join('\n')}\n`;
     const dry = await ada.must('requests.importCsv', { csv, dryRun: true });
     expect(dry).toMatchObject({ dryRun: true, rows: 2, errors: [], imported: 0 });

@@ -1,45 +1,15 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerRouter, type RegisterRouter } from '../../src/main/core/requests/testing/register-router';
-import { startPostgres, type PgCluster } from '../support/postgres';
-import { createTestCore, type TestCore } from '../support/core';
+import { describe, expect, it } from 'vitest';
+import type { RegisterRouter } from '../../src/main/core/requests/testing/register-router';
+import { useTeamOfficers } from '../support/team-officers';
 
 // The register's retention on a real PostgreSQL, between officers with their own roles: the
 // contact details of requests closed long enough ago are purged and records past the retention
 // period deleted, each recorded under the role that ran it, each purge a new version (so a stale
 // edit is a conflict), and the database itself refuses a deletion the rules do not allow.
 
-let cluster: PgCluster;
-let database: string;
-const cores: TestCore[] = [];
-
-beforeAll(async () => {
-  cluster = await startPostgres();
-  database = await cluster.createDatabase('retention');
-  await cluster.createLogin('ada', 'ada-pw');
-  await cluster.createLogin('bob', 'bob-pw');
-  await cluster.createLogin('cyd', 'cyd-pw');
-});
-afterAll(async () => {
-  for (const c of cores) await c.dispose().catch(() => undefined);
-  cluster?.destroy();
-});
-
-async function machine(databaseUrl: string, init = false): Promise<RegisterRouter> {
-  const ctx = await createTestCore();
-  cores.push(ctx);
-  const created = await ctx.call('workspaces.create', {
-    name: 'Acme',
-    address: { subdomain: 'acme' },
-    email: 'dpo@acme.example',
-    apiToken: 'abcdefgh12345678',
-  });
-  if (!created.ok) throw new Error(created.error.message);
-  await ctx.call('settings.set', { timeZone: 'Europe/Berlin', organizationName: 'Acme Ltd' });
-  const r = await ctx.call(init ? 'team.init' : 'team.join', { databaseUrl });
-  if (!r.ok) throw new Error(r.error.message);
-  return registerRouter(ctx.core.services);
-}
+const team = useTeamOfficers('retention', ['ada', 'bob', 'cyd']);
+const machine = team.machine;
 
 async function sql<T extends pg.QueryResultRow>(url: string, text: string, params: unknown[] = []): Promise<T[]> {
   const c = new pg.Client({ connectionString: url });
@@ -75,12 +45,12 @@ describe('retention in team mode', () => {
   }
 
   it('sets up a register with requests closed long ago, recently, and open ones', async () => {
-    await machine(cluster.adminUrl(database), true);
-    await cluster.admin('GRANT lethe_officer TO ada, bob');
-    await cluster.admin('GRANT lethe_auditor TO cyd');
-    ada = await machine(cluster.url('ada', 'ada-pw', database));
-    bob = await machine(cluster.url('bob', 'bob-pw', database));
-    cyd = await machine(cluster.url('cyd', 'cyd-pw', database));
+    await machine(team.adminUrl(), true);
+    await team.cluster.admin('GRANT lethe_officer TO ada, bob');
+    await team.cluster.admin('GRANT lethe_auditor TO cyd');
+    ada = await machine(team.url('ada'));
+    bob = await machine(team.url('bob'));
+    cyd = await machine(team.url('cyd'));
     ids.old = await closed(bob, 1, 1200, 1000); // closed ~33 months ago: past the 24 months kept
     ids.recent = await closed(bob, 2, 60, 10); // closed 10 days ago: contact details go after 5 days
     ids.open = await closed(bob, 3, 20, null);
@@ -117,7 +87,7 @@ describe('retention in team mode', () => {
     expect(after.find((r) => r.id === ids.fresh)?.requester.email).toBe('person4@example.test');
 
     const entries = await sql<{ actor: string; action: string; request_id: string; subject_ref: string | null }>(
-      cluster.adminUrl(database),
+      team.adminUrl(),
       `SELECT actor, action, request_id, subject_ref FROM lethe.audit_log
         WHERE action IN ('request.contact_purged', 'request.deleted_by_retention') ORDER BY seq`,
     );
@@ -137,7 +107,7 @@ describe('retention in team mode', () => {
 
   it('the database refuses a deletion the rules do not allow: too recent, unrecorded, or a plain DELETE', async () => {
     ids.unlogged = await closed(bob, 5, 1300, 1100);
-    const asAda = cluster.url('ada', 'ada-pw', database);
+    const asAda = team.url('ada');
     const refused = async (text: string, params: unknown[]) => {
       try {
         await sql(asAda, text, params);
@@ -150,9 +120,9 @@ describe('retention in team mode', () => {
     expect(await refused('SELECT lethe.delete_by_retention($1)', [ids.unlogged])).toBe('LT005');
     expect(await refused('DELETE FROM lethe.requests WHERE id = $1', [ids.unlogged])).toBe('42501');
     expect(await refused('SELECT lethe.delete_by_retention($1)', [ids.unlogged])).toBe('LT005');
-    const asCyd = cluster.url('cyd', 'cyd-pw', database);
+    const asCyd = team.url('cyd');
     await expect(sql(asCyd, 'SELECT lethe.delete_by_retention($1)', [ids.unlogged])).rejects.toMatchObject({ code: '42501' });
-    const still = await sql<{ n: number }>(cluster.adminUrl(database), 'SELECT count(*)::int AS n FROM lethe.requests WHERE id = ANY($1)', [
+    const still = await sql<{ n: number }>(team.adminUrl(), 'SELECT count(*)::int AS n FROM lethe.requests WHERE id = ANY($1)', [
       [ids.fresh, ids.unlogged],
     ]);
     expect(still).toEqual([{ n: 2 }]);

@@ -4,7 +4,8 @@ import { mergeContract, type InputOf, type OutputOf } from '../../src/shared/con
 import { createRouter, type Router } from '../../src/main/core/router/router';
 import { createArchiveHandlers, createSubjectHandlers } from '../../src/main/core/subjects';
 import { createSyncHarness, type SyncHarness } from '../../src/main/core/sync/testing/harness';
-import type { SimulatorOptions } from '../../src/sim';
+import { afterAll, beforeAll } from 'vitest';
+import type { SimState, SimulatorOptions } from '../../src/sim';
 
 const subjectContract = mergeContract(subjectOperations, archiveOperations);
 type SubjectContract = typeof subjectContract;
@@ -43,5 +44,36 @@ export async function createSubjectsHarness(sim: SimulatorOptions = { size: 'tin
     },
     callResult: (name, input) => router.call(name, input),
     dispose: () => sync.dispose(),
+  };
+}
+
+/** A suite's subjects harness, started before its tests and disposed after them. */
+export interface SubjectsFixture {
+  /** The harness (inside the suite's tests). */
+  readonly h: SubjectsHarness;
+  readonly workspaceId: string;
+  state(): SimState;
+  ds(): SubjectsHarness['sync']['sim']['dataset'];
+}
+
+export function useSubjectsHarness(sim?: SimulatorOptions): SubjectsFixture {
+  let harness: SubjectsHarness | undefined;
+  beforeAll(async () => {
+    harness = await createSubjectsHarness(sim);
+  }, 120_000);
+  afterAll(async () => harness?.dispose());
+  const h = (): SubjectsHarness => {
+    if (!harness) throw new Error('the subjects harness is not started (use it inside the suite)');
+    return harness;
+  };
+  return {
+    get h() {
+      return h();
+    },
+    get workspaceId() {
+      return h().sync.workspaceId;
+    },
+    state: () => h().sync.sim.state,
+    ds: () => h().sync.sim.dataset,
   };
 }

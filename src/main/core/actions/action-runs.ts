@@ -14,6 +14,7 @@ import {
   type IdentityPayload,
   type UpdateFieldsPayload,
 } from './zendesk-ops';
+import { organizationFieldsUnchanged } from './organization-fields';
 
 /**
  * An action's run in the journal once it exists: its document, whether it still makes sense
@@ -104,6 +105,8 @@ export async function revalidateAction(
             };
         }
       }
+      const orgFields = await organizationFieldsUnchanged(ctx.client, ops);
+      if (orgFields !== true) return orgFields;
       const primaryOp = ops.find((o) => o.kind === ACTION_OP.makePrimary && o.targets[0] === userId && o.state === 'planned');
       const deleteOp = ops.find((o) => o.kind === ACTION_OP.deleteIdentity && o.targets[0] === userId);
       if (primaryOp && deleteOp) {

@@ -29,6 +29,7 @@ import {
   type ActionDocument,
 } from './action-runs';
 import { cachedProfile, liveProfile, rectificationDiff, rectificationPreview } from './rectification';
+import { ORGANIZATION_FIELD_OP, organizationFieldChanges, refreshOrganizations } from './organization-fields';
 import { liftRestrictionOps, objectionOps, restrictionOps } from './restriction';
 import { assertEmailNotAnothers } from './email-owner';
 import { readActionSettings, writeActionSettings } from './settings';
@@ -173,9 +174,19 @@ export class ActionService extends WorkspaceDomain<ActionServiceOptions> {
     const before = live ? liveProfile(live.user, live.identities) : await cachedProfile(this.s, workspaceId, userId);
 
     const { set, beforeSet, userFields, beforeUserFields, diff, emailOps } = rectificationDiff(before, input, userId);
+    const cache = await this.s.caches.open(workspaceId);
     if (emailOps.length > 0 && input.newEmail !== undefined) {
-      assertEmailNotAnothers((await this.s.caches.open(workspaceId)).db, userId, input.newEmail);
+      assertEmailNotAnothers(cache.db, userId, input.newEmail);
     }
+    // Organization fields holding the person, by every confirmed account's addresses and numbers.
+    const everyAccount = await confirmedAccountsFor(this.s, workspaceId, input.subjectRef, undefined);
+    const orgFields = await organizationFieldChanges(
+      cache.db,
+      everyAccount,
+      input.fields.organizationFields ?? [],
+      live ? ctx.client : null,
+    );
+    diff.push(...orgFields.diff);
     if (diff.length === 0) throw new LetheError('conflict', 'Nothing to change: the profile already holds these values');
 
     const settings = await this.getSettings(workspaceId);
@@ -191,7 +202,7 @@ export class ActionService extends WorkspaceDomain<ActionServiceOptions> {
       const payload: UpdateFieldsPayload = { set, userFields, before: beforeSet, beforeUserFields };
       ops.push({ ref: 'fields', stage: 1, kind: ACTION_OP.updateFields, targets: [userId], payload: payload as never });
     }
-    ops.push(...emailOps);
+    ops.push(...orgFields.ops, ...emailOps);
     const started = await this.#start(workspaceId, {
       ...input,
       userIds: [userId],
@@ -334,6 +345,17 @@ export class ActionService extends WorkspaceDomain<ActionServiceOptions> {
     return { action: view, queued: view.state === 'queued', diff: a.diff, cacheRefreshed: refreshed };
   }
 
+  async #refreshOrganizations(ctx: ActionCtx, orgIds: number[]): Promise<boolean> {
+    try {
+      await refreshOrganizations((await this.s.caches.open(ctx.workspaceId)).db, ctx.client, orgIds);
+      return true;
+    } catch (error) {
+      // Done upstream; the next sync brings the organization.
+      this.s.log.warn('actions: organization refresh failed', { code: (error as { code?: string })?.code ?? 'internal_error' });
+      return false;
+    }
+  }
+
   /** Revalidates against the live API, then runs the operations; returns whether the cache was refreshed. */
   async #execute(ctx: ActionCtx, runId: string): Promise<boolean> {
     const prior = this.#running.get(runId);
@@ -368,6 +390,10 @@ export class ActionService extends WorkspaceDomain<ActionServiceOptions> {
         ctx.journal.updateDocument(runId, after);
         return;
       }
+      const orgIds = ctx.journal
+        .operations(runId)
+        .filter((o) => o.kind === ORGANIZATION_FIELD_OP && o.state === 'done')
+        .map((o) => o.targets[0]!);
       const failed = ctx.journal.operations(runId, ['failed'])[0];
       after.error = failed ? { code: failed.errorCode ?? 'helpdesk_error', message: failed.errorMessage ?? 'failed' } : null;
       ctx.journal.db.transaction(() => {
@@ -377,6 +403,7 @@ export class ActionService extends WorkspaceDomain<ActionServiceOptions> {
         ctx.journal.setRunState(runId, result.complete ? 'completed' : 'needs_attention');
       })();
       refreshed = await refreshCache(this.s, ctx, after.userIds);
+      if (orgIds.length > 0) refreshed = (await this.#refreshOrganizations(ctx, orgIds)) && refreshed;
       await auditOutcome(this.s, ctx.workspaceId, runId, ctx.journal);
     })();
     this.#running.set(runId, task);

@@ -2,6 +2,7 @@ import { collect, type Identity, type User, type ZendeskClient } from '../helpde
 import type { CheckResult, JournalOperation, OperationHandler, Outcome } from '../journal';
 import { checkEach, failedOrUnknown as helpdeskOutcome, isNotFound, singleOpHandler } from '../journal/helpdesk-handlers';
 import { createZendeskHandlers, OP as ERASURE_OP } from '../erasure/zendesk-ops';
+import { ORGANIZATION_FIELD_OP, organizationFieldHandler } from './organization-fields';
 
 /**
  * The operation kinds of actions on the subject. Each `send` first reads the live state and only
@@ -196,6 +197,7 @@ export function createActionHandlers(client: ZendeskClient): Record<string, Oper
       },
       (u, op) => fieldsApplied(u, op.payload as unknown as UpdateFieldsPayload),
     ),
+    [ORGANIZATION_FIELD_OP]: organizationFieldHandler(client),
     [ACTION_OP.addIdentity]: identityHandler(
       client,
       async (userId, _ids, p, signal) => {

@@ -2,6 +2,7 @@ import type { ErasurePlan, PlanTicket } from '../../../shared/contract/groups/er
 import type { SurfaceId } from '../../../shared/schemas/surfaces';
 import type { SqliteDb } from '../db/sqlite';
 import type { ZendeskClient } from '../helpdesk';
+import { withRequestScope } from '../helpdesk/request-scope';
 import type { Journal, NewOperation, OperationHandler } from '../journal';
 import type { CoreServices } from '../services';
 import { openLinkRegister } from '../subjects/links';
@@ -62,8 +63,22 @@ export function surfaceOperations(db: SqliteDb, plan: ErasurePlan): NewOperation
 
 export function surfaceHandlers(client: ZendeskClient): Record<string, OperationHandler> {
   const out: Record<string, OperationHandler> = {};
-  for (const def of SURFACES) if (def.handler) out[surfaceOpKind(def.id)] = def.handler(client);
+  for (const def of SURFACES) if (def.handler) out[surfaceOpKind(def.id)] = scoped(`surface:${def.id}`, def.handler(client));
   return out;
+}
+
+/** A handler whose requests are counted under its surface (`RequestInfo.scope`). */
+function scoped(name: string, h: OperationHandler): OperationHandler {
+  const poll = h.poll?.bind(h);
+  return {
+    batchSize: h.batchSize,
+    ...(h.concurrency === undefined ? {} : { concurrency: h.concurrency }),
+    send: (ops, ctx) => withRequestScope(name, () => h.send(ops, ctx)),
+    ...(poll
+      ? { poll: (jobs: Parameters<typeof poll>[0], ctx: Parameters<typeof poll>[1]) => withRequestScope(name, () => poll(jobs, ctx)) }
+      : {}),
+    check: (ops, ctx) => withRequestScope(name, () => h.check(ops, ctx)),
+  };
 }
 
 /**
@@ -86,7 +101,10 @@ export async function verifySurfaces(
     const payload = op.payload as unknown as SurfaceOpPayload;
     withOp.add(`${payload.surface}:${payload.itemId}`);
     const def = surfaceById(payload.surface);
-    const there = op.state !== 'done' || (def?.stillThere ? await def.stillThere(client, payload, signal) : false);
+    const stillThere = def?.stillThere;
+    const there =
+      op.state !== 'done' ||
+      (stillThere ? await withRequestScope(`surface:${payload.surface}`, () => stillThere(client, payload, signal)) : false);
     out[payload.surface] = (out[payload.surface] ?? 0) + (there ? 1 : 0);
   }
   for (const item of plan.surfaceItems ?? []) {
@@ -94,7 +112,8 @@ export async function verifySurfaces(
     const def = surfaceById(item.surface);
     if (!def?.stillThere) continue;
     const payload: SurfaceOpPayload = { surface: item.surface, itemId: item.id, ticketId: item.ticketId, decision: 'delete', strings: [] };
-    const there = await def.stillThere(client, payload, signal);
+    const stillThere = def.stillThere;
+    const there = await withRequestScope(`surface:${item.surface}`, () => stillThere(client, payload, signal));
     out[item.surface] = (out[item.surface] ?? 0) + (there ? 1 : 0);
   }
   return out;

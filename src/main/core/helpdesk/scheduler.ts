@@ -152,6 +152,11 @@ export class RateLimitScheduler {
   stats(): SchedulerStats {
     return { ...this.#stats, requestsPerMinute: this.#global.limit };
   }
+
+  /** Requests counted in the account's window now (ours, and the server's count when it told us more). */
+  inWindow(): number {
+    return this.#global.count(this.clock.now());
+  }
 }
 
 function positive(value: number | undefined, fallback: number): number {

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { currentRequestScope } from './request-scope';
 import { registerSecret, type Logger } from '../log/logger';
 import type { Clock } from './clock';
 import {
@@ -26,6 +27,8 @@ export interface RequestInfo {
   template: string;
   url: URL;
   attempt: number;
+  /** What the request is for, when the caller named it (`withRequestScope`), e.g. `surface:side_conversations`. */
+  scope?: string | undefined;
 }
 
 export interface TransportOptions {
@@ -181,7 +184,7 @@ export class HelpdeskTransport {
         throw new HelpdeskCancelledError(operation);
       }
       if (attempt > 1) this.scheduler.noteRetry();
-      this.#onRequest?.({ method: spec.method, template: spec.template, url, attempt });
+      this.#onRequest?.({ method: spec.method, template: spec.template, url, attempt, scope: currentRequestScope() });
       const started = clock.now();
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(new Error('timeout')), this.#timeoutMs);

@@ -1,5 +1,6 @@
 import type { SurfaceId } from '../../../shared/schemas/surfaces';
 import { HelpdeskCancelledError, HelpdeskError, type ZendeskClient } from '../helpdesk';
+import { withRequestScope } from '../helpdesk/request-scope';
 import type { SqliteDb } from '../db/sqlite';
 import { writeWhenFree } from '../db/write-when-free';
 import { onDemandSurfaces } from './registry';
@@ -20,7 +21,7 @@ export async function lookOne(
   signal?: AbortSignal,
 ): Promise<LookOutcome> {
   try {
-    const items = await def.look!({ client, subject, signal });
+    const items = await withRequestScope(`surface:${def.id}`, () => def.look!({ client, subject, signal }));
     return { surface: def.id, searched: true, asOf: now().toISOString(), items };
   } catch (error) {
     if (error instanceof HelpdeskCancelledError || signal?.aborted) throw error;

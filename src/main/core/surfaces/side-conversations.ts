@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { SurfaceRole } from '../../../shared/schemas/surfaces';
+import type { ZendeskClient } from '../helpdesk';
 import { cursorPages } from '../helpdesk/pagination';
 import { isNotFound } from '../journal/helpdesk-handlers';
 import type { Json } from '../journal/types';
@@ -158,6 +159,33 @@ function toItem(
   };
 }
 
+/** The index's keys of a side conversation's participants: `u:<id>` for accounts, lower-cased addresses. */
+function participantKeys(c: SideConversation): string[] {
+  const keys: string[] = [];
+  for (const p of c.participants ?? []) {
+    if (typeof p.user_id === 'number') keys.push(accountKey(p.user_id));
+    if (typeof p.email === 'string' && p.email.trim().length > 0) keys.push(p.email.trim().toLowerCase());
+  }
+  return keys;
+}
+
+/**
+ * The participants' keys of every side conversation of one ticket (what the index keeps), for
+ * the background fill (side-conversation-fill.ts); null when the ticket answers 404.
+ */
+export async function ticketParticipantKeys(client: ZendeskClient, ticketId: number, signal?: AbortSignal): Promise<string[] | null> {
+  const keys = new Set<string>();
+  try {
+    for await (const c of conversationsOf({ client, subject: NOBODY, signal }, ticketId)) for (const k of participantKeys(c)) keys.add(k);
+  } catch (error) {
+    if (isNotFound(error)) return null;
+    throw error;
+  }
+  return [...keys];
+}
+
+const NOBODY: SubjectKeys = { userIds: [], emails: [], phones: [], names: [], ticketIds: [] };
+
 export const sideConversationsSurface: SurfaceDefinition = {
   id: 'side_conversations',
   label: 'Side conversations',
@@ -173,10 +201,7 @@ export const sideConversationsSurface: SurfaceDefinition = {
       const keys = new Set<string>();
       try {
         for await (const c of conversationsOf(ctx, ticketId)) {
-          for (const p of c.participants ?? []) {
-            if (typeof p.user_id === 'number') keys.add(accountKey(p.user_id));
-            if (typeof p.email === 'string' && p.email.trim().length > 0) keys.add(p.email.trim().toLowerCase());
-          }
+          for (const k of participantKeys(c)) keys.add(k);
           const hits = (c.participants ?? []).map((p) => isMe(p)).filter((m): m is 'account' | 'email' => m !== null);
           if (hits.length === 0) continue;
           const events = await eventsOf(ctx, ticketId, c.id);

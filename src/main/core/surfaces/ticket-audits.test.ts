@@ -45,4 +45,14 @@ describe('ticket field values', () => {
     expect(decide(item(true, 'closed'), 'redact')).toMatchObject({ decision: 'blocked', reasonCode: 'closed_ticket_field' });
     expect(decide(item(true, 'closed'), undefined).fix).toMatch(/ticket 12/);
   });
+
+  it('decides a ticket’s notifications to the person by its ticket: the audit log cannot be edited', () => {
+    const notified: FoundItem = { ...item(false, 'open'), id: '12:notified', roles: ['recipient'], strings: [] };
+    const decide = (ticket: 'delete' | 'redact' | 'keep' | undefined) =>
+      ticketAuditsSurface.decide!(notified, { ticketDecision: () => ticket });
+    expect(decide('delete')).toMatchObject({ decision: 'delete', reasonCode: 'with_ticket' });
+    expect(decide('keep')).toMatchObject({ decision: 'keep', reasonCode: 'ticket_kept' });
+    expect(decide('redact')).toMatchObject({ decision: 'blocked', reasonCode: 'notification_history' });
+    expect(decide(undefined).fix).toMatch(/ticket 12 to delete/);
+  });
 });

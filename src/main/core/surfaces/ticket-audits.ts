@@ -5,6 +5,7 @@ import { cursorPages } from '../helpdesk/pagination';
 import { checkEach, isNotFound, singleOpHandler } from '../journal/helpdesk-handlers';
 import type { Json } from '../journal/types';
 import { identityKeysInText } from '../subjects/identity-keys';
+import { decideWithTicket } from './follow-ticket';
 import type { FoundItem, SubjectKeys, SurfaceDefinition, SurfaceOpPayload } from './types';
 
 /**
@@ -20,12 +21,22 @@ import type { FoundItem, SubjectKeys, SurfaceDefinition, SurfaceOpPayload } from
  * number or name. Clearing (`PUT /api/v2/tickets/{id}` with the field null) removes the current
  * value; Zendesk then keeps it as the change's previous value, so history is only erased with the
  * ticket, and the plan says so.
+ *
+ * One more item per ticket whose audits record the person (one of their accounts, by user id: the
+ * only way audit events name recipients) as the recipient of a notification or CC e-mail. The
+ * audit log cannot be edited, so that item follows its ticket: deleted with it, kept with it, or
+ * blocked with the fix. Zendesk also records the address each e-mail went to, but in the Email
+ * Notifications API (`email_notifications`, a read per ticket), which this surface does not read.
  */
 
 /** The most tickets one look reads audits for (one call each, on the account's shared budget). */
 export const MAX_TICKETS = 500;
 const PAGE = 100;
 const ITEM = /^(\d{1,15}):(\d{1,15})$/;
+/** The item of a ticket's notifications to the person: `<ticket id>:notified`. */
+const NOTIFIED = /^(\d{1,15}):notified$/;
+const TICKET_OF = /^(\d{1,15}):/;
+const RECIPIENT_EVENTS = new Set(['Notification', 'NotificationWithCcs', 'FollowerNotification', 'Cc']);
 
 type Value = string | number | boolean | null;
 const FieldValue = z.union([z.string(), z.number(), z.boolean(), z.null()]).optional();
@@ -44,6 +55,9 @@ const AuditEvent = z.looseObject({
   field_name: z.string().nullable().optional(),
   value: z.unknown().optional(),
   previous_value: z.unknown().optional(),
+  // Notification, NotificationWithCcs, FollowerNotification and Cc events: user ids (loose, as
+  // Zendesk documents no other form; anything not an id is ignored).
+  recipients: z.array(z.unknown()).nullable().optional(),
 });
 const Audit = z.looseObject({
   id: z.number().int(),
@@ -204,10 +218,21 @@ export const ticketAuditsSurface: SurfaceDefinition = {
           strings,
         });
       }
+      const notified = notifiedItem(ticketId, ticket.status ?? null, audits, subject.userIds);
+      if (notified) out.push(notified);
     }
     return out;
   },
   decide(item, ctx) {
+    if (NOTIFIED.test(item.id))
+      return decideWithTicket(item, ctx, {
+        what: 'its audits',
+        reasonCode: 'notification_history',
+        reason: (onOthersTicket) =>
+          `The ticket’s audits record the person as a recipient of its notifications, and Zendesk has no API to edit a ticket’s audits${onOthersTicket ? ' (the plan has no decision on this ticket)' : ''}`,
+        fix: (ticketId) =>
+          `Override ticket ${ticketId ?? ''} to delete: Zendesk keeps notification recipients in the audits until the ticket is deleted`,
+      });
     const ticket = item.ticketId === null ? undefined : ctx.ticketDecision(item.ticketId);
     const now = item.record.holds_person_now === true;
     const closed = item.record.ticket_status === 'closed';
@@ -254,10 +279,10 @@ export const ticketAuditsSurface: SurfaceDefinition = {
       concurrency: 2,
       async send(op, signal) {
         const p = op.payload as unknown as SurfaceOpPayload;
+        // Decided delete: the ticket's own deletion (a later stage) takes the field and its history.
+        if (p.decision === 'delete' && TICKET_OF.test(p.itemId)) return { opId: op.id, outcome: 'done' };
         const ref = ITEM.exec(p.itemId);
         if (!ref) return { opId: op.id, outcome: 'failed', code: 'invalid_input', message: `not a ticket field: ${p.itemId}` };
-        // Decided delete: the ticket's own deletion (a later stage) takes the field and its history.
-        if (p.decision === 'delete') return { opId: op.id, outcome: 'done' };
         try {
           await client.transport.json({
             method: 'PUT',
@@ -281,11 +306,54 @@ export const ticketAuditsSurface: SurfaceDefinition = {
   async stillThere(client, op, signal) {
     if (op.decision === 'redact') return currentHolds(client, op, signal);
     // Decided delete with its ticket: the audits are gone once the ticket is.
-    const ref = ITEM.exec(op.itemId);
+    const ref = TICKET_OF.exec(op.itemId);
     if (!ref) return false;
     return (await readAudits(client, Number(ref[1]), signal)) !== null;
   },
 };
+
+/** The item of the notifications a ticket's audits record as sent to one of the person's accounts, if any. */
+function notifiedItem(
+  ticketId: number,
+  status: string | null,
+  audits: z.infer<typeof Audit>[],
+  userIds: readonly number[],
+): FoundItem | null {
+  const who = new Set(userIds);
+  const sent: { type: string; at: string | null; to: number[] }[] = [];
+  for (const a of audits)
+    for (const e of a.events) {
+      if (!RECIPIENT_EVENTS.has(e.type)) continue;
+      const to = (e.recipients ?? []).filter((r): r is number => typeof r === 'number' && who.has(r));
+      if (to.length > 0) sent.push({ type: e.type, at: a.created_at ?? null, to: [...new Set(to)] });
+    }
+  if (sent.length === 0) return null;
+  const copies = sent.filter((s) => s.type === 'Cc').length;
+  const kinds = [
+    sent.length - copies > 0 ? `${sent.length - copies} notification${sent.length - copies === 1 ? '' : 's'}` : '',
+    copies > 0 ? `${copies} CC${copies === 1 ? '' : 's'}` : '',
+  ]
+    .filter(Boolean)
+    .join(' and ');
+  return {
+    surface: 'ticket_audits',
+    id: `${ticketId}:notified`,
+    ticketId,
+    label: `Notifications on ticket ${ticketId}: ${kinds} sent to the person`,
+    at: sent.at(-1)?.at ?? null,
+    roles: ['recipient'],
+    why: `the audits of ticket ${ticketId} record the person’s account as the recipient of ${kinds}`,
+    // Only the person's own ids: who else was copied is not theirs to see.
+    record: {
+      ticket_id: ticketId,
+      ticket_status: status,
+      notifications: sent.map((s) => ({ type: s.type, sent_at: s.at, to_user_ids: s.to })) as Json[],
+    },
+    // Zendesk sent these; the person provided nothing.
+    provided: null,
+    strings: [],
+  };
+}
 
 /** Whether the field's current value still holds the person (a deleted ticket holds nothing). */
 async function currentHolds(client: ZendeskClient, p: SurfaceOpPayload, signal?: AbortSignal): Promise<boolean> {

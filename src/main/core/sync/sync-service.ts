@@ -22,6 +22,8 @@ import { openLinkRegister } from '../subjects/links';
 import { runSubjectFirstLook } from './subject-first/look';
 import { runSyncInWorker } from './worker-host';
 import type { SyncWorkerData } from './worker-protocol';
+import type { FillOptions, FillResult } from '../surfaces/side-conversation-fill';
+import { IndexFills } from './index-fill';
 
 type StreamState = SyncStatus['resources'][number]['state'];
 
@@ -54,6 +56,12 @@ export interface SyncServiceOptions {
   workerFaultForTestsOnly?: SyncWorkerData['faultForTestsOnly'];
   /** How long counts are reused while a sync runs (counting 500k rows is not free). */
   countsTtlMs?: number;
+  /**
+   * The side-conversation index's background fill after a sync that reached the end of its
+   * exports (surfaces/side-conversation-fill.ts); false turns it off. Default: half the budget,
+   * 5,000 tickets a pass.
+   */
+  indexFill?: Partial<Pick<FillOptions, 'share' | 'perPass'>> | false;
 }
 
 const SHOWN_COUNTS = ['users', 'identities', 'organizations', 'tickets', 'participants', 'comments', 'attachments'] as const;
@@ -71,10 +79,12 @@ export class SyncService extends WorkspaceDomain<SyncServiceOptions> {
   readonly #runs = new Map<string, RunRecord>();
   readonly #counts = new Map<string, { at: number; counts: SyncStatus['counts'] }>();
   readonly #refreshes = new Set<AbortController>();
+  readonly #fills: IndexFills;
   #closed = false;
 
   constructor(s: CoreServices, options: SyncServiceOptions = {}) {
     super(s, options);
+    this.#fills = new IndexFills(s.log);
   }
 
   isRunning(workspaceId: string): boolean {
@@ -137,7 +147,20 @@ export class SyncService extends WorkspaceDomain<SyncServiceOptions> {
     }
     const total = [...run.streams.values()].reduce((n, v) => n + (v.progress?.done ?? 0), 0);
     this.#emit(workspaceId, 'all', result.outcome, { done: total, total, ratePerSecond: 0, etaSeconds: 0 }, result.error ?? undefined);
+    if (result.outcome === 'done') this.#startIndexFill(workspaceId, cache, client);
     return result;
+  }
+
+  #startIndexFill(workspaceId: string, cache: Cache, client: ZendeskClient): void {
+    if (this.options.indexFill === false || this.#closed) return;
+    this.#fills.start(workspaceId, cache.db, client, this.options.indexFill ?? {}, (resource, phase, progress) =>
+      this.#emit(workspaceId, resource, phase, progress),
+    );
+  }
+
+  /** Waits for the side-conversation index's background fill of a workspace (if one runs). */
+  waitIndexFill(workspaceId: string): Promise<FillResult | null> {
+    return this.#fills.wait(workspaceId);
   }
 
   /** What the worker needs to open the same cache and reach the same account. Never logged. */
@@ -335,6 +358,7 @@ export class SyncService extends WorkspaceDomain<SyncServiceOptions> {
   async resetCache(workspaceId: string): Promise<{ removedFiles: number }> {
     await this.s.workspaces.get(workspaceId);
     await this.cancel(workspaceId).catch(() => undefined);
+    await this.#fills.cancel(workspaceId);
     this.#runs.delete(workspaceId);
     this.#counts.delete(workspaceId);
     const { removed } = await this.s.caches.reset(workspaceId);
@@ -348,6 +372,7 @@ export class SyncService extends WorkspaceDomain<SyncServiceOptions> {
     const pending = [...this.#runs.values()].filter((r) => r.result === null);
     for (const run of pending) run.controller.abort(new LetheError('cancelled', 'Lethe is shutting down'));
     await Promise.all(pending.map((r) => r.done.catch(() => undefined)));
+    await this.#fills.close();
   }
 }
 

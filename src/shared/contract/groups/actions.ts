@@ -90,6 +90,26 @@ export const RectifyFields = z
       .record(fieldKey, fieldValue)
       .refine((r) => Object.keys(r).length <= 50, 'at most 50 user fields at once')
       .optional(),
+    /**
+     * Organization fields that hold the person's address or number (a billing contact): the new
+     * value, or null (or '') to clear it. Only a field the dossier lists as holding the person.
+     */
+    organizationFields: z
+      .array(
+        z
+          .object({
+            organizationId: zendeskId,
+            key: fieldKey,
+            value: z.string().trim().max(LIMITS.shortText).nullable(),
+          })
+          .strict(),
+      )
+      .max(20)
+      .refine(
+        (list) => new Set(list.map((f) => `${f.organizationId}:${f.key}`)).size === list.length,
+        'each organization field at most once',
+      )
+      .optional(),
   })
   .strict();
 export type RectifyFields = z.infer<typeof RectifyFields>;

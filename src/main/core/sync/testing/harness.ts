@@ -85,6 +85,8 @@ export async function createSyncHarness(
     async syncNow() {
       await call('sync.start', { workspaceId });
       await service.wait(workspaceId);
+      // The side-conversation index's background fill too, so a test reads a settled account.
+      await service.waitIndexFill(workspaceId);
       return call<SyncStatus>('sync.status', { workspaceId });
     },
     async dispose() {
