@@ -82,3 +82,22 @@ it('search finds a number by any run of its digits, typed in any shape', () => {
     register.close();
   }
 });
+
+it('the tickets count of a result follows every write, by this connection or another', () => {
+  const register = openCache({ path: join(tmp.dir, 'register.db'), key: TEST_KEY, migrations: REGISTER_MIGRATIONS });
+  const other = openCache({ path: join(tmp.dir, 'c.db'), key: TEST_KEY });
+  try {
+    applyUsersPage(cache.db, [makeUser(901, { name: 'Countable Person' })], [], {});
+    const tickets = () => searchSubjects(cache.db, register.db, 'Countable', 5).results.find((r) => r.userId === 901)?.tickets;
+    expect(tickets()).toBe(0);
+    cache.db.prepare(`INSERT INTO participants (ticket_id, user_id, role) VALUES (1, 901, 'requester'), (1, 901, 'cc')`).run();
+    expect(tickets()).toBe(1);
+    other.db.prepare(`INSERT INTO participants (ticket_id, user_id, role) VALUES (2, 901, 'requester')`).run();
+    expect(tickets()).toBe(2);
+    other.db.prepare('DELETE FROM participants WHERE user_id = 901').run();
+    expect(tickets()).toBe(0);
+  } finally {
+    other.close();
+    register.close();
+  }
+});
