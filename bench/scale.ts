@@ -24,38 +24,36 @@
  *   npm run bench -- scale [size]      (size of the synced workspace: large by default; medium, small)
  *   LETHE_SCALE_COLD=medium            (dataset of part 1; large by default)
  */
-import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import os, { tmpdir } from 'node:os';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { applyUsersPage, type IdentityRecord, type UserRecord } from '../src/main/core/db';
-import { latestVersion, MIGRATIONS } from '../src/main/core/db/migrations';
 import { stmt } from '../src/main/core/db/sqlite';
-import { createCore } from '../src/main/core/create-core';
 import { RateLimitScheduler } from '../src/main/core/helpdesk';
-import { createMemoryLogger } from '../src/main/core/log/logger';
-import { MemorySecretStore, secretAccounts } from '../src/main/core/secrets/secret-store';
 import { createRouter } from '../src/main/core/router/router';
-import { createSubjectHandlers, updateMentionIndex } from '../src/main/core/subjects';
+import { createSubjectHandlers } from '../src/main/core/subjects';
 import { createSyncHarness } from '../src/main/core/sync/testing/harness';
 import { mergeContract } from '../src/shared/contract/define';
 import { subjectOperations } from '../src/shared/contract/groups/subjects';
 import type { SubjectLook } from '../src/shared/schemas/subject-first';
 import { startSimulator, type DatasetSize } from '../src/sim';
 import { Dataset } from '../src/sim/dataset';
+import {
+  BENCH_CACHE_ROOT as root,
+  BENCH_SEED as SEED,
+  buildWorkspace,
+  loadAt,
+  openWorkspaceCopy,
+  p95,
+  readWorkspaceMeta,
+  round,
+  SCHEMA_VERSION,
+  SEARCH_KINDS as KIND_NAMES,
+  searchQueries,
+  type CacheMeta,
+} from './_workspace';
 
 const size = (process.argv[2] ?? 'large') as DatasetSize;
 const coldSize = (process.env.LETHE_SCALE_COLD ?? 'large') as DatasetSize;
-const MB = 1024 * 1024;
-const SEED = 11;
-const SCHEMA_VERSION = latestVersion(MIGRATIONS);
 const emit = (line: Record<string, unknown>): void => console.log(JSON.stringify(line));
-const round = (n: number) => Math.round(n * 100) / 100;
-const p95 = (samples: number[]) => {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return round(sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.95) - 1)] ?? 0);
-};
-const loadAt = () => os.loadavg().map(round);
 
 // ---------------------------------------------------------------------------------------------
 // 1. A subject on a never-synced large account, at the default limits
@@ -128,17 +126,6 @@ async function coldSubject() {
 // ---------------------------------------------------------------------------------------------
 // 2. A synced workspace of `size`, built once and reused
 
-interface CacheMeta {
-  size: string;
-  seed: number;
-  schemaVersion: number;
-  workspaceId: string;
-  secrets: Record<string, string>;
-  setup: Record<string, unknown>;
-}
-
-const root = join(tmpdir(), 'lethe-bench-cache');
-
 /** This bench's own workspace, else one the `subjects` bench left of the same size and seed (any older schema). */
 async function findCache(): Promise<{ dir: string; meta: CacheMeta } | null> {
   if (process.env.LETHE_BENCH_FRESH === '1') return null;
@@ -148,78 +135,16 @@ async function findCache(): Promise<{ dir: string; meta: CacheMeta } | null> {
     .filter((c) => c.m && c.m[2] === size && Number(c.m[3]) === SEED && Number(c.m[4]) <= SCHEMA_VERSION)
     .sort((a, b) => Number(b.m![4]) - Number(a.m![4]) || Number(!!b.m![1]) - Number(!!a.m![1]));
   for (const c of candidates) {
-    try {
-      const meta = JSON.parse(await readFile(join(root, c.name, 'meta.json'), 'utf8')) as CacheMeta;
-      return { dir: join(root, c.name), meta };
-    } catch {
-      // No meta.json: an interrupted build.
-    }
+    // No meta.json: an interrupted build.
+    const meta = await readWorkspaceMeta(join(root, c.name));
+    if (meta) return { dir: join(root, c.name), meta };
   }
   return null;
 }
 
 async function buildCache(): Promise<{ dir: string; meta: CacheMeta }> {
   const dir = join(root, `scale-${size}-${SEED}-v${SCHEMA_VERSION}`);
-  const sim = await startSimulator({ size, seed: SEED, noLimits: true });
-  const h = await createSyncHarness({ simulator: sim, sync: { perPage: 1000 } });
-  const stall = monitorEventLoopDelay({ resolution: 10 });
-  stall.enable();
-  let peak = process.memoryUsage.rss();
-  const sampler = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage.rss());
-  }, 250);
-  const load = loadAt();
-  const t0 = performance.now();
-  const status = await h.syncNow();
-  clearInterval(sampler);
-  stall.disable();
-  if (status.outcome !== 'done') throw new Error(`sync failed: ${JSON.stringify(status.error)}`);
-  const syncSeconds = (performance.now() - t0) / 1000;
-  const db = (await h.ctx.core.services.caches.open(h.workspaceId)).db;
-  const ds = sim.dataset;
-  const auth = `Basic ${Buffer.from(`${sim.admin.email}/token:${sim.admin.token}`).toString('base64')}`;
-  for (let from = 0; from < ds.userCount; from += 100) {
-    const ids = Array.from({ length: Math.min(100, ds.userCount - from) }, (_, k) => ds.userId(from + k));
-    const response = await fetch(`${sim.url}/api/v2/users/show_many.json?ids=${ids.join(',')}&include=identities`, {
-      headers: { Authorization: auth },
-    });
-    const body = (await response.json()) as { users: UserRecord[]; identities?: IdentityRecord[] };
-    applyUsersPage(db, body.users, body.identities ?? [], {});
-  }
-  updateMentionIndex(db);
-  const secrets: Record<string, string> = {};
-  for (const account of [
-    secretAccounts.apiToken(h.workspaceId),
-    secretAccounts.dbKey(h.workspaceId),
-    secretAccounts.auditKey(h.workspaceId),
-  ]) {
-    const value = await h.ctx.secrets.get(account);
-    if (value !== null) secrets[account] = value;
-  }
-  await h.ctx.core.close();
-  await rm(dir, { recursive: true, force: true });
-  await mkdir(dir, { recursive: true });
-  await cp(h.ctx.dataDir, join(dir, 'data'), { recursive: true });
-  const meta: CacheMeta = {
-    size,
-    seed: SEED,
-    schemaVersion: SCHEMA_VERSION,
-    workspaceId: h.workspaceId,
-    secrets,
-    setup: {
-      built_at: new Date().toISOString(),
-      sync_s: round(syncSeconds),
-      sync_limits: 'none (simulator noLimits: the one-time build)',
-      sync_peak_rss_mb: round(peak / MB),
-      sync_max_event_loop_stall_ms: round(stall.max / 1e6),
-      sync_note: 'simulator in the same process: its memory is in the RSS figure',
-      load_average_at_start: load,
-    },
-  };
-  await writeFile(join(dir, 'meta.json'), JSON.stringify(meta));
-  await h.dispose();
-  await sim.close();
-  return { dir, meta };
+  return { dir, meta: await buildWorkspace(size, dir) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -299,15 +224,8 @@ const cold = only === undefined ? await coldSubject() : null;
 
 const found = await findCache();
 const { dir: cacheDir, meta } = found ?? (await buildCache());
-const dataDir = await mkdtemp(join(tmpdir(), 'lethe-bench-scale-data-'));
-await cp(join(cacheDir, 'data'), dataDir, { recursive: true });
-const secretStore = new MemorySecretStore();
-for (const [account, value] of Object.entries(meta.secrets)) await secretStore.set(account, value);
-const core = await createCore({ dataDir, face: 'cli', secrets: secretStore, log: createMemoryLogger() });
-const workspaceId = meta.workspaceId;
-const services = core.services;
-const cache = await services.caches.open(workspaceId);
-const db = cache.db;
+const workspace = await openWorkspaceCopy(cacheDir, meta, 'lethe-bench-scale-data-');
+const { core, services, cache, db, workspaceId } = workspace;
 const ds = new Dataset(SEED, size);
 emit({
   bench: 'scale:workspace',
@@ -325,44 +243,7 @@ const call = async (name: string, input: unknown) => {
   return result.value;
 };
 
-const queries: string[] = [];
-const kindOf: string[] = [];
-const KIND_NAMES = [
-  'email',
-  'email_prefix',
-  'secondary_email',
-  'phone',
-  'national_phone',
-  'name_prefix',
-  'full_name',
-  'external_id',
-  'word',
-  'name_start',
-];
-const words = ['invoice', 'refund', 'password', 'delivery', 'account', 'parcel', 'address', 'billing', 'cancel', 'erase'];
-for (let k = 0; queries.length < 1000; k++) {
-  const i = 2 + ((k * 7919) % (ds.userCount - 2));
-  const email = ds.primaryEmail(i);
-  const phone = ds.phone(i);
-  const name = ds.displayName(i).trim();
-  const kinds = [
-    email,
-    email?.slice(0, 5),
-    ds.secondaryEmail(i),
-    phone ? ds.formatPhone(phone, k % 4) : null,
-    phone ? `0${phone.replace(/^\+\d{2}/, '').slice(0, 7)}` : null,
-    name.split(/\s+/)[0]!.slice(0, 3),
-    name.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase(),
-    `crm-${i}`,
-    words[k % words.length],
-    name.slice(0, 1 + (k % 6)),
-  ];
-  const q = kinds[k % 10];
-  if (q) {
-    queries.push(q);
-    kindOf.push(KIND_NAMES[k % 10]!);
-  }
-}
+const { queries, kinds: kindOf } = searchQueries(ds);
 const searchLoad = loadAt();
 for (const q of queries.slice(0, 50)) await call('subjects.search', { workspaceId, query: q });
 const searchMs: number[] = [];
@@ -389,8 +270,7 @@ const searchLine = {
 emit({ bench: 'scale:search', ...searchLine });
 if (only === 'search') {
   emit({ bench: 'scale', part: 'search', ...searchLine, targets: { search_p95_ms: 30 } });
-  await core.close();
-  await rm(dataDir, { recursive: true, force: true });
+  await workspace.dispose();
   process.exit(0);
 }
 const heaviest = stmt(db, 'SELECT user_id FROM participants GROUP BY user_id ORDER BY count(*) DESC LIMIT 20').pluck().all() as number[];
@@ -442,5 +322,4 @@ emit({
     register_dashboard_ms: 100,
   },
 });
-await core.close();
-await rm(dataDir, { recursive: true, force: true });
+await workspace.dispose();

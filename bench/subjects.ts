@@ -10,145 +10,61 @@
  * - zip_stream / yazl: our ZIP writer and yazl on the same files, same sink (subjects-zip.ts).
  *
  * The first run (or a run after a schema change, or with LETHE_BENCH_FRESH=1) syncs and keeps the
- * result under tmpdir()/lethe-bench-cache/ (see CacheMeta); later runs start from a copy of it.
- * The cache is filled by the sync engine (SyncService over HTTP from the simulator). The
- * simulator's users export does not side-load identities (Zendesk's does), so they are fetched
- * afterwards with users/show_many?include=identities and written through the db write API.
+ * result under tmpdir()/lethe-bench-cache/ (bench/_workspace.ts, shared with the `scale` bench);
+ * later runs start from a copy of it.
  *
  *   npm run bench -- subjects      (or: node --expose-gc --import tsx bench/subjects.ts [size])
  */
 import { randomBytes } from 'node:crypto';
-import { cp, mkdir, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, rm } from 'node:fs/promises';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { applyUsersPage, setAttachmentLocalPath, type IdentityRecord, type UserRecord } from '../src/main/core/db';
-import { latestVersion, MIGRATIONS } from '../src/main/core/db/migrations';
+import { setAttachmentLocalPath } from '../src/main/core/db';
 import { stmt } from '../src/main/core/db/sqlite';
-import { createCore } from '../src/main/core/create-core';
-import { createMemoryLogger } from '../src/main/core/log/logger';
-import { MemorySecretStore, secretAccounts } from '../src/main/core/secrets/secret-store';
 import { createRouter } from '../src/main/core/router/router';
-import { createArchiveHandlers, createSubjectHandlers, updateMentionIndex } from '../src/main/core/subjects';
-import { createSyncHarness } from '../src/main/core/sync/testing/harness';
+import { createArchiveHandlers, createSubjectHandlers } from '../src/main/core/subjects';
 import { mergeContract } from '../src/shared/contract/define';
 import { archiveOperations } from '../src/shared/contract/groups/archives';
 import { subjectOperations } from '../src/shared/contract/groups/subjects';
-import { startSimulator } from '../src/sim';
 import { Dataset } from '../src/sim/dataset';
 import { copyBaseline, yazlWriter, zipStreamWriter } from './subjects-zip';
+import {
+  BENCH_CACHE_ROOT,
+  BENCH_SEED as SEED,
+  buildWorkspace,
+  openWorkspaceCopy,
+  p95,
+  readWorkspaceMeta,
+  round,
+  SCHEMA_VERSION,
+  searchQueries,
+} from './_workspace';
 
 const size = (process.argv[2] ?? 'medium') as 'tiny' | 'small' | 'medium';
 const MB = 1024 * 1024;
 const ARCHIVE_BYTES = 500 * MB;
 const emit = (line: Record<string, unknown>): void => console.log(JSON.stringify(line));
-const round = (n: number) => Math.round(n * 100) / 100;
-const p95 = (samples: number[]) => {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return round(sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.95) - 1)] ?? 0);
-};
-
-const SEED = 11;
-const SCHEMA_VERSION = latestVersion(MIGRATIONS);
 
 /**
  * The synced workspace is kept between runs under tmpdir()/lethe-bench-cache/<size>-<seed>-v<schema>/
- * (a closed, checkpointed copy of the data directory and the secrets the memory store held), because
- * the sync of `medium` takes minutes on a loaded machine. A cache of another seed, size or schema
- * version is never reused; `LETHE_BENCH_FRESH=1` forces a rebuild. Each run works on its own copy,
- * so the attachment paths and sizes the archive part writes never leak into the next run.
+ * (bench/_workspace.ts), because the sync of `medium` takes minutes on a loaded machine. A cache of
+ * another seed, size or schema version is never reused; `LETHE_BENCH_FRESH=1` forces a rebuild.
+ * Each run works on its own copy, so the attachment paths and sizes the archive part writes never
+ * leak into the next run.
  */
-interface CacheMeta {
-  size: string;
-  seed: number;
-  schemaVersion: number;
-  workspaceId: string;
-  secrets: Record<string, string>;
-  setup: Record<string, unknown>;
-}
-const cacheDir = join(tmpdir(), 'lethe-bench-cache', `${size}-${SEED}-v${SCHEMA_VERSION}`);
-const metaPath = join(cacheDir, 'meta.json');
+const cacheDir = join(BENCH_CACHE_ROOT, `${size}-${SEED}-v${SCHEMA_VERSION}`);
 
-async function readCacheMeta(): Promise<CacheMeta | null> {
+async function readCacheMeta() {
   if (process.env.LETHE_BENCH_FRESH === '1') return null;
-  try {
-    const meta = JSON.parse(await readFile(metaPath, 'utf8')) as CacheMeta;
-    return meta.size === size && meta.seed === SEED && meta.schemaVersion === SCHEMA_VERSION ? meta : null;
-  } catch {
-    return null;
-  }
-}
-
-async function buildCache(): Promise<CacheMeta> {
-  const sim = await startSimulator({ size, seed: SEED, noLimits: true });
-  const h = await createSyncHarness({ simulator: sim, sync: { perPage: 1000 } });
-  const t0 = performance.now();
-  const status = await h.syncNow();
-  if (status.outcome !== 'done') throw new Error(`sync failed: ${JSON.stringify(status.error)}`);
-  const syncSeconds = (performance.now() - t0) / 1000;
-  const db = (await h.ctx.core.services.caches.open(h.workspaceId)).db;
-
-  // Identities, 100 users per request, as Zendesk's export would have side-loaded them.
-  const t1 = performance.now();
-  const ds = sim.dataset;
-  const auth = `Basic ${Buffer.from(`${sim.admin.email}/token:${sim.admin.token}`).toString('base64')}`;
-  for (let from = 0; from < ds.userCount; from += 100) {
-    const ids = Array.from({ length: Math.min(100, ds.userCount - from) }, (_, k) => ds.userId(from + k));
-    const response = await fetch(`${sim.url}/api/v2/users/show_many.json?ids=${ids.join(',')}&include=identities`, {
-      headers: { Authorization: auth },
-    });
-    const body = (await response.json()) as { users: UserRecord[]; identities?: IdentityRecord[] };
-    applyUsersPage(db, body.users, body.identities ?? [], {});
-  }
-  const identitySeconds = (performance.now() - t1) / 1000;
-  const t2 = performance.now();
-  const indexed = updateMentionIndex(db);
-  const mentionIndexSeconds = (performance.now() - t2) / 1000;
-  const secrets: Record<string, string> = {};
-  for (const account of [
-    secretAccounts.apiToken(h.workspaceId),
-    secretAccounts.dbKey(h.workspaceId),
-    secretAccounts.auditKey(h.workspaceId),
-  ]) {
-    const value = await h.ctx.secrets.get(account);
-    if (value !== null) secrets[account] = value;
-  }
-  // Closing checkpoints the WAL, so the copied file is the whole database.
-  await h.ctx.core.close();
-  await rm(cacheDir, { recursive: true, force: true });
-  await mkdir(cacheDir, { recursive: true });
-  await cp(h.ctx.dataDir, join(cacheDir, 'data'), { recursive: true });
-  const meta: CacheMeta = {
-    size,
-    seed: SEED,
-    schemaVersion: SCHEMA_VERSION,
-    workspaceId: h.workspaceId,
-    secrets,
-    setup: {
-      sync_s: round(syncSeconds),
-      identities_s: round(identitySeconds),
-      mention_index_s: round(mentionIndexSeconds),
-      comments_indexed: indexed,
-    },
-  };
-  // Written last: a cache without its meta.json is incomplete and rebuilt.
-  await writeFile(metaPath, JSON.stringify(meta));
-  await h.dispose();
-  await sim.close();
-  return meta;
+  const meta = await readWorkspaceMeta(cacheDir);
+  return meta && meta.size === size && meta.seed === SEED && meta.schemaVersion === SCHEMA_VERSION ? meta : null;
 }
 
 const cached = await readCacheMeta();
-const meta = cached ?? (await buildCache());
+const meta = cached ?? (await buildWorkspace(size, cacheDir));
 const copyCacheStart = performance.now();
-const dataDir = await mkdtemp(join(tmpdir(), 'lethe-bench-subjects-data-'));
-await cp(join(cacheDir, 'data'), dataDir, { recursive: true });
-const secretStore = new MemorySecretStore();
-for (const [account, value] of Object.entries(meta.secrets)) await secretStore.set(account, value);
-const core = await createCore({ dataDir, face: 'cli', secrets: secretStore, log: createMemoryLogger() });
-const workspaceId = meta.workspaceId;
-const services = core.services;
-const cache = await services.caches.open(workspaceId);
-const db = cache.db;
+const workspace = await openWorkspaceCopy(cacheDir, meta, 'lethe-bench-subjects-data-');
+const { core, services, db, workspaceId } = workspace;
 const ds = new Dataset(SEED, size);
 emit({
   bench: 'subjects:setup',
@@ -173,45 +89,7 @@ const call = async (name: string, input: unknown) => {
 };
 
 // 1,000 mixed queries, drawn deterministically from the dataset.
-const queries: string[] = [];
-const words = ['invoice', 'refund', 'password', 'delivery', 'account', 'parcel', 'address', 'billing', 'cancel', 'erase'];
-for (let k = 0; queries.length < 1000; k++) {
-  const i = 2 + ((k * 7919) % (ds.userCount - 2));
-  const email = ds.primaryEmail(i);
-  const phone = ds.phone(i);
-  const name = ds.displayName(i).trim();
-  switch (k % 10) {
-    case 0:
-      if (email) queries.push(email);
-      break;
-    case 1:
-      if (email) queries.push(email.slice(0, 5));
-      break;
-    case 2:
-      if (ds.secondaryEmail(i)) queries.push(ds.secondaryEmail(i)!);
-      break;
-    case 3:
-      if (phone) queries.push(ds.formatPhone(phone, k % 4));
-      break;
-    case 4:
-      if (phone) queries.push(`0${phone.replace(/^\+\d{2}/, '').slice(0, 7)}`);
-      break;
-    case 5:
-      queries.push(name.split(/\s+/)[0]!.slice(0, 3));
-      break;
-    case 6:
-      queries.push(name.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase());
-      break;
-    case 7:
-      queries.push(`crm-${i}`);
-      break;
-    case 8:
-      queries.push(words[k % words.length]!);
-      break;
-    default:
-      queries.push(name.slice(0, 1 + (k % 6)));
-  }
-}
+const { queries } = searchQueries(ds);
 for (const q of queries.slice(0, 50)) await call('subjects.search', { workspaceId, query: q });
 const searchMs: number[] = [];
 for (const q of queries) {
@@ -340,5 +218,4 @@ emit({
   targets: { search_p95_ms: 30, dossier_p95_ms: 150, archive_over_copy: 0.5, archive_peak_rss_growth_mb: 150 },
 });
 await rm(work, { recursive: true, force: true });
-await core.close();
-await rm(dataDir, { recursive: true, force: true });
+await workspace.dispose();

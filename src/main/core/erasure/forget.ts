@@ -117,7 +117,8 @@ export async function forgetInCache(
       }
       db.exec(`INSERT INTO comments_fts(comments_fts) VALUES ('optimize');
                  INSERT INTO users_fts(users_fts) VALUES ('optimize');
-                 INSERT INTO identities_fts(identities_fts) VALUES ('optimize');`);
+                 INSERT INTO identities_fts(identities_fts) VALUES ('optimize');
+                 INSERT INTO phone_digits(phone_digits) VALUES ('optimize');`);
       return counts;
     });
   } finally {

@@ -225,8 +225,12 @@ export function buildDossier(db: SqliteDb, register: SqliteDb, userId: number, o
   ]);
   // Former addresses stay the person's (#19 item 7): a comment quoting the old address is still a mention.
   const former = set.former;
-  const allMentions = listMentions(db, [...identityRows, ...profileValues], former, own, new Set(allTicketIds));
-  const mentions = limit === 'all' ? allMentions : allMentions.slice(offsets.mentions, offsets.mentions + limit);
+  const allMentions = mentionsByTicket(db, [...identityRows, ...profileValues], former, own);
+  const mentions = describeMentions(
+    db,
+    limit === 'all' ? allMentions : allMentions.slice(offsets.mentions, offsets.mentions + limit),
+    roles,
+  );
 
   const ticketsByRole = Object.fromEntries(TICKET_ROLES.map((r) => [r, 0])) as Record<TicketRole, number>;
   for (const holders of roles.values()) for (const r of new Set(holders.map((h) => h.role))) ticketsByRole[r] += 1;
@@ -379,13 +383,20 @@ function listTickets(db: SqliteDb, page: number[], roles: Map<number, Holders>, 
   });
 }
 
-function listMentions(
+interface TicketMentions {
+  ticketId: number;
+  commentIds: Set<number>;
+  matched: Set<'email' | 'phone'>;
+  values: Set<string>;
+}
+
+/** Every ticket where someone else's comment quotes one of the person's addresses or numbers, in ticket order. */
+function mentionsByTicket(
   db: SqliteDb,
   identities: Array<{ type: string; value: string }>,
   former: readonly PersonFormer[],
   own: Set<number>,
-  participating: Set<number>,
-): Dossier['mentions'] {
+): TicketMentions[] {
   const valueOf = new Map<string, string>();
   for (const i of identities) {
     const key = identityValueKey(i.type, i.value);
@@ -412,20 +423,28 @@ function listMentions(
     authorId: number | null;
     createdAt: string | null;
   }>;
-  const byTicket = new Map<number, { commentIds: Set<number>; matched: Set<'email' | 'phone'>; values: Set<string> }>();
+  const byTicket = new Map<number, TicketMentions>();
   for (const r of rows) {
     // The subject writing their own address is their own comment, already listed as such.
     if (r.authorId !== null && own.has(r.authorId)) continue;
     const was = formerOf.get(r.key);
     if (was !== undefined && !formerMatches(was, r)) continue;
-    const entry = byTicket.get(r.ticketId) ?? { commentIds: new Set(), matched: new Set(), values: new Set() };
+    const entry = byTicket.get(r.ticketId) ?? { ticketId: r.ticketId, commentIds: new Set(), matched: new Set(), values: new Set() };
     entry.commentIds.add(r.commentId);
     entry.matched.add(keyKind(r.key));
     entry.values.add(valueOf.get(r.key) ?? '');
     byTicket.set(r.ticketId, entry);
   }
+  return [...byTicket.values()];
+}
+
+/**
+ * A page of mentions as the dossier lists them. Only the page reads its tickets' rows: a busy
+ * agent is quoted on thousands of tickets, scattered over the encrypted file.
+ */
+function describeMentions(db: SqliteDb, page: readonly TicketMentions[], participating: ReadonlyMap<number, unknown>): Dossier['mentions'] {
   const ticketOf = stmt(db, 'SELECT subject, deleted FROM tickets WHERE id = ?');
-  return [...byTicket.entries()].map(([ticketId, e]) => {
+  return page.map(({ ticketId, ...e }) => {
     const values = [...e.values];
     const commentIds = [...e.commentIds];
     const ticket = ticketOf.get(ticketId) as { subject: string | null; deleted: number } | undefined;

@@ -9,9 +9,9 @@ import { subjectRefFor } from './subject-ref';
 
 /**
  * Type-ahead search over the whole cache. Each strategy answers from an index (identity values,
- * external ids, the FTS tables); phone numbers are matched as digit substrings over the phone
- * identities only, because people type them in any shape and from any end ("030 1234" for
- * "+49 30 1234"). Every hit keeps the reason it matched, and results are ranked by the strongest
+ * external ids, the FTS tables); phone numbers are matched as digit substrings of the phone
+ * identities (a trigram index, cache schema 60), because people type them in any shape and from
+ * any end ("030 1234" for "+49 30 1234"). Every hit keeps the reason it matched, and results are ranked by the strongest
  * reason: an exact address beats a name, a name beats words in a comment.
  */
 
@@ -63,6 +63,28 @@ function identityPrefix(db: SqliteDb, text: string, hits: Hits): void {
   }
 }
 
+/** At most this many phone identities per needle, as before the index (cache schema 60). */
+const PHONE_ROWS = 500;
+
+/**
+ * The phone identities whose digits hold `needle` (4+ digits) anywhere, in id order, the first
+ * `limit`: what a scan of every identity with instr() gives, from the trigram index of phone
+ * digits (cache schema 60) instead.
+ */
+export function phoneIdentitiesHolding(
+  db: SqliteDb,
+  needle: string,
+  limit = PHONE_ROWS,
+): Array<{ userId: number; value: string; normalized: string }> {
+  if (!/^\d{4,}$/.test(needle)) throw new Error('phoneIdentitiesHolding: the needle must be 4 or more digits');
+  return stmt(
+    db,
+    `SELECT i.user_id AS userId, i.value, i.value_normalized AS normalized
+       FROM phone_digits p JOIN identities i ON i.id = p.rowid
+      WHERE phone_digits MATCH ? AND i.type = 'phone_number' ORDER BY p.rowid LIMIT ?`,
+  ).all(`"${needle}"`, limit) as Array<{ userId: number; value: string; normalized: string }>;
+}
+
 function phoneDigits(db: SqliteDb, text: string, hits: Hits): void {
   if (!/^[\d\s()+./-]+$/.test(text)) return;
   const digits = normalizeIdentityValue('phone_number', text);
@@ -71,12 +93,7 @@ function phoneDigits(db: SqliteDb, text: string, hits: Hits): void {
   const needles = [digits];
   if (digits.startsWith('0') && digits.length > MIN_PHONE_DIGITS) needles.push(digits.slice(1));
   for (const needle of needles) {
-    const rows = stmt(
-      db,
-      `SELECT user_id AS userId, value, value_normalized AS normalized FROM identities
-        WHERE type = 'phone_number' AND instr(value_normalized, ?) > 0 LIMIT 500`,
-    ).all(needle) as Array<{ userId: number; value: string; normalized: string }>;
-    for (const row of rows) {
+    for (const row of phoneIdentitiesHolding(db, needle)) {
       const match = row.normalized === needle ? 'exact' : row.normalized.startsWith(needle) ? 'prefix' : 'contains';
       hits.add(row.userId, { field: 'phone', match, value: row.value, ticketId: null });
     }
@@ -201,6 +218,31 @@ function formerIdentities(register: SqliteDb, text: string, hits: Hits): void {
   }
 }
 
+/**
+ * How many tickets each account takes part in, kept per connection while the cache is unchanged.
+ * An agent takes part in tens of thousands of tickets at the large account (a count of ~15 ms)
+ * and a name typed in the search box finds the same agents query after query. Any commit, by this
+ * connection or another (the sync's), changes `data_version` or `total_changes()`, and the counts
+ * are read again: never a stale number.
+ */
+const ticketCounts = new WeakMap<SqliteDb, { version: string; counts: Map<number, number> }>();
+const TICKET_COUNTS_KEPT = 10_000;
+
+function ticketCount(db: SqliteDb, userId: number): number {
+  const version = `${db.pragma('data_version', { simple: true }) as number}:${stmt(db, 'SELECT total_changes()').pluck().get() as number}`;
+  let memo = ticketCounts.get(db);
+  if (memo === undefined || memo.version !== version || memo.counts.size >= TICKET_COUNTS_KEPT) {
+    memo = { version, counts: new Map() };
+    ticketCounts.set(db, memo);
+  }
+  let n = memo.counts.get(userId);
+  if (n === undefined) {
+    n = stmt(db, 'SELECT count(DISTINCT ticket_id) FROM participants WHERE user_id = ?').pluck().get(userId) as number;
+    memo.counts.set(userId, n);
+  }
+  return n;
+}
+
 interface UserRow {
   id: number;
   name: string;
@@ -259,7 +301,7 @@ export function searchSubjects(
       phone: user.phone,
       externalId: user.external_id,
       active: user.active === 1 && user.deleted === 0,
-      tickets: stmt(db, 'SELECT count(DISTINCT ticket_id) FROM participants WHERE user_id = ?').pluck().get(user.id) as number,
+      tickets: ticketCount(db, user.id),
       linkedAccounts: person.userIds.length - 1,
       suggestedAccounts: pendingOf(person).length,
       reasons: hit.reasons.slice(0, 5),

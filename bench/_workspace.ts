@@ -1,0 +1,200 @@
+/**
+ * The synced workspace the `subjects` and `scale` benches share (not a bench: files starting with
+ * `_` are helpers): built once by the sync engine from the simulator WITHOUT rate limits, kept under
+ * tmpdir()/lethe-bench-cache/<name>/ (a closed, checkpointed copy of the data directory, and the
+ * secrets the memory store held, in meta.json), and opened later from a copy of its own per run, so
+ * nothing a run writes leaks into the next. A copy of an older schema is migrated when opened.
+ *
+ * The simulator's users export does not side-load identities (Zendesk's does), so they are fetched
+ * after the sync with users/show_many?include=identities and written through the db write API.
+ * The build measures the sync's peak RSS (simulator in the same process: its memory is in it) and
+ * its worst event-loop stall.
+ */
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os, { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { applyUsersPage, type IdentityRecord, type UserRecord } from '../src/main/core/db';
+import { latestVersion, MIGRATIONS } from '../src/main/core/db/migrations';
+import { createCore } from '../src/main/core/create-core';
+import { createMemoryLogger } from '../src/main/core/log/logger';
+import { MemorySecretStore, secretAccounts } from '../src/main/core/secrets/secret-store';
+import { updateMentionIndex } from '../src/main/core/subjects';
+import { createSyncHarness } from '../src/main/core/sync/testing/harness';
+import { startSimulator, type DatasetSize } from '../src/sim';
+import type { Dataset } from '../src/sim/dataset';
+
+export const BENCH_SEED = 11;
+export const SCHEMA_VERSION = latestVersion(MIGRATIONS);
+export const BENCH_CACHE_ROOT = join(tmpdir(), 'lethe-bench-cache');
+const MB = 1024 * 1024;
+
+export const round = (n: number): number => Math.round(n * 100) / 100;
+export const p95 = (samples: number[]): number => {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return round(sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.95) - 1)] ?? 0);
+};
+export const loadAt = (): number[] => os.loadavg().map(round);
+
+export interface CacheMeta {
+  size: string;
+  seed: number;
+  schemaVersion: number;
+  workspaceId: string;
+  secrets: Record<string, string>;
+  setup: Record<string, unknown>;
+}
+
+/** The workspace kept in `dir`, or null when there is none (or only an interrupted build: no meta.json). */
+export async function readWorkspaceMeta(dir: string): Promise<CacheMeta | null> {
+  try {
+    return JSON.parse(await readFile(join(dir, 'meta.json'), 'utf8')) as CacheMeta;
+  } catch {
+    return null;
+  }
+}
+
+/** Syncs the simulator's `size` dataset into a new workspace and keeps it in `dir` (replacing what was there). */
+export async function buildWorkspace(size: DatasetSize, dir: string): Promise<CacheMeta> {
+  const sim = await startSimulator({ size, seed: BENCH_SEED, noLimits: true });
+  const h = await createSyncHarness({ simulator: sim, sync: { perPage: 1000 } });
+  const stall = monitorEventLoopDelay({ resolution: 10 });
+  stall.enable();
+  let peak = process.memoryUsage.rss();
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage.rss());
+  }, 250);
+  const load = loadAt();
+  const t0 = performance.now();
+  const status = await h.syncNow();
+  clearInterval(sampler);
+  stall.disable();
+  if (status.outcome !== 'done') throw new Error(`sync failed: ${JSON.stringify(status.error)}`);
+  const syncSeconds = (performance.now() - t0) / 1000;
+  const db = (await h.ctx.core.services.caches.open(h.workspaceId)).db;
+
+  // Identities, 100 users per request, as Zendesk's export would have side-loaded them.
+  const t1 = performance.now();
+  const ds = sim.dataset;
+  const auth = `Basic ${Buffer.from(`${sim.admin.email}/token:${sim.admin.token}`).toString('base64')}`;
+  for (let from = 0; from < ds.userCount; from += 100) {
+    const ids = Array.from({ length: Math.min(100, ds.userCount - from) }, (_, k) => ds.userId(from + k));
+    const response = await fetch(`${sim.url}/api/v2/users/show_many.json?ids=${ids.join(',')}&include=identities`, {
+      headers: { Authorization: auth },
+    });
+    const body = (await response.json()) as { users: UserRecord[]; identities?: IdentityRecord[] };
+    applyUsersPage(db, body.users, body.identities ?? [], {});
+  }
+  const identitySeconds = (performance.now() - t1) / 1000;
+  const t2 = performance.now();
+  const indexed = updateMentionIndex(db);
+  const mentionIndexSeconds = (performance.now() - t2) / 1000;
+  const secrets: Record<string, string> = {};
+  for (const account of [
+    secretAccounts.apiToken(h.workspaceId),
+    secretAccounts.dbKey(h.workspaceId),
+    secretAccounts.auditKey(h.workspaceId),
+  ]) {
+    const value = await h.ctx.secrets.get(account);
+    if (value !== null) secrets[account] = value;
+  }
+  // Closing checkpoints the WAL, so the copied file is the whole database.
+  await h.ctx.core.close();
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  await cp(h.ctx.dataDir, join(dir, 'data'), { recursive: true });
+  const meta: CacheMeta = {
+    size,
+    seed: BENCH_SEED,
+    schemaVersion: SCHEMA_VERSION,
+    workspaceId: h.workspaceId,
+    secrets,
+    setup: {
+      built_at: new Date().toISOString(),
+      sync_s: round(syncSeconds),
+      sync_limits: 'none (simulator noLimits: the one-time build)',
+      sync_peak_rss_mb: round(peak / MB),
+      sync_max_event_loop_stall_ms: round(stall.max / 1e6),
+      sync_note: 'simulator in the same process: its memory is in the RSS figure',
+      identities_s: round(identitySeconds),
+      mention_index_s: round(mentionIndexSeconds),
+      comments_indexed: indexed,
+      load_average_at_start: load,
+    },
+  };
+  // Written last: a workspace without its meta.json is incomplete and rebuilt.
+  await writeFile(join(dir, 'meta.json'), JSON.stringify(meta));
+  await h.dispose();
+  await sim.close();
+  return meta;
+}
+
+/** A copy of the kept workspace, opened (and migrated) for one run; `dispose` closes and removes it. */
+export async function openWorkspaceCopy(dir: string, meta: CacheMeta, prefix: string) {
+  const dataDir = await mkdtemp(join(tmpdir(), prefix));
+  await cp(join(dir, 'data'), dataDir, { recursive: true });
+  const secretStore = new MemorySecretStore();
+  for (const [account, value] of Object.entries(meta.secrets)) await secretStore.set(account, value);
+  const core = await createCore({ dataDir, face: 'cli', secrets: secretStore, log: createMemoryLogger() });
+  const cache = await core.services.caches.open(meta.workspaceId);
+  return {
+    core,
+    services: core.services,
+    cache,
+    db: cache.db,
+    workspaceId: meta.workspaceId,
+    dataDir,
+    dispose: async () => {
+      await core.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const SEARCH_KINDS = [
+  'email',
+  'email_prefix',
+  'secondary_email',
+  'phone',
+  'national_phone',
+  'name_prefix',
+  'full_name',
+  'external_id',
+  'word',
+  'name_start',
+] as const;
+
+/**
+ * 1,000 mixed type-ahead queries drawn deterministically from the dataset, with their kind:
+ * exact and prefix e-mails, secondary e-mails, phones in four shapes and the national form, name
+ * prefixes with and without accents, external ids, comment words.
+ */
+export function searchQueries(ds: Dataset, count = 1000): { queries: string[]; kinds: string[] } {
+  const queries: string[] = [];
+  const kinds: string[] = [];
+  const words = ['invoice', 'refund', 'password', 'delivery', 'account', 'parcel', 'address', 'billing', 'cancel', 'erase'];
+  for (let k = 0; queries.length < count; k++) {
+    const i = 2 + ((k * 7919) % (ds.userCount - 2));
+    const email = ds.primaryEmail(i);
+    const phone = ds.phone(i);
+    const name = ds.displayName(i).trim();
+    const candidates = [
+      email,
+      email?.slice(0, 5),
+      ds.secondaryEmail(i),
+      phone ? ds.formatPhone(phone, k % 4) : null,
+      phone ? `0${phone.replace(/^\+\d{2}/, '').slice(0, 7)}` : null,
+      name.split(/\s+/)[0]!.slice(0, 3),
+      name.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase(),
+      `crm-${i}`,
+      words[k % words.length],
+      name.slice(0, 1 + (k % 6)),
+    ];
+    const q = candidates[k % 10];
+    if (q) {
+      queries.push(q);
+      kinds.push(SEARCH_KINDS[k % 10]!);
+    }
+  }
+  return { queries, kinds };
+}
