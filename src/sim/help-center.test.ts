@@ -152,3 +152,29 @@ describe('Help Center deletion and edits', () => {
     expect((await admin.put(`/api/v2/community/posts/${post.id}.json`, { nope: 1 })).status).toBe(400);
   });
 });
+
+describe('Help Center at every dataset size', () => {
+  it('has content from end users who are on other surfaces too', async () => {
+    const { Dataset } = await import('./dataset');
+    const { SimState } = await import('./state');
+    const { groundTruth } = await import('./truth');
+    const { suspendedOf } = await import('./suspended');
+    for (const size of ['tiny', 'small', 'medium', 'large'] as const) {
+      const state = new SimState(new Dataset(3, size));
+      const index = byUserIndex(state.ds);
+      const people = [...index.keys()].filter((i) => !state.ds.isAgentIndex(i));
+      expect(people.length, size).toBeGreaterThan(state.ds.userCount / 10);
+      const first = state.ds.userId(people[0]!);
+      expect(helpCenterOf(state, [first]).length, size).toBeGreaterThan(0);
+    }
+    // In the tiny dataset, people with Help Center content also have tickets or suspended e-mails.
+    const state = sim.state;
+    const both = [...byUserIndex(state.ds).keys()].filter((i) => {
+      if (state.ds.isAgentIndex(i)) return false;
+      const id = state.ds.userId(i);
+      const email = state.ds.primaryEmail(i);
+      return groundTruth(state, id).tickets.length > 0 || (email !== null && suspendedOf(state, [id], [email]).length > 0);
+    });
+    expect(both.length).toBeGreaterThan(5);
+  });
+});

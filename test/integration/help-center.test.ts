@@ -4,6 +4,7 @@ import type { ErasurePlan, Receipt } from '../../src/shared/contract/groups/eras
 import { helpCenterOf, setGuideRights, troubleHelpCenter } from '../../src/sim';
 import type { HelpCenterKind } from '../../src/sim';
 import { byUserIndex, postCommentAuthor, postAuthor, commentsOnPost } from '../../src/sim/help-center';
+import { readZip } from '../../src/main/core/archive/testing/zip-files';
 import { REMOVED_DETAILS, REMOVED_TITLE } from '../../src/main/core/surfaces/help-center';
 import { createErasureHarness, type ErasureHarness } from '../../src/main/core/erasure/testing/harness';
 import { createSubjectsHarness, type SubjectsHarness } from '../support/subjects-harness';
@@ -124,6 +125,47 @@ describe('Help Center in the dossier', () => {
     // More than one request per look: the client retried before giving up.
     expect(requests[0]![1]).toBeGreaterThan(3);
   }, 120_000);
+
+  it('the access archive carries every item whole; portability only what the person provided', async () => {
+    const userId = busiest();
+    const ref = `subj_${userId}`;
+    await h.call('subjects.look', { workspaceId, ref, surfaces: ['help_center'] });
+    const expected = truthKeys(helpCenterOf(state(), [userId]));
+    type Row = { place: string; id: string; yourRole: string; why: string; data: Record<string, unknown> };
+    const rows = async (kind: 'access' | 'portability'): Promise<Row[]> => {
+      const record = await h.call('archives.export', { workspaceId, ref, kind, regulation: 'GDPR' });
+      const files = await readZip(record.path);
+      const all = JSON.parse(files.get('data/other-places.json')?.toString('utf8') ?? '[]') as Row[];
+      return all.filter((r) => r.place.startsWith('Help Center'));
+    };
+    const sheet = {
+      purposes: 'Answering support requests.',
+      categories: 'Contact details, tickets, community posts and comments.',
+      recipients: 'Our helpdesk provider (processor).',
+      retention: 'Three years after the last ticket.',
+      rights: 'Rectification, erasure, restriction, objection, portability.',
+      complaint: 'You may complain to your supervisory authority.',
+      source: 'You, and our agents.',
+      automatedDecisions: 'None.',
+    };
+    expect((await h.sync.ctx.call('settings.set', { informationSheet: sheet })).ok).toBe(true);
+    const access = await rows('access');
+    expect(access.map((r) => kindAndId(r.id)).sort()).toEqual(expected);
+    for (const r of access) {
+      expect(r.why.length).toBeGreaterThan(10);
+      // The whole record as Zendesk keeps it: the item's own id and its author or owner.
+      expect(String(r.data.id)).toBe(r.id.split(':').at(-1));
+      expect(r.data.author_id ?? r.data.user_id).toBe(userId);
+    }
+    const portable = await rows('portability');
+    expect(portable.map((r) => kindAndId(r.id)).sort()).toEqual(expected);
+    for (const r of portable) {
+      // Only what they provided: no counters, URLs or ids of others.
+      expect(r.data).not.toHaveProperty('url');
+      expect(r.data).not.toHaveProperty('vote_sum');
+      expect(r.data).not.toHaveProperty('author_id');
+    }
+  }, 60_000);
 
   it('refuses a misspelt surface with a stable code and sends nothing', async () => {
     const before = state().requestLog.length;
