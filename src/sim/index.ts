@@ -101,3 +101,4 @@ export { suspendedOf, troubleSuspendedListing } from './suspended';
 export { ratingsOf } from './satisfaction';
 export { fieldValuesOf, notifiedOn, troubleAudits, ticketAudits, type FieldValueTruth } from './audits';
 export { sideConversationsOf, troubleSideConversations } from './side-conversations';
+export { helpCenterOf, setGuideRights, troubleHelpCenter, type HelpCenterKind } from './help-center';
