@@ -11,6 +11,7 @@ import { registerSuspendedRoutes } from './suspended';
 import { registerSatisfactionRoutes } from './satisfaction';
 import { registerAuditRoutes } from './audits';
 import { registerSideConversationRoutes } from './side-conversations';
+import { registerTalkRoutes } from './talk';
 import type { SimState } from './state';
 
 /** node:http front: faults, auth, rate limits, routing, and Zendesk's error envelopes. */
@@ -39,6 +40,7 @@ export function buildRouter(): Router {
   registerSatisfactionRoutes(r);
   registerAuditRoutes(r);
   registerSideConversationRoutes(r);
+  registerTalkRoutes(r);
   return r;
 }
 
@@ -66,8 +68,10 @@ export async function startServer(cfg: ServerConfig): Promise<{ server: Server; 
 
   const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void => {
     if (res.headersSent || res.destroyed) return;
-    const payload = body === undefined || status === 204 ? '' : JSON.stringify(body);
-    res.writeHead(status, { ...(payload ? { 'Content-Type': 'application/json; charset=utf-8' } : {}), ...headers });
+    // A Buffer is sent as it is (a Talk recording), with the content type its route set.
+    const payload = Buffer.isBuffer(body) ? body : body === undefined || status === 204 ? '' : JSON.stringify(body);
+    const json = payload.length > 0 && !Buffer.isBuffer(payload);
+    res.writeHead(status, { ...(json ? { 'Content-Type': 'application/json; charset=utf-8' } : {}), ...headers });
     res.end(payload);
   };
 
@@ -86,7 +90,8 @@ export async function startServer(cfg: ServerConfig): Promise<{ server: Server; 
 
     const isSim = path.startsWith('/__sim/');
     const now = Date.now();
-    const isExport = path.startsWith('/api/v2/incremental/');
+    // Talk's incremental exports share the 10-a-minute export budget (Talk API reference, Incremental Exports).
+    const isExport = path.startsWith('/api/v2/incremental/') || path.startsWith('/api/v2/channels/voice/stats/incremental/');
     const rateHeaders = (): Record<string, string> => {
       const h: Record<string, string> = {
         'X-Rate-Limit': String(cfg.rateLimitPerMinute),

@@ -75,6 +75,7 @@ export const SURFACE_ROLES = [
   'rater',
   'field_value',
   'mentioned',
+  'caller',
 ] as const;
 export const SurfaceRole = z.enum(SURFACE_ROLES);
 export type SurfaceRole = z.infer<typeof SurfaceRole>;

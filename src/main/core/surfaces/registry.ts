@@ -4,6 +4,7 @@ import { customFieldsSurface } from './custom-fields';
 import { satisfactionRatingsSurface } from './satisfaction-ratings';
 import { sideConversationsSurface } from './side-conversations';
 import { suspendedTicketsSurface } from './suspended-tickets';
+import { talkSurface } from './talk';
 import { ticketAuditsSurface } from './ticket-audits';
 import type { SurfaceDefinition } from './types';
 
@@ -18,6 +19,7 @@ export const SURFACES: readonly SurfaceDefinition[] = [
   sideConversationsSurface,
   satisfactionRatingsSurface,
   ticketAuditsSurface,
+  talkSurface,
 ];
 
 export function surfaceById(id: SurfaceId): SurfaceDefinition | undefined {
