@@ -63,6 +63,7 @@ export async function startServer(cfg: ServerConfig): Promise<{ server: Server; 
   const router = buildRouter();
   const global = new MinuteBudget(cfg.rateLimitPerMinute);
   const exports = new MinuteBudget(cfg.exportLimitPerMinute);
+  const talkExports = new MinuteBudget(cfg.exportLimitPerMinute);
   const state = cfg.state;
   let base = '';
 
@@ -90,17 +91,19 @@ export async function startServer(cfg: ServerConfig): Promise<{ server: Server; 
 
     const isSim = path.startsWith('/__sim/');
     const now = Date.now();
-    // Talk's incremental exports share the 10-a-minute export budget (Talk API reference, Incremental Exports).
-    const isExport = path.startsWith('/api/v2/incremental/') || path.startsWith('/api/v2/channels/voice/stats/incremental/');
+    // Talk's incremental exports have a 10-a-minute limit of their own (Talk API reference, Incremental Exports).
+    const isTalkExport = path.startsWith('/api/v2/channels/voice/stats/incremental/');
+    const isExport = path.startsWith('/api/v2/incremental/') || isTalkExport;
+    const budget = isTalkExport ? talkExports : exports;
     const rateHeaders = (): Record<string, string> => {
       const h: Record<string, string> = {
         'X-Rate-Limit': String(cfg.rateLimitPerMinute),
         'X-Rate-Limit-Remaining': String(cfg.noLimits ? cfg.rateLimitPerMinute : global.remaining(now)),
       };
-      if (isExport) {
-        const rem = cfg.noLimits ? cfg.exportLimitPerMinute : exports.remaining(now);
+      if (isExport && !isTalkExport) {
+        const rem = cfg.noLimits ? cfg.exportLimitPerMinute : budget.remaining(now);
         h['Zendesk-RateLimit-incremental-exports'] =
-          `total=${cfg.exportLimitPerMinute}; remaining=${rem}; resets=${cfg.noLimits ? 60 : exports.retryAfter(now)}`;
+          `total=${cfg.exportLimitPerMinute}; remaining=${rem}; resets=${cfg.noLimits ? 60 : budget.retryAfter(now)}`;
       }
       return h;
     };
@@ -184,18 +187,18 @@ export async function startServer(cfg: ServerConfig): Promise<{ server: Server; 
         );
         return;
       }
-      if (isExport && exports.remaining(now) <= 0) {
+      if (isExport && budget.remaining(now) <= 0) {
         finish(429);
         send(
           res,
           429,
           { error: 'APIRateLimitExceeded', description: 'Number of allowed incremental export API requests per minute exceeded' },
-          { ...rateHeaders(), 'Retry-After': String(exports.retryAfter(now)) },
+          { ...rateHeaders(), 'Retry-After': String(budget.retryAfter(now)) },
         );
         return;
       }
       global.take(now);
-      if (isExport) exports.take(now);
+      if (isExport) budget.take(now);
     }
 
     const matched = router.match(method, path);

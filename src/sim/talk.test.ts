@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Dataset } from './dataset';
 import { startSimulator, type Simulator } from './index';
 import { callOf, setTalkEnabled, talkOf, troubleTalk } from './talk';
 import { api, authHeader, type Json } from './testing';
@@ -20,12 +21,15 @@ const recordingStatus = async (url: string): Promise<number> => {
 
 describe('Talk', () => {
   it('generates calls at every size from its own stream: voicemails with transcriptions that name the caller', () => {
-    const all = calls();
-    expect(all.length).toBeGreaterThan(3);
-    expect(all.some((c) => c.voicemail && c.transcribed)).toBe(true);
-    expect(all.some((c) => !c.recorded)).toBe(true);
-    // Some callers phone about a ticket they did not request.
-    expect(all.some((c) => c.caller !== ds().ticketHead(c.ticketId - 1).requester)).toBe(true);
+    for (const size of ['tiny', 'small'] as const) {
+      const d = new Dataset(1, size);
+      const all = Array.from({ length: d.ticketCount }, (_, ti) => callOf(d, ti)).filter((c) => c !== undefined);
+      expect(all.length, size).toBeGreaterThan(3);
+      expect(all.some((c) => c.voicemail && c.transcribed)).toBe(true);
+      // Some callers phone about a ticket they did not request.
+      expect(all.some((c) => c.caller !== d.ticketHead(c.ticketId - 1).requester)).toBe(true);
+      if (size === 'small') expect(all.some((c) => !c.recorded)).toBe(true);
+    }
   });
 
   it('exports calls with their customer and ticket, and lists each call as a voice comment on its ticket', async () => {

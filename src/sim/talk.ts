@@ -9,8 +9,8 @@ import type { SimState } from './state';
  * comment (`type: "VoiceComment"`, `data` {from, to, recording_url, recording_type, call_id,
  * call_duration, answered_by_id, transcription_text, started_at, location}, as the Support OAS's
  * "Create Ticket or Voicemail Ticket" voice_comment lists them) with the recording stored by Talk.
- * Generated lazily per ticket from its own hash stream: about one ticket in five has a call, from
- * its requester or (one in four) from another end user phoning about it, so a person can be on a
+ * Generated lazily per ticket from its own hash stream: about one ticket in three has a call, from
+ * its requester or (one in three) from another end user phoning about it, so a person can be on a
  * call of a ticket they are not otherwise on. Voicemails always have a recording and a
  * transcription that names the caller and their number; recorded calls some of the time.
  *
@@ -57,13 +57,22 @@ export interface Call {
 
 export const callId = (ti: number): number => CALL_BASE + ti;
 
+const canCall = (ds: Dataset, i: number): boolean => !ds.isAgentIndex(i) && ds.phone(i) !== null;
+
+/**
+ * The requester, or (one call in three) someone else phoning about the ticket: most often the
+ * requester of another ticket (a colleague), so people who call about their own tickets also turn
+ * up on calls of tickets they are not otherwise on.
+ */
 function pickCaller(ds: Dataset, ti: number): number | undefined {
   const requester = ds.ticketHead(ti).requester;
-  const someoneElse = hash(ds.seed, STREAM, ti, 2) % 4 === 0;
-  if (!someoneElse && !ds.isAgentIndex(requester) && ds.phone(requester) !== null) return requester;
+  const someoneElse = hash(ds.seed, STREAM, ti, 2) % 3 === 0;
+  if (!someoneElse && canCall(ds, requester)) return requester;
   for (let tries = 0; tries < 8; tries++) {
-    const i = hash(ds.seed, STREAM, ti, 10 + tries) % ds.userCount;
-    if (!ds.isAgentIndex(i) && ds.phone(i) !== null) return i;
+    const other = ds.ticketHead(hash(ds.seed, STREAM, ti, 10 + tries) % ds.ticketCount).requester;
+    if (other !== requester && canCall(ds, other)) return other;
+    const i = hash(ds.seed, STREAM, ti, 20 + tries) % ds.userCount;
+    if (i !== requester && canCall(ds, i)) return i;
   }
   return undefined;
 }
@@ -75,7 +84,7 @@ function firstAgent(ds: Dataset): number {
 
 /** The call on ticket ti, if it has one (at most one a ticket). */
 export function callOf(ds: Dataset, ti: number): Call | undefined {
-  if (hash(ds.seed, STREAM, ti, 1) % 5 !== 0) return undefined;
+  if (hash(ds.seed, STREAM, ti, 1) % 3 !== 0) return undefined;
   const caller = pickCaller(ds, ti);
   if (caller === undefined) return undefined;
   const voicemail = hash(ds.seed, STREAM, ti, 3) % 3 === 0;

@@ -77,7 +77,8 @@ async function callsOf(client: ZendeskClient, userIds: ReadonlySet<number>, sign
         method: 'GET',
         template: '/api/v2/channels/voice/stats/incremental/calls',
         query: { start_time: start },
-        export: true,
+        // Not the Support export window the sync uses: Talk limits its own exports to 10 a minute
+        // and answers 429 with Retry-After beyond that, which the transport honours.
         signal,
       },
       'calls',
