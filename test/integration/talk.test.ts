@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { readZip } from '../../src/main/core/archive/testing/zip-files';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Receipt } from '../../src/shared/contract/groups/erasure';
 import { callOf, setTalkEnabled, talkOf, troubleTalk } from '../../src/sim';
@@ -13,6 +14,17 @@ import { createSubjectsHarness, type SubjectsHarness } from '../support/subjects
  * never counted as empty; bad input is refused; an erasure leaves, through the API, only the
  * recordings and voice comments the plan kept or blocked, and the receipt counts them.
  */
+
+const SHEET = {
+  purposes: 'Answering support requests.',
+  categories: 'Contact details, tickets, comments, calls.',
+  recipients: 'Our helpdesk provider (processor).',
+  retention: 'Three years after the last ticket.',
+  rights: 'Rectification, erasure, restriction, objection, portability.',
+  complaint: 'You may complain to your supervisory authority.',
+  source: 'You, and our agents.',
+  automatedDecisions: 'None.',
+};
 
 describe('Talk in the dossier', () => {
   let h: SubjectsHarness;
@@ -56,21 +68,51 @@ describe('Talk in the dossier', () => {
     expect(onOthersTicket).toBeGreaterThan(0);
   }, 180_000);
 
-  it('keeps the transcription and the recording’s address for the access archive, and only what the person said for portability', async () => {
-    const c = Array.from({ length: ds().ticketCount }, (_, ti) => callOf(ds(), ti)).find((x) => x?.voicemail && x.transcribed)!;
-    const ref = `subj_${ds().userId(c.caller)}`;
+  it('the access archive holds each call with its transcription and recording address, the agent masked; portability only what the person said', async () => {
+    expect((await h.sync.ctx.call('settings.set', { informationSheet: SHEET })).ok).toBe(true);
+    const all = Array.from({ length: ds().ticketCount }, (_, ti) => callOf(ds(), ti)).filter((c) => c !== undefined);
+    // A caller with a voicemail and an answered (recorded) call, or at least a voicemail.
+    const caller =
+      all.find((c) => c.voicemail && c.transcribed && all.some((o) => o.caller === c.caller && !o.voicemail && o.recorded))?.caller ??
+      all.find((c) => c.voicemail && c.transcribed)!.caller;
+    const userId = ds().userId(caller);
+    const ref = `subj_${userId}`;
     await h.call('subjects.look', { workspaceId, ref, surfaces: ['talk'] });
-    const cache = await h.sync.ctx.core.services.caches.open(workspaceId);
-    const rows = cache.db
-      .prepare("SELECT body FROM surface_items WHERE surface = 'talk' AND item_id IN (?, ?)")
-      .pluck()
-      .all(`voice_comment:${c.commentId}`, `recording:${c.id}`) as string[];
-    const items = rows.map((b) => JSON.parse(b) as { id: string; record: { data?: { transcription_text: string } }; provided: unknown });
-    const comment = items.find((x) => x.id.startsWith('voice_comment:'))!;
-    expect(comment.record.data?.transcription_text).toContain(ds().phone(c.caller));
-    expect(comment.provided).toMatchObject({ calledFrom: ds().phone(c.caller), transcription: comment.record.data?.transcription_text });
-    expect(items.find((x) => x.id.startsWith('recording:'))?.provided).toMatchObject({ recordingType: 'voicemail' });
-  }, 60_000);
+    const expected = talkOf(state(), [userId]);
+    const places = async (kind: 'access' | 'portability'): Promise<Array<{ id: string; data: Record<string, unknown> }>> => {
+      const record = await h.call('archives.export', { workspaceId, ref, kind, regulation: 'GDPR' });
+      const json = (await readZip(record.path)).get('data/other-places.json');
+      const rows = json ? (JSON.parse(json.toString('utf8')) as Array<{ place: string; id: string; data: Record<string, unknown> }>) : [];
+      return rows.filter((r) => r.id.startsWith('voice_comment:') || r.id.startsWith('recording:'));
+    };
+    const access = await places('access');
+    expect(access.map((r) => r.id).sort()).toEqual(expected);
+    const phone = ds().phone(caller)!;
+    for (const r of access) {
+      const text = JSON.stringify(r.data);
+      if (r.id.startsWith('recording:')) expect(r.data.recording_url).toMatch(/\/api\/v2\/channels\/voice\/calls\/\d+\/twilio\/recording$/);
+      else expect(text).toContain(phone);
+      const call = all.find((c) => r.id === `voice_comment:${c.commentId}` || r.id === `recording:${c.id}`)!;
+      if (r.id.startsWith('voice_comment:') && call.transcribed) expect(text).toContain(ds().displayName(caller).trim());
+      // The agent who answered is someone else: not named in the person's copy.
+      if (!call.voicemail) expect(text).not.toContain(ds().displayName(call.agent).trim());
+    }
+    const portable = await places('portability');
+    const theirs = all.filter((c) => c.caller === caller);
+    const portableIds = [
+      ...theirs.map((c) => `voice_comment:${c.commentId}`),
+      ...theirs.filter((c) => c.voicemail && c.recorded).map((c) => `recording:${c.id}`),
+    ].filter((id) => expected.includes(id));
+    expect(portable.map((r) => r.id).sort()).toEqual(portableIds.sort());
+    for (const r of portable)
+      if (r.id.startsWith('voice_comment:')) {
+        expect(r.data.calledFrom).toBe(phone);
+        const call = theirs.find((c) => r.id === `voice_comment:${c.commentId}`)!;
+        // A call's transcription holds the agent's words too: only a voicemail's is the person's.
+        if (call.voicemail && call.transcribed) expect(String(r.data.transcription)).toContain(phone);
+        else expect(r.data.transcription).toBeNull();
+      }
+  }, 120_000);
 
   it('an account without Talk is "not searched: not_enabled" with the reason, and the other surfaces are still searched', async () => {
     const ref = `subj_${ds().userId(5)}`;
