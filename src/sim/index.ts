@@ -102,3 +102,4 @@ export { ratingsOf } from './satisfaction';
 export { fieldValuesOf, notifiedOn, troubleAudits, ticketAudits, type FieldValueTruth } from './audits';
 export { sideConversationsOf, troubleSideConversations } from './side-conversations';
 export { helpCenterOf, setGuideRights, troubleHelpCenter, type HelpCenterKind } from './help-center';
+export { talkOf, troubleTalk, setTalkEnabled, callOf } from './talk';

@@ -7,6 +7,7 @@ import { attachmentJson, commentJson, membershipJson, orgJson, parseAttachmentTo
 import type { TicketView } from './state';
 import type { AttachmentRecord, CommentRecord, TicketRecord, TicketStatus } from './types';
 import { ID, escapeHtml, isoSeconds as iso } from './dataset';
+import { voiceCommentsOn } from './talk';
 
 /** Tickets, comments, redaction, deleted tickets, attachments, organizations. */
 
@@ -258,13 +259,14 @@ export function registerTicketRoutes(r: Router): void {
     const id = idParam(ctx, 'id');
     liveTicket(ctx, id);
     const inline = ctx.query.get('include_inline_images') === 'true';
-    let comments = ctx.state.ticketComments(id);
+    // Voice comments (Talk) follow the ticket's own comments: see talk.ts for why they are listed
+    // here but not in the ticket events export.
+    let comments = [
+      ...ctx.state.ticketComments(id).map((c) => commentJson(c, ctx.base, ctx.state.ds.seed, inline)),
+      ...voiceCommentsOn(ctx.state, id, ctx.base),
+    ];
     if (ctx.query.get('sort_order') === 'desc' || ctx.query.get('sort') === '-created_at') comments = [...comments].reverse();
-    return paginate(
-      ctx,
-      comments.map((c) => commentJson(c, ctx.base, ctx.state.ds.seed, inline)),
-      'comments',
-    );
+    return paginate(ctx, comments, 'comments');
   });
   r.add('GET', '/api/v2/tickets/:id/comments/count', (ctx) => {
     const id = idParam(ctx, 'id');

@@ -12,6 +12,7 @@ import { registerSatisfactionRoutes } from './satisfaction';
 import { registerAuditRoutes } from './audits';
 import { registerSideConversationRoutes } from './side-conversations';
 import { registerHelpCenterRoutes } from './help-center-routes';
+import { registerTalkRoutes } from './talk';
 import type { SimState } from './state';
 
 /** node:http front: faults, auth, rate limits, routing, and Zendesk's error envelopes. */
@@ -41,6 +42,7 @@ export function buildRouter(): Router {
   registerAuditRoutes(r);
   registerSideConversationRoutes(r);
   registerHelpCenterRoutes(r);
+  registerTalkRoutes(r);
   return r;
 }
 
@@ -63,13 +65,16 @@ export async function startServer(cfg: ServerConfig): Promise<{ server: Server; 
   const router = buildRouter();
   const global = new MinuteBudget(cfg.rateLimitPerMinute);
   const exports = new MinuteBudget(cfg.exportLimitPerMinute);
+  const talkExports = new MinuteBudget(cfg.exportLimitPerMinute);
   const state = cfg.state;
   let base = '';
 
   const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void => {
     if (res.headersSent || res.destroyed) return;
-    const payload = body === undefined || status === 204 ? '' : JSON.stringify(body);
-    res.writeHead(status, { ...(payload ? { 'Content-Type': 'application/json; charset=utf-8' } : {}), ...headers });
+    // A Buffer is sent as it is (a Talk recording), with the content type its route set.
+    const payload = Buffer.isBuffer(body) ? body : body === undefined || status === 204 ? '' : JSON.stringify(body);
+    const json = payload.length > 0 && !Buffer.isBuffer(payload);
+    res.writeHead(status, { ...(json ? { 'Content-Type': 'application/json; charset=utf-8' } : {}), ...headers });
     res.end(payload);
   };
 
@@ -88,16 +93,19 @@ export async function startServer(cfg: ServerConfig): Promise<{ server: Server; 
 
     const isSim = path.startsWith('/__sim/');
     const now = Date.now();
-    const isExport = path.startsWith('/api/v2/incremental/');
+    // Talk's incremental exports have a 10-a-minute limit of their own (Talk API reference, Incremental Exports).
+    const isTalkExport = path.startsWith('/api/v2/channels/voice/stats/incremental/');
+    const isExport = path.startsWith('/api/v2/incremental/') || isTalkExport;
+    const budget = isTalkExport ? talkExports : exports;
     const rateHeaders = (): Record<string, string> => {
       const h: Record<string, string> = {
         'X-Rate-Limit': String(cfg.rateLimitPerMinute),
         'X-Rate-Limit-Remaining': String(cfg.noLimits ? cfg.rateLimitPerMinute : global.remaining(now)),
       };
-      if (isExport) {
-        const rem = cfg.noLimits ? cfg.exportLimitPerMinute : exports.remaining(now);
+      if (isExport && !isTalkExport) {
+        const rem = cfg.noLimits ? cfg.exportLimitPerMinute : budget.remaining(now);
         h['Zendesk-RateLimit-incremental-exports'] =
-          `total=${cfg.exportLimitPerMinute}; remaining=${rem}; resets=${cfg.noLimits ? 60 : exports.retryAfter(now)}`;
+          `total=${cfg.exportLimitPerMinute}; remaining=${rem}; resets=${cfg.noLimits ? 60 : budget.retryAfter(now)}`;
       }
       return h;
     };
@@ -181,18 +189,18 @@ export async function startServer(cfg: ServerConfig): Promise<{ server: Server; 
         );
         return;
       }
-      if (isExport && exports.remaining(now) <= 0) {
+      if (isExport && budget.remaining(now) <= 0) {
         finish(429);
         send(
           res,
           429,
           { error: 'APIRateLimitExceeded', description: 'Number of allowed incremental export API requests per minute exceeded' },
-          { ...rateHeaders(), 'Retry-After': String(exports.retryAfter(now)) },
+          { ...rateHeaders(), 'Retry-After': String(budget.retryAfter(now)) },
         );
         return;
       }
       global.take(now);
-      if (isExport) exports.take(now);
+      if (isExport) budget.take(now);
     }
 
     const matched = router.match(method, path);

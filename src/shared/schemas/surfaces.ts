@@ -77,6 +77,7 @@ export const SURFACE_ROLES = [
   'mentioned',
   'voter',
   'subscriber',
+  'caller',
 ] as const;
 export const SurfaceRole = z.enum(SURFACE_ROLES);
 export type SurfaceRole = z.infer<typeof SurfaceRole>;

@@ -47,6 +47,7 @@ export function surfaceOperations(db: SqliteDb, plan: ErasurePlan): NewOperation
     const stringsOf = (id: string): string[] => found.get(id) ?? def.cachedStrings?.(db, id) ?? [];
     for (const item of plan.surfaceItems ?? []) {
       if (item.surface !== def.id || (item.decision !== 'delete' && item.decision !== 'redact')) continue;
+      if (def.opFor && !def.opFor(item)) continue;
       const payload: SurfaceOpPayload = {
         surface: def.id,
         itemId: item.id,

@@ -424,7 +424,21 @@ export class ZendeskClient {
 
   // --- comments, attachments, redaction ------------------------------------------------------
 
-  listComments(
+  /**
+   * A ticket's comments, without its Talk voice comments (`type: "VoiceComment"`): those are the
+   * Talk surface's (surfaces/talk.ts reads them from the same listing), and the ticket events
+   * export the sync reads does not carry them in the simulator, so the cache, revalidation and
+   * subject refreshes compare like with like.
+   */
+  async *listComments(
+    ticketId: number,
+    options: Call & { pageSize?: number; includeInlineImages?: boolean } = {},
+  ): AsyncGenerator<CursorPage<Comment>> {
+    for await (const page of this.listAllComments(ticketId, options))
+      yield { ...page, items: page.items.filter((c) => c.type !== 'VoiceComment') };
+  }
+
+  private listAllComments(
     ticketId: number,
     options: Call & { pageSize?: number; includeInlineImages?: boolean } = {},
   ): AsyncGenerator<CursorPage<Comment>> {

@@ -5,6 +5,7 @@ import { helpCenterSurface } from './help-center';
 import { satisfactionRatingsSurface } from './satisfaction-ratings';
 import { sideConversationsSurface } from './side-conversations';
 import { suspendedTicketsSurface } from './suspended-tickets';
+import { talkSurface } from './talk';
 import { ticketAuditsSurface } from './ticket-audits';
 import type { SurfaceDefinition } from './types';
 
@@ -20,6 +21,7 @@ export const SURFACES: readonly SurfaceDefinition[] = [
   satisfactionRatingsSurface,
   ticketAuditsSurface,
   helpCenterSurface,
+  talkSurface,
 ];
 
 export function surfaceById(id: SurfaceId): SurfaceDefinition | undefined {

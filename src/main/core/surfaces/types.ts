@@ -90,6 +90,11 @@ export interface SurfaceDefinition {
   planItems?(dossier: Pick<Dossier, 'customFields'>): PlanSurfaceItem[];
   /** Synced surfaces: an item's personal values as the cache holds them (the journal payload's strings). */
   cachedStrings?(db: SqliteDb, itemId: string): string[];
+  /**
+   * Which of the items decided delete or redact get an operation of their own (default: all). An
+   * item that goes with its ticket (Talk's voice comments) has none and is read back by verification.
+   */
+  opFor?(item: PlanSurfaceItem): boolean;
   /** Journal handler for the items decided delete or redact; its kind is `surface.<id>`. */
   handler?(client: ZendeskClient): OperationHandler;
   /** Verification: is the item still holding the person after the run? */
