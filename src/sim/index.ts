@@ -101,3 +101,4 @@ export { suspendedOf, troubleSuspendedListing } from './suspended';
 export { ratingsOf } from './satisfaction';
 export { fieldValuesOf, troubleAudits, ticketAudits, type FieldValueTruth } from './audits';
 export { sideConversationsOf, troubleSideConversations } from './side-conversations';
+export { customObjectRecordsOf, setCustomObjectsEnabled, troubleCustomObjects, type CustomObjectTruth } from './custom-objects';

@@ -11,6 +11,7 @@ import { registerSuspendedRoutes } from './suspended';
 import { registerSatisfactionRoutes } from './satisfaction';
 import { registerAuditRoutes } from './audits';
 import { registerSideConversationRoutes } from './side-conversations';
+import { registerCustomObjectRoutes } from './custom-objects';
 import type { SimState } from './state';
 
 /** node:http front: faults, auth, rate limits, routing, and Zendesk's error envelopes. */
@@ -39,6 +40,7 @@ export function buildRouter(): Router {
   registerSatisfactionRoutes(r);
   registerAuditRoutes(r);
   registerSideConversationRoutes(r);
+  registerCustomObjectRoutes(r);
   return r;
 }
 
