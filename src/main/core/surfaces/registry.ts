@@ -1,6 +1,7 @@
 import { SURFACE_IDS, type SurfaceId } from '../../../shared/schemas/surfaces';
 import { builtinSurfaces } from './builtin';
 import { customFieldsSurface } from './custom-fields';
+import { customObjectsSurface } from './custom-objects';
 import { satisfactionRatingsSurface } from './satisfaction-ratings';
 import { sideConversationsSurface } from './side-conversations';
 import { suspendedTicketsSurface } from './suspended-tickets';
@@ -18,6 +19,7 @@ export const SURFACES: readonly SurfaceDefinition[] = [
   sideConversationsSurface,
   satisfactionRatingsSurface,
   ticketAuditsSurface,
+  customObjectsSurface,
 ];
 
 export function surfaceById(id: SurfaceId): SurfaceDefinition | undefined {
