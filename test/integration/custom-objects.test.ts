@@ -3,6 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Receipt } from '../../src/shared/contract/groups/erasure';
 import { readZip } from '../../src/main/core/archive/testing/zip-files';
 import { createErasureHarness, type ErasureHarness } from '../../src/main/core/erasure/testing/harness';
+import { verifySurfaces } from '../../src/main/core/erasure/surfaces-run';
+import { RateLimitScheduler, ZendeskClient } from '../../src/main/core/helpdesk';
+import { openJournal } from '../../src/main/core/journal';
 import { groundTruth } from '../../src/sim/truth';
 import { customObjectRecordsOf, setCustomObjectsEnabled, troubleCustomObjects } from '../../src/sim';
 import { createSubjectsHarness, type SubjectsHarness } from '../support/subjects-harness';
@@ -255,4 +258,35 @@ describe('erasing a person held in custom object records', () => {
     expect(item).toMatchObject({ decision: 'keep', reasonCode: 'ticket_kept', ticketId: ds.ticketId(2) });
     expect((await call('GET', `/api/v2/custom_objects/warranty_claim/records/${claim!.id}`)).status).toBe(200);
   }, 180_000);
+
+  it('verification reads a record back: one still there is counted, one gone is not', async () => {
+    const ds = e.sync.sim.dataset;
+    const state = e.sync.sim.state;
+    let target: { userId: number; objectKey: string; id: string } | undefined;
+    for (let i = 2; i < ds.userCount && !target; i++) {
+      const t = customObjectRecordsOf(state, [ds.userId(i)], []).find((x) => x.lookups.length > 0);
+      if (t) target = { userId: ds.userId(i), objectKey: t.objectKey, id: t.id };
+    }
+    expect(target).toBeDefined();
+    const client = new ZendeskClient(
+      { baseUrl: e.sync.sim.url, email: e.sync.sim.admin.email, token: e.sync.sim.admin.token },
+      { scheduler: new RateLimitScheduler({ requestsPerMinute: 100_000 }) },
+    );
+    const journal = await openJournal(e.sync.ctx.core.services, e.workspaceId);
+    const item = (decision: 'redact' | 'delete', id: string) => ({
+      surface: 'custom_objects' as const,
+      id,
+      ticketId: null,
+      roles: ['linked' as const],
+      decision,
+      reasonCode: 'custom_object_record',
+      reason: 'test',
+      legalBasis: null,
+      fix: null,
+    });
+    const live = `${target!.objectKey}:${target!.id}`;
+    expect(await verifySurfaces(client, journal, 'no-such-run', { surfaceItems: [item('delete', live)] })).toEqual({ custom_objects: 1 });
+    const gone = `${target!.objectKey}:01J000000000000000000000000`;
+    expect(await verifySurfaces(client, journal, 'no-such-run', { surfaceItems: [item('delete', gone)] })).toEqual({ custom_objects: 0 });
+  }, 60_000);
 });
