@@ -1,3 +1,5 @@
+// Longer than ~400 lines: the generator, the search semantics and the routes share the record view
+// and its overlay; a split (generator / search / routes) is the next step if it grows.
 import { isoSeconds, type Dataset } from './dataset';
 import { HttpError, badRequest, invalid, paginate, type Ctx, type Router } from './http';
 import { Reply } from './jobs';
