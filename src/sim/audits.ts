@@ -3,6 +3,7 @@ import { HttpError, idParam, notFound, paginate, type Ctx, type Router } from '.
 import { hash } from './rng';
 import type { SimState } from './state';
 import type { CommentRecord } from './types';
+import { SIM_STREAM } from './streams';
 
 /**
  * Ticket audits (`GET /api/v2/tickets/{ticket_id}/audits`): the ticket's whole history, derived
@@ -16,9 +17,9 @@ import type { CommentRecord } from './types';
  * by their id as `field_name`, as Zendesk writes them). Audits of a deleted ticket answer 404.
  */
 
-const STREAM = 41;
+const STREAM = SIM_STREAM.audits;
 /** Notifications of later comments (a stream of its own, so the draws above are unchanged). */
-const RECIPIENT_STREAM = 49;
+const RECIPIENT_STREAM = SIM_STREAM.auditRecipients;
 /** The audit slot of the generated field change (comments use slots 0..62, see Dataset.auditId). */
 const HISTORY_SLOT = 63;
 export const MISUSED_FIELD = 360_002;

@@ -2,6 +2,7 @@ import { isoSeconds, type Dataset } from './dataset';
 import type { Caller } from './http';
 import { hash } from './rng';
 import type { SimState } from './state';
+import { SIM_STREAM } from './streams';
 
 /**
  * Help Center (Guide) content, generated lazily per index like the rest of the dataset, on its own
@@ -17,7 +18,7 @@ import type { SimState } from './state';
  * posts' edited title/details.
  */
 
-const STREAM = 47;
+const STREAM = SIM_STREAM.helpCenter;
 
 export const HC_ID = {
   post: 860_000_000_000,

@@ -103,3 +103,4 @@ export { fieldValuesOf, notifiedOn, troubleAudits, ticketAudits, type FieldValue
 export { sideConversationsOf, troubleSideConversations } from './side-conversations';
 export { helpCenterOf, setGuideRights, troubleHelpCenter, type HelpCenterKind } from './help-center';
 export { talkOf, troubleTalk, setTalkEnabled, callOf } from './talk';
+export { customObjectRecordsOf, setCustomObjectsEnabled, troubleCustomObjects, type CustomObjectTruth } from './custom-objects';

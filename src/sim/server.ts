@@ -13,6 +13,7 @@ import { registerAuditRoutes } from './audits';
 import { registerSideConversationRoutes } from './side-conversations';
 import { registerHelpCenterRoutes } from './help-center-routes';
 import { registerTalkRoutes } from './talk';
+import { registerCustomObjectRoutes } from './custom-objects';
 import type { SimState } from './state';
 
 /** node:http front: faults, auth, rate limits, routing, and Zendesk's error envelopes. */
@@ -43,6 +44,7 @@ export function buildRouter(): Router {
   registerSideConversationRoutes(r);
   registerHelpCenterRoutes(r);
   registerTalkRoutes(r);
+  registerCustomObjectRoutes(r);
   return r;
 }
 

@@ -2,6 +2,7 @@ import { isoSeconds, type Dataset } from './dataset';
 import { HttpError, notFound, paginate, type Ctx, type Router } from './http';
 import { hash } from './rng';
 import type { SimState } from './state';
+import { SIM_STREAM } from './streams';
 
 /**
  * Side conversations, as Zendesk keeps them (Collaboration add-on): e-mail threads an agent starts
@@ -19,7 +20,7 @@ import type { SimState } from './state';
  * cursor (`page[size]`) or offset pages. Not in Zendesk's OAS; shapes follow its API reference.
  */
 
-const STREAM = 42;
+const STREAM = SIM_STREAM.sideConversations;
 
 export interface SideParticipant {
   user_id: number | null;

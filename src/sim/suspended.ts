@@ -4,6 +4,7 @@ import { HttpError, idList, idParam, notFound, paginate, type Ctx, type Router }
 import { Reply } from './jobs';
 import { hash } from './rng';
 import type { SimState } from './state';
+import { SIM_STREAM } from './streams';
 
 /**
  * Suspended tickets: e-mails that never became tickets (spam filter, suspended senders), holding
@@ -13,7 +14,7 @@ import type { SimState } from './state';
  * `DELETE /suspended_tickets/{id}` and `destroy_many?ids=` answer 204 and the item is gone.
  */
 
-const STREAM = 40;
+const STREAM = SIM_STREAM.suspended;
 const SUSPENDED_BASE = 820_000_000_000;
 const CAUSES = ['Detected as spam', 'Automated response mail', 'Received from a suspended user', 'Detected email loop'];
 

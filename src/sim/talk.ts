@@ -3,6 +3,7 @@ import { HttpError, idParam, notFound, type Ctx, type Router } from './http';
 import { Reply } from './jobs';
 import { hash } from './rng';
 import type { SimState } from './state';
+import { SIM_STREAM } from './streams';
 
 /**
  * Talk (Zendesk's telephony product): calls and voicemails, each shown on its ticket as a voice
@@ -35,7 +36,7 @@ import type { SimState } from './state';
  * listed, as on an account without Talk.
  */
 
-const STREAM = 48;
+const STREAM = SIM_STREAM.talk;
 const CALL_BASE = 840_000_000_000;
 const VOICE_COMMENT_BASE = 850_000_000_000;
 const TALK_LINE = '+15550100200';

@@ -44,6 +44,7 @@ export function api(sim: Simulator, who: Who = 'admin') {
     get: <T = Json>(p: string) => call<T>('GET', p),
     put: <T = Json>(p: string, b?: unknown) => call<T>('PUT', p, b),
     post: <T = Json>(p: string, b?: unknown) => call<T>('POST', p, b),
+    patch: <T = Json>(p: string, b?: unknown) => call<T>('PATCH', p, b),
     del: <T = Json>(p: string) => call<T>('DELETE', p),
   };
 }

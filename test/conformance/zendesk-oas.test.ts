@@ -7,6 +7,9 @@ import type { Ticket, User } from '../../src/main/core/helpdesk/schemas';
 import type { RequestInfo } from '../../src/main/core/helpdesk/transport';
 import { startSimulator } from '../../src/sim/index';
 import { ticketAuditsSurface } from '../../src/main/core/surfaces/ticket-audits';
+import { customObjectsSurface } from '../../src/main/core/surfaces/custom-objects';
+import { cursorPages } from '../../src/main/core/helpdesk/pagination';
+import { z } from 'zod';
 import { PROPERTY_OVERRIDES, RESPONSE_SCHEMA_PATCHES, UNDECLARED_QUERY_ALLOWED } from './allowlist';
 import { declaresQuery, loadSpec, type Spec } from './oas';
 import { startRecordingProxy, type Exchange } from './recording-proxy';
@@ -184,6 +187,38 @@ const STEPS: Step[] = [
       // Zendesk's own per-product progress of that deletion (#12 surface 9).
       expect((await complianceDeletionStatuses(c.client, target!.id)).length).toBeGreaterThan(0);
       await c.client.waitForJob(await c.client.destroyManyUsers([c.other.id]), { intervalMs: 50 });
+    },
+  ],
+  [
+    'custom objects: objects, fields, records (cursor), filtered and text search, show, update, delete',
+    async (c) => {
+      const Row = z.looseObject({ id: z.string(), custom_object_fields: z.record(z.string(), z.unknown()) });
+      const listing = {
+        spec: {
+          method: 'GET' as const,
+          template: '/api/v2/custom_objects/{custom_object_key}/records',
+          params: { custom_object_key: 'device' },
+        },
+        key: 'custom_object_records',
+        item: Row,
+      };
+      const devices = await firstPage(cursorPages(c.client.transport, listing, 100));
+      const owners = devices.map((r) => Number(r.custom_object_fields.owner)).filter((n) => n > 0);
+      expect(owners.length).toBeGreaterThan(0);
+      const subject = { userIds: owners.slice(0, 3), emails: [c.endUser.email!.toLowerCase()], phones: [], names: [], ticketIds: [] };
+      const found = await customObjectsSurface.look!({ client: c.client, subject });
+      expect(found.length).toBeGreaterThan(0);
+      const [key, id] = found[0]!.id.split(':') as [string, string];
+      const params = { custom_object_key: key, custom_object_record_id: id };
+      const template = '/api/v2/custom_objects/{custom_object_key}/records/{custom_object_record_id}';
+      await c.client.transport.json({ method: 'GET', template, params });
+      await c.client.transport.json({
+        method: 'PATCH',
+        template,
+        params,
+        body: { custom_object_record: { custom_object_fields: key === 'device' ? { owner: null } : { handled_by: null } } },
+      });
+      await c.client.transport.json({ method: 'DELETE', template, params });
     },
   ],
 ];

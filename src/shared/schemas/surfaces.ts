@@ -78,6 +78,8 @@ export const SURFACE_ROLES = [
   'voter',
   'subscriber',
   'caller',
+  /** A record points at the person through a lookup field (custom object records). */
+  'linked',
 ] as const;
 export const SurfaceRole = z.enum(SURFACE_ROLES);
 export type SurfaceRole = z.infer<typeof SurfaceRole>;

@@ -47,7 +47,7 @@ export interface TransportOptions {
 }
 
 export interface CallSpec {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Path template with `{name}` placeholders filled from `params`. */
   template: string;
   params?: Record<string, string | number>;

@@ -2,6 +2,7 @@ import { SURFACE_IDS, type SurfaceId } from '../../../shared/schemas/surfaces';
 import { builtinSurfaces } from './builtin';
 import { customFieldsSurface } from './custom-fields';
 import { helpCenterSurface } from './help-center';
+import { customObjectsSurface } from './custom-objects';
 import { satisfactionRatingsSurface } from './satisfaction-ratings';
 import { sideConversationsSurface } from './side-conversations';
 import { suspendedTicketsSurface } from './suspended-tickets';
@@ -22,6 +23,7 @@ export const SURFACES: readonly SurfaceDefinition[] = [
   ticketAuditsSurface,
   helpCenterSurface,
   talkSurface,
+  customObjectsSurface,
 ];
 
 export function surfaceById(id: SurfaceId): SurfaceDefinition | undefined {
