@@ -27,6 +27,20 @@ describe('RateLimitScheduler', () => {
     expect(scheduler.stats().waits).toBeGreaterThan(0);
   });
 
+  it('tells background work how long nobody else has asked for the budget; its own requests do not count', async () => {
+    const clock = new VirtualClock();
+    const scheduler = new RateLimitScheduler({ clock, requestsPerMinute: 700 });
+    expect(scheduler.foregroundIdleMs()).toBe(Number.POSITIVE_INFINITY);
+    await scheduler.acquire();
+    expect(scheduler.foregroundIdleMs()).toBe(0);
+    await clock.sleep(2_000);
+    await scheduler.acquire({ background: true });
+    expect(scheduler.foregroundIdleMs()).toBe(2_000);
+    expect(scheduler.inWindow()).toBe(2);
+    await scheduler.acquire({ export: true });
+    expect(scheduler.foregroundIdleMs()).toBe(0);
+  });
+
   it('charges exports to both budgets and holds them to 10 per minute', async () => {
     const clock = new VirtualClock();
     const scheduler = new RateLimitScheduler({ clock, requestsPerMinute: 700 });

@@ -60,6 +60,8 @@ export interface SchedulerStats {
 
 export interface AcquireOptions {
   export?: boolean;
+  /** Work that can wait (request-scope.ts, isBackgroundScope): it does not count as someone needing the budget. */
+  background?: boolean;
   signal?: AbortSignal;
 }
 
@@ -74,6 +76,7 @@ export class RateLimitScheduler {
   readonly #global: SlidingWindow;
   readonly #exports: SlidingWindow;
   #pausedUntil = 0;
+  #lastForegroundAt = Number.NEGATIVE_INFINITY;
   readonly #stats: Omit<SchedulerStats, 'requestsPerMinute'> = {
     requests: 0,
     exportRequests: 0,
@@ -101,6 +104,7 @@ export class RateLimitScheduler {
       if (options.signal?.aborted) throw options.signal.reason ?? new DOMException('Aborted', 'AbortError');
       const now = this.clock.now();
       const wait = Math.max(this.#pausedUntil - now, this.#global.waitFor(now), options.export ? this.#exports.waitFor(now) : 0);
+      if (!options.background) this.#lastForegroundAt = now;
       if (wait <= 0) {
         this.#global.record(now);
         this.#stats.requests++;
@@ -151,6 +155,11 @@ export class RateLimitScheduler {
 
   stats(): SchedulerStats {
     return { ...this.#stats, requestsPerMinute: this.#global.limit };
+  }
+
+  /** Milliseconds since a request that was not background work asked for the budget (Infinity: never). */
+  foregroundIdleMs(): number {
+    return this.clock.now() - this.#lastForegroundAt;
   }
 
   /** Requests counted in the account's window now (ours, and the server's count when it told us more). */

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { currentRequestScope } from './request-scope';
+import { currentRequestScope, isBackgroundScope } from './request-scope';
 import { registerSecret, type Logger } from '../log/logger';
 import type { Clock } from './clock';
 import {
@@ -179,7 +179,11 @@ export class HelpdeskTransport {
     for (let attempt = 1; ; attempt++) {
       const last = attempt >= this.#maxAttempts;
       try {
-        await this.scheduler.acquire({ export: spec.export ?? false, ...(spec.signal ? { signal: spec.signal } : {}) });
+        await this.scheduler.acquire({
+          export: spec.export ?? false,
+          background: isBackgroundScope(currentRequestScope()),
+          ...(spec.signal ? { signal: spec.signal } : {}),
+        });
       } catch {
         throw new HelpdeskCancelledError(operation);
       }

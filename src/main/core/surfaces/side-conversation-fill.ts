@@ -14,7 +14,8 @@ import { ticketParticipantKeys } from './side-conversations';
  *
  * It shares the account's rate budget with everything else and only uses room left in it: it
  * reads while the account's last minute holds fewer requests than its share of the budget (half
- * by default), so a look or an erasure started meanwhile still has the rest; it reads at most
+ * by default) and nothing else has asked for the budget in the last few seconds, so a look or an
+ * erasure started meanwhile goes first and still has the rest; it reads at most
  * `perPass` tickets per sync (the next sync goes on from the index), and stops at the first
  * answer that says the account cannot serve side conversations (403, or only 404s).
  */
@@ -42,6 +43,8 @@ export const DEFAULT_FILL: Pick<FillOptions, 'share' | 'perPass'> = { share: 0.5
 const BATCH = 25;
 /** This many 404s from the first tickets, and none readable: the account has no side conversations. */
 const NOT_ENABLED_AFTER = 10;
+/** The fill waits this long after any other request asked for the budget. */
+const FOREGROUND_QUIET_MS = 3_000;
 /** How often a fill waiting for room in the window looks again. */
 const POLL_MS = 500;
 
@@ -56,7 +59,11 @@ export async function fillSideConversationIndex(db: SqliteDb, client: ZendeskCli
   const share = Math.min(1, Math.max(0.01, options.share));
   // Room in the account's window for one more background read: the window (everyone's requests of
   // the last minute, as the scheduler and the server count them) below the fill's share.
-  const roomFor = (): boolean => scheduler.inWindow() < Math.max(1, Math.floor(scheduler.stats().requestsPerMinute * share));
+  // And nobody else asked for the budget in the last few seconds: a look or a live check started
+  // meanwhile goes first, not after the fill's next read.
+  const roomFor = (): boolean =>
+    scheduler.foregroundIdleMs() >= FOREGROUND_QUIET_MS &&
+    scheduler.inWindow() < Math.max(1, Math.floor(scheduler.stats().requestsPerMinute * share));
   const pending: IndexEntry[] = [];
   const flush = async (): Promise<void> => {
     if (pending.length === 0) return;
