@@ -11,5 +11,5 @@ export const SIM_STREAM = {
   helpCenter: 47,
   talk: 48,
   auditRecipients: 49,
-  customObjects: 50,
+  customObjects: 51,
 } as const;
