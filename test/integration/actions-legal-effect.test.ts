@@ -9,6 +9,7 @@ import { RateLimitScheduler, ZendeskClient } from '../../src/main/core/helpdesk'
 import { createRouter, type Router } from '../../src/main/core/router/router';
 import { startSimulator, type Simulator } from '../../src/sim';
 import { createTestCore, type TestCore } from '../support/core';
+import { isWrite } from '../support/writes';
 
 let sim: Simulator;
 let ctx: TestCore;
@@ -24,7 +25,7 @@ async function call<T>(name: keyof typeof actionOperations, input: unknown): Pro
   return result.value as T;
 }
 
-const writes = (): string[] => sim.state.requestLog.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path}`);
+const writes = (): string[] => sim.state.requestLog.filter(isWrite).map((r) => `${r.method} ${r.path}`);
 
 beforeEach(async () => {
   sim = await startSimulator({ size: 'tiny', seed: 7, noLimits: true });

@@ -3,6 +3,7 @@ import type { ActionResult } from '../../src/shared/contract/groups/actions';
 import { listAuditEntries, openAuditContext } from '../../src/main/core/audit';
 import { groundTruth } from '../../src/sim/truth';
 import { createActionsHarness, type ActionsHarness } from '../support/actions-harness';
+import { isWrite } from '../support/writes';
 
 /**
  * Rectifying an organization field that holds the person (#12 surface 5): an organisation's
@@ -17,7 +18,7 @@ beforeEach(async () => {
 });
 afterEach(async () => h.dispose());
 
-const writes = (): string[] => h.sim.state.requestLog.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path}`);
+const writes = (): string[] => h.sim.state.requestLog.filter(isWrite).map((r) => `${r.method} ${r.path}`);
 
 async function call(input: Record<string, unknown>): Promise<ActionResult> {
   const result = await h.router.call('actions.rectify', { workspaceId: h.workspaceId, ...input });

@@ -7,6 +7,7 @@ import type { Router } from '../../src/main/core/router/router';
 import type { Simulator } from '../../src/sim';
 import { createActionsHarness, type ActionsHarness } from '../support/actions-harness';
 import type { TestCore } from '../support/core';
+import { isWrite } from '../support/writes';
 
 let sim: Simulator;
 let ctx: TestCore;
@@ -36,7 +37,7 @@ async function setAddress(baseUrl: string): Promise<void> {
   if (!updated.ok) throw new Error(updated.error.message);
 }
 
-const writes = (): string[] => sim.state.requestLog.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path}`);
+const writes = (): string[] => sim.state.requestLog.filter(isWrite).map((r) => `${r.method} ${r.path}`);
 
 let harness: ActionsHarness;
 beforeEach(async () => {

@@ -5,6 +5,7 @@ import type { Contract, OperationName } from '../../src/shared/contract';
 import type { InputOf, OutputOf } from '../../src/shared/contract/define';
 import { api } from '../../src/sim/testing';
 import { createSubjectsHarness, type SubjectsHarness } from '../support/subjects-harness';
+import { isWrite } from '../support/writes';
 
 /**
  * Who is this person, on the practice helpdesk where the problem was found (tiny dataset, seed
@@ -130,7 +131,7 @@ describe('identity links', () => {
 
     // Unlinked after planning: the plan names an account that is no longer confirmed, and is refused.
     await call('subjects.unlink', { workspaceId, ref: `subj_${FIRST}`, userId: SECOND });
-    const writes = h.sync.sim.state.requestLog.filter((r) => r.method !== 'GET').length;
+    const writes = h.sync.sim.state.requestLog.filter(isWrite).length;
     for (const attempt of [
       h.sync.ctx.call('erasure.revalidate', { workspaceId, planId: plan.id }),
       h.sync.ctx.call('erasure.override', {
@@ -146,7 +147,7 @@ describe('identity links', () => {
     }
     const after = await call('erasure.getPlan', { workspaceId, planId: plan.id });
     expect(after).toMatchObject({ state: 'draft', revalidation: null, fingerprint: plan.fingerprint });
-    expect(h.sync.sim.state.requestLog.filter((r) => r.method !== 'GET').length).toBe(writes);
+    expect(h.sync.sim.state.requestLog.filter(isWrite).length).toBe(writes);
   });
 
   it('an action may only touch confirmed accounts', async () => {

@@ -6,6 +6,7 @@ import { RequestService } from '../../src/main/core/requests/request-service';
 import { readRegisterSettings } from '../../src/main/core/requests/register-settings';
 import { registerRouter, type RegisterRouter } from '../../src/main/core/requests/testing/register-router';
 import { openCache } from '../../src/main/core/db/open-cache';
+import { REGISTER_MIGRATIONS } from '../../src/main/core/requests/migrations';
 import { dashboardItemOf } from '../../src/main/core/requests/dashboard';
 import { dashboardItems } from '../../src/main/core/requests/dashboard-items';
 import { secretAccounts } from '../../src/main/core/secrets/secret-store';
@@ -252,6 +253,8 @@ describe('the register dashboard over a generated register', () => {
     const other = openCache({
       path: ctx.core.services.caches.storePathFor(workspaceId, 'register'),
       key: (await ctx.core.services.workspaces.secretStoreFor(workspaceId).get(secretAccounts.dbKey(workspaceId)))!,
+      // The register's own schema: the cache's would be applied to the register file.
+      migrations: REGISTER_MIGRATIONS,
     });
     try {
       other.db.prepare(`UPDATE requests SET status = 'completed', closed_at = ? WHERE id = ?`).run('2025-01-15T09:00:00Z', closing);

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../src/sim';
+import { isWrite } from '../support/writes';
 
 const run = promisify(execFile);
 const BIN = 'bin/lethe.mjs';
@@ -169,7 +170,7 @@ describe('lethe subjects and lethe archive (built binary)', () => {
 });
 
 describe('lethe subjects links|link|unlink and plans naming unconfirmed accounts (built binary)', () => {
-  const writes = () => sim.state.requestLog.filter((r) => r.method !== 'GET').length;
+  const writes = () => sim.state.requestLog.filter(isWrite).length;
 
   it('links, confirms and undoes a link with --json and a table; a plan file naming an unconfirmed account changes nothing', async () => {
     const twin = Array.from({ length: ds().userCount }, (_, i) => i).find((i) => ds().twinOf(i) !== undefined)!;

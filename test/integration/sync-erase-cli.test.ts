@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../src/sim';
+import { isWrite } from '../support/writes';
 
 const run = promisify(execFile);
 let dataDir: string;
@@ -81,7 +82,7 @@ describe('lethe sync and lethe erase (built binary against the simulator)', () =
     const bad = await lethe(['erase', 'run', '--plan', join(dataDir, 'bad-plan.json')]);
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toContain('error [invalid_input]');
-    expect(sim.state.requestLog.slice(requestsBefore).filter((r) => r.method !== 'GET')).toEqual([]);
+    expect(sim.state.requestLog.slice(requestsBefore).filter(isWrite)).toEqual([]);
 
     const unknown = await lethe(['erase', 'plan', '--subject', 'nobody@nowhere.example', '--json']);
     expect(unknown.code).toBe(1);
@@ -176,18 +177,18 @@ describe('lethe sync and lethe erase (built binary against the simulator)', () =
     expect(wrong.stderr).toContain(`(you gave ${n + 1})`);
     const typo = await lethe(['erase', 'run', '--plan', planFile, '--mentions-reviewed', 'all']);
     expect(typo.code).toBe(2);
-    expect(sim.state.requestLog.slice(sent).filter((r) => r.method !== 'GET')).toEqual([]);
+    expect(sim.state.requestLog.slice(sent).filter(isWrite)).toEqual([]);
     expect(await executedRuns()).toBe(runsBefore);
     // --json gives the same refusal, with its code, to a script.
     const scripted = await lethe(['erase', 'run', '--plan', planFile, '--accept-differences', '--json']);
     expect(scripted.code).toBe(1);
     expect(scripted.stderr).toContain('mentions_unreviewed');
-    expect(sim.state.requestLog.slice(sent).filter((r) => r.method !== 'GET')).toEqual([]);
+    expect(sim.state.requestLog.slice(sent).filter(isWrite)).toEqual([]);
 
     const ran = await lethe(['erase', 'run', '--plan', planFile, '--accept-differences', '--mentions-reviewed', String(n), '--json']);
     expect(ran.stderr).not.toContain('mentions_unreviewed');
     expect((JSON.parse(ran.stdout) as { state: string }).state).not.toBe('draft');
-    expect(sim.state.requestLog.slice(sent).filter((r) => r.method !== 'GET').length).toBeGreaterThan(0);
+    expect(sim.state.requestLog.slice(sent).filter(isWrite).length).toBeGreaterThan(0);
     expect(await executedRuns()).toBeGreaterThan(runsBefore);
   }, 240_000);
 });

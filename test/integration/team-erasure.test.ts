@@ -63,7 +63,8 @@ const confirmOf = (plan: ErasurePlan, subject = SUBJECT) => ({
   mentionsReviewed: plan.counts.mentionsForReview,
 });
 const ws = (h: ErasureHarness) => ({ workspaceId: h.workspaceId });
-const destructive = (h: ErasureHarness) => h.requests.filter((r) => r.method !== 'GET').length;
+/** Requests that change the helpdesk: custom object records are searched with POST, which reads. */
+const destructive = (h: ErasureHarness) => h.requests.filter((r) => r.method !== 'GET' && !r.template.endsWith('/search')).length;
 
 describe('erasure in team mode', () => {
   let a: ErasureHarness; // alice

@@ -7,7 +7,7 @@ import type { Simulator } from '../../src/sim';
  */
 export async function simApi<T = Record<string, unknown>>(
   sim: Simulator,
-  method: 'GET' | 'PUT' | 'DELETE',
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
   path: string,
   body?: unknown,
 ): Promise<{ status: number; body: T }> {
