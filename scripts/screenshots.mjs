@@ -185,5 +185,14 @@ for (const scheme of ['light', 'dark']) {
     await page.locator('.erasure-confirm').evaluate((el) => el.scrollIntoView({ block: 'start' }));
   });
 }
+// The same checked plan's "Every place the helpdesk keeps the person" (#12): each surface searched
+// live or why not, what was found and the decisions, with the items of the first surface open.
+for (const scheme of ['light', 'dark']) {
+  await shoot(demo, 'erasure-plan-surfaces', `erasure?plan=${quoted.id}`, scheme, async (page) => {
+    const places = page.getByRole('region', { name: 'Every place the helpdesk keeps the person' });
+    await places.locator('summary').first().click();
+    await places.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+  });
+}
 await stop(demo);
 await browser.close();

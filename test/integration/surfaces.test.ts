@@ -58,6 +58,13 @@ describe('on-demand surfaces in the dossier', () => {
       expect(c.items).toBeNull();
       expect(c.reason).not.toBeNull();
     }
+    // Zendesk's own deletion status exists only after the erasure: the row says where it is read, not "unsupported".
+    expect(d.coverage.find((c) => c.surface === 'compliance_deletion')).toMatchObject({
+      searched: false,
+      reason: 'not_looked',
+      detail: expect.stringMatching(/receipt/),
+    });
+    expect(d.coverage.filter((c) => c.reason === 'not_supported')).toEqual([]);
   });
 
   it('a listing that answers 500 after every retry is "not searched: error", and the last look’s items are not passed off as current', async () => {

@@ -20,6 +20,14 @@ export function coverageOf(db: SqliteDb, subjectUserId: number, dossier: Pick<Do
   return ALL_SURFACE_IDS.map((id): SurfaceCoverage => {
     const def = surfaceById(id);
     const label = labelOf(id);
+    if (id === 'compliance_deletion')
+      // Zendesk writes these rows only once an account is permanently deleted: there is nothing to
+      // search before the erasure, and the run reads them for its receipt.
+      return notSearched(
+        id,
+        'not_looked',
+        'Read after the erasure deletes the account for good: the receipt records, per product, what Zendesk reports as deleted and what is still pending.',
+      );
     if (def === undefined) return notSearched(id, 'not_supported', 'Lethe does not read this place yet: check it in Zendesk by hand.');
     if (def.read === 'synced')
       return {

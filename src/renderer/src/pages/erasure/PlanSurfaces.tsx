@@ -64,6 +64,9 @@ function CoverageRow({ c, items }: { c: SurfaceCoverage; items: PlanSurfaceItem[
   const counts = countByDecision(items);
   const count = (d: SurfaceDecision) => counts[d];
   const decided = !SHOWN_ABOVE.has(c.surface) && c.searched;
+  // The person's own user fields are part of their profile: they follow the account's decision and
+  // have no item of their own; only organization fields holding them are decided here.
+  const withAccount = c.surface === 'custom_fields' && c.items !== null ? Math.max(0, c.items - items.length) : 0;
   return (
     <tr data-surface={c.surface} data-searched={c.searched}>
       <th scope="row">{c.label}</th>
@@ -79,7 +82,10 @@ function CoverageRow({ c, items }: { c: SurfaceCoverage; items: PlanSurfaceItem[
           </span>
         )}
       </td>
-      <td>{c.items ?? '—'}</td>
+      <td>
+        {c.items ?? '—'}
+        {withAccount > 0 && <span className="muted"> ({withAccount} user field(s): with the account, above)</span>}
+      </td>
       {SURFACE_DECISION_ORDER.map((d) => (
         <td key={d} className={decided && count(d) > 0 ? `erasure-pill-${d}` : undefined}>
           {SHOWN_ABOVE.has(c.surface) ? d === 'delete' ? <span className="muted">in the tables above</span> : '' : decided ? count(d) : '—'}
