@@ -120,7 +120,8 @@ function itemCall(ref: HelpCenterRef): { template: string; params: Record<string
 
 /** A Help Center item as stored: its kind, and for a post how many comments others wrote on it. */
 interface HelpCenterItem extends FoundItem {
-  othersComments?: number;
+  /** Comments others wrote on a post; null when Zendesk gave no count (then the post is not deleted). */
+  othersComments?: number | null;
 }
 
 const text = (...xs: Array<string | null | undefined>): string[] => xs.filter((s): s is string => typeof s === 'string' && s.length > 0);
@@ -154,14 +155,15 @@ async function lookAccount(ctx: LookContext, userId: number): Promise<HelpCenter
   for (const c of postComments) own.set(c.post_id, (own.get(c.post_id) ?? 0) + 1);
   const out: HelpCenterItem[] = [];
   for (const p of posts) {
-    const others = Math.max(0, (p.comment_count ?? 0) - (own.get(p.id) ?? 0));
+    // Zendesk may send no count: unknown is not "nobody answered", so such a post is kept, redacted.
+    const others = p.comment_count == null ? null : Math.max(0, p.comment_count - (own.get(p.id) ?? 0));
     out.push({
       ...base,
       id: `post:${p.id}`,
       label: `Community post: ${p.title ?? '(no title)'}`,
       at: p.created_at ?? null,
       roles: ['author'],
-      why: `wrote this community post${account}${others > 0 ? `; ${others} comment(s) by others answer it` : ''}`,
+      why: `wrote this community post${account}${others === null ? '; Zendesk did not say how many comments answer it' : others > 0 ? `; ${others} comment(s) by others answer it` : ''}`,
       record: json(p),
       provided: { title: p.title ?? null, details: plain(p.details), postedAt: p.created_at ?? null },
       strings: text(p.title, p.details),
@@ -263,7 +265,7 @@ export const helpCenterSurface: SurfaceDefinition = {
     });
     switch (ref?.kind) {
       case 'post':
-        if (((item as HelpCenterItem).othersComments ?? 0) === 0)
+        if ((item as HelpCenterItem).othersComments === 0)
           return deleted('hc_post', 'A community post nobody else answered: deleted, with the person’s own comments on it');
         return {
           decision: 'redact',

@@ -91,12 +91,22 @@ export function ticketUpdatedAt(db: SqliteDb, ticketIds: readonly number[]): Map
   return new Map(rows.map((r) => [r.id, r.updatedAt]));
 }
 
-export function recordTicketsRead(db: SqliteDb, read: readonly IndexEntry[]): void {
-  if (read.length === 0) return;
+export function recordTicketsRead(db: SqliteDb, read: readonly IndexEntry[]): number {
+  if (read.length === 0) return 0;
   const insert = stmt(db, 'INSERT OR REPLACE INTO surface_items (surface, subject_user_id, item_id, body) VALUES (?, ?, ?, ?)');
+  const live = stmt(db, 'SELECT 1 FROM tickets WHERE id = ? AND deleted = 0');
+  let n = 0;
   db.transaction(() => {
-    for (const e of read) insert.run(SURFACE, INDEX_SUBJECT, `t:${e.ticketId}`, JSON.stringify(e));
+    // A background read can land after an erasure deleted its ticket and dropped the person from
+    // the index (forgetInIndex): a deleted ticket is never read again, so its entry would keep their
+    // address for good. Only live tickets are recorded, checked in the same transaction as the write.
+    for (const e of read) {
+      if (live.get(e.ticketId) === undefined) continue;
+      insert.run(SURFACE, INDEX_SUBJECT, `t:${e.ticketId}`, JSON.stringify(e));
+      n++;
+    }
   })();
+  return n;
 }
 
 /** After an erasure: no entry keeps naming the person (those tickets are simply read again). */

@@ -205,6 +205,10 @@ export const talkSurface: SurfaceDefinition = {
     const calls = await callsOf(client, new Set(subject.userIds), signal);
     const own = new Set(subject.ticketIds);
     const out: FoundItem[] = [];
+    // Calls Talk lists as the person's whose voice comment was not found on their (live) ticket:
+    // a comment Lethe could not read, or not there yet. Their recordings may still be served, so the
+    // look says it is incomplete instead of passing them over.
+    const unseen: number[] = [];
     for (const [ticketId, callIds] of [...calls].sort((a, b) => a[0] - b[0])) {
       let comments: Awaited<ReturnType<typeof voiceCommentsOf>>;
       try {
@@ -213,12 +217,19 @@ export const talkSurface: SurfaceDefinition = {
         if (isNotFound(error)) continue; // the ticket is deleted: its voice comments went with it
         throw error;
       }
+      const seen = new Set<number>();
       for (const v of comments) {
         if (!callIds.has(v.data.call_id)) continue;
+        seen.add(v.data.call_id);
         const recorded = v.data.recording_url ? await recordingExists(client, v.data.recording_url, signal) : false;
         out.push(...toItems(ticketId, own.has(ticketId), v, recorded));
       }
+      for (const id of callIds) if (!seen.has(id)) unseen.push(id);
     }
+    if (unseen.length > 0)
+      throw new SurfaceIncomplete(
+        `Talk lists ${unseen.length} call(s) of the person whose voice comment Lethe could not read on its ticket (call ${unseen.slice(0, 5).join(', ')}): check them in Zendesk Talk, then look again`,
+      );
     return out;
   },
   decide(item, ctx) {
