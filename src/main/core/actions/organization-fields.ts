@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { FieldChange, RectifyFields } from '../../../shared/contract/groups/actions';
 import { LetheError } from '../../../shared/errors';
-import { applyOrganizationsPage, type OrganizationRecord, type SqliteDb } from '../db';
+import { applyOrganizationsPage, type SqliteDb } from '../db';
+import { splitOrganizations } from '../sync/map-records';
 import { writeWhenFree } from '../db/write-when-free';
 import type { ZendeskClient } from '../helpdesk';
 import type { CheckResult, JournalOperation, NewOperation, OperationHandler } from '../journal';
@@ -161,13 +162,15 @@ export async function organizationFieldsUnchanged(
 /** The organizations a rectification changed, re-read into the cache (without touching the sync's positions). */
 export async function refreshOrganizations(db: SqliteDb, client: ZendeskClient, orgIds: readonly number[]): Promise<void> {
   for (const id of new Set(orgIds)) {
-    let org: z.infer<typeof Organization>;
+    let org: Awaited<ReturnType<ZendeskClient['getOrganization']>>;
     try {
-      org = await readOrganization(client, id);
+      // The whole record, parsed as the sync parses it: the cache's row is written from it.
+      org = await client.getOrganization(id);
     } catch (error) {
       if (isNotFound(error)) continue;
       throw error;
     }
-    await writeWhenFree(db, () => applyOrganizationsPage(db, [org as unknown as OrganizationRecord], { record: false }));
+    const { live } = splitOrganizations([org]);
+    await writeWhenFree(db, () => applyOrganizationsPage(db, live, { record: false }));
   }
 }

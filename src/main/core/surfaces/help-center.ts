@@ -4,7 +4,7 @@ import type { ZendeskClient } from '../helpdesk';
 import { cursorPages } from '../helpdesk/pagination';
 import { checkEach, isNotFound, singleOpHandler, unlessGone } from '../journal/helpdesk-handlers';
 import type { Json } from '../journal/types';
-import type { FoundItem, LookContext, SurfaceDefinition, SurfaceOpPayload } from './types';
+import { SurfaceIncomplete, type FoundItem, type LookContext, type SurfaceDefinition, type SurfaceOpPayload } from './types';
 
 /**
  * Help Center (Guide): the person's community posts, post comments, article comments, votes and
@@ -62,6 +62,8 @@ const Subscription = z.looseObject({
 });
 
 const PAGE = 100;
+/** Pages of one listing a look reads at most (5,000 items: a very active member), then "incomplete". */
+const MAX_PAGES = 50;
 
 /** Where Zendesk keeps a subscription, by the content it follows (Help Center API, subscriptions). */
 const SUBSCRIPTION_TEMPLATES: Record<string, string> = {
@@ -139,7 +141,14 @@ async function listAll<T>(ctx: LookContext, template: string, userId: number, ke
     { spec: { method: 'GET', template, params: { user_id: userId }, signal: ctx.signal }, key, item },
     PAGE,
   );
-  for await (const page of pages) out.push(...page.items);
+  let n = 0;
+  for await (const page of pages) {
+    out.push(...page.items);
+    if (++n >= MAX_PAGES && page.hasMore)
+      throw new SurfaceIncomplete(
+        `Read ${out.length} of the person's ${key} in Help Center within the look's bound; more remain: look again`,
+      );
+  }
   return out;
 }
 
