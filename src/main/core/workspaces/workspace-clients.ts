@@ -1,5 +1,5 @@
 import { LetheError } from '../../../shared/errors';
-import { ZendeskClient, type TransportOptions } from '../helpdesk';
+import { RateLimitScheduler, ZendeskClient, type TransportOptions } from '../helpdesk';
 import type { CoreServices } from '../services';
 
 /** The workspace named (it must exist), or the active one: how every domain reads `workspaceId?`. */
@@ -11,6 +11,23 @@ export async function resolveWorkspace(s: Pick<CoreServices, 'workspaces'>, work
   const active = await s.workspaces.active();
   if (!active) throw new LetheError('not_found', 'No workspace is selected; add or select one first');
   return active.id;
+}
+
+/**
+ * Zendesk's rate limit is the account's, whoever asks: actions, erasure, sync (and its background
+ * index fill) and the dossier's looks each keep their own client but share one scheduler per
+ * helpdesk address and core, so each sees the others' requests in the window at once (not only
+ * through the next answer's X-Rate-Limit-Remaining), a 429 holds everyone back, and background
+ * work can tell that an officer is waiting (RateLimitScheduler.foregroundIdleMs).
+ */
+const schedulers = new WeakMap<object, Map<string, RateLimitScheduler>>();
+function accountScheduler(owner: object, baseUrl: string): RateLimitScheduler {
+  let byAddress = schedulers.get(owner);
+  if (!byAddress) schedulers.set(owner, (byAddress = new Map()));
+  const key = baseUrl.replace(/\/+$/, '').toLowerCase();
+  let scheduler = byAddress.get(key);
+  if (!scheduler) byAddress.set(key, (scheduler = new RateLimitScheduler()));
+  return scheduler;
 }
 
 export interface WorkspaceClient {
@@ -44,6 +61,8 @@ export class WorkspaceClients {
       { baseUrl: c.baseUrl, email: c.email, token: c.token },
       {
         logger: this.s.log.child('helpdesk'),
+        // A caller's own scheduler or clock (tests, benches) wins; otherwise the account's shared one.
+        ...(this.transport?.scheduler || this.transport?.clock ? {} : { scheduler: accountScheduler(this.s.workspaces, c.baseUrl) }),
         ...this.transport,
         ...(this.options.countRequests
           ? {
