@@ -20,8 +20,9 @@ import { SIM_STREAM } from './streams';
  * Paths, envelopes and pagination follow the OAS: the object and field listings, records (cursor
  * pagination only), text search (`GET .../records/search?query=`), filtered search (`POST
  * .../records/search` with `{filter: {...}}`, `$and`/`$or` of `$eq`/`$in` comparisons), show,
- * update (`PATCH`, `custom_object_record.custom_object_fields`, a required field cannot be
- * cleared: 422) and delete (204). An account without custom objects answers 404 on every path:
+ * update (`PATCH`, `custom_object_record.custom_object_fields` and the record's `name` and
+ * `external_id` beside them, as Zendesk's update takes them; a required field or the name cannot
+ * be cleared: 422) and delete (204). An account without custom objects answers 404 on every path:
  * a Zendesk community thread ("Search API help", 2023) shows `GET /api/v2/custom_objects` on an
  * account without the feature answering 404 with `{"error":{"title":"Not Found","message":...}}`.
  */
@@ -174,7 +175,7 @@ function generatedFields(ds: Dataset, o: number, k: number): { name: string; fie
 
 interface Overlay {
   deleted: Set<string>;
-  updated: Map<string, { fields: Fields; atMs: number; by: number }>;
+  updated: Map<string, { fields: Fields; name: string; externalId: string | null; atMs: number; by: number }>;
   enabled: boolean;
   trouble: { status: number; times: number } | null;
 }
@@ -190,8 +191,11 @@ export function setCustomObjectsEnabled(state: SimState, enabled: boolean): void
   overlay(state).enabled = enabled;
 }
 
-/** Scripted trouble for the record searches and listings: the next `times` answer `status`. */
-export function troubleCustomObjects(state: SimState, status: 429 | 500 | 503, times: number): void {
+/**
+ * Scripted trouble for the record searches and listings: the next `times` answer `status` (a 404
+ * while the object itself still answers: a search path that misbehaves, not a deleted object).
+ */
+export function troubleCustomObjects(state: SimState, status: 404 | 429 | 500 | 503, times: number): void {
   overlay(state).trouble = { status, times };
 }
 
@@ -199,6 +203,7 @@ export interface CustomObjectRecordView {
   objectKey: string;
   id: string;
   name: string;
+  externalId: string | null;
   fields: Fields;
   createdMs: number;
   updatedMs: number;
@@ -216,7 +221,8 @@ function view(state: SimState, o: number, k: number): CustomObjectRecordView | u
   return {
     objectKey: CUSTOM_OBJECTS[o]!.key,
     id,
-    name: g.name,
+    name: up ? up.name : g.name,
+    externalId: up ? up.externalId : null,
     fields: up ? up.fields : g.fields,
     createdMs,
     updatedMs: up ? up.atMs : createdMs,
@@ -238,7 +244,7 @@ function recordJson(state: SimState, r: CustomObjectRecordView, base: string): R
     name: r.name,
     custom_object_key: r.objectKey,
     custom_object_fields: { ...r.fields },
-    external_id: null,
+    external_id: r.externalId,
     photo: null,
     created_by_user_id: creator,
     updated_by_user_id: r.updatedBy === null ? creator : String(r.updatedBy),
@@ -302,6 +308,7 @@ function trouble(ctx: Ctx): void {
   if (!t || t.times <= 0) return;
   t.times--;
   if (t.status === 429) throw new HttpError(429, { error: 'TooManyRequests' }, { 'Retry-After': '1' });
+  if (t.status === 404) throw new HttpError(404, { error: 'RecordNotFound', description: 'Not found' });
   throw new HttpError(t.status, { error: 'InternalServerError' });
 }
 
@@ -347,7 +354,7 @@ function matchesQuery(o: number, r: CustomObjectRecordView, query: string): bool
     .split(/\s+/)
     .filter((t) => t.length > 0 && t !== '*');
   if (terms.length === 0) return true;
-  const texts = [r.name, ...CUSTOM_OBJECTS[o]!.fields.filter((f) => TEXT_TYPES.has(f.type)).map((f) => r.fields[f.key])];
+  const texts = [r.name, r.externalId, ...CUSTOM_OBJECTS[o]!.fields.filter((f) => TEXT_TYPES.has(f.type)).map((f) => r.fields[f.key])];
   const words = texts.flatMap((t) => (typeof t === 'string' ? t.toLowerCase().split(/[\s,;:<>()"']+/) : []));
   return terms.some((term) => words.some((w) => w.startsWith(term)));
 }
@@ -371,7 +378,7 @@ function matchesFilter(o: number, r: CustomObjectRecordView, filter: Filter): bo
       if (!CUSTOM_OBJECTS[o]!.fields.some((f) => f.key === key)) throw badRequest(`Unknown field: ${key}`, 'InvalidFilter');
       actual = r.fields[key];
     } else if (attr === 'name') actual = r.name;
-    else if (attr === 'external_id') actual = null;
+    else if (attr === 'external_id') actual = r.externalId;
     else throw badRequest(`Unsupported filter attribute: ${attr}`, 'InvalidFilter');
     if (!cond || typeof cond !== 'object' || Array.isArray(cond)) throw badRequest(`${attr} needs a comparison object`, 'InvalidFilter');
     return Object.entries(cond as Record<string, unknown>).every(([op, value]) => {
@@ -388,10 +395,22 @@ function matchesFilter(o: number, r: CustomObjectRecordView, filter: Filter): bo
 }
 
 function updateRecord(ctx: Ctx, o: number, r: CustomObjectRecordView): CustomObjectRecordView {
-  const body = ctx.body as { custom_object_record?: { custom_object_fields?: unknown } } | null;
-  const fields = body?.custom_object_record?.custom_object_fields;
+  const body = ctx.body as { custom_object_record?: { custom_object_fields?: unknown; name?: unknown; external_id?: unknown } } | null;
+  const record = body?.custom_object_record;
+  const fields = record?.custom_object_fields ?? (record && ('name' in record || 'external_id' in record) ? {} : undefined);
   if (!fields || typeof fields !== 'object' || Array.isArray(fields))
     throw badRequest('Request body must contain custom_object_record.custom_object_fields', 'InvalidParameter');
+  let name = r.name;
+  if (record?.name !== undefined) {
+    if (typeof record.name !== 'string' || record.name.trim() === '') throw invalid('name', 'Name is required', 'BlankValue');
+    name = record.name;
+  }
+  let externalId = r.externalId;
+  if (record?.external_id !== undefined) {
+    if (record.external_id !== null && typeof record.external_id !== 'string')
+      throw invalid('external_id', 'External ID must be text', 'InvalidValue');
+    externalId = record.external_id === '' ? null : record.external_id;
+  }
   const next: Fields = { ...r.fields };
   for (const [key, value] of Object.entries(fields as Record<string, unknown>)) {
     const def = CUSTOM_OBJECTS[o]!.fields.find((f) => f.key === key);
@@ -411,8 +430,8 @@ function updateRecord(ctx: Ctx, o: number, r: CustomObjectRecordView): CustomObj
       throw invalid(key, `${def.title} must point at a user`, 'InvalidValue');
     next[key] = String(value);
   }
-  overlay(ctx.state).updated.set(r.id, { fields: next, atMs: ctx.state.now(), by: ctx.caller.userId });
-  return { ...r, fields: next, updatedMs: ctx.state.now(), updatedBy: ctx.caller.userId };
+  overlay(ctx.state).updated.set(r.id, { fields: next, name, externalId, atMs: ctx.state.now(), by: ctx.caller.userId });
+  return { ...r, name, externalId, fields: next, updatedMs: ctx.state.now(), updatedBy: ctx.caller.userId };
 }
 
 export function registerCustomObjectRoutes(r: Router): void {
@@ -491,9 +510,19 @@ export interface CustomObjectTruth {
   texts: string[];
 }
 
+const ADDRESS = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/gu;
+
+/** Whole addresses only: ann@x.com is not held by a text naming joann@x.com. */
+function holdsAddress(v: unknown, addresses: readonly string[]): boolean {
+  if (typeof v !== 'string') return false;
+  const written = new Set([...v.matchAll(ADDRESS)].map((m) => m[0].toLowerCase()));
+  return addresses.some((a) => written.has(a));
+}
+
 /**
  * Ground truth: the live records that hold the subject: a `zen:user` lookup field pointing at one
- * of their accounts, or a text field holding one of their e-mail addresses (case-insensitively).
+ * of their accounts, or its name, external id or a text field holding one of their e-mail
+ * addresses, whole (case-insensitively).
  * A name alone does not count (Lethe does not match on names: too many people share one).
  */
 export function customObjectRecordsOf(state: SimState, userIds: readonly number[], emails: readonly string[]): CustomObjectTruth[] {
@@ -504,13 +533,11 @@ export function customObjectRecordsOf(state: SimState, userIds: readonly number[
   CUSTOM_OBJECTS.forEach((def, o) => {
     for (const rec of records(state, o)) {
       const lookups = def.fields.filter((f) => f.target === 'zen:user' && own.has(String(rec.fields[f.key]))).map((f) => f.key);
-      const texts = def.fields
-        .filter((f) => TEXT_TYPES.has(f.type))
-        .filter((f) => {
-          const v = rec.fields[f.key];
-          return typeof v === 'string' && addresses.some((a) => v.toLowerCase().includes(a));
-        })
-        .map((f) => f.key);
+      const texts = [
+        ...(holdsAddress(rec.name, addresses) ? ['name'] : []),
+        ...(holdsAddress(rec.externalId, addresses) ? ['external_id'] : []),
+        ...def.fields.filter((f) => TEXT_TYPES.has(f.type) && holdsAddress(rec.fields[f.key], addresses)).map((f) => f.key),
+      ];
       if (lookups.length > 0 || texts.length > 0) out.push({ objectKey: def.key, id: rec.id, lookups, texts });
     }
   });

@@ -9,6 +9,7 @@ import { openJournal } from '../../src/main/core/journal';
 import { groundTruth } from '../../src/sim/truth';
 import { customObjectRecordsOf, setCustomObjectsEnabled, troubleCustomObjects } from '../../src/sim';
 import { createSubjectsHarness, type SubjectsHarness } from '../support/subjects-harness';
+import { simApi } from '../support/sim-api';
 
 /**
  * Custom object records whose lookup fields point at the person, or whose text holds their
@@ -142,6 +143,52 @@ describe('custom object records in the dossier', () => {
     });
   }, 60_000);
 
+  it('a 404 from the records search of an object that still exists is "not searched: error", never nothing found', async () => {
+    const ref = `subj_${linkedEndUser()}`;
+    troubleCustomObjects(state(), 404, 1);
+    try {
+      const looked = await h.call('subjects.look', { workspaceId, ref, surfaces: ['custom_objects'] });
+      const row = looked.coverage.find((c) => c.surface === 'custom_objects')!;
+      expect(row).toMatchObject({ searched: false, reason: 'error', items: null });
+      expect(row.detail).toMatch(/404 though the object exists/);
+    } finally {
+      troubleCustomObjects(state(), 404, 0);
+    }
+  }, 60_000);
+
+  it('matches whole addresses (not one inside another person’s) and the record’s name', async () => {
+    const userId = linkedEndUser();
+    const email = groundTruth(state(), userId).emails[0]!;
+    const ref = `subj_${userId}`;
+    const listed = await simApi<{
+      custom_object_records: Array<{ id: string; name: string; custom_object_fields: Record<string, unknown> }>;
+    }>(h.sync.sim, 'GET', '/api/v2/custom_objects/device/records?page[size]=100');
+    const free = listed.body.custom_object_records.filter(
+      (r) => r.custom_object_fields.owner === null && r.custom_object_fields.contact_email === null,
+    );
+    expect(free.length).toBeGreaterThan(1);
+    const [named, other] = free as [(typeof free)[0], (typeof free)[0]];
+    const patch = (id: string, record: Record<string, unknown>) =>
+      simApi(h.sync.sim, 'PATCH', `/api/v2/custom_objects/device/records/${id}`, { custom_object_record: record });
+    expect((await patch(named.id, { name: `Device of ${email.toUpperCase()}`, custom_object_fields: {} })).status).toBe(200);
+    // Another person's address that starts with the person's: Zendesk's word search returns it.
+    expect((await patch(other.id, { custom_object_fields: { contact_email: `${email}.au` } })).status).toBe(200);
+    try {
+      await h.call('subjects.look', { workspaceId, ref, surfaces: ['custom_objects'] });
+      const d = await h.call('subjects.show', { workspaceId, ref });
+      const items = d.surfaces.find((s) => s.surface === 'custom_objects')?.items ?? [];
+      const ids = items.map((x) => x.id);
+      expect(ids).toContain(`device:${named.id}`);
+      expect(ids).not.toContain(`device:${other.id}`);
+      expect(items.find((x) => x.id === `device:${named.id}`)?.why).toMatch(/its name field holds/);
+      const truth = customObjectRecordsOf(state(), [userId], [email]).map((t) => `${t.objectKey}:${t.id}`);
+      expect(ids.sort()).toEqual(truth.sort());
+    } finally {
+      await patch(named.id, { name: named.name, custom_object_fields: {} });
+      await patch(other.id, { custom_object_fields: { contact_email: null } });
+    }
+  }, 60_000);
+
   it('refuses a misspelt surface with a stable code, and the last look stays as it was', async () => {
     const ref = `subj_${linkedEndUser()}`;
     await h.call('subjects.look', { workspaceId, ref, surfaces: ['custom_objects'] });
@@ -217,9 +264,11 @@ describe('erasing a person held in custom object records', () => {
       if (i.decision === 'keep') expect(i.legalBasis).not.toBeNull();
     }
     expect(items.some((i) => i.decision === 'redact')).toBe(true);
-    expect(items.some((i) => i.decision === 'delete')).toBe(true);
+    // A claim is deleted, or blocked when it also names its handling agent (not the person's alone).
+    expect(items.some((i) => i.decision === 'delete' || i.decision === 'blocked')).toBe(true);
+    for (const i of items.filter((x) => x.decision === 'blocked')) expect(i).toMatchObject({ reasonCode: 'custom_object_shared' });
 
-    const kept = items.filter((i) => i.decision === 'keep').map((i) => i.id);
+    const kept = items.filter((i) => i.decision === 'keep' || i.decision === 'blocked').map((i) => i.id);
     expect(await recordsHolding(userId, email)).toEqual(kept.sort());
     // A cleared device is still in the register, without the person.
     for (const i of items.filter((x) => x.decision === 'redact')) {
@@ -289,4 +338,67 @@ describe('erasing a person held in custom object records', () => {
     const gone = `${target!.objectKey}:01J000000000000000000000000`;
     expect(await verifySurfaces(client, journal, 'no-such-run', { surfaceItems: [item('delete', gone)] })).toEqual({ custom_objects: 0 });
   }, 60_000);
+
+  it('clears only the person: another address containing theirs, a text equal to their id and the name; a claim naming someone else is blocked', async () => {
+    const ds = e.sync.sim.dataset;
+    const sim = e.sync.sim;
+    const onHold = ds.userId(ds.ticketHead(2).requester);
+    type Rec = { id: string; name: string; custom_object_fields: Record<string, unknown> };
+    const list = async (key: string) =>
+      (await simApi<{ custom_object_records: Rec[] }>(sim, 'GET', `/api/v2/custom_objects/${key}/records?page[size]=100`)).body
+        .custom_object_records;
+    const devices = await list('device');
+    let device: Rec | undefined;
+    for (const r of devices) {
+      const owner = r.custom_object_fields.owner;
+      if (typeof owner !== 'string' || Number(owner) === onHold) continue;
+      // Not someone an earlier test erased.
+      if ((await simApi(sim, 'GET', `/api/v2/users/${owner}`)).status === 200) {
+        device = r;
+        break;
+      }
+    }
+    if (!device) throw new Error('no device owned by a user still there');
+    const userId = Number(device.custom_object_fields.owner);
+    const email = groundTruth(sim.state, userId).emails[0]!;
+    const claims = (await list('warranty_claim')).filter((r) => Number(r.custom_object_fields.claimant) !== onHold);
+    const [claim, own] = claims.slice(-2) as [Rec, Rec];
+    const agentId = ds.userId(0);
+    const patch = async (key: string, id: string, record: Record<string, unknown>) =>
+      expect((await simApi(sim, 'PATCH', `/api/v2/custom_objects/${key}/records/${id}`, { custom_object_record: record })).status).toBe(
+        200,
+      );
+    await patch('device', device.id, {
+      name: `Device of ${email}`,
+      custom_object_fields: { contact_email: `jo${email}`, serial_number: String(userId) },
+    });
+    await patch('warranty_claim', claim.id, {
+      custom_object_fields: { claimant: String(userId), handled_by: String(agentId), ticket: null, description: 'No address here.' },
+    });
+    await patch('warranty_claim', own.id, {
+      custom_object_fields: { claimant: String(userId), handled_by: null, ticket: null, description: 'No address here.' },
+    });
+
+    const { plan, status } = await e.planAndRun(email);
+    const items = plan.surfaceItems.filter((i) => i.surface === 'custom_objects');
+    expect(items.find((i) => i.id === `device:${device.id}`)).toMatchObject({ decision: 'redact', reasonCode: 'custom_object_cleared' });
+
+    const after = (await simApi<{ custom_object_record: Rec }>(sim, 'GET', `/api/v2/custom_objects/device/records/${device.id}`)).body
+      .custom_object_record;
+    expect(after.custom_object_fields).toMatchObject({ owner: null, contact_email: `jo${email}`, serial_number: String(userId) });
+    expect(after.name).toBe('Device of [redacted]');
+
+    const blocked = items.find((i) => i.id === `warranty_claim:${claim.id}`);
+    expect(blocked).toMatchObject({ decision: 'blocked', reasonCode: 'custom_object_shared' });
+    expect(blocked?.fix).toContain(`user ${agentId}`);
+    expect(items.find((i) => i.id === `warranty_claim:${own.id}`)).toMatchObject({
+      decision: 'delete',
+      reasonCode: 'custom_object_record',
+    });
+    expect((await simApi(sim, 'GET', `/api/v2/custom_objects/warranty_claim/records/${own.id}`)).status).toBe(404);
+    const kept = await simApi<{ custom_object_record: Rec }>(sim, 'GET', `/api/v2/custom_objects/warranty_claim/records/${claim.id}`);
+    expect(kept.status).toBe(200);
+    expect(kept.body.custom_object_record.custom_object_fields).toMatchObject({ claimant: String(userId), handled_by: String(agentId) });
+    expect(status.verification?.ok).toBe(true);
+  }, 180_000);
 });

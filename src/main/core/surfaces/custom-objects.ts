@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import type { SurfaceRole } from '../../../shared/schemas/surfaces';
-import type { ZendeskClient } from '../helpdesk';
+import { HelpdeskError, type ZendeskClient } from '../helpdesk';
 import { cursorPages } from '../helpdesk/pagination';
 import { isNotFound, singleOpHandler, checkEach, unlessGone } from '../journal/helpdesk-handlers';
 import type { Json } from '../journal/types';
+import { emailKey, identityKeysInText } from '../subjects/identity-keys';
 import type { FoundItem, SurfaceDefinition, SurfaceOpPayload } from './types';
 
 /**
@@ -21,9 +22,11 @@ import type { FoundItem, SurfaceDefinition, SurfaceOpPayload } from './types';
  * records the token may not read answers 403 (not searched: permission), never "nothing found".
  *
  * Decisions: a record linked to a ticket the plan keeps is kept with it; a record that exists for
- * the person (a required lookup points at them) is deleted; otherwise the record is the
- * organisation's (a device in its register) and only the person is cleared out of it (`PATCH`
- * with their lookups set to null and their address taken out of its text fields).
+ * the person (a required lookup points at them) is deleted, unless another user lookup names
+ * someone else (then it is blocked: deleting it would take their data, the required lookup cannot
+ * be emptied); otherwise the record is the organisation's (a device in its register) and only
+ * the person is cleared out of it (`PATCH` with their lookups set to null and their whole
+ * addresses taken out of its name, external id and text fields).
  */
 
 const CustomObject = z.looseObject({ key: z.string().min(1).max(100), title: z.string().nullish() });
@@ -39,6 +42,7 @@ type Field = z.infer<typeof Field>;
 const ObjectRecord = z.looseObject({
   id: z.string().min(1).max(100),
   name: z.string().nullish(),
+  external_id: z.string().nullish(),
   custom_object_fields: z.record(z.string(), z.unknown()).nullish(),
   created_at: z.string().nullish(),
   updated_at: z.string().nullish(),
@@ -55,6 +59,8 @@ interface CustomObjectItem extends FoundItem {
   objectTitle?: string;
   /** Titles of the lookup fields pointing at the person that must have a value (the record exists for them). */
   requiredLinks?: string[];
+  /** Other users the record's user lookups name (a claim's handling agent): the record is not the person's alone. */
+  others?: Array<{ field: string; userId: string }>;
 }
 
 const usable = (f: Field): boolean => f.active !== false;
@@ -76,14 +82,40 @@ async function fieldsOf(client: ZendeskClient, key: string, signal?: AbortSignal
       );
     } catch (error) {
       // The object was deleted between the listing and this call: it holds nobody now.
-      if (isNotFound(error)) return null;
-      throw error;
+      if (isNotFound(error) && (await objectGone(client, key, signal))) return null;
+      throw unexplained404(error, key);
     }
     out.push(...body.custom_object_fields);
     if (!body.next_page) break;
     url = body.next_page;
   }
   return out;
+}
+
+/**
+ * A 404 on an object's fields or records means it was deleted only if the object itself is gone
+ * too; otherwise the 404 is unexplained and must not pass for "nothing found".
+ */
+async function objectGone(client: ZendeskClient, key: string, signal?: AbortSignal): Promise<boolean> {
+  try {
+    await client.transport.json({
+      method: 'GET',
+      template: '/api/v2/custom_objects/{custom_object_key}',
+      params: { custom_object_key: key },
+      signal,
+    });
+    return false;
+  } catch (error) {
+    if (isNotFound(error)) return true;
+    throw error;
+  }
+}
+
+/** A 404 from an object that still exists is an error (not searched: error), not a missing feature. */
+function unexplained404(error: unknown, key: string): unknown {
+  if (!isNotFound(error)) return error;
+  const operation = `custom object ${key} records`;
+  return new HelpdeskError('helpdesk_error', `The records of custom object ${key} answered 404 though the object exists`, operation);
 }
 
 async function searchAll(
@@ -149,8 +181,8 @@ export const customObjectsSurface: SurfaceDefinition = {
         if (texts.length > 0)
           for (const email of emails) for (const r of await searchAll(client, object.key, { query: email }, signal)) found.set(r.id, r);
       } catch (error) {
-        if (isNotFound(error)) continue; // deleted meanwhile, as above
-        throw error;
+        if (isNotFound(error) && (await objectGone(client, object.key, signal))) continue; // deleted meanwhile, as above
+        throw unexplained404(error, object.key);
       }
       for (const r of found.values()) {
         const item = toItem(object.title ?? object.key, object.key, r, { lookups, ticketLinks, texts }, ids, emails, names);
@@ -172,6 +204,17 @@ export const customObjectsSurface: SurfaceDefinition = {
         fix: null,
       };
     const required = c.requiredLinks ?? [];
+    const others = c.others ?? [];
+    if (required.length > 0 && others.length > 0) {
+      const named = others.map((o) => `user ${o.userId} (${o.field})`).join(', ');
+      return {
+        decision: 'blocked',
+        reasonCode: 'custom_object_shared',
+        reason: `A ${what} record that exists for the person (its ${required.join(', ')} field must point at someone) also names ${named}: deleting it would take their data too, and the required field cannot be emptied`,
+        legalBasis: null,
+        fix: `The record also names ${named}; clear or reassign it in Zendesk, then plan again`,
+      };
+    }
     if (required.length > 0)
       return {
         decision: 'delete',
@@ -206,13 +249,20 @@ export const customObjectsSurface: SurfaceDefinition = {
           return { opId: op.id, outcome: 'done' };
         }
         const record = await read(client, key, id, signal);
-        const changes = record ? clearing(record, p.strings) : {};
-        if (record && Object.keys(changes).length > 0)
+        const changes = record ? clearing(record, p.strings, await userLookupsOf(client, key, signal)) : null;
+        if (changes && changesAny(changes))
           await client.transport.json({
             method: 'PATCH',
             template: RECORD_PATH,
             params: { custom_object_key: key, custom_object_record_id: id },
-            body: { custom_object_record: { custom_object_fields: changes } },
+            // Zendesk's update takes the record's name and external id beside its fields.
+            body: {
+              custom_object_record: {
+                ...(changes.name === undefined ? {} : { name: changes.name }),
+                ...(changes.externalId === undefined ? {} : { external_id: changes.externalId }),
+                custom_object_fields: changes.fields,
+              },
+            },
             // The same fields set to the same values: safe to send again.
             idempotent: true,
             signal,
@@ -238,11 +288,22 @@ function toItem(
   names: readonly string[],
 ): CustomObjectItem | null {
   const values = r.custom_object_fields ?? {};
-  const linkedBy = f.lookups.filter((l) => values[l.key] !== null && values[l.key] !== undefined && ids.has(String(values[l.key])));
-  const holding = f.texts.filter((t) => {
-    const v = textOf(values[t.key])?.toLowerCase();
-    return v !== undefined && emails.some((e) => v.includes(e));
+  const idOf = (l: Field): string | null => {
+    const v = values[l.key];
+    return typeof v === 'string' || typeof v === 'number' ? String(v) : null;
+  };
+  const linkedBy = f.lookups.filter((l) => ids.has(idOf(l) ?? ''));
+  const others = f.lookups.flatMap((l) => {
+    const id = idOf(l);
+    return id !== null && id !== '' && !ids.has(id) ? [{ field: titleOf(l), userId: id }] : [];
   });
+  // The record's own name and external id are text the person's address can be written in too.
+  const texts: Array<{ title: string; value: string | null }> = [
+    { title: 'name', value: textOf(r.name) },
+    { title: 'external id', value: textOf(r.external_id) },
+    ...f.texts.map((t) => ({ title: titleOf(t), value: textOf(values[t.key]) })),
+  ];
+  const holding = texts.filter((t) => t.value !== null && addressesIn(t.value, emails).length > 0);
   if (linkedBy.length === 0 && holding.length === 0) return null;
   const roles: SurfaceRole[] = [];
   const why: string[] = [];
@@ -253,23 +314,16 @@ function toItem(
   if (holding.length > 0) {
     roles.push('mentioned');
     why.push(
-      `its ${holding.map(titleOf).join(', ')} field holds the person’s e-mail address (text is matched on addresses, never on a name alone)`,
+      `its ${holding.map((t) => t.title).join(', ')} field holds the person’s e-mail address (text is matched on addresses, never on a name alone)`,
     );
   }
   // The person's values inside the record, as the record holds them: their account ids in the
-  // lookups, and every address or name of theirs in its text fields (cleared with them).
-  const strings = new Set<string>(linkedBy.map((l) => String(values[l.key])));
-  for (const t of f.texts) {
-    const v = textOf(values[t.key]);
-    if (v === null) continue;
-    const lower = v.toLowerCase();
-    for (const needle of [...emails, ...names.map((n) => n.toLowerCase())]) {
-      let at = lower.indexOf(needle);
-      while (at >= 0) {
-        strings.add(v.slice(at, at + needle.length));
-        at = lower.indexOf(needle, at + needle.length);
-      }
-    }
+  // lookups, and every address or name of theirs in its text (cleared with them).
+  const strings = new Set<string>(linkedBy.map((l) => idOf(l)!));
+  for (const t of texts) {
+    if (t.value === null) continue;
+    for (const a of addressesIn(t.value, emails)) strings.add(a);
+    for (const n of names) if (wordPattern(n).test(t.value)) strings.add(n);
   }
   const ticketValue = f.ticketLinks.map((t) => values[t.key]).find((v) => typeof v === 'string' || typeof v === 'number');
   const ticketId = ticketValue !== undefined && /^\d{1,15}$/.test(String(ticketValue)) ? Number(ticketValue) : null;
@@ -287,7 +341,26 @@ function toItem(
     strings: [...strings],
     objectTitle,
     requiredLinks: linkedBy.filter((l) => l.required === true).map(titleOf),
+    others,
   };
+}
+
+/** The person's addresses written in `text`, whole (ann@x.com is not inside joann@x.com), as written. */
+function addressesIn(text: string, emails: readonly string[]): string[] {
+  const keys = identityKeysInText(text);
+  return emails.filter((e) => keys.has(emailKey(e))).flatMap((e) => text.match(addressPattern(e)) ?? []);
+}
+
+const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** A whole address: no address character before it, no domain character (or dot and more domain) after it. */
+function addressPattern(address: string): RegExp {
+  return new RegExp(`(?<![\\p{L}\\p{N}._%+-])${escape(address)}(?![\\p{L}\\p{N}-]|\\.[\\p{L}\\p{N}])`, 'giu');
+}
+
+/** A whole word or phrase (a name): no letter or digit either side. */
+function wordPattern(words: string): RegExp {
+  return new RegExp(`(?<![\\p{L}\\p{N}])${escape(words)}(?![\\p{L}\\p{N}])`, 'giu');
 }
 
 function splitItemId(itemId: string): { key: string; id: string } {
@@ -310,28 +383,47 @@ async function read(client: ZendeskClient, key: string, id: string, signal?: Abo
 }
 
 /**
- * The fields to change so the record no longer holds the person: a field whose whole value is one
- * of their values (a lookup to their account, an address field) becomes null; a longer text keeps
- * its words with their address and name taken out. Account ids (digits only) are matched whole,
- * never inside a text.
+ * The changes that leave the record without the person: a `zen:user` lookup to one of their
+ * accounts becomes null (account ids are matched in user lookups only, never in a ticket lookup
+ * or a number); in the name, external id and text fields their whole addresses and their name are
+ * replaced (another address that merely contains theirs is left alone); a field that held nothing
+ * else becomes null (the name, which Zendesk requires, keeps the marker).
  */
-function clearing(record: ObjectRecord, strings: readonly string[]): Record<string, Json> {
-  const changes: Record<string, Json> = {};
-  const whole = new Set(strings.map((s) => s.trim().toLowerCase()));
-  const inside = strings.filter((s) => /\D/.test(s));
+function clearing(record: ObjectRecord, strings: readonly string[], userLookups: ReadonlySet<string>): ClearingChanges {
+  const ids = new Set(strings.filter((s) => /^\d+$/.test(s)));
+  const patterns = strings.filter((s) => !/^\d+$/.test(s)).map((s) => (s.includes('@') ? addressPattern(s) : wordPattern(s)));
+  const cleared = (value: string): string => patterns.reduce((v, p) => v.replace(p, '[redacted]'), value);
+  const out: ClearingChanges = { fields: {} };
   for (const [key, value] of Object.entries(record.custom_object_fields ?? {})) {
     if (value === null || value === undefined) continue;
-    const text = String(value);
-    if (whole.has(text.trim().toLowerCase())) {
-      changes[key] = null;
+    if (userLookups.has(key)) {
+      if (ids.has(String(value))) out.fields[key] = null;
       continue;
     }
     if (typeof value !== 'string') continue;
-    let next = value;
-    for (const s of inside) next = next.split(new RegExp(s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi')).join('[redacted]');
-    if (next !== value) changes[key] = next;
+    const next = cleared(value);
+    if (next !== value) out.fields[key] = next.trim() === '[redacted]' ? null : next;
   }
-  return changes;
+  const name = textOf(record.name);
+  if (name !== null && cleared(name) !== name) out.name = cleared(name);
+  const external = textOf(record.external_id);
+  if (external !== null && cleared(external) !== external)
+    out.externalId = cleared(external).trim() === '[redacted]' ? null : cleared(external);
+  return out;
+}
+
+interface ClearingChanges {
+  fields: Record<string, Json>;
+  name?: string;
+  externalId?: string | null;
+}
+
+const changesAny = (c: ClearingChanges): boolean => Object.keys(c.fields).length > 0 || c.name !== undefined || c.externalId !== undefined;
+
+/** The keys of the object's `zen:user` lookups (the only fields an account id is matched in). */
+async function userLookupsOf(client: ZendeskClient, key: string, signal?: AbortSignal): Promise<Set<string>> {
+  const fields = (await fieldsOf(client, key, signal)) ?? [];
+  return new Set(fields.filter((f) => f.type === 'lookup' && f.relationship_target_type === 'zen:user').map((f) => f.key));
 }
 
 /** Does the item still hold the person: deleted ones by existing at all, cleared ones by holding their values. */
@@ -340,5 +432,5 @@ async function holds(client: ZendeskClient, p: SurfaceOpPayload, signal?: AbortS
   const record = await read(client, key, id, signal);
   if (record === null) return false;
   if (p.decision === 'delete') return true;
-  return Object.keys(clearing(record, p.strings)).length > 0;
+  return changesAny(clearing(record, p.strings, await userLookupsOf(client, key, signal)));
 }
