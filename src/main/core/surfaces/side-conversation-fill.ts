@@ -13,7 +13,7 @@ import { ticketParticipantKeys } from './side-conversations';
  * look then reads only the person's tickets and the few naming them, and is complete.
  *
  * It shares the account's rate budget with everything else and only uses room left in it: it
- * reads while the account's last minute holds fewer requests than its share of the budget (half
+ * reads while the account's last minute holds fewer requests than its share of the budget (30%
  * by default) and nothing else has asked for the budget in the last few seconds, so a look or an
  * erasure started meanwhile goes first and still has the rest; it reads at most
  * `perPass` tickets per sync (the next sync goes on from the index), and stops at the first
@@ -38,7 +38,7 @@ export interface FillResult {
   stopped: 'permission' | 'not_enabled' | 'error' | null;
 }
 
-export const DEFAULT_FILL: Pick<FillOptions, 'share' | 'perPass'> = { share: 0.5, perPass: 5_000 };
+export const DEFAULT_FILL: Pick<FillOptions, 'share' | 'perPass'> = { share: 0.3, perPass: 5_000 };
 /** Entries written per transaction. */
 const BATCH = 25;
 /** This many 404s from the first tickets, and none readable: the account has no side conversations. */
