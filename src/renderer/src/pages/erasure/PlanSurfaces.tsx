@@ -29,7 +29,8 @@ export function PlanSurfaces({ plan }: { plan: ErasurePlan }): React.JSX.Element
     if (list) list.push(item);
     else itemsBy.set(item.surface, [item]);
   }
-  const unsearched = plan.coverage.filter((c) => !c.searched);
+  // Zendesk's deletion status holds nothing to erase: it is read after the run, for the receipt.
+  const unsearched = plan.coverage.filter((c) => !c.searched && c.surface !== 'compliance_deletion');
   return (
     <section className="erasure-surfaces" aria-labelledby="erasure-surfaces-title">
       <h3 id="erasure-surfaces-title">Every place the helpdesk keeps the person</h3>
@@ -38,6 +39,8 @@ export function PlanSurfaces({ plan }: { plan: ErasurePlan }): React.JSX.Element
         {unsearched.length > 0
           ? ` ${unsearched.length} place(s) were not searched: this erasure cannot reach what they hold.`
           : ' Every place was searched.'}
+        {plan.coverage.some((c) => c.surface === 'compliance_deletion') &&
+          ' Zendesk’s own deletion status per product is read after the run, into the receipt.'}
       </p>
       <table className="table erasure-coverage">
         <ColumnHeads columns={['Place', 'Searched', 'Found', ...SURFACE_DECISION_ORDER.map((d) => SURFACE_DECISION_LABELS[d])]} />
