@@ -3,6 +3,7 @@ import { createContext, useContext, useEffect, type ReactNode } from 'react';
 import type { Contract, OperationName } from '../../../shared/contract';
 import type { ContractShape, InputOf, OutputOf } from '../../../shared/contract/define';
 import { ApiError, type Api } from './client';
+import { eventRefresher } from './event-refresh';
 
 const ApiContext = createContext<Api | null>(null);
 
@@ -122,9 +123,13 @@ export function useEventInvalidation(): void {
   const api = useApi();
   const client = useQueryClient();
   useEffect(() => {
-    const refresh = () => void client.invalidateQueries();
+    const refresher = eventRefresher(client);
     // On (re)connection too: a change made while the stream was down (or before the page's first
     // connection, e.g. a workspace created from the CLI) sent an event nobody heard.
-    return api.subscribe(refresh, refresh);
+    const unsubscribe = api.subscribe(refresher.refresh, refresher.refresh);
+    return () => {
+      unsubscribe();
+      refresher.stop();
+    };
   }, [api, client]);
 }
