@@ -2,8 +2,9 @@ import { spawn } from 'node:child_process';
 import { afterEach, expect, it } from 'vitest';
 import type { ErasurePlan, RunStatus } from '../../src/shared/contract/groups/erasure';
 import { getOrCreateDbKey } from '../../src/main/core/db';
-import { createErasureHarness, type ErasureHarness } from '../../src/main/core/erasure/testing/harness';
+import { confirmationFor, createErasureHarness, type ErasureHarness } from '../../src/main/core/erasure/testing/harness';
 import { startFaultProxy, type FaultProxy } from '../../src/main/core/erasure/testing/fault-proxy';
+import { suspendedOf } from '../../src/sim';
 
 let h: ErasureHarness | undefined;
 let proxy: FaultProxy | undefined;
@@ -42,12 +43,7 @@ it('a run SIGKILLed after a bulk delete was sent but before its answer was recor
   await h.call('erasure.execute', {
     workspaceId: h.workspaceId,
     planId: plan.id,
-    confirm: {
-      subject: SUBJECT,
-      deleteTickets: plan.counts.tickets.delete,
-      redactTickets: plan.counts.tickets.redact,
-      mentionsReviewed: plan.counts.mentionsForReview,
-    },
+    confirm: confirmationFor(SUBJECT, plan),
   });
   const cachePath = services.caches.pathFor(h.workspaceId);
   const key = await getOrCreateDbKey(services.workspaces.secretStoreFor(h.workspaceId), h.workspaceId, cachePath);
@@ -122,12 +118,21 @@ it('a run SIGKILLed after a bulk delete was sent but before its answer was recor
 
 it('429 storms, lost answers and failing job items still end in the correct state, with nothing done twice in effect', async () => {
   proxy = await startFaultProxy({ rate429: 0, lostAnswer: 0 });
-  h = await createErasureHarness({ baseUrl: proxy.url, maxAttempts: 10, sim: { faults: { jobItemFailureRate: 0.3 } } });
+  h = await createErasureHarness({ baseUrl: proxy.url, maxAttempts: 10, autoStart: false, sim: { faults: { jobItemFailureRate: 0.3 } } });
   proxy.target = h.sync.sim.url;
+  // The storm is on the run. Before it, a look that still fails after the client's retries is
+  // refused at execute as unread, on purpose (the last test): not what this test is about.
+  let plan = await h.call<ErasurePlan>('erasure.plan', { workspaceId: h.workspaceId, subject: SUBJECT });
+  plan = await h.call<ErasurePlan>('erasure.revalidate', { workspaceId: h.workspaceId, planId: plan.id });
+  await h.call('erasure.execute', {
+    workspaceId: h.workspaceId,
+    planId: plan.id,
+    confirm: confirmationFor(SUBJECT, plan),
+  });
   proxy.faults = { rate429: 0.3, lostAnswer: 0.2 };
-  const first = await h.planAndRun(SUBJECT);
-  const plan = first.plan;
-  let status = first.status;
+  await h.call('erasure.resume', { workspaceId: h.workspaceId, runId: plan.id });
+  await h.service.wait(plan.id);
+  let status = await h.call<RunStatus>('erasure.status', { workspaceId: h.workspaceId, runId: plan.id });
   expect(proxy.stats.injected429).toBeGreaterThan(0);
   // Under this storm an outcome can stay unconfirmed after every retry (more likely on a loaded
   // machine): the run then stops before verifying and says so, and a resume asks again, never resends.
@@ -170,4 +175,60 @@ it('server errors before the effect are retried; a job item that always fails en
   // The cache still holds what the helpdesk still holds.
   const cache = await h.sync.ctx.core.services.caches.open(h.workspaceId);
   expect(cache.db.prepare('SELECT count(*) FROM tickets WHERE id = 26').pluck().get()).toBe(1);
+});
+
+it('at execute, a place the live check cannot read again is refused as unread, naming it, and one that changed as changed; nothing is sent', async () => {
+  proxy = await startFaultProxy({ rate429: 0, lostAnswer: 0 });
+  h = await createErasureHarness({ baseUrl: proxy.url, autoStart: false });
+  proxy.target = h.sync.sim.url;
+  const { sim } = h.sync;
+  const ds = sim.dataset;
+  let index = -1;
+  for (let i = 2; i < ds.userCount && index < 0; i++) {
+    const email = ds.primaryEmail(i);
+    if (email && !ds.isAgentIndex(i) && suspendedOf(sim.state, [ds.userId(i)], [email]).length > 0) index = i;
+  }
+  expect(index).toBeGreaterThan(0);
+  const email = ds.primaryEmail(index)!;
+  let plan = await h.call<ErasurePlan>('erasure.plan', { workspaceId: h.workspaceId, subject: email });
+  plan = await h.call<ErasurePlan>('erasure.revalidate', { workspaceId: h.workspaceId, planId: plan.id });
+  const suspended = plan.surfaceItems.filter((i) => i.surface === 'suspended_tickets');
+  expect(suspended.length).toBeGreaterThan(0);
+  const destructive = (): number => sim.state.requestLog.filter((r) => ['PUT', 'PATCH', 'DELETE'].includes(r.method)).length;
+  const sentBefore = destructive();
+  const execute = () =>
+    h!.callResult('erasure.execute', { workspaceId: h!.workspaceId, planId: plan.id, confirm: confirmationFor(email, plan) });
+
+  // The listing stays down through every retry: unknown, not "changed".
+  proxy.faults = { rate429: 0, lostAnswer: 0, failPath: /^\/api\/v2\/suspended_tickets/ };
+  const unread = await execute();
+  expect(unread.ok).toBe(false);
+  if (unread.ok) return;
+  expect(unread.error.code).toBe('conflict');
+  expect(unread.error.details).toMatchObject({ reason: 'surfaces_unread', surfaces: 'suspended_tickets' });
+  expect(unread.error.message).toMatch(/Could not read again, so nothing ran: Suspended tickets/);
+
+  // One of the person's suspended tickets goes (another tool deleted it): the plan is refused as changed.
+  proxy.faults = { rate429: 0, lostAnswer: 0 };
+  const gone = suspended[0]!.id;
+  const auth = Buffer.from(`${sim.admin.email}/token:${sim.admin.token}`).toString('base64');
+  expect(
+    (await fetch(`${sim.url}/api/v2/suspended_tickets/${gone}`, { method: 'DELETE', headers: { authorization: `Basic ${auth}` } })).status,
+  ).toBe(204);
+  const changed = await execute();
+  expect(changed.ok).toBe(false);
+  if (changed.ok) return;
+  expect(changed.error.details).toMatchObject({ reason: 'surfaces_changed', added: '', removed: `suspended_tickets:${gone}` });
+
+  // Nothing ran: no operation in the journal, nothing sent but the one delete made here.
+  expect(destructive()).toBe(sentBefore + 1);
+  const status = await h.call<RunStatus>('erasure.status', { workspaceId: h.workspaceId, runId: plan.id });
+  expect(status.running).toBe(false);
+  expect(status.state).toBe('draft');
+  expect(Object.keys(status.byKind)).toEqual([]);
+
+  // Checked again, the plan is the helpdesk as it is now and runs.
+  plan = await h.call<ErasurePlan>('erasure.revalidate', { workspaceId: h.workspaceId, planId: plan.id });
+  expect(plan.surfaceItems.filter((i) => i.surface === 'suspended_tickets')).toHaveLength(suspended.length - 1);
+  expect((await execute()).ok).toBe(true);
 });

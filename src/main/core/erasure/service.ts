@@ -34,7 +34,7 @@ import { revalidateFacts } from './revalidate';
 import { runErasure } from './run';
 import { openLinkRegister } from '../subjects/links';
 import { planSurfaces } from './surface-plan';
-import { liveSurfaces, surfaceOperations } from './surfaces-run';
+import { liveSurfaces, refuseUnlikeReviewed, surfaceOperations } from './surfaces-run';
 import { readZendeskDeletion, withComplianceRow, type ZendeskStatusOptions } from './zendesk-status';
 import { OP } from './zendesk-ops';
 
@@ -462,20 +462,7 @@ export class ErasureService extends WorkspaceDomain<ErasureServiceOptions> {
     if (approvalRequired && !approvedAsRuns) {
       throw new LetheError('conflict', 'The approval was given for a different version of this plan; it needs approving again');
     }
-    const itemsKey = (items: ErasurePlan['surfaceItems']): string =>
-      items
-        .map((i) => `${i.surface}:${i.id}:${i.decision}`)
-        .sort()
-        .join('\n');
-    if (itemsKey(surfaces.surfaceItems) !== itemsKey(plan.surfaceItems ?? [])) {
-      throw new LetheError(
-        'conflict',
-        'The helpdesk’s other places (surfaces) changed since the plan was checked; revalidate and review them',
-        {
-          reason: 'surfaces_changed',
-        },
-      );
-    }
+    refuseUnlikeReviewed(plan, surfaces);
     const live = { ...withDecisions(plan, decided), ...surfaces };
     const ops = [...buildOperations(live, facts), ...surfaceOperations(cache.db, live)];
     // One officer runs a plan: of two executing at once, the second is refused here.

@@ -1,4 +1,5 @@
 import type { ErasurePlan, PlanTicket } from '../../../shared/contract/groups/erasure';
+import { LetheError } from '../../../shared/errors';
 import type { SurfaceId } from '../../../shared/schemas/surfaces';
 import type { SqliteDb } from '../db/sqlite';
 import type { ZendeskClient } from '../helpdesk';
@@ -31,6 +32,50 @@ export async function liveSurfaces(
   if (requested === undefined) return { coverage: plan.coverage ?? [], surfaceItems: [] };
   await lookForSubject(db, register, client, requested, workspaceId, undefined, signal);
   return planSurfaces(db, register, workspaceId, requested, tickets);
+}
+
+/**
+ * What runs is what was reviewed, surface by surface. A surface the plan searched but the live
+ * check could not read again is not "changed": it is unknown, and saying so sends the officer to
+ * retry rather than to review differences that are not there. Details name surfaces and item ids
+ * only (labels can hold the person's words).
+ */
+export function refuseUnlikeReviewed(
+  plan: Pick<ErasurePlan, 'coverage' | 'surfaceItems'>,
+  live: Pick<ErasurePlan, 'coverage' | 'surfaceItems'>,
+): void {
+  const searchedBefore = new Set((plan.coverage ?? []).filter((c) => c.searched).map((c) => c.surface));
+  const unread = live.coverage.filter((c) => c.read === 'on_demand' && !c.searched && searchedBefore.has(c.surface));
+  if (unread.length > 0) {
+    throw new LetheError(
+      'conflict',
+      `Could not read again, so nothing ran: ${unread.map((c) => `${c.label} (${c.detail ?? c.reason ?? 'not searched'})`).join('; ')}. Try again when the helpdesk answers`,
+      { reason: 'surfaces_unread', surfaces: unread.map((c) => c.surface).join(',') },
+    );
+  }
+  const keyed = (items: ErasurePlan['surfaceItems']): Map<string, string> =>
+    new Map(items.map((i) => [`${i.surface}:${i.id}`, i.decision]));
+  const before = keyed(plan.surfaceItems ?? []);
+  const now = keyed(live.surfaceItems);
+  const added = [...now.keys()].filter((k) => !before.has(k));
+  const removed = [...before.keys()].filter((k) => !now.has(k));
+  const decided = [...now].filter(([k, d]) => before.has(k) && before.get(k) !== d).map(([k]) => k);
+  if (added.length + removed.length + decided.length === 0) return;
+  const parts = [
+    added.length > 0 ? `${added.length} new` : '',
+    removed.length > 0 ? `${removed.length} gone` : '',
+    decided.length > 0 ? `${decided.length} decided differently` : '',
+  ].filter(Boolean);
+  throw new LetheError(
+    'conflict',
+    `The helpdesk’s other places (surfaces) changed since the plan was checked (items: ${parts.join(', ')}); revalidate and review them`,
+    {
+      reason: 'surfaces_changed',
+      added: added.slice(0, 50).join(','),
+      removed: removed.slice(0, 50).join(','),
+      decidedDifferently: decided.slice(0, 50).join(','),
+    },
+  );
 }
 
 /**

@@ -11,7 +11,8 @@ export interface FaultProxy {
   /** The simulator behind it; set once it has started. */
   target: string;
   /** once500: a request (method and path) gets at most one injected 500, so a client's retry always gets through. */
-  faults: { rate429: number; lostAnswer: number; rate500?: number; once500?: boolean };
+  /** failPath: every request whose path matches gets a 500 before the helpdesk sees it (a place that stays down). */
+  faults: { rate429: number; lostAnswer: number; rate500?: number; once500?: boolean; failPath?: RegExp };
   stats: { forwarded: number; injected429: number; injected500: number; lostAnswers: number };
   close(): Promise<void>;
 }
@@ -33,6 +34,12 @@ export async function startFaultProxy(faults: FaultProxy['faults'], random: () =
       return;
     }
     const key = `${req.method ?? 'GET'} ${req.url ?? '/'}`;
+    if (proxy.faults.failPath?.test((req.url ?? '/').split('?')[0]!)) {
+      proxy.stats.injected500++;
+      res.writeHead(500, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ error: 'InternalServerError', description: 'Injected by the fault proxy (failPath)' }));
+      return;
+    }
     if (random() < (proxy.faults.rate500 ?? 0) && !(proxy.faults.once500 && injected.has(key))) {
       // Before the helpdesk sees it: nothing happened.
       injected.add(key);

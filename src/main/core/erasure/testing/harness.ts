@@ -29,12 +29,24 @@ export interface ErasureHarness {
   requests: RequestInfo[];
   call<T = unknown>(name: keyof typeof erasureOperations, input: unknown): Promise<T>;
   callResult(name: keyof typeof erasureOperations, input: unknown): ReturnType<Router['call']>;
-  /** plan → revalidate → execute with the right confirmation (mentions for review acknowledged) → wait; returns the final status. */
+  /** plan → revalidate → execute with the right confirmation (mentions for review acknowledged); returns the checked plan. */
+  checkAndExecute(subject: string, tweak?: (plan: ErasurePlan) => Promise<ErasurePlan> | ErasurePlan): Promise<ErasurePlan>;
+  /** checkAndExecute, then wait for the run; returns the final status. */
   planAndRun(
     subject: string,
     tweak?: (plan: ErasurePlan) => Promise<ErasurePlan> | ErasurePlan,
   ): Promise<{ plan: ErasurePlan; status: RunStatus }>;
   dispose(): Promise<void>;
+}
+
+/** The officer's confirmation of exactly this plan: its subject and counts, its mentions for review acknowledged. */
+export function confirmationFor(subject: string, plan: ErasurePlan) {
+  return {
+    subject,
+    deleteTickets: plan.counts.tickets.delete,
+    redactTickets: plan.counts.tickets.redact,
+    mentionsReviewed: plan.counts.mentionsForReview,
+  };
 }
 
 export async function createErasureHarness(
@@ -99,10 +111,24 @@ export async function createErasureHarness(
   );
   const call = async <T>(name: keyof typeof erasureOperations, input: unknown): Promise<T> => {
     const result = await router.call(name, input);
-    if (!result.ok) throw Object.assign(new Error(`${result.error.code}: ${result.error.message}`), { code: result.error.code });
+    if (!result.ok) {
+      const details = result.error.details === undefined ? '' : ` ${JSON.stringify(result.error.details)}`;
+      throw Object.assign(new Error(`${result.error.code}: ${result.error.message}${details}`), { code: result.error.code });
+    }
     return result.value as T;
   };
   const workspaceId = sync.workspaceId;
+  const checkAndExecute: ErasureHarness['checkAndExecute'] = async (subject, tweak) => {
+    let plan = await call<ErasurePlan>('erasure.plan', { workspaceId, subject });
+    if (tweak) plan = await tweak(plan);
+    plan = await call<ErasurePlan>('erasure.revalidate', { workspaceId, planId: plan.id });
+    await call<RunStatus>('erasure.execute', {
+      workspaceId,
+      planId: plan.id,
+      confirm: confirmationFor(subject, plan),
+    });
+    return plan;
+  };
   return {
     sync,
     router,
@@ -111,20 +137,9 @@ export async function createErasureHarness(
     requests,
     call,
     callResult: (name, input) => router.call(name, input),
+    checkAndExecute,
     async planAndRun(subject, tweak) {
-      let plan = await call<ErasurePlan>('erasure.plan', { workspaceId, subject });
-      if (tweak) plan = await tweak(plan);
-      plan = await call<ErasurePlan>('erasure.revalidate', { workspaceId, planId: plan.id });
-      await call<RunStatus>('erasure.execute', {
-        workspaceId,
-        planId: plan.id,
-        confirm: {
-          subject,
-          deleteTickets: plan.counts.tickets.delete,
-          redactTickets: plan.counts.tickets.redact,
-          mentionsReviewed: plan.counts.mentionsForReview,
-        },
-      });
+      const plan = await checkAndExecute(subject, tweak);
       await service.wait(plan.id);
       return { plan, status: await call<RunStatus>('erasure.status', { workspaceId, runId: plan.id }) };
     },
