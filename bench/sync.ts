@@ -26,7 +26,6 @@
  *
  *   npm run bench -- sync      (or: npx tsx bench/sync.ts [size])
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,30 +34,12 @@ import { COUNTED_TABLES, countRows, MIGRATIONS, openCache, runMigrations, type C
 import { Database } from '../src/main/core/db/sqlite';
 import { RateLimitScheduler } from '../src/main/core/helpdesk';
 import { runSyncInWorker } from '../src/main/core/sync/worker-host';
+import { startSimChild, type SimChild } from './_sim-child';
 
 const size = process.argv[2] ?? 'medium';
 const KEY = '7e'.repeat(32);
 const emit = (line: Record<string, unknown>): void => console.log(JSON.stringify(line));
 const ROW_TABLES = ['users', 'identities', 'organizations', 'tickets', 'participants', 'comments', 'attachments'] as const;
-
-async function startSimChild(): Promise<{ child: ChildProcess; url: string; email: string; token: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/sim/main.ts', '--size', size, '--no-limits', '--port', '0'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let out = '';
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('exit', (code) => reject(new Error(`simulator exited (${code})`)));
-    child.stdout!.setEncoding('utf8');
-    child.stdout!.on('data', (chunk: string) => {
-      out += chunk;
-      const url = /listening on (\S+)/.exec(out)?.[1];
-      const email = /admin email: (\S+)/.exec(out)?.[1];
-      const token = /admin token: (\S+)/.exec(out)?.[1];
-      if (url && email && token && /dataset:/.test(out)) resolve({ child, url, email, token });
-    });
-  });
-}
 
 interface RunFigures {
   /** From start to the end of the export streams: the sync end to end. */
@@ -103,11 +84,7 @@ function processCpuSeconds(pid: number | undefined): number | null {
   }
 }
 
-async function syncOnce(
-  sim: { url: string; email: string; token: string; child: ChildProcess },
-  cache: Cache,
-  plain: boolean,
-): Promise<RunFigures> {
+async function syncOnce(sim: SimChild, cache: Cache, plain: boolean): Promise<RunFigures> {
   const simCpuBefore = processCpuSeconds(sim.child.pid);
   let requests = 0;
   // The simulator runs with --no-limits; the real 10/min export budget is projected below instead.
@@ -255,7 +232,7 @@ function rawInsert(source: Cache, dir: string, order: 'arrival' | 'rowid', round
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'lethe-bench-sync-'));
-const sim = await startSimChild();
+const sim = await startSimChild(size);
 emit({
   step: 'simulator',
   size,
@@ -336,8 +313,7 @@ try {
     },
   });
 } finally {
-  sim.child.removeAllListeners('exit');
-  sim.child.kill('SIGTERM');
+  sim.close();
   rmSync(dir, { recursive: true, force: true });
 }
 
