@@ -38,13 +38,7 @@ it('a run SIGKILLed after a bulk delete was sent but before its answer was recor
   h = await createErasureHarness({ autoStart: false, sim: { jobDelayMs: 600 } });
   const sim = h.sync.sim;
   const services = h.sync.ctx.core.services;
-  let plan = await h.call<ErasurePlan>('erasure.plan', { workspaceId: h.workspaceId, subject: SUBJECT });
-  plan = await h.call<ErasurePlan>('erasure.revalidate', { workspaceId: h.workspaceId, planId: plan.id });
-  await h.call('erasure.execute', {
-    workspaceId: h.workspaceId,
-    planId: plan.id,
-    confirm: confirmationFor(SUBJECT, plan),
-  });
+  const plan = await h.checkAndExecute(SUBJECT);
   const cachePath = services.caches.pathFor(h.workspaceId);
   const key = await getOrCreateDbKey(services.workspaces.secretStoreFor(h.workspaceId), h.workspaceId, cachePath);
   const bulkDeletes = (): number =>
@@ -122,13 +116,7 @@ it('429 storms, lost answers and failing job items still end in the correct stat
   proxy.target = h.sync.sim.url;
   // The storm is on the run. Before it, a look that still fails after the client's retries is
   // refused at execute as unread, on purpose (the last test): not what this test is about.
-  let plan = await h.call<ErasurePlan>('erasure.plan', { workspaceId: h.workspaceId, subject: SUBJECT });
-  plan = await h.call<ErasurePlan>('erasure.revalidate', { workspaceId: h.workspaceId, planId: plan.id });
-  await h.call('erasure.execute', {
-    workspaceId: h.workspaceId,
-    planId: plan.id,
-    confirm: confirmationFor(SUBJECT, plan),
-  });
+  const plan = await h.checkAndExecute(SUBJECT);
   proxy.faults = { rate429: 0.3, lostAnswer: 0.2 };
   await h.call('erasure.resume', { workspaceId: h.workspaceId, runId: plan.id });
   await h.service.wait(plan.id);
