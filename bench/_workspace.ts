@@ -26,12 +26,12 @@ import { SyncService } from '../src/main/core/sync/sync-service';
 import type { DatasetSize } from '../src/sim';
 import type { Dataset } from '../src/sim/dataset';
 import { createTestCore } from '../test/support/core';
+import { trackPeakMemory } from './_memory';
 import { startSimChild } from './_sim-child';
 
 export const BENCH_SEED = 11;
 export const SCHEMA_VERSION = latestVersion(MIGRATIONS);
 export const BENCH_CACHE_ROOT = join(tmpdir(), 'lethe-bench-cache');
-const MB = 1024 * 1024;
 
 export const round = (n: number): number => Math.round(n * 100) / 100;
 export const p95 = (samples: number[]): number => {
@@ -67,9 +67,11 @@ export async function buildWorkspace(size: DatasetSize, dir: string): Promise<Ca
   // follows a sync in the app: it reads at most 30% of the account's advertised 700 a minute (the
   // simulator advertises it even without limits), 5,000 tickets in about 24 minutes of waiting,
   // and nothing these benches measure reads the index.
+  const memory = trackPeakMemory(250);
   const service = new SyncService(ctx.core.services, {
     perPage: 1000,
     indexFill: false,
+    workerMemory: { everyMs: 1000, report: memory.onWorkerMemory },
     transport: { scheduler: new RateLimitScheduler({ requestsPerMinute: 1e9, exportRequestsPerMinute: 1e9 }), timeoutMs: 120_000 },
   });
   const created = await ctx.call('workspaces.create', {
@@ -82,15 +84,11 @@ export async function buildWorkspace(size: DatasetSize, dir: string): Promise<Ca
   const workspaceId = created.value.id;
   const stall = monitorEventLoopDelay({ resolution: 10 });
   stall.enable();
-  let peak = process.memoryUsage.rss();
-  const sampler = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage.rss());
-  }, 250);
   const load = loadAt();
   const t0 = performance.now();
   await service.start(workspaceId);
   const result = await service.wait(workspaceId);
-  clearInterval(sampler);
+  const peak = memory.stop();
   stall.disable();
   if (result?.outcome !== 'done') throw new Error(`sync failed: ${JSON.stringify(result?.error)}`);
   const syncSeconds = (performance.now() - t0) / 1000;
@@ -133,7 +131,8 @@ export async function buildWorkspace(size: DatasetSize, dir: string): Promise<Ca
       built_at: new Date().toISOString(),
       sync_s: round(syncSeconds),
       sync_limits: 'none (simulator noLimits: the one-time build)',
-      sync_peak_rss_mb: round(peak / MB),
+      sync_peak_rss_mb: peak.peakRssMb,
+      sync_memory_at_peak_mb: peak.atPeak,
       sync_max_event_loop_stall_ms: round(stall.max / 1e6),
       sync_path: 'SyncService: worker thread, no index fill; simulator in a child process',
       identities_s: round(identitySeconds),

@@ -304,6 +304,7 @@ emit({
   [`${size}_dossier_largest_tickets`]: largest,
   [`${size}_sync_peak_rss_mb`]: setup.sync_peak_rss_mb ?? null,
   [`${size}_sync_max_event_loop_stall_ms`]: setup.sync_max_event_loop_stall_ms ?? null,
+  [`${size}_sync_memory_at_peak_mb`]: setup.sync_memory_at_peak_mb ?? null,
   sync_figures_from: setup.built_at ? `this bench's build of ${setup.built_at}` : 'not measured (workspace built by the subjects bench)',
   [`${size}_cache_bytes_per_ticket`]: Math.round(bytes / tickets),
   [`${size}_tickets`]: tickets,

@@ -34,6 +34,7 @@ import { COUNTED_TABLES, countRows, MIGRATIONS, openCache, runMigrations, type C
 import { Database } from '../src/main/core/db/sqlite';
 import { RateLimitScheduler } from '../src/main/core/helpdesk';
 import { runSyncInWorker } from '../src/main/core/sync/worker-host';
+import { trackPeakMemory } from './_memory';
 import { startSimChild, type SimChild } from './_sim-child';
 
 const size = process.argv[2] ?? 'medium';
@@ -61,6 +62,7 @@ interface RunFigures {
   maxStallMs: number;
   p99StallMs: number;
   peakRssMb: number;
+  memoryAtPeak: Record<string, number | null>;
 }
 
 /** The main thread's time on a CPU and waiting in the run queue (ns), from /proc; null elsewhere. */
@@ -112,8 +114,7 @@ async function syncOnce(sim: SimChild, cache: Cache, plain: boolean): Promise<Ru
     maxDrift = Math.max(maxDrift, drift);
     expected = now + 10;
   }, 10);
-  let peakRss = process.memoryUsage().rss;
-  const rss = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+  const memory = trackPeakMemory();
   histogram.enable();
   const started = performance.now();
   const cpu = process.cpuUsage();
@@ -125,18 +126,19 @@ async function syncOnce(sim: SimChild, cache: Cache, plain: boolean): Promise<Ru
       perPage: 1000,
       // For measuring the choice of the default (LETHE_BENCH_PAGES_PER_TX=1 is one page per transaction).
       ...(process.env.LETHE_BENCH_PAGES_PER_TX ? { pagesPerTransaction: Number(process.env.LETHE_BENCH_PAGES_PER_TX) } : {}),
+      reportMemoryEveryMs: 250,
     },
     scheduler,
     signal: new AbortController().signal,
     onRequest: () => requests++,
+    onWorkerMemory: memory.onWorkerMemory,
   });
   const mentionIndexSeconds = (mentionIndex?.ms ?? 0) / 1000;
   const seconds = (performance.now() - started) / 1000 - mentionIndexSeconds;
   const used = process.cpuUsage(cpu);
   histogram.disable();
   clearInterval(probe);
-  clearInterval(rss);
-  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  const peak = memory.stop();
   if (result.outcome !== 'done') throw new Error(`sync ${result.outcome}: ${result.error?.code} ${result.error?.message}`);
   const counts = countRows(cache.db);
   return {
@@ -153,7 +155,8 @@ async function syncOnce(sim: SimChild, cache: Cache, plain: boolean): Promise<Ru
     tickets: counts.tickets,
     maxStallMs: Math.max(histogram.max / 1e6, maxDrift),
     p99StallMs: histogram.percentile(99) / 1e6,
-    peakRssMb: peakRss / 1024 / 1024,
+    peakRssMb: peak.peakRssMb,
+    memoryAtPeak: peak.atPeak,
   };
 }
 
@@ -242,7 +245,7 @@ emit({
 try {
   const encrypted = openCache({ path: join(dir, 'encrypted.db'), key: KEY });
   const enc = await syncOnce(sim, encrypted, false);
-  emit({ step: 'sync encrypted', ...round(enc), rowsPerTable: enc.perTable });
+  emit({ step: 'sync encrypted', ...round(enc), rowsPerTable: enc.perTable, memoryAtPeakMb: enc.memoryAtPeak });
 
   // Let the first run's garbage go before the second, so neither pays for the other.
   (globalThis as { gc?: () => void }).gc?.();

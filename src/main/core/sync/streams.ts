@@ -67,6 +67,15 @@ interface PreparedPage {
   ack: PageAck;
 }
 
+/**
+ * A page's ids, taken now: the acknowledgement waits for its transaction's commit (up to ten pages
+ * later), and a closure over the records kept every page's parsed records alive until then.
+ */
+function idsOf(records: ReadonlyArray<{ id: number }>): () => number[] {
+  const ids = records.map((r) => r.id);
+  return () => ids;
+}
+
 /** Items per write slice: about 10-25 ms of writing, so a page that arrives meanwhile is taken in promptly. */
 const WRITE_SLICE = 250;
 /** Export pages fetched ahead of the one being written (see read-ahead.ts). */
@@ -219,7 +228,7 @@ const users: StreamRunner = async (ctx) => {
         items: page.items.length,
         position: seconds(last?.updated_at),
         endOfStream: page.endOfStream,
-        ids: () => live.map((u) => u.id),
+        ids: idsOf(live),
       },
     };
   });
@@ -249,7 +258,7 @@ const tickets: StreamRunner = async (ctx) => {
         items: page.items.length,
         position: last ? (last.generated_timestamp ?? seconds(last.updated_at)) : null,
         endOfStream: page.endOfStream,
-        ids: () => live.map((t) => t.id),
+        ids: idsOf(live),
       },
     };
   });
@@ -282,7 +291,7 @@ const organizations: StreamRunner = async (ctx) => {
         },
         WRITE_SLICE,
       ),
-      ack: { items: page.items.length, position: page.endTime, endOfStream: page.endOfStream, ids: () => live.map((o) => o.id) },
+      ack: { items: page.items.length, position: page.endTime, endOfStream: page.endOfStream, ids: idsOf(live) },
     };
   });
 };
@@ -319,7 +328,7 @@ const ticketEvents: StreamRunner = async (ctx) => {
         },
         WRITE_SLICE,
       ),
-      ack: { items: comments.length, position: page.endTime, endOfStream: page.endOfStream, ids: () => comments.map((c) => c.id) },
+      ack: { items: comments.length, position: page.endTime, endOfStream: page.endOfStream, ids: idsOf(comments) },
     };
   });
 };

@@ -21,7 +21,7 @@ import { stmt } from '../db/sqlite';
 import { openLinkRegister } from '../subjects/links';
 import { runSubjectFirstLook } from './subject-first/look';
 import { runSyncInWorker } from './worker-host';
-import type { SyncWorkerData } from './worker-protocol';
+import type { SyncWorkerData, WorkerMemory } from './worker-protocol';
 import type { FillOptions, FillResult } from '../surfaces/side-conversation-fill';
 import { IndexFills } from './index-fill';
 
@@ -62,6 +62,8 @@ export interface SyncServiceOptions {
    * 5,000 tickets a pass.
    */
   indexFill?: Partial<Pick<FillOptions, 'share' | 'perPass'>> | false;
+  /** Benches: the sync worker's own heap every `everyMs` (the process RSS does not split by thread). */
+  workerMemory?: { everyMs: number; report: (usage: WorkerMemory) => void };
 }
 
 const SHOWN_COUNTS = ['users', 'identities', 'organizations', 'tickets', 'participants', 'comments', 'attachments'] as const;
@@ -129,6 +131,7 @@ export class SyncService extends WorkspaceDomain<SyncServiceOptions> {
         signal: run.controller.signal,
         onEvent: (event) => this.#onStreamEvent(workspaceId, run, event),
         ...(this.options.transport?.onRequest ? { onRequest: this.options.transport.onRequest } : {}),
+        ...(this.options.workerMemory ? { onWorkerMemory: this.options.workerMemory.report } : {}),
         log: this.s.log.child('sync-worker'),
       });
       result = ran.result;
@@ -182,6 +185,7 @@ export class SyncService extends WorkspaceDomain<SyncServiceOptions> {
       ...(this.options.pagesPerTransaction ? { pagesPerTransaction: this.options.pagesPerTransaction } : {}),
       ...(this.options.holdMs !== undefined ? { holdMs: this.options.holdMs } : {}),
       ...(this.options.workerFaultForTestsOnly ? { faultForTestsOnly: this.options.workerFaultForTestsOnly } : {}),
+      ...(this.options.workerMemory ? { reportMemoryEveryMs: this.options.workerMemory.everyMs } : {}),
     };
   }
 

@@ -165,7 +165,19 @@ function injectFault(): void {
   });
 }
 
+function reportMemory(everyMs: number | undefined): void {
+  if (!everyMs) return;
+  const send = (): void => {
+    // In a worker, memoryUsage's heap figures are this isolate's; rss is the whole process's and left out.
+    const { heapUsed, heapTotal, external, arrayBuffers } = process.memoryUsage();
+    post({ type: 'memory', usage: { heapUsed, heapTotal, external, arrayBuffers } });
+  };
+  send();
+  setInterval(send, everyMs).unref();
+}
+
 async function main(): Promise<void> {
+  reportMemory(data.reportMemoryEveryMs);
   let cache: Cache | undefined;
   let result: RunSyncResult;
   let mentionIndex: MentionIndexRun | null = null;

@@ -8,7 +8,7 @@ import type { ErrorInfo } from '../../../shared/errors';
 import type { RateLimitScheduler, RequestInfo } from '../helpdesk';
 import type { Logger } from '../log/logger';
 import type { RunSyncResult, StreamEvent } from './run-sync';
-import type { MainToWorker, MentionIndexRun, SyncWorkerData, WorkerToMain } from './worker-protocol';
+import type { MainToWorker, MentionIndexRun, SyncWorkerData, WorkerMemory, WorkerToMain } from './worker-protocol';
 
 export interface WorkerRunOptions {
   data: SyncWorkerData;
@@ -17,6 +17,8 @@ export interface WorkerRunOptions {
   signal: AbortSignal;
   onEvent?: (event: StreamEvent) => void;
   onRequest?: (info: RequestInfo) => void;
+  /** The worker's own heap, every `data.reportMemoryEveryMs` (benches). */
+  onWorkerMemory?: (usage: WorkerMemory) => void;
   log?: Logger;
 }
 
@@ -122,6 +124,9 @@ export function runSyncInWorker(options: WorkerRunOptions): Promise<WorkerRunRes
           break;
         case 'log':
           options.log?.[message.level](message.message);
+          break;
+        case 'memory':
+          options.onWorkerMemory?.(message.usage);
           break;
         case 'scheduler':
           relayScheduler(message.call);

@@ -26,6 +26,8 @@ export interface SyncWorkerData {
   streams?: SyncStream[];
   /** Report each request (tests observe them through the main thread's onRequest). */
   reportRequests?: boolean;
+  /** Post the worker's own heap figures every this many ms (benches: the process RSS does not split by thread). */
+  reportMemoryEveryMs?: number;
   /** TESTS ONLY: end the worker abruptly after this many committed pages. */
   faultForTestsOnly?: { afterPages: number; kind: 'exit' | 'throw' };
 }
@@ -43,7 +45,16 @@ export type WorkerToMain =
   | { type: 'request'; info: { method: string; template: string; url: string; attempt: number } }
   | { type: 'scheduler'; call: SchedulerOp }
   | { type: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; message: string }
+  | { type: 'memory'; usage: WorkerMemory }
   | { type: 'done'; result: RunSyncResult; threadId: number; mentionIndex: MentionIndexRun | null };
+
+/** The worker isolate's heap (V8's figures for this thread alone) and the buffers it holds outside it, in bytes. */
+export interface WorkerMemory {
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  arrayBuffers: number;
+}
 
 /** The worker's catch-up of the subjects' mention index after the streams (see sync-worker.ts). */
 export interface MentionIndexRun {
