@@ -6,6 +6,7 @@ import { RateLimitScheduler } from '../../src/main/core/helpdesk';
 import { SyncService } from '../../src/main/core/sync';
 import { createSyncHarness, pastHoldBack, type SyncHarness } from '../../src/main/core/sync/testing/harness';
 import { expectedCache } from '../../src/main/core/sync/testing/truth';
+import type { WorkerMemory } from '../../src/main/core/sync/worker-protocol';
 
 let h: SyncHarness | undefined;
 afterEach(async () => {
@@ -42,6 +43,29 @@ describe('the sync runs in a worker thread', () => {
     // The run ended with a TRUNCATE checkpoint: the WAL holds nothing left to fold back.
     const wal = main.pragma('wal_checkpoint(PASSIVE)') as Array<{ log: number }>;
     expect(wal[0]?.log).toBe(0);
+  });
+});
+
+describe("the worker's memory report (benches)", () => {
+  it('posts its own heap while it runs when asked, and the run is unchanged', async () => {
+    const reports: WorkerMemory[] = [];
+    h = await createSyncHarness({
+      sim: { size: 'small', seed: 11, noLimits: true },
+      sync: { indexFill: false, workerMemory: { everyMs: 10, report: (usage) => reports.push(usage) } },
+    });
+    pastHoldBack(h.sim);
+
+    const status = await h.syncNow();
+
+    expect(status.outcome).toBe('done');
+    expect(status.counts.comments).toBe(expectedCache(h.sim).comments);
+    // One report as the worker starts, then one every 10 ms.
+    expect(reports.length).toBeGreaterThan(0);
+    for (const usage of reports) {
+      expect(usage.heapUsed).toBeGreaterThan(0);
+      expect(usage.heapUsed).toBeLessThanOrEqual(usage.heapTotal);
+      expect(usage.arrayBuffers).toBeLessThanOrEqual(usage.external);
+    }
   });
 });
 
