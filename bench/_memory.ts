@@ -15,8 +15,7 @@ const mb = (bytes: number): number => Math.round((bytes / MB) * 10) / 10;
 function rssSplit(): { anon: number; file: number; shmem: number } | null {
   try {
     const status = readFileSync('/proc/self/status', 'utf8');
-    const kb = (name: string): number =>
-      Number(/^(\S+):\s+(\d+) kB$/m.exec(status.split('\n').find((l) => l.startsWith(`${name}:`)) ?? '')?.[2] ?? 0) * 1024;
+    const kb = (name: string): number => Number(new RegExp(`^${name}:\\s+(\\d+) kB$`, 'm').exec(status)?.[1] ?? 0) * 1024;
     return { anon: kb('RssAnon'), file: kb('RssFile'), shmem: kb('RssShmem') };
   } catch {
     return null;

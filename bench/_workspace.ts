@@ -62,17 +62,17 @@ export async function readWorkspaceMeta(dir: string): Promise<CacheMeta | null> 
 export async function buildWorkspace(size: DatasetSize, dir: string): Promise<CacheMeta> {
   const sim = await startSimChild(size, BENCH_SEED);
   const ctx = await createTestCore();
-  // The app's path: SyncService runs the sync in a worker thread while this main thread plays the
-  // one that serves the UI (its stall is measured). Without the side-conversation index fill that
-  // follows a sync in the app: it reads at most 30% of the account's advertised 700 a minute (the
-  // simulator advertises it even without limits), 5,000 tickets in about 24 minutes of waiting,
-  // and nothing these benches measure reads the index.
   // What ran before in this process is garbage by now but still on the heap until a major GC: the
   // scale bench's part 1 walks the 1M-ticket dataset in memory (139.6 MB of main heap at the
   // build's RSS peak, 2026-12-06). The app's main thread holds nothing like it, so collect it
   // here and let the peak and the stall be the sync's.
   (globalThis as { gc?: () => void }).gc?.();
   const memory = trackPeakMemory(250);
+  // The app's path: SyncService runs the sync in a worker thread while this main thread plays the
+  // one that serves the UI (its stall is measured). Without the side-conversation index fill that
+  // follows a sync in the app: it reads at most 30% of the account's advertised 700 a minute (the
+  // simulator advertises it even without limits), 5,000 tickets in about 24 minutes of waiting,
+  // and nothing these benches measure reads the index.
   const service = new SyncService(ctx.core.services, {
     perPage: 1000,
     indexFill: false,
