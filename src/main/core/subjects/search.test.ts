@@ -14,8 +14,9 @@ import { phoneIdentitiesHolding, searchSubjects } from './search';
 
 let tmp: ReturnType<typeof tempDir>;
 let cache: Cache;
+// In id order, as phoneIdentitiesHolding promises: without ORDER BY, SQLite may walk a covering index instead.
 const SCAN = `SELECT user_id AS userId, value, value_normalized AS normalized FROM identities
-               WHERE type = 'phone_number' AND instr(value_normalized, ?) > 0 LIMIT ?`;
+               WHERE type = 'phone_number' AND instr(value_normalized, ?) > 0 ORDER BY id LIMIT ?`;
 
 beforeAll(() => {
   tmp = tempDir();

@@ -218,29 +218,9 @@ function formerIdentities(register: SqliteDb, text: string, hits: Hits): void {
   }
 }
 
-/**
- * How many tickets each account takes part in, kept per connection while the cache is unchanged.
- * An agent takes part in tens of thousands of tickets at the large account (a count of ~15 ms)
- * and a name typed in the search box finds the same agents query after query. Any commit, by this
- * connection or another (the sync's), changes `data_version` or `total_changes()`, and the counts
- * are read again: never a stale number.
- */
-const ticketCounts = new WeakMap<SqliteDb, { version: string; counts: Map<number, number> }>();
-const TICKET_COUNTS_KEPT = 10_000;
-
+/** How many tickets the account takes part in: kept by the cache as participants change (schema 70). */
 function ticketCount(db: SqliteDb, userId: number): number {
-  const version = `${db.pragma('data_version', { simple: true }) as number}:${stmt(db, 'SELECT total_changes()').pluck().get() as number}`;
-  let memo = ticketCounts.get(db);
-  if (memo === undefined || memo.version !== version || memo.counts.size >= TICKET_COUNTS_KEPT) {
-    memo = { version, counts: new Map() };
-    ticketCounts.set(db, memo);
-  }
-  let n = memo.counts.get(userId);
-  if (n === undefined) {
-    n = stmt(db, 'SELECT count(DISTINCT ticket_id) FROM participants WHERE user_id = ?').pluck().get(userId) as number;
-    memo.counts.set(userId, n);
-  }
-  return n;
+  return (stmt(db, 'SELECT tickets FROM user_ticket_counts WHERE user_id = ?').pluck().get(userId) as number | undefined) ?? 0;
 }
 
 interface UserRow {

@@ -4,10 +4,19 @@ import { migration0030 } from './0030-subjects';
 import { migration0040 } from './0040-surfaces';
 import { migration0050 } from './0050-subject-looks';
 import { migration0060 } from './0060-search-scale';
+import { migration0070 } from './0070-search-reads';
 import type { Migration } from './types';
 
 /** Every schema version in order. Append only: a shipped migration is never edited. */
-export const MIGRATIONS: readonly Migration[] = [migration0010, migration0020, migration0030, migration0040, migration0050, migration0060];
+export const MIGRATIONS: readonly Migration[] = [
+  migration0010,
+  migration0020,
+  migration0030,
+  migration0040,
+  migration0050,
+  migration0060,
+  migration0070,
+];
 
 export type { Migration } from './types';
 export { DbFromFutureError, runMigrations, latestVersion, readSchemaVersion, checkMigrationList } from './runner';
