@@ -221,6 +221,11 @@ if (process.argv[2] === 'dashboard') {
 // `npm run bench -- scale medium search`: part 2's search alone, with its p95 per kind of query.
 const only = process.argv[3];
 const cold = only === undefined ? await coldSubject() : null;
+// Part 1 walks the whole large dataset in memory and runs a simulator in this process: collect
+// what it left before part 2 measures, as the build does (_workspace.ts), and say how much it was.
+const heapBeforeMb = process.memoryUsage().heapUsed / 2 ** 20;
+(globalThis as { gc?: () => void }).gc?.();
+const heapAfterMb = process.memoryUsage().heapUsed / 2 ** 20;
 
 const found = await findCache();
 const { dir: cacheDir, meta } = found ?? (await buildCache());
@@ -233,6 +238,7 @@ emit({
   workspace_cache: found ? 'reused' : 'built',
   workspace_cache_dir: cacheDir,
   from_schema: meta.schemaVersion,
+  heap_before_part_2_mb: { part_1_left: round(heapBeforeMb), after_gc: round(heapAfterMb) },
   ...meta.setup,
 });
 
