@@ -10,9 +10,9 @@ import type { Migration } from './types';
  *    lists several agents first (lowest ids): two thirds of the slowest searches' time there. Kept
  *    here, it is one row read. A ticket counts once however many roles the account has on it, so a
  *    row changes the count only when it is the account's first role on that ticket (insert) or its
- *    last (delete). Triggers see every write, FK cascades and erasure included; participants are
- *    only ever inserted (OR IGNORE, which fires nothing when it ignores) and deleted, never updated
- *    or replaced, and an update now fails.
+ *    last (delete). Triggers see every write path, erasure's included; participants are only ever
+ *    inserted (OR IGNORE, which fires nothing when it ignores) and deleted, never updated or
+ *    replaced, and an update now fails.
  * 2. The identities' value index also holds the type, account, primary flag and value as typed, so
  *    an address prefix ("john.", up to 500 identities) and the shared-identity suggestions of every
  *    result read the index alone instead of one table row per identity, scattered over the file.
