@@ -60,23 +60,37 @@ interface Listing<T> {
   item: z.ZodType<T>;
 }
 
-/**
- * Reads one page: the wrapper and the item array are validated separately, so a bad row is named
- * as `tickets.412.requester_id` (its index in the whole page, also when sliced). The array is
- * validated in one pass (no per-row calls), or with `slice` in slices of that many items with a
- * turn of the event loop between them: see `validateSlice`.
- */
-async function fetchPage<T, W extends z.ZodType>(
+interface FetchedPage<W> {
+  wrapper: W;
+  record: Record<string, unknown>;
+  operation: string;
+}
+
+/** Sends one page's call and validates its wrapper, which says where the next page is. */
+async function fetchWrapped<T, W extends z.ZodType>(
   transport: HelpdeskTransport,
   listing: Listing<T>,
   spec: CallSpec,
   wrapper: W,
-  slice = Infinity,
-): Promise<{ wrapper: z.output<W>; items: T[]; sideloads: Sideloads }> {
+): Promise<FetchedPage<z.output<W>>> {
   const operation = operationOf(spec);
   const body = await transport.json(spec);
   const meta = validate(wrapper, body, operation, listing.key);
-  const record = body as Record<string, unknown>;
+  return { wrapper: meta, record: body as Record<string, unknown>, operation };
+}
+
+/**
+ * A fetched page's items and sideloads: the item array is validated apart from the wrapper, so a
+ * bad row is named as `tickets.412.requester_id` (its index in the whole page, also when sliced).
+ * The array is validated in one pass (no per-row calls), or with `slice` in slices of that many
+ * items with a turn of the event loop between them: see `validateSlice`.
+ */
+async function itemsOfPage<T, W>(
+  listing: Listing<T>,
+  page: FetchedPage<W>,
+  slice = Infinity,
+): Promise<{ wrapper: W; items: T[]; sideloads: Sideloads }> {
+  const { record, operation } = page;
   const raw = record[listing.key];
   if (!Array.isArray(raw)) throw new HelpdeskBadResponseError(operation, listing.key, [listing.key]);
   const schema = z.array(listing.item);
@@ -97,7 +111,63 @@ async function fetchPage<T, W extends z.ZodType>(
   for (const key of Object.keys(record)) {
     if (key !== listing.key && !WRAPPER_KEYS.has(key)) sideloads[key] = record[key];
   }
-  return { wrapper: meta, items, sideloads };
+  return { wrapper: page.wrapper, items, sideloads };
+}
+
+/** Reads one page: its wrapper, then its items (see itemsOfPage). */
+async function fetchPage<T, W extends z.ZodType>(
+  transport: HelpdeskTransport,
+  listing: Listing<T>,
+  spec: CallSpec,
+  wrapper: W,
+  slice = Infinity,
+): Promise<{ wrapper: z.output<W>; items: T[]; sideloads: Sideloads }> {
+  return itemsOfPage(listing, await fetchWrapped(transport, listing, spec, wrapper), slice);
+}
+
+/**
+ * The pages of an export, each requested as soon as the wrapper of the one before it has been read.
+ * An export's page N+1 is addressed by N's cursor or end time, so the helpdesk cannot start on it
+ * before N has arrived; sending its call before N's items are validated and handed on lets the
+ * helpdesk build N+1 while Lethe validates and writes N. bench/sync.ts (medium): the ticket events
+ * stream waited 40 s of its 72 s for pages when the next call went out only after N was validated,
+ * slice by slice between the writer's slices.
+ *
+ * At most one call runs ahead. If N's items fail validation, or the consumer stops early, the call
+ * already sent for N+1 is aborted and its outcome dropped: it only ever reads.
+ */
+async function* chainedPages<T, W extends z.ZodType, P>(
+  transport: HelpdeskTransport,
+  listing: Listing<T>,
+  first: CallSpec,
+  wrapper: W,
+  slice: number | undefined,
+  /** The call for the page after this one, or null when this is the last. */
+  following: (page: z.output<W>) => CallSpec | null,
+  toPage: (page: { wrapper: z.output<W>; items: T[]; sideloads: Sideloads }) => P,
+): AsyncGenerator<P> {
+  const send = (spec: CallSpec): { controller: AbortController; page: Promise<FetchedPage<z.output<W>>> } => {
+    const controller = new AbortController();
+    const signal = spec.signal ? AbortSignal.any([spec.signal, controller.signal]) : controller.signal;
+    const page = fetchWrapped(transport, listing, { ...spec, signal }, wrapper);
+    // Its failure surfaces when awaited; an abandoned one must not go unhandled.
+    page.catch(() => undefined);
+    return { controller, page };
+  };
+  let inFlight: ReturnType<typeof send> | null = send(first);
+  try {
+    while (inFlight) {
+      const fetched = await inFlight.page;
+      const next = following(fetched.wrapper);
+      inFlight = next ? send(next) : null;
+      yield toPage(await itemsOfPage(listing, fetched, slice));
+    }
+  } finally {
+    if (inFlight) {
+      inFlight.controller.abort();
+      await inFlight.page.catch(() => undefined);
+    }
+  }
 }
 
 /** CBP: `page[size]`, then `links.next` while `meta.has_more`. */
@@ -148,47 +218,65 @@ export interface IncrementalCursorStart {
  * `end_of_stream`. Each page carries its `after_cursor` so the caller can store it in the same
  * transaction as the rows.
  */
-export async function* incrementalCursorPages<T>(
+export function incrementalCursorPages<T>(
   transport: HelpdeskTransport,
   listing: Listing<T>,
   start: IncrementalCursorStart,
 ): AsyncGenerator<IncrementalCursorPage<T>> {
   const base = { ...listing.spec.query, ...(start.perPage ? { per_page: start.perPage } : {}) };
-  let query: CallSpec['query'] =
+  const query: CallSpec['query'] =
     start.cursor !== undefined ? { ...base, cursor: start.cursor } : { ...base, start_time: start.startTime ?? 0 };
-  for (;;) {
-    const spec: CallSpec = { ...listing.spec, query, export: true };
-    const page = await fetchPage(transport, listing, spec, IncrementalCursorPageMeta, start.validateSlice);
-    const afterCursor = page.wrapper.after_cursor ?? null;
-    const endOfStream = page.wrapper.end_of_stream;
-    yield { items: page.items, afterCursor, endOfStream, sideloads: page.sideloads };
-    if (endOfStream || !afterCursor) return;
-    query = { ...base, cursor: afterCursor };
-  }
+  return chainedPages(
+    transport,
+    listing,
+    { ...listing.spec, query, export: true },
+    IncrementalCursorPageMeta,
+    start.validateSlice,
+    (wrapper) =>
+      wrapper.end_of_stream || !wrapper.after_cursor
+        ? null
+        : { ...listing.spec, query: { ...base, cursor: wrapper.after_cursor }, export: true },
+    (page) => ({
+      items: page.items,
+      afterCursor: page.wrapper.after_cursor ?? null,
+      endOfStream: page.wrapper.end_of_stream,
+      sideloads: page.sideloads,
+    }),
+  );
 }
 
 /** Incremental time export: `start_time`, then `next_page` until `end_of_stream`. */
-export async function* incrementalTimePages<T>(
+export function incrementalTimePages<T>(
   transport: HelpdeskTransport,
   listing: Listing<T>,
   start: { startTime: number; perPage?: number; validateSlice?: number },
 ): AsyncGenerator<IncrementalTimePage<T>> {
-  let spec: CallSpec = {
-    ...listing.spec,
-    query: { ...listing.spec.query, start_time: start.startTime, ...(start.perPage ? { per_page: start.perPage } : {}) },
-    export: true,
-  };
   let previous = '';
-  for (;;) {
-    const page = await fetchPage(transport, listing, spec, IncrementalTimePageMeta, start.validateSlice);
-    const next = page.wrapper.next_page ?? null;
-    const endOfStream = page.wrapper.end_of_stream;
-    yield { items: page.items, endTime: page.wrapper.end_time ?? null, nextPage: next, endOfStream, sideloads: page.sideloads };
-    // A next_page equal to the one just read would loop forever (same end_time, nothing new).
-    if (endOfStream || !next || next === previous) return;
-    previous = next;
-    spec = { ...listing.spec, url: next, export: true };
-  }
+  return chainedPages(
+    transport,
+    listing,
+    {
+      ...listing.spec,
+      query: { ...listing.spec.query, start_time: start.startTime, ...(start.perPage ? { per_page: start.perPage } : {}) },
+      export: true,
+    },
+    IncrementalTimePageMeta,
+    start.validateSlice,
+    (wrapper) => {
+      const next = wrapper.next_page ?? null;
+      // A next_page equal to the one just read would loop forever (same end_time, nothing new).
+      if (wrapper.end_of_stream || !next || next === previous) return null;
+      previous = next;
+      return { ...listing.spec, url: next, export: true };
+    },
+    (page) => ({
+      items: page.items,
+      endTime: page.wrapper.end_time ?? null,
+      nextPage: page.wrapper.next_page ?? null,
+      endOfStream: page.wrapper.end_of_stream,
+      sideloads: page.sideloads,
+    }),
+  );
 }
 
 /** Flattens any page iterator into its items. */
