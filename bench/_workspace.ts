@@ -14,7 +14,6 @@
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { applyUsersPage, type IdentityRecord, type UserRecord } from '../src/main/core/db';
 import { latestVersion, MIGRATIONS } from '../src/main/core/db/migrations';
 import { createCore } from '../src/main/core/create-core';
@@ -28,6 +27,7 @@ import type { Dataset } from '../src/sim/dataset';
 import { createTestCore } from '../test/support/core';
 import { trackPeakMemory } from './_memory';
 import { startSimChild } from './_sim-child';
+import { watchStalls } from './_stall';
 
 export const BENCH_SEED = 11;
 export const SCHEMA_VERSION = latestVersion(MIGRATIONS);
@@ -87,14 +87,13 @@ export async function buildWorkspace(size: DatasetSize, dir: string): Promise<Ca
   });
   if (!created.ok) throw new Error(`workspace: ${created.error.message}`);
   const workspaceId = created.value.id;
-  const stall = monitorEventLoopDelay({ resolution: 10 });
-  stall.enable();
+  const stalls = watchStalls();
   const load = loadAt();
   const t0 = performance.now();
   await service.start(workspaceId);
   const result = await service.wait(workspaceId);
   const peak = memory.stop();
-  stall.disable();
+  const stall = stalls.stop();
   if (result?.outcome !== 'done') throw new Error(`sync failed: ${JSON.stringify(result?.error)}`);
   const syncSeconds = (performance.now() - t0) / 1000;
   const db = (await ctx.core.services.caches.open(workspaceId)).db;
@@ -138,7 +137,11 @@ export async function buildWorkspace(size: DatasetSize, dir: string): Promise<Ca
       sync_limits: 'none (simulator noLimits: the one-time build)',
       sync_peak_rss_mb: peak.peakRssMb,
       sync_memory_at_peak_mb: peak.atPeak,
-      sync_max_event_loop_stall_ms: round(stall.max / 1e6),
+      sync_max_event_loop_stall_ms: round(stall.maxMs),
+      // What the worst probe drift was made of: time waiting for a CPU, or this thread's own work.
+      sync_worst_stall_run_queue_ms: round(stall.worst.runQueueMs),
+      sync_worst_stall_on_cpu_ms: round(stall.worst.onCpuMs),
+      sync_max_stall_minus_run_queue_wait_ms: round(stall.maxOwnMs),
       sync_path: 'SyncService: worker thread, no index fill; simulator in a child process',
       identities_s: round(identitySeconds),
       mention_index_s: round(mentionIndexSeconds),

@@ -29,13 +29,14 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { performance } from 'node:perf_hooks';
 import { COUNTED_TABLES, countRows, MIGRATIONS, openCache, runMigrations, type Cache } from '../src/main/core/db';
 import { Database } from '../src/main/core/db/sqlite';
 import { RateLimitScheduler } from '../src/main/core/helpdesk';
 import { runSyncInWorker } from '../src/main/core/sync/worker-host';
 import { trackPeakMemory } from './_memory';
 import { startSimChild, type SimChild } from './_sim-child';
+import { watchStalls } from './_stall';
 
 const size = process.argv[2] ?? 'medium';
 const KEY = '7e'.repeat(32);
@@ -65,16 +66,6 @@ interface RunFigures {
   memoryAtPeak: Record<string, number | null>;
 }
 
-/** The main thread's time on a CPU and waiting in the run queue (ns), from /proc; null elsewhere. */
-function mainThreadSched(): { onCpuNs: number; runQueueNs: number } | null {
-  try {
-    const [onCpu, runQueue] = readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ').map(Number);
-    return onCpu !== undefined && runQueue !== undefined ? { onCpuNs: onCpu, runQueueNs: runQueue } : null;
-  } catch {
-    return null;
-  }
-}
-
 /** CPU seconds (user + system) a process has used, from /proc; null elsewhere. */
 function processCpuSeconds(pid: number | undefined): number | null {
   try {
@@ -91,31 +82,8 @@ async function syncOnce(sim: SimChild, cache: Cache, plain: boolean): Promise<Ru
   let requests = 0;
   // The simulator runs with --no-limits; the real 10/min export budget is projected below instead.
   const scheduler = new RateLimitScheduler({ requestsPerMinute: 1e9, exportRequestsPerMinute: 1e9 });
-  const histogram = monitorEventLoopDelay({ resolution: 5 });
-  let maxDrift = 0;
-  let expected = performance.now() + 10;
-  // On a loaded machine a stall can be the OS not running this thread at all. The main thread's own
-  // scheduler counters say how much of the worst stall it spent waiting for a CPU (run queue) and
-  // how much it ran, so the figure can be read as "this code blocked" or "the machine was busy".
-  let last = mainThreadSched();
-  let worst = { driftMs: 0, runQueueMs: 0, onCpuMs: 0 };
-  let maxOwnStallMs = 0;
-  const probe = setInterval(() => {
-    const now = performance.now();
-    const drift = now - expected;
-    const sched = mainThreadSched();
-    if (sched && last) {
-      const runQueueMs = (sched.runQueueNs - last.runQueueNs) / 1e6;
-      const onCpuMs = (sched.onCpuNs - last.onCpuNs) / 1e6;
-      if (drift > worst.driftMs) worst = { driftMs: drift, runQueueMs, onCpuMs };
-      maxOwnStallMs = Math.max(maxOwnStallMs, drift - runQueueMs);
-    }
-    last = sched;
-    maxDrift = Math.max(maxDrift, drift);
-    expected = now + 10;
-  }, 10);
+  const stalls = watchStalls();
   const memory = trackPeakMemory();
-  histogram.enable();
   const started = performance.now();
   const cpu = process.cpuUsage();
   const { result, mentionIndex } = await runSyncInWorker({
@@ -136,8 +104,7 @@ async function syncOnce(sim: SimChild, cache: Cache, plain: boolean): Promise<Ru
   const mentionIndexSeconds = (mentionIndex?.ms ?? 0) / 1000;
   const seconds = (performance.now() - started) / 1000 - mentionIndexSeconds;
   const used = process.cpuUsage(cpu);
-  histogram.disable();
-  clearInterval(probe);
+  const stall = stalls.stop();
   const peak = memory.stop();
   if (result.outcome !== 'done') throw new Error(`sync ${result.outcome}: ${result.error?.code} ${result.error?.message}`);
   const counts = countRows(cache.db);
@@ -145,16 +112,16 @@ async function syncOnce(sim: SimChild, cache: Cache, plain: boolean): Promise<Ru
     seconds,
     mentionIndexSeconds,
     mentionIndexComments: mentionIndex?.comments ?? 0,
-    worstStall: worst,
-    maxOwnStallMs,
+    worstStall: stall.worst,
+    maxOwnStallMs: stall.maxOwnMs,
     cpuSeconds: (used.user + used.system) / 1e6,
     simCpuSeconds: simCpuBefore === null ? null : (processCpuSeconds(sim.child.pid) ?? simCpuBefore) - simCpuBefore,
     requests,
     rows: ROW_TABLES.reduce((n, t) => n + counts[t], 0),
     perTable: Object.fromEntries(ROW_TABLES.map((t) => [t, counts[t]])),
     tickets: counts.tickets,
-    maxStallMs: Math.max(histogram.max / 1e6, maxDrift),
-    p99StallMs: histogram.percentile(99) / 1e6,
+    maxStallMs: stall.maxMs,
+    p99StallMs: stall.p99Ms,
     peakRssMb: peak.peakRssMb,
     memoryAtPeak: peak.atPeak,
   };

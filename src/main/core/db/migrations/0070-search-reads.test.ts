@@ -29,7 +29,7 @@ it('0070 counts the tickets of the participants a version-60 cache already holds
       (2, 10, 'cc'), (2, 20, 'assignee'), (2, 20, 'commenter'), (3, 30, 'follower');
   `);
   v60.close();
-  const cache = openCache({ path, key: TEST_KEY, migrations: MIGRATIONS });
+  const cache = openCache({ path, key: TEST_KEY, migrations: MIGRATIONS.filter((m) => m.version <= 70) });
   expect(cache.schemaVersion).toBe(70);
   expect(kept(cache.db)).toEqual([
     [10, 2],

@@ -5,6 +5,7 @@ import { migration0040 } from './0040-surfaces';
 import { migration0050 } from './0050-subject-looks';
 import { migration0060 } from './0060-search-scale';
 import { migration0070 } from './0070-search-reads';
+import { migration0080 } from './0080-mention-queue-upsert';
 import type { Migration } from './types';
 
 /** Every schema version in order. Append only: a shipped migration is never edited. */
@@ -16,6 +17,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0050,
   migration0060,
   migration0070,
+  migration0080,
 ];
 
 export type { Migration } from './types';

@@ -1,0 +1,60 @@
+/**
+ * The main thread's event-loop stalls while something else works (not a bench: files starting with
+ * `_` are helpers). monitorEventLoopDelay gives the worst delay; a 10 ms setInterval probe says,
+ * for its own worst drift, how much of it the thread spent waiting for a CPU (the run queue, from
+ * Linux's schedstat) and how much it ran, so a stall can be read as "this code blocked" or "the
+ * machine was busy" (2 shared cores run the writer, the simulator and this thread).
+ */
+import { readFileSync } from 'node:fs';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+
+export interface StallFigures {
+  /** The worst delay seen by either measure. */
+  maxMs: number;
+  p99Ms: number;
+  /** The probe's worst drift, and what the thread did meanwhile (zero where schedstat is missing). */
+  worst: { driftMs: number; runQueueMs: number; onCpuMs: number };
+  /** The worst drift minus the time spent waiting for a CPU in it. */
+  maxOwnMs: number;
+}
+
+/** The main thread's time on a CPU and waiting in the run queue (ns), from /proc; null elsewhere. */
+function mainThreadSched(): { onCpuNs: number; runQueueNs: number } | null {
+  try {
+    const [onCpu, runQueue] = readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ').map(Number);
+    return onCpu !== undefined && runQueue !== undefined ? { onCpuNs: onCpu, runQueueNs: runQueue } : null;
+  } catch {
+    return null;
+  }
+}
+
+export function watchStalls(resolutionMs = 5): { stop(): StallFigures } {
+  const histogram = monitorEventLoopDelay({ resolution: resolutionMs });
+  let maxDrift = 0;
+  let expected = performance.now() + 10;
+  let last = mainThreadSched();
+  let worst = { driftMs: 0, runQueueMs: 0, onCpuMs: 0 };
+  let maxOwnMs = 0;
+  const probe = setInterval(() => {
+    const now = performance.now();
+    const drift = now - expected;
+    const sched = mainThreadSched();
+    if (sched && last) {
+      const runQueueMs = (sched.runQueueNs - last.runQueueNs) / 1e6;
+      const onCpuMs = (sched.onCpuNs - last.onCpuNs) / 1e6;
+      if (drift > worst.driftMs) worst = { driftMs: drift, runQueueMs, onCpuMs };
+      maxOwnMs = Math.max(maxOwnMs, drift - runQueueMs);
+    }
+    last = sched;
+    maxDrift = Math.max(maxDrift, drift);
+    expected = now + 10;
+  }, 10);
+  histogram.enable();
+  return {
+    stop() {
+      histogram.disable();
+      clearInterval(probe);
+      return { maxMs: Math.max(histogram.max / 1e6, maxDrift), p99Ms: histogram.percentile(99) / 1e6, worst, maxOwnMs };
+    },
+  };
+}
