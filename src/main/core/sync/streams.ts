@@ -314,7 +314,12 @@ const ticketEvents: StreamRunner = async (ctx) => {
   );
   let requested = startTime;
   await drain(ctx, 'ticketEvents', pages, (page) => {
-    const comments = commentsOf(page.items);
+    // In id order: FTS5 flushes its pending index to a new segment whenever a document's rowid is
+    // lower than the one before it in the transaction, and the export delivers comments by creation
+    // time across tickets, so in arrival order a page's comments made a segment per ticket or so.
+    // bench/sync.ts (medium, calls sent ahead): the ticket events' writes 36.5 s, 32.0 s sorted.
+    // A stable sort: a comment twice in a page keeps its last version.
+    const comments = commentsOf(page.items).sort((a, b) => a.id - b.id);
     const checkpoint = { startTime: requested, endTime: page.endTime ?? requested, endOfStream: page.endOfStream };
     requested = page.endTime ?? requested;
     return {
