@@ -138,7 +138,8 @@ export async function buildWorkspace(size: DatasetSize, dir: string): Promise<Ca
       sync_peak_rss_mb: peak.peakRssMb,
       sync_memory_at_peak_mb: peak.atPeak,
       sync_max_event_loop_stall_ms: round(stall.maxMs),
-      // What the worst probe drift was made of: time waiting for a CPU, or this thread's own work.
+      // What the worst probe drift was made of: time waiting for a CPU, time running, and (the rest)
+      // time blocked in the kernel; and the largest drift less its wait for a CPU.
       sync_worst_stall_run_queue_ms: round(stall.worst.runQueueMs),
       sync_worst_stall_on_cpu_ms: round(stall.worst.onCpuMs),
       sync_max_stall_minus_run_queue_wait_ms: round(stall.maxOwnMs),

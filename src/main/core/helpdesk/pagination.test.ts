@@ -62,7 +62,7 @@ async function startExport(kind: 'time' | 'cursor', options: { bad?: number } = 
     const send = (): void => {
       if (res.destroyed) return;
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(body(kind === 'time' ? Math.max(0, index) : index, `http://${req.headers.host}`)));
+      res.end(JSON.stringify(body(index, `http://${req.headers.host}`)));
     };
     if (calls.length >= holdFrom) void gate.then(send);
     else send();
