@@ -3,8 +3,7 @@
 // in Chromium against browser mode) and the Electron suite (skipped with its reason where Electron
 // cannot run). Ends with one plain line "N passed, N failed[, N skipped]" that CI reads.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const env = { ...process.env };
@@ -17,15 +16,10 @@ if (!env.LETHE_ZENDESK_OAS && existsSync(sharedSpec)) env.LETHE_ZENDESK_OAS = re
 // throw-away one with an unlocked throw-away keyring, as CI does, rather than skipping them.
 if (!env.DBUS_SESSION_BUS_ADDRESS && !env.LETHE_TEST_IN_DBUS && process.platform === 'linux') {
   const haveDbus =
-    spawnSync('sh', ['-c', 'command -v dbus-run-session && command -v gnome-keyring-daemon'], { stdio: 'ignore' }).status === 0;
+    spawnSync('sh', ['-c', 'command -v dbus-run-session && command -v dbus-send && command -v gnome-keyring-daemon'], { stdio: 'ignore' })
+      .status === 0;
   if (haveDbus) {
-    const home = mkdtempSync(join(tmpdir(), 'lethe-keyring-'));
-    const script = 'echo -n lethe-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null; exec node scripts/test.mjs';
-    const result = spawnSync('dbus-run-session', ['--', 'sh', '-c', script], {
-      stdio: 'inherit',
-      env: { ...env, HOME: home, LETHE_TEST_IN_DBUS: '1' },
-    });
-    rmSync(home, { recursive: true, force: true });
+    const result = spawnSync('scripts/in-test-keyring.sh', ['node', 'scripts/test.mjs'], { stdio: 'inherit', env });
     process.exit(result.status ?? 1);
   }
   console.warn('No D-Bus session and no gnome-keyring-daemon: the keychain tests will fail. See README "Tests".');
