@@ -8,7 +8,8 @@
 # prompt"), and every test that stores a secret fails with keychain_unavailable. Here the bus
 # knows only our service file, which starts the daemon unlocked with the same throw-away password,
 # so a restart keeps the keyring (it is on disk in $HOME) and stays unlocked. Each start is logged,
-# and a restart is reported at the end: it should not happen, and if it does we want to know.
+# and a restart is reported at the end with the daemon's own messages and exit status (143: killed
+# by SIGTERM, 139: crashed): it should not happen, and if it does we want to know why.
 set -euo pipefail
 
 password="${LETHE_TEST_KEYRING_PASSWORD:-lethe-test}"
@@ -19,7 +20,8 @@ mkdir -p "$session_dir/home" "$session_dir/services"
 cat >"$session_dir/start-secret-service" <<EOF
 #!/bin/sh
 echo "\$(date -u +%Y-%m-%dT%H:%M:%SZ)" >>"$session_dir/secret-service-starts"
-printf %s '$password' | exec gnome-keyring-daemon --foreground --unlock --components=secrets >/dev/null
+printf %s '$password' | gnome-keyring-daemon --foreground --unlock --components=secrets >/dev/null 2>>"$session_dir/secret-service.log"
+echo "\$(date -u +%Y-%m-%dT%H:%M:%SZ) exit status \$?" >>"$session_dir/secret-service.log"
 EOF
 chmod +x "$session_dir/start-secret-service"
 
@@ -56,6 +58,7 @@ HOME="$session_dir/home" LETHE_TEST_IN_DBUS=1 dbus-run-session --config-file="$s
 
 starts=$(wc -l <"$session_dir/secret-service-starts" 2>/dev/null || echo 0)
 if [ "$starts" -gt 1 ]; then
-  echo "in-test-keyring: the Secret Service daemon exited and was started again, unlocked ($starts starts in all: $(tr '\n' ' ' <"$session_dir/secret-service-starts"))" >&2
+  echo "in-test-keyring: the Secret Service daemon exited and was started again, unlocked ($starts starts in all: $(tr '\n' ' ' <"$session_dir/secret-service-starts")). Its log:" >&2
+  tail -n 40 "$session_dir/secret-service.log" >&2
 fi
 exit "$status"
