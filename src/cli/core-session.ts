@@ -31,12 +31,8 @@ async function withDemoHint(core: Core, error: ErrorInfo): Promise<ErrorInfo> {
 
 /** The CLI calls the same router as the other faces, so its input is parsed by the same schemas. */
 export async function openCoreSession(): Promise<CoreSession> {
-  const inner = await createCore({
-    dataDir: defaultDataDir(),
-    face: 'cli',
-    secrets: processSecretStore(),
-    log: createLogger('cli', undefined, process.env.LETHE_DEBUG ? 'debug' : 'warn'),
-  });
+  const log = createLogger('cli', undefined, process.env.LETHE_DEBUG ? 'debug' : 'warn');
+  const inner = await createCore({ dataDir: defaultDataDir(), face: 'cli', secrets: processSecretStore(log), log });
   // Every command calls through this router (some through session.core.router directly).
   const router: Router = {
     names: inner.router.names,

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test as base } from '@playwright/test';
+import { test as base, type TestInfo } from '@playwright/test';
 
 export interface Console {
   url: string;
@@ -10,6 +10,8 @@ export interface Console {
   token: string;
   dataDir: string;
   process: ChildProcess;
+  /** What `lethe serve` wrote to stderr so far: its log, shown when a test fails. */
+  stderr: () => string;
 }
 
 /**
@@ -40,21 +42,27 @@ export async function startConsole(options: { demo?: boolean } = {}): Promise<Co
   const url = line.slice('Lethe is serving at '.length).trim();
   const parsed = new URL(url);
   const token = /token=([^&]+)/.exec(parsed.hash)?.[1] ?? '';
-  return { url, origin: parsed.origin, token, dataDir, process: child };
+  return { url, origin: parsed.origin, token, dataDir, process: child, stderr: () => stderr };
 }
 
-export async function stopConsole(c: Console): Promise<void> {
+/** Stops the console; given the test's info, shows the server's log when the test failed. */
+export async function stopConsole(c: Console, testInfo?: TestInfo): Promise<void> {
   c.process.kill('SIGTERM');
   await new Promise((r) => c.process.once('exit', r));
   await rm(c.dataDir, { recursive: true, force: true });
+  // The server's log names what the page only shows as an error code (a keychain call's cause, say).
+  if (testInfo && testInfo.status !== testInfo.expectedStatus && c.stderr().length > 0) {
+    await testInfo.attach('lethe-serve.log', { body: c.stderr(), contentType: 'text/plain' });
+    console.log(`--- lethe serve's log for "${testInfo.title}":\n${c.stderr().slice(-4000)}`);
+  }
 }
 
 export const test = base.extend<{ lethe: Console }>({
   // eslint-disable-next-line no-empty-pattern -- Playwright fixtures take their dependencies as the first argument
-  lethe: async ({}, use) => {
+  lethe: async ({}, use, testInfo) => {
     const c = await startConsole();
     await use(c);
-    await stopConsole(c);
+    await stopConsole(c, testInfo);
   },
 });
 

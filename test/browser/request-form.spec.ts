@@ -6,7 +6,8 @@ let lethe: Console;
 test.beforeEach(async () => {
   lethe = await startConsole({ demo: true });
 });
-test.afterEach(async () => stopConsole(lethe));
+// eslint-disable-next-line no-empty-pattern -- Playwright hooks take fixtures as the first argument
+test.afterEach(async ({}, testInfo) => stopConsole(lethe, testInfo));
 
 async function api(page: Page, name: string, input: unknown): Promise<unknown> {
   const response = await page.request.post(`${lethe.origin}/api/${name}`, {

@@ -20,8 +20,9 @@ test.beforeAll(async () => {
   await cluster.createLogin('bob', 'bob-pw');
 });
 test.afterAll(() => cluster?.destroy());
-test.afterEach(async () => {
-  for (const c of consoles) await stopConsole(c);
+// eslint-disable-next-line no-empty-pattern -- Playwright hooks take fixtures as the first argument
+test.afterEach(async ({}, testInfo) => {
+  for (const c of consoles) await stopConsole(c, testInfo);
   consoles = [];
 });
 

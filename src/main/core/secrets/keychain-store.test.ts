@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { KeychainSecretStore } from './keychain-store';
+import { KeychainSecretStore, type KeychainBackend } from './keychain-store';
 import { secretAccounts } from './secret-store';
 
 // A real Secret Service (CI runs gnome-keyring in a throw-away D-Bus session): a keychain that is
@@ -34,5 +34,83 @@ describe('KeychainSecretStore against the real OS keychain', () => {
     expect(await store.get(b)).toBe('b'.repeat(64));
     await store.delete(a);
     await store.delete(b);
+  });
+});
+
+// The retry policy, with a backend that fails on cue: the real keychain above cannot be made to
+// drop one call and answer the next.
+describe('KeychainSecretStore when a keychain call fails', () => {
+  function flakyBackend(failures: number) {
+    const values = new Map<string, string>();
+    const calls: string[] = [];
+    let left = failures;
+    const maybeFail = (name: string) => {
+      calls.push(name);
+      if (left > 0) {
+        left -= 1;
+        throw new Error(`org.freedesktop.DBus.Error.NoReply (${name})`);
+      }
+    };
+    const backend: KeychainBackend = {
+      getPassword: async (_s, account) => (maybeFail('get'), values.get(account) ?? null),
+      setPassword: async (_s, account, password) => {
+        maybeFail('set');
+        values.set(account, password);
+      },
+      deletePassword: async (_s, account) => (maybeFail('delete'), values.delete(account)),
+    };
+    return { backend, calls, values };
+  }
+
+  it('tries a failed call again and succeeds, telling the log of each retry', async () => {
+    const { backend, calls } = flakyBackend(2);
+    const retries: string[] = [];
+    const store = new KeychainSecretStore('svc', {
+      backend,
+      retryDelaysMs: [1, 1],
+      onRetry: (op, e) => retries.push(`${op}: ${String(e)}`),
+    });
+    await store.set('acct', 'secret-value');
+    expect(calls).toEqual(['set', 'set', 'set', 'get']);
+    expect(retries).toEqual([
+      'set: Error: org.freedesktop.DBus.Error.NoReply (set)',
+      'set: Error: org.freedesktop.DBus.Error.NoReply (set)',
+    ]);
+    expect(await store.get('acct')).toBe('secret-value');
+  });
+
+  it('gives up after the last attempt with keychain_unavailable naming the attempts and the last cause', async () => {
+    const { backend, calls, values } = flakyBackend(3);
+    const store = new KeychainSecretStore('svc', { backend, retryDelaysMs: [1, 1] });
+    const error = await store.get('acct').then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({
+      code: 'keychain_unavailable',
+      details: { reason: '3 attempts, the last: org.freedesktop.DBus.Error.NoReply (get)' },
+    });
+    expect(calls).toEqual(['get', 'get', 'get']);
+    expect(values.size).toBe(0);
+  });
+
+  it('does not write again when the read-back differs: that value may be another writer’s', async () => {
+    const { backend, calls, values } = flakyBackend(0);
+    const racing: KeychainBackend = {
+      ...backend,
+      setPassword: async (s, account, password) => {
+        await backend.setPassword(s, account, password);
+        values.set(account, 'written by another process');
+      },
+    };
+    const store = new KeychainSecretStore('svc', { backend: racing, retryDelaysMs: [1, 1] });
+    await expect(store.set('acct', 'mine')).rejects.toMatchObject({ code: 'keychain_unavailable' });
+    expect(calls).toEqual(['set', 'get']);
+    expect(values.get('acct')).toBe('written by another process');
+  });
+
+  it('probes as unavailable when every attempt fails', async () => {
+    const { backend } = flakyBackend(100);
+    expect(await new KeychainSecretStore('svc', { backend, retryDelaysMs: [1] }).probe()).toBe(false);
   });
 });

@@ -1,6 +1,31 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { deletePassword, getPassword, setPassword } from '@napi-rs/keyring/keytar.js';
 import { registerSecret } from '../log/logger';
 import { keychainUnavailable, type SecretStore } from './secret-store';
+
+/** The three calls Lethe makes of the OS keychain: @napi-rs/keyring's keytar API. */
+export interface KeychainBackend {
+  getPassword(service: string, account: string): Promise<string | null | undefined>;
+  setPassword(service: string, account: string, password: string): Promise<void>;
+  deletePassword(service: string, account: string): Promise<boolean>;
+}
+
+const keytar: KeychainBackend = { getPassword, setPassword, deletePassword };
+
+/**
+ * Waits before each further attempt of a keychain call that failed. A Secret Service can drop a
+ * call now and then (gnome-keyring restarted by the bus, a D-Bus hiccup) and answer the next one; a
+ * keychain that is not there or stays locked fails every attempt, so the officer still sees
+ * keychain_unavailable, a third of a second later.
+ */
+const RETRY_DELAYS_MS = [50, 250];
+
+export interface KeychainOptions {
+  backend?: KeychainBackend;
+  retryDelaysMs?: readonly number[];
+  /** Told of each failed attempt that will be tried again (the log: a retry that hides a fault is still worth knowing of). */
+  onRetry?: (operation: string, error: unknown) => void;
+}
 
 /**
  * The OS keychain (Keychain, Credential Manager, Secret Service) through the keytar API of
@@ -8,45 +33,57 @@ import { keychainUnavailable, type SecretStore } from './secret-store';
  */
 export class KeychainSecretStore implements SecretStore {
   readonly kind = 'keychain' as const;
+  readonly #backend: KeychainBackend;
+  readonly #retryDelaysMs: readonly number[];
+  readonly #onRetry: ((operation: string, error: unknown) => void) | undefined;
 
-  constructor(private readonly service = process.env.LETHE_KEYCHAIN_SERVICE ?? 'lethe') {}
+  constructor(
+    private readonly service = process.env.LETHE_KEYCHAIN_SERVICE ?? 'lethe',
+    options: KeychainOptions = {},
+  ) {
+    this.#backend = options.backend ?? keytar;
+    this.#retryDelaysMs = options.retryDelaysMs ?? RETRY_DELAYS_MS;
+    this.#onRetry = options.onRetry;
+  }
+
+  async #call<T>(operation: string, call: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await call();
+      } catch (error) {
+        const delay = this.#retryDelaysMs[attempt];
+        if (delay === undefined) throw keychainUnavailable(error, attempt + 1);
+        this.#onRetry?.(operation, error);
+        await sleep(delay);
+      }
+    }
+  }
 
   async get(account: string): Promise<string | null> {
-    try {
-      const value = await getPassword(this.service, account);
-      if (value) registerSecret(value);
-      return value ?? null;
-    } catch (error) {
-      throw keychainUnavailable(error);
-    }
+    const value = await this.#call('get', () => this.#backend.getPassword(this.service, account));
+    if (value) registerSecret(value);
+    return value ?? null;
   }
 
   async set(account: string, secret: string): Promise<void> {
     registerSecret(secret);
-    try {
-      await setPassword(this.service, account, secret);
-    } catch (error) {
-      throw keychainUnavailable(error);
-    }
-    // Read back: some backends accept a write and drop it (a locked collection).
+    await this.#call('set', () => this.#backend.setPassword(this.service, account, secret));
+    // Read back: some backends accept a write and drop it (a locked collection). Not retried: a
+    // different value back can be another writer's, and writing again would undo theirs.
     const stored = await this.get(account);
     if (stored !== secret) throw keychainUnavailable(new Error('the keychain did not keep the secret'));
   }
 
   async delete(account: string): Promise<boolean> {
-    try {
-      return await deletePassword(this.service, account);
-    } catch (error) {
-      throw keychainUnavailable(error);
-    }
+    return this.#call('delete', () => this.#backend.deletePassword(this.service, account));
   }
 
   async probe(): Promise<boolean> {
     const account = `probe-${process.pid}-${Date.now()}`;
     try {
-      await setPassword(this.service, account, 'probe-value');
-      const back = await getPassword(this.service, account);
-      await deletePassword(this.service, account);
+      await this.#call('set', () => this.#backend.setPassword(this.service, account, 'probe-value'));
+      const back = await this.#call('get', () => this.#backend.getPassword(this.service, account));
+      await this.#call('delete', () => this.#backend.deletePassword(this.service, account));
       return back === 'probe-value';
     } catch {
       return false;

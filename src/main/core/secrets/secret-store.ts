@@ -44,8 +44,9 @@ export class MemorySecretStore implements SecretStore {
   }
 }
 
-export function keychainUnavailable(cause: unknown): LetheError {
-  const reason = cause instanceof Error ? cause.message : String(cause);
+export function keychainUnavailable(cause: unknown, attempts = 1): LetheError {
+  const message = cause instanceof Error ? cause.message : String(cause);
+  const reason = attempts > 1 ? `${attempts} attempts, the last: ${message}` : message;
   return new LetheError(
     'keychain_unavailable',
     'The OS keychain is not reachable. On Linux, start a Secret Service (for example gnome-keyring) ' +
