@@ -119,6 +119,22 @@ describe('dataset generator', () => {
     }
   });
 
+  it('keeps recent skeletons shared and frozen, and draws an evicted one again the same', () => {
+    const ds = new Dataset(7, 'small');
+    const first = ds.ticketSkeleton(3);
+    expect(ds.ticketSkeleton(3)).toBe(first);
+    expect(Object.isFrozen(first) && Object.isFrozen(first.comments) && first.comments.every((c) => Object.isFrozen(c))).toBe(true);
+    expect(() => (first.comments as unknown[]).push({})).toThrow(TypeError);
+    // Walk far more tickets than the cache holds, so ticket 3's entry is evicted.
+    for (let ti = 0; ti < ds.ticketCount; ti++) ds.ticketSkeleton(ti);
+    const redrawn = ds.ticketSkeleton(3);
+    expect(redrawn).not.toBe(first);
+    expect(redrawn).toEqual(first);
+    const again = new Dataset(7, 'small');
+    expect(ds.baseSubject(3)).toBe(ds.baseTicket(3).subject);
+    for (let ti = 0; ti < 200; ti++) expect(ds.baseSubject(ti)).toBe(again.baseTicket(ti).subject);
+  });
+
   it('SimState overlays never change the generated records', () => {
     const ds = new Dataset(8, 'tiny');
     const st = new SimState(ds);

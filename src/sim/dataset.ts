@@ -155,6 +155,25 @@ export interface TicketSkeleton extends Omit<TicketHead, 'commentCount'> {
 
 const iso = (ms: number): string => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 
+/** The first draws of a ticket's own random stream: baseTicket and baseSubject must agree. */
+function drawSubject(r: Rng): string | null {
+  const subjectless = r.chance(0.03);
+  return subjectless ? null : `${r.of(SUBJECTS)}${r.chance(0.2) ? ` #${1000 + r.int(9000)}` : ''}`;
+}
+
+function freezeSkeleton(sk: TicketSkeleton): TicketSkeleton {
+  Object.freeze(sk.ccs);
+  Object.freeze(sk.followers);
+  for (const c of sk.comments) {
+    for (const a of c.attachments) Object.freeze(a);
+    Object.freeze(c.attachments);
+    if (c.mention) Object.freeze(c.mention);
+    Object.freeze(c);
+  }
+  Object.freeze(sk.comments);
+  return Object.freeze(sk);
+}
+
 export class Dataset {
   readonly seed: number;
   readonly size: DatasetSize;
@@ -164,6 +183,15 @@ export class Dataset {
   readonly startMs: number;
   private readonly ticketStepMs: number;
   private readonly userStepMs: number;
+  /**
+   * Skeletons generated lately, least recently used first. The ticket-events export regenerates,
+   * for every page it serves, each ticket created in the TICKET_LIFETIME_MS before the page (their
+   * comments can be that much younger): about 3,800 tickets a page on the medium dataset, nearly all
+   * of them the previous page's too. That burned the simulator's CPU, which shares the machine with
+   * the sync it serves in the benches. Sized to hold that window and a page beyond it.
+   */
+  private readonly skeletons = new Map<number, TicketSkeleton>();
+  private readonly skeletonCapacity: number;
 
   constructor(seed: number, size: DatasetSize) {
     this.seed = seed >>> 0;
@@ -174,6 +202,7 @@ export class Dataset {
     this.startMs = this.epochMs - SPAN_MS;
     this.ticketStepMs = (SPAN_MS - TICKET_LIFETIME_MS) / this.spec.tickets;
     this.userStepMs = (SPAN_MS - TICKET_LIFETIME_MS) / (this.spec.users - this.spec.agents);
+    this.skeletonCapacity = Math.ceil((1.5 * TICKET_LIFETIME_MS) / this.ticketStepMs) + 1024;
   }
 
   get userCount(): number {
@@ -563,9 +592,22 @@ export class Dataset {
     return 1 + r.int(this.spec.agents - 1);
   }
 
+  /** Shared and frozen: a caller that changed one would change it for every later caller. */
   ticketSkeleton(ti: number): TicketSkeleton {
+    const cached = this.skeletons.get(ti);
+    if (cached) {
+      this.skeletons.delete(ti);
+      this.skeletons.set(ti, cached);
+      return cached;
+    }
     const head = this.ticketHead(ti);
-    return { ...head, comments: this.commentSkeletons(ti, head) };
+    const skeleton = freezeSkeleton({ ...head, comments: this.commentSkeletons(ti, head) });
+    this.skeletons.set(ti, skeleton);
+    if (this.skeletons.size > this.skeletonCapacity) {
+      const oldest = this.skeletons.keys().next();
+      if (!oldest.done) this.skeletons.delete(oldest.value);
+    }
+    return skeleton;
   }
 
   /** Everything about a ticket except its comments: cheap enough to scan a million of. */
@@ -810,12 +852,16 @@ export class Dataset {
     );
   }
 
+  /** The subject baseTicket gives, without the rest of the ticket (the export's Create events). */
+  baseSubject(ti: number): string | null {
+    return drawSubject(new Rng(this.seed, S.ticket, ti, 1));
+  }
+
   baseTicket(ti: number): TicketRecord {
     const sk = this.ticketSkeleton(ti);
     const r = new Rng(this.seed, S.ticket, ti, 1);
     const first = this.baseComment(ti, 0, sk);
-    const subjectless = r.chance(0.03);
-    const subject = subjectless ? null : `${r.of(SUBJECTS)}${r.chance(0.2) ? ` #${1000 + r.int(9000)}` : ''}`;
+    const subject = drawSubject(r);
     const tags = [r.of(['billing', 'delivery', 'account', 'refund', 'warranty'])];
     if (sk.legalHold) tags.push('legal_hold');
     if (r.chance(0.1)) tags.push('vip');

@@ -202,7 +202,7 @@ function baseEventRows(
             const comment = state.comments.get(cid) ?? ds.baseComment(ti, j, sk);
             const children: Record<string, unknown>[] = [];
             if (j === 0) {
-              const t = state.ticketView(tid);
+              const purged = state.ticketDeleted.get(tid)?.purgedAtMs != null;
               children.push({ id: ds.auditId(ti, j) * 2 + 1, event_type: 'Create', field_name: 'status', value: 'new' });
               children.push({
                 id: ds.auditId(ti, j) * 2 + 2,
@@ -214,7 +214,7 @@ function baseEventRows(
                 id: ds.auditId(ti, j) * 2 + 3,
                 event_type: 'Create',
                 field_name: 'subject',
-                value: t?.state === 'purged' ? 'SCRUBBED' : (ds.baseTicket(ti).subject ?? ''),
+                value: purged ? 'SCRUBBED' : (ds.baseSubject(ti) ?? ''),
               });
             }
             children.push(commentChild(comment, ctx, withBodies));

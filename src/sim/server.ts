@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HttpError, MinuteBudget, Router, readBody, type Caller, type Ctx, type SimEnv } from './http';
+import { jsonBytes } from './json-bytes';
 import { Reply, registerJobRoutes } from './jobs';
 import { registerExportRoutes } from './routes-export';
 import { registerListRoutes } from './routes-lists';
@@ -74,8 +75,8 @@ export async function startServer(cfg: ServerConfig): Promise<{ server: Server; 
   const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void => {
     if (res.headersSent || res.destroyed) return;
     // A Buffer is sent as it is (a Talk recording), with the content type its route set.
-    const payload = Buffer.isBuffer(body) ? body : body === undefined || status === 204 ? '' : JSON.stringify(body);
-    const json = payload.length > 0 && !Buffer.isBuffer(payload);
+    const json = !Buffer.isBuffer(body) && body !== undefined && status !== 204;
+    const payload = Buffer.isBuffer(body) ? body : json ? jsonBytes(body) : '';
     res.writeHead(status, { ...(json ? { 'Content-Type': 'application/json; charset=utf-8' } : {}), ...headers });
     res.end(payload);
   };
