@@ -16,3 +16,10 @@ it('keys identities the same way', () => {
   expect(identityValueKey('phone_number', '+49 30 1234567')).toBe('p:49301234567');
   expect(identityValueKey('twitter', 'ana')).toBeNull();
 });
+
+it('reads numbers alone in a text without an address, and a full-width at sign is not one', () => {
+  expect([...identityKeysInText('Call 030 1234 5678 or 0049 30 9876543 tomorrow.')].sort()).toEqual(
+    ['p:03012345678', 'p:0049309876543', 'p:49309876543'].sort(),
+  );
+  expect([...identityKeysInText('ana＠example.com, tel. 020 7946 0018')]).toEqual(['p:02079460018']);
+});
