@@ -22,7 +22,8 @@ cat >"$session_dir/start-secret-service" <<EOF
 #!/bin/sh
 echo "\$(date -u +%Y-%m-%dT%H:%M:%SZ)" >>"$session_dir/secret-service-starts"
 printf %s '$password' | gnome-keyring-daemon --foreground --unlock --components=secrets >/dev/null 2>>"$session_dir/secret-service.log"
-echo "\$(date -u +%Y-%m-%dT%H:%M:%SZ) exit status \$?" >>"$session_dir/secret-service.log"
+# The daemon outlives the session's bus by a moment, and this script may have removed the folder.
+echo "\$(date -u +%Y-%m-%dT%H:%M:%SZ) exit status \$?" 2>/dev/null >>"$session_dir/secret-service.log" || true
 EOF
 chmod +x "$session_dir/start-secret-service"
 

@@ -36,7 +36,7 @@ export async function serve(options: ServeOptions): Promise<{ host: Host; token:
   const core = await createCore({
     dataDir: options.dataDir ?? defaultDataDir(),
     face: 'browser',
-    secrets: processSecretStore(log),
+    secrets: processSecretStore(log, { logGaveUp: true }),
     log,
     startDemo: demo.start,
   });

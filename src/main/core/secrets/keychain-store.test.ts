@@ -62,26 +62,32 @@ describe('KeychainSecretStore when a keychain call fails', () => {
     return { backend, calls, values };
   }
 
-  it('tries a failed call again and succeeds, telling the log of each retry', async () => {
+  it('tries a failed call again and succeeds, telling the log what it recovered from', async () => {
     const { backend, calls } = flakyBackend(2);
-    const retries: string[] = [];
+    const told: string[] = [];
     const store = new KeychainSecretStore('svc', {
       backend,
       retryDelaysMs: [1, 1],
-      onRetry: (op, e) => retries.push(`${op}: ${String(e)}`),
+      onRecovered: (op, failures) => told.push(`${op} recovered from ${failures.map(String).join(', ')}`),
+      onGaveUp: (op) => told.push(`${op} gave up`),
     });
     await store.set('acct', 'secret-value');
     expect(calls).toEqual(['set', 'set', 'set', 'get']);
-    expect(retries).toEqual([
-      'set: Error: org.freedesktop.DBus.Error.NoReply (set)',
-      'set: Error: org.freedesktop.DBus.Error.NoReply (set)',
+    expect(told).toEqual([
+      'set recovered from Error: org.freedesktop.DBus.Error.NoReply (set), Error: org.freedesktop.DBus.Error.NoReply (set)',
     ]);
     expect(await store.get('acct')).toBe('secret-value');
+    expect(told).toHaveLength(1);
   });
 
   it('gives up after the last attempt with keychain_unavailable naming the attempts and the last cause', async () => {
     const { backend, calls, values } = flakyBackend(3);
-    const store = new KeychainSecretStore('svc', { backend, retryDelaysMs: [1, 1] });
+    const gaveUp: Array<[string, number]> = [];
+    const store = new KeychainSecretStore('svc', {
+      backend,
+      retryDelaysMs: [1, 1],
+      onGaveUp: (op, failures) => gaveUp.push([op, failures.length]),
+    });
     const error = await store.get('acct').then(
       () => null,
       (e: unknown) => e,
@@ -91,6 +97,7 @@ describe('KeychainSecretStore when a keychain call fails', () => {
       details: { reason: '3 attempts, the last: org.freedesktop.DBus.Error.NoReply (get)' },
     });
     expect(calls).toEqual(['get', 'get', 'get']);
+    expect(gaveUp).toEqual([['get', 3]]);
     expect(values.size).toBe(0);
   });
 

@@ -23,8 +23,10 @@ const RETRY_DELAYS_MS = [50, 250];
 export interface KeychainOptions {
   backend?: KeychainBackend;
   retryDelaysMs?: readonly number[];
-  /** Told of each failed attempt that will be tried again (the log: a retry that hides a fault is still worth knowing of). */
-  onRetry?: (operation: string, error: unknown) => void;
+  /** A call answered after failing: the log, since a retry that hides a fault is still worth knowing of. */
+  onRecovered?: (operation: string, failures: readonly unknown[]) => void;
+  /** A call failed every attempt (the error thrown says so too; a face with a log may want it there). */
+  onGaveUp?: (operation: string, failures: readonly unknown[]) => void;
 }
 
 /**
@@ -35,7 +37,8 @@ export class KeychainSecretStore implements SecretStore {
   readonly kind = 'keychain' as const;
   readonly #backend: KeychainBackend;
   readonly #retryDelaysMs: readonly number[];
-  readonly #onRetry: ((operation: string, error: unknown) => void) | undefined;
+  readonly #onRecovered: KeychainOptions['onRecovered'];
+  readonly #onGaveUp: KeychainOptions['onGaveUp'];
 
   constructor(
     private readonly service = process.env.LETHE_KEYCHAIN_SERVICE ?? 'lethe',
@@ -43,17 +46,24 @@ export class KeychainSecretStore implements SecretStore {
   ) {
     this.#backend = options.backend ?? keytar;
     this.#retryDelaysMs = options.retryDelaysMs ?? RETRY_DELAYS_MS;
-    this.#onRetry = options.onRetry;
+    this.#onRecovered = options.onRecovered;
+    this.#onGaveUp = options.onGaveUp;
   }
 
   async #call<T>(operation: string, call: () => Promise<T>): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
+    const failures: unknown[] = [];
+    for (;;) {
       try {
-        return await call();
+        const value = await call();
+        if (failures.length > 0) this.#onRecovered?.(operation, failures);
+        return value;
       } catch (error) {
-        const delay = this.#retryDelaysMs[attempt];
-        if (delay === undefined) throw keychainUnavailable(error, attempt + 1);
-        this.#onRetry?.(operation, error);
+        failures.push(error);
+        const delay = this.#retryDelaysMs[failures.length - 1];
+        if (delay === undefined) {
+          this.#onGaveUp?.(operation, failures);
+          throw keychainUnavailable(error, failures.length);
+        }
         await sleep(delay);
       }
     }

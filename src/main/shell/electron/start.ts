@@ -4,7 +4,7 @@ import { isLetheError, LetheError } from '../../../shared/errors';
 import { createCore, type Core } from '../../core/create-core';
 import { createLogger } from '../../core/log/logger';
 import { KeychainSecretStore } from '../../core/secrets/keychain-store';
-import { keychainRetryLogger } from '../../core/secrets/process-store';
+import { keychainLog } from '../../core/secrets/process-store';
 import type { DemoHelpdesk } from '../../core/workspaces/workspace-service';
 import { demoLauncher } from '../../demo/start-demo';
 import { parseShellArgs } from '../args';
@@ -85,7 +85,7 @@ export function startLethe(argv: readonly string[] = process.argv): void {
       core = await createCore({
         dataDir: app.getPath('userData'),
         face: 'electron',
-        secrets: new KeychainSecretStore(undefined, { onRetry: keychainRetryLogger(log) }),
+        secrets: new KeychainSecretStore(undefined, keychainLog(log, { gaveUp: true })),
         log,
         startDemo: () => startDemoOrExplain(demo.start, log),
         // Load the SQLite addon built for Electron's ABI (docs/native-modules.md).
