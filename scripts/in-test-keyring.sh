@@ -9,8 +9,8 @@
 # knows only our service file, which starts the daemon unlocked with the same throw-away password,
 # so a restart keeps the keyring (it is on disk in $HOME) and stays unlocked. Each start is logged,
 # and a restart is reported at the end with the daemon's own messages and exit status (0 when told
-# to stop; 133 when GLib aborted it, as CI saw: gnome-keyring 42.1 dies when a client's OpenSession
-# races its disconnect, which the tests' short-lived processes provoke now and then).
+# to stop; 133 when GLib aborted it, as CI saw once: gnome-keyring 42.1 asserting on a client that
+# was gone when its session request was handled, we think, among the tests' short-lived processes).
 set -euo pipefail
 
 password="${LETHE_TEST_KEYRING_PASSWORD:-lethe-test}"
