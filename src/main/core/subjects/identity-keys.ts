@@ -39,7 +39,7 @@ export function identityKeysInText(text: string): Set<string> {
   const keys = new Set<string>();
   if (text.length === 0) return keys;
   // Most comments quote no address: the e-mail pattern tries every word of the text for one, twice
-  // over, and cannot match without an @ (a third of the sync's mention indexing, bench/sync.ts).
+  // over, and cannot match without an @ (more than half of the sync's mention indexing, bench/sync.ts).
   let rest = text;
   if (text.includes('@')) {
     for (const m of text.matchAll(EMAIL_IN_TEXT)) keys.add(emailKey(m[0]));
