@@ -20,6 +20,7 @@ export default defineConfig({
           index: resolve(__dirname, 'src/main/index.ts'),
           cli: resolve(__dirname, 'src/cli/index.ts'),
           'sync-worker': resolve(__dirname, 'src/main/core/sync/sync-worker.ts'),
+          'page-fetcher': resolve(__dirname, 'src/main/core/sync/page-fetcher.ts'),
         },
       },
     },

@@ -1,7 +1,7 @@
 /**
  * Peak RSS with what it was made of at the moment of the peak. `process.memoryUsage()` gives the
- * whole process's RSS but only the calling thread's heap, so the sync worker posts its own heap
- * (onWorkerMemory) and Linux splits the RSS into anonymous memory (heaps, SQLite page caches,
+ * whole process's RSS but only the calling thread's heap, so the sync's writer and fetching
+ * threads post their own heaps (onWorkerMemory) and Linux splits the RSS into anonymous memory (heaps, SQLite page caches,
  * native buffers) and file-backed pages (the code, mapped files).
  */
 import { readFileSync } from 'node:fs';
@@ -28,9 +28,13 @@ export interface PeakMemory {
   atPeak: Record<string, number | null>;
 }
 
-export function trackPeakMemory(everyMs = 50): { onWorkerMemory: (usage: WorkerMemory) => void; stop: () => PeakMemory } {
+export function trackPeakMemory(everyMs = 50): {
+  onWorkerMemory: (usage: WorkerMemory, thread: 'writer' | 'fetcher') => void;
+  stop: () => PeakMemory;
+} {
   const started = performance.now();
   let worker: WorkerMemory | null = null;
+  let fetcher: WorkerMemory | null = null;
   let peak = 0;
   let atPeak: Record<string, number | null> = {};
   const sample = (): void => {
@@ -50,12 +54,17 @@ export function trackPeakMemory(everyMs = 50): { onWorkerMemory: (usage: WorkerM
       worker_heap_used: worker ? mb(worker.heapUsed) : null,
       worker_heap_total: worker ? mb(worker.heapTotal) : null,
       worker_external: worker ? mb(worker.external) : null,
+      fetcher_heap_used: fetcher ? mb(fetcher.heapUsed) : null,
+      fetcher_heap_total: fetcher ? mb(fetcher.heapTotal) : null,
     };
   };
   sample();
   const timer = setInterval(sample, everyMs);
   return {
-    onWorkerMemory: (usage) => (worker = usage),
+    onWorkerMemory: (usage, thread) => {
+      if (thread === 'fetcher') fetcher = usage;
+      else worker = usage;
+    },
     stop: () => {
       clearInterval(timer);
       sample();

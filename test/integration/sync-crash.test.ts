@@ -84,7 +84,12 @@ it('a sync SIGKILLed mid-stream leaves an intact cache with every acknowledged p
       },
     );
     const logBefore = sim.state.requestLog.length;
-    const result = await runSync({ db: cache.db, transport: client.transport, signal: new AbortController().signal, perPage: PER_PAGE });
+    const result = await runSync({
+      db: cache.db,
+      source: { transport: client.transport },
+      signal: new AbortController().signal,
+      perPage: PER_PAGE,
+    });
     expect(result.outcome).toBe('done');
 
     const ticketCalls = requests.filter((r) => r.template === '/api/v2/incremental/tickets/cursor');

@@ -35,6 +35,12 @@ describe('the sync runs in a worker thread', () => {
     const writer = h.service.writerThreadId(h.workspaceId);
     expect(writer).not.toBeNull();
     expect(writer).not.toBe(threadId);
+    // The pages were fetched by a third thread, whose requests still went through this thread's scheduler.
+    const fetcher = h.service.fetcherThreadId(h.workspaceId);
+    expect(fetcher).not.toBeNull();
+    expect(fetcher).not.toBe(threadId);
+    expect(fetcher).not.toBe(writer);
+    expect(h.requests.filter((r) => r.template === '/api/v2/incremental/ticket_events').length).toBeGreaterThan(0);
     // Every row arrived, and this thread's connection changed none of them.
     expect(totalChanges(main)).toBe(changesBefore);
     // The worker indexed the mentions in the comments it wrote: the first dossier finds nothing to do.
@@ -70,7 +76,7 @@ describe("the worker's memory report (benches)", () => {
 });
 
 describe('a worker that dies', () => {
-  const crashes = async (kind: 'exit' | 'throw'): Promise<{ status: SyncStatus; harness: SyncHarness }> => {
+  const crashes = async (kind: 'exit' | 'throw' | 'fetcher-exit'): Promise<{ status: SyncStatus; harness: SyncHarness }> => {
     const harness = await createSyncHarness({
       sync: { perPage: 5, pagesPerTransaction: 1, workerFaultForTestsOnly: { afterPages: 2, kind } },
     });
@@ -130,6 +136,21 @@ describe('a worker that dies', () => {
     const stored = readSyncState(cache, 'users')?.cursor;
     // The stored cursor belongs to the last committed page: its users are all in.
     expect(readSyncState(cache, 'users')?.items).toBe(status.counts.users);
+    await resumes(harness, stored!);
+  });
+
+  it('its fetching thread dies: a recorded internal_error, the run stops there, the cache keeps exactly the pages committed', async () => {
+    const { status, harness } = await crashes('fetcher-exit');
+    // Two pages of five handed over and committed, then the fetching thread is gone.
+    expect(status.counts.users).toBe(10);
+    // One failure, not one per stream: the streams after it were not started without a fetcher.
+    expect(status.errors.filter((e) => e.code === 'internal_error')).toHaveLength(1);
+    expect(status.resources.find((r) => r.resource === 'tickets')?.lastError ?? null).toBeNull();
+    expect(status.counts.tickets).toBe(0);
+    const cache = (await harness.ctx.core.services.caches.open(harness.workspaceId)).db;
+    expect(cache.pragma('integrity_check', { simple: true })).toBe('ok');
+    const stored = readSyncState(cache, 'users')?.cursor;
+    expect(stored).toBeTruthy();
     await resumes(harness, stored!);
   });
 });

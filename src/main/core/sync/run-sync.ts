@@ -3,8 +3,9 @@ import { LetheError, type ErrorCode, type ErrorInfo } from '../../../shared/erro
 import { recordSyncError, type SqliteDb } from '../db';
 import { sqliteCode } from '../db/sqlite';
 import type { HelpdeskTransport } from '../helpdesk/transport';
+import { FETCHER_CRASHED_REASON } from './fetcher-crash';
 import { ProgressMeter } from './progress';
-import { STREAM_RUNNERS } from './streams';
+import { localPages, runStream, VALIDATE_SLICE, type PageSource } from './streams';
 
 export type StreamOutcome = 'done' | 'failed' | 'cancelled' | 'skipped';
 
@@ -17,7 +18,11 @@ export interface StreamEvent {
 
 export interface RunSyncOptions {
   db: SqliteDb;
-  transport: HelpdeskTransport;
+  /**
+   * Where the export pages come from: a transport fetches them on this thread, between the writes;
+   * `pages` gets them from elsewhere (the sync worker's fetching thread, see page-fetcher.ts).
+   */
+  source: { transport: HelpdeskTransport } | { pages: PageSource };
   signal: AbortSignal;
   streams?: readonly SyncStream[];
   perPage?: number;
@@ -66,6 +71,11 @@ const FATAL: ReadonlySet<ErrorCode> = new Set([
   'cancelled',
 ]);
 
+/** A fetching thread that died is gone for every stream after this one too (see fetching-thread.ts). */
+function stopsTheRun(error: ErrorInfo): boolean {
+  return FATAL.has(error.code) || error.details?.reason === FETCHER_CRASHED_REASON;
+}
+
 export function toErrorInfo(error: unknown): ErrorInfo {
   if (error instanceof LetheError) return error.toInfo();
   const code = sqliteCode(error);
@@ -85,6 +95,8 @@ export async function runSync(options: RunSyncOptions): Promise<RunSyncResult> {
   const nowMs = options.nowMs ?? Date.now;
   const streams = options.streams ?? SYNC_STREAMS;
   const result: RunSyncResult = { outcome: 'done', streams: [], error: null };
+  // On this thread the writes wait while a page is validated, so validation is sliced for them.
+  const pages = 'pages' in options.source ? options.source.pages : localPages(options.source.transport, options.signal, VALIDATE_SLICE);
   let stopped = false;
   for (const resource of streams) {
     if (stopped || options.signal.aborted) {
@@ -94,21 +106,24 @@ export async function runSync(options: RunSyncOptions): Promise<RunSyncResult> {
     const meter = new ProgressMeter(nowMs);
     options.onEvent?.({ resource, phase: 'running', progress: meter.snapshot() });
     try {
-      await STREAM_RUNNERS[resource]({
-        db: options.db,
-        transport: options.transport,
-        signal: options.signal,
-        perPage: options.perPage ?? 1000,
-        pagesPerTransaction: Math.max(1, options.pagesPerTransaction ?? DEFAULT_PAGES_PER_TRANSACTION),
-        holdMs: options.holdMs ?? DEFAULT_HOLD_MS,
-        ...(options.beforeTransaction ? { beforeTransaction: options.beforeTransaction } : {}),
-        nowSeconds: () => Math.floor(nowMs() / 1000),
-        onPage: (page) => {
-          meter.page(page.items, page.position);
-          options.onPage?.(resource, page);
-          options.onEvent?.({ resource, phase: 'running', progress: meter.snapshot() });
+      await runStream(
+        {
+          db: options.db,
+          pages,
+          signal: options.signal,
+          perPage: options.perPage ?? 1000,
+          pagesPerTransaction: Math.max(1, options.pagesPerTransaction ?? DEFAULT_PAGES_PER_TRANSACTION),
+          holdMs: options.holdMs ?? DEFAULT_HOLD_MS,
+          ...(options.beforeTransaction ? { beforeTransaction: options.beforeTransaction } : {}),
+          nowSeconds: () => Math.floor(nowMs() / 1000),
+          onPage: (page) => {
+            meter.page(page.items, page.position);
+            options.onPage?.(resource, page);
+            options.onEvent?.({ resource, phase: 'running', progress: meter.snapshot() });
+          },
         },
-      });
+        resource,
+      );
       options.onEvent?.({ resource, phase: 'done', progress: meter.snapshot(true) });
       result.streams.push({ resource, outcome: 'done', items: meter.done });
     } catch (thrown) {
@@ -129,7 +144,7 @@ export async function runSync(options: RunSyncOptions): Promise<RunSyncResult> {
       result.streams.push({ resource, outcome: 'failed', items: meter.done, error });
       result.outcome = 'failed';
       result.error ??= error;
-      if (FATAL.has(error.code)) stopped = true;
+      if (stopsTheRun(error)) stopped = true;
     }
   }
   return result;

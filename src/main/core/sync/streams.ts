@@ -1,10 +1,25 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { z } from 'zod';
 import type { SyncStream } from '../../../shared/contract/groups/sync';
-import { applyOrganizationsPage, applyTicketEventsPage, applyTicketsPage, applyUsersPage, readSyncState, type SqliteDb } from '../db';
+import {
+  applyOrganizationsPage,
+  applyTicketEventsPage,
+  applyTicketsPage,
+  applyUsersPage,
+  readSyncState,
+  type CommentRecord,
+  type DeletableResource,
+  type IdentityRecord,
+  type OrganizationRecord,
+  type PageCheckpoint,
+  type SqliteDb,
+  type SyncResource,
+  type TicketRecord,
+  type UserRecord,
+} from '../db';
 import { HelpdeskCancelledError, Identity, Organization, Ticket, TicketEvent, User } from '../helpdesk';
 import type { HelpdeskTransport } from '../helpdesk/transport';
-import { incrementalCursorPages, incrementalTimePages } from '../helpdesk/pagination';
+import { incrementalCursorPages, incrementalTimePages, type IncrementalCursorStart } from '../helpdesk/pagination';
 import { validate } from '../helpdesk/transport';
 import { PageTransaction, pageSlices } from './apply-page';
 import { readAhead } from './read-ahead';
@@ -12,13 +27,15 @@ import { commentsOf, sideloadedIdentities, splitOrganizations, splitTickets, spl
 
 /**
  * One export stream each: where it resumes (the position stored with the last applied page), how
- * its pages are fetched, and how a page becomes cache rows. Users and tickets use the cursor
- * exports; organizations and ticket events only have time-based ones (resumed from end_time).
+ * its pages are fetched and become records, and how those are written. Users and tickets use the
+ * cursor exports; organizations and ticket events only have time-based ones (resumed from end_time).
+ * Fetching and writing are apart so that they can run on two threads (see page-fetcher.ts).
  */
 
 export interface StreamContext {
   db: SqliteDb;
-  transport: HelpdeskTransport;
+  /** Where the pages come from: this thread (localPages) or a fetching thread (page-fetcher.ts). */
+  pages: PageSource;
   signal: AbortSignal;
   /** Records per export page; Zendesk's maximum, 1000, keeps a full sync near 6 requests per 1,000 tickets. */
   perPage: number;
@@ -49,8 +66,6 @@ export interface PageAck {
   endOfStream: boolean;
   ids: () => number[];
 }
-
-export type StreamRunner = (ctx: StreamContext) => Promise<void>;
 
 /** Zendesk refuses a start_time within the last minute; a little margin for clock skew. */
 const START_TIME_MARGIN_S = 65;
@@ -166,25 +181,6 @@ async function drain<P>(
     await pages.return(undefined);
   }
 }
-
-/** Export pages are validated in slices of this many items (why: IncrementalCursorStart.validateSlice). */
-const VALIDATE_SLICE = 100;
-
-function cursorStart(
-  ctx: StreamContext,
-  resource: 'users' | 'tickets',
-): { cursor?: string; startTime?: number; perPage: number; validateSlice: number } {
-  const cursor = readSyncState(ctx.db, resource)?.cursor ?? null;
-  return cursor
-    ? { cursor, perPage: ctx.perPage, validateSlice: VALIDATE_SLICE }
-    : { startTime: 0, perPage: ctx.perPage, validateSlice: VALIDATE_SLICE };
-}
-
-function timeStart(ctx: StreamContext, resource: 'organizations' | 'ticket_events'): number {
-  const stored = readSyncState(ctx.db, resource)?.endTime ?? 0;
-  return Math.max(0, Math.min(stored, ctx.nowSeconds() - START_TIME_MARGIN_S));
-}
-
 const IdentityList = z.array(Identity);
 
 /** A page that arrived after cancel is not applied: the stored position is exactly where cancel found it. */
@@ -192,155 +188,233 @@ function stopIfCancelled(ctx: StreamContext, resource: string): void {
   if (ctx.signal.aborted) throw new HelpdeskCancelledError(`sync ${resource}`);
 }
 
-const users: StreamRunner = async (ctx) => {
-  const pages = incrementalCursorPages(
-    ctx.transport,
-    {
-      spec: {
-        method: 'GET',
-        template: '/api/v2/incremental/users/cursor',
-        query: { include: 'identities' },
-        signal: ctx.signal,
-      },
-      key: 'users',
-      item: User,
-    },
-    cursorStart(ctx, 'users'),
-  );
-  await drain(ctx, 'users', pages, (page) => {
-    const identities = sideloadedIdentities(page.sideloads, (raw) =>
-      validate(IdentityList, raw, 'GET /api/v2/incremental/users/cursor', 'identities'),
-    );
-    const { live, deleted } = splitUsers(page.items);
-    const last = page.items[page.items.length - 1];
-    return {
-      writes: pageSlices(
-        ctx.db,
-        {
-          items: live,
-          write: (items, checkpoint) => applyUsersPage(ctx.db, items, identities, { ...checkpoint, resource: 'users' }),
-          deletions: { resource: 'users', records: deleted },
-          checkpoint: { cursor: page.afterCursor, endOfStream: page.endOfStream },
+/**
+ * An export page as the writer needs it, and nothing more: the records to keep, the ones that left,
+ * the position to store with them and what progress reports. Plain data, because a fetching thread
+ * (page-fetcher.ts) makes it and the writer's thread receives it: decoding, JSON, validation and
+ * mapping stay on the fetching side, and what crosses is a quarter of the page's JSON.
+ */
+export interface FetchedPage<T> {
+  live: T[];
+  deleted: Array<{ id: number; at: string }>;
+  checkpoint: Omit<PageCheckpoint, 'resource' | 'now'>;
+  /** The users export's identities sideload (see sideloadedIdentities). */
+  identities?: IdentityRecord[];
+  /** What the page reports once committed: its item count and the time it reached. */
+  items: number;
+  position: number | null;
+  endOfStream: boolean;
+}
+
+/** Where a stream resumes: read from the cache by the writer, handed to whoever fetches. */
+export interface StreamStart {
+  cursor?: string;
+  startTime?: number;
+}
+
+export interface FetchOptions {
+  perPage: number;
+  signal: AbortSignal;
+  /** Validate in slices with a turn of the event loop between them (see IncrementalCursorStart.validateSlice). */
+  validateSlice?: number;
+}
+
+/** Fetches a stream's pages from `start`: in this thread (localPages) or in a fetching thread (page-fetcher.ts). */
+export type PageSource = (stream: SyncStream, start: StreamStart, perPage: number) => AsyncGenerator<FetchedPage<unknown>>;
+
+interface StreamPlan<T> {
+  start: (ctx: StreamContext) => StreamStart;
+  fetch: (transport: HelpdeskTransport, start: StreamStart, options: FetchOptions) => AsyncGenerator<FetchedPage<T>>;
+  write: (db: SqliteDb, items: readonly T[], page: FetchedPage<T>, checkpoint: PageCheckpoint) => void;
+  deletable: DeletableResource;
+}
+
+function cursorStart(ctx: StreamContext, resource: 'users' | 'tickets'): StreamStart {
+  const cursor = readSyncState(ctx.db, resource)?.cursor ?? null;
+  return cursor ? { cursor } : { startTime: 0 };
+}
+
+function timeStart(ctx: StreamContext, resource: 'organizations' | 'ticket_events'): StreamStart {
+  const stored = readSyncState(ctx.db, resource)?.endTime ?? 0;
+  return { startTime: Math.max(0, Math.min(stored, ctx.nowSeconds() - START_TIME_MARGIN_S)) };
+}
+
+const cursorFrom = (start: StreamStart, options: FetchOptions): IncrementalCursorStart => ({
+  ...(start.cursor !== undefined ? { cursor: start.cursor } : { startTime: start.startTime ?? 0 }),
+  perPage: options.perPage,
+  ...(options.validateSlice !== undefined ? { validateSlice: options.validateSlice } : {}),
+});
+
+const timeFrom = (start: StreamStart, options: FetchOptions): { startTime: number; perPage: number; validateSlice?: number } => ({
+  startTime: start.startTime ?? 0,
+  perPage: options.perPage,
+  ...(options.validateSlice !== undefined ? { validateSlice: options.validateSlice } : {}),
+});
+
+const users: StreamPlan<UserRecord> = {
+  start: (ctx) => cursorStart(ctx, 'users'),
+  async *fetch(transport, start, options) {
+    const pages = incrementalCursorPages(
+      transport,
+      {
+        spec: {
+          method: 'GET',
+          template: '/api/v2/incremental/users/cursor',
+          query: { include: 'identities' },
+          signal: options.signal,
         },
-        WRITE_SLICE,
-      ),
-      ack: {
+        key: 'users',
+        item: User,
+      },
+      cursorFrom(start, options),
+    );
+    for await (const page of pages) {
+      const identities = sideloadedIdentities(page.sideloads, (raw) =>
+        validate(IdentityList, raw, 'GET /api/v2/incremental/users/cursor', 'identities'),
+      );
+      const { live, deleted } = splitUsers(page.items);
+      const last = page.items[page.items.length - 1];
+      yield {
+        live,
+        deleted,
+        checkpoint: { cursor: page.afterCursor, endOfStream: page.endOfStream },
+        ...(identities ? { identities } : {}),
         items: page.items.length,
         position: seconds(last?.updated_at),
         endOfStream: page.endOfStream,
-        ids: idsOf(live),
-      },
-    };
-  });
+      };
+    }
+  },
+  write: (db, items, page, checkpoint) => applyUsersPage(db, items, page.identities, checkpoint),
+  deletable: 'users',
 };
 
-const tickets: StreamRunner = async (ctx) => {
-  const pages = incrementalCursorPages(
-    ctx.transport,
-    { spec: { method: 'GET', template: '/api/v2/incremental/tickets/cursor', signal: ctx.signal }, key: 'tickets', item: Ticket },
-    cursorStart(ctx, 'tickets'),
-  );
-  await drain(ctx, 'tickets', pages, (page) => {
-    const { live, deleted } = splitTickets(page.items);
-    const last = page.items[page.items.length - 1];
-    return {
-      writes: pageSlices(
-        ctx.db,
-        {
-          items: live,
-          write: (items, checkpoint) => applyTicketsPage(ctx.db, items, { ...checkpoint, resource: 'tickets' }),
-          deletions: { resource: 'tickets', records: deleted },
-          checkpoint: { cursor: page.afterCursor, endOfStream: page.endOfStream },
-        },
-        WRITE_SLICE,
-      ),
-      ack: {
+const tickets: StreamPlan<TicketRecord> = {
+  start: (ctx) => cursorStart(ctx, 'tickets'),
+  async *fetch(transport, start, options) {
+    const pages = incrementalCursorPages(
+      transport,
+      { spec: { method: 'GET', template: '/api/v2/incremental/tickets/cursor', signal: options.signal }, key: 'tickets', item: Ticket },
+      cursorFrom(start, options),
+    );
+    for await (const page of pages) {
+      const { live, deleted } = splitTickets(page.items);
+      const last = page.items[page.items.length - 1];
+      yield {
+        live,
+        deleted,
+        checkpoint: { cursor: page.afterCursor, endOfStream: page.endOfStream },
         items: page.items.length,
         position: last ? (last.generated_timestamp ?? seconds(last.updated_at)) : null,
         endOfStream: page.endOfStream,
-        ids: idsOf(live),
+      };
+    }
+  },
+  write: (db, items, _page, checkpoint) => applyTicketsPage(db, items, checkpoint),
+  deletable: 'tickets',
+};
+
+const organizations: StreamPlan<OrganizationRecord> = {
+  start: (ctx) => timeStart(ctx, 'organizations'),
+  async *fetch(transport, start, options) {
+    const pages = incrementalTimePages(
+      transport,
+      {
+        spec: { method: 'GET', template: '/api/v2/incremental/organizations', signal: options.signal },
+        key: 'organizations',
+        item: Organization,
       },
-    };
-  });
+      timeFrom(start, options),
+    );
+    let requested = start.startTime ?? 0;
+    for await (const page of pages) {
+      const { live, deleted } = splitOrganizations(page.items);
+      const checkpoint = { startTime: requested, endTime: page.endTime ?? requested, endOfStream: page.endOfStream };
+      requested = page.endTime ?? requested;
+      yield { live, deleted, checkpoint, items: page.items.length, position: page.endTime, endOfStream: page.endOfStream };
+    }
+  },
+  write: (db, items, _page, checkpoint) => applyOrganizationsPage(db, items, checkpoint),
+  deletable: 'organizations',
 };
 
-const organizations: StreamRunner = async (ctx) => {
-  const startTime = timeStart(ctx, 'organizations');
-  const pages = incrementalTimePages(
-    ctx.transport,
-    {
-      spec: { method: 'GET', template: '/api/v2/incremental/organizations', signal: ctx.signal },
-      key: 'organizations',
-      item: Organization,
-    },
-    { startTime, perPage: ctx.perPage, validateSlice: VALIDATE_SLICE },
-  );
-  let requested = startTime;
-  await drain(ctx, 'organizations', pages, (page) => {
-    const { live, deleted } = splitOrganizations(page.items);
-    const checkpoint = { startTime: requested, endTime: page.endTime ?? requested, endOfStream: page.endOfStream };
-    requested = page.endTime ?? requested;
-    return {
-      writes: pageSlices(
-        ctx.db,
-        {
-          items: live,
-          write: (items, cp) => applyOrganizationsPage(ctx.db, items, { ...cp, resource: 'organizations' }),
-          deletions: { resource: 'organizations', records: deleted },
-          checkpoint,
+const ticketEvents: StreamPlan<CommentRecord> = {
+  start: (ctx) => timeStart(ctx, 'ticket_events'),
+  async *fetch(transport, start, options) {
+    const pages = incrementalTimePages(
+      transport,
+      {
+        spec: {
+          method: 'GET',
+          template: '/api/v2/incremental/ticket_events',
+          query: { include: 'comment_events' },
+          signal: options.signal,
         },
-        WRITE_SLICE,
-      ),
-      ack: { items: page.items.length, position: page.endTime, endOfStream: page.endOfStream, ids: idsOf(live) },
-    };
-  });
-};
-
-const ticketEvents: StreamRunner = async (ctx) => {
-  const startTime = timeStart(ctx, 'ticket_events');
-  const pages = incrementalTimePages(
-    ctx.transport,
-    {
-      spec: {
-        method: 'GET',
-        template: '/api/v2/incremental/ticket_events',
-        query: { include: 'comment_events' },
-        signal: ctx.signal,
+        key: 'ticket_events',
+        item: TicketEvent,
       },
-      key: 'ticket_events',
-      item: TicketEvent,
-    },
-    { startTime, perPage: ctx.perPage, validateSlice: VALIDATE_SLICE },
-  );
-  let requested = startTime;
-  await drain(ctx, 'ticketEvents', pages, (page) => {
-    // In id order: FTS5 flushes its pending index to a new segment whenever a document's rowid is
-    // lower than the one before it in the transaction, and the export delivers comments by creation
-    // time across tickets, so in arrival order a page's comments made a segment per ticket or so.
-    // bench/sync.ts (medium, calls sent ahead): the ticket events' writes 36.5 s, 32.0 s sorted.
-    // A stable sort: a comment twice in a page keeps its last version.
-    const comments = commentsOf(page.items).sort((a, b) => a.id - b.id);
-    const checkpoint = { startTime: requested, endTime: page.endTime ?? requested, endOfStream: page.endOfStream };
-    requested = page.endTime ?? requested;
-    return {
-      writes: pageSlices(
-        ctx.db,
-        {
-          items: comments,
-          write: (items, cp) => applyTicketEventsPage(ctx.db, items, { ...cp, resource: 'ticket_events' }),
-          deletions: { resource: 'comments', records: [] },
-          checkpoint,
-        },
-        WRITE_SLICE,
-      ),
-      ack: { items: comments.length, position: page.endTime, endOfStream: page.endOfStream, ids: idsOf(comments) },
-    };
-  });
+      timeFrom(start, options),
+    );
+    let requested = start.startTime ?? 0;
+    for await (const page of pages) {
+      // In id order: FTS5 flushes its pending index to a new segment whenever a document's rowid is
+      // lower than the one before it in the transaction, and the export delivers comments by creation
+      // time across tickets, so in arrival order a page's comments made a segment per ticket or so.
+      // bench/sync.ts (medium, calls sent ahead): the ticket events' writes 36.5 s, 32.0 s sorted.
+      // A stable sort: a comment twice in a page keeps its last version.
+      const comments = commentsOf(page.items).sort((a, b) => a.id - b.id);
+      const checkpoint = { startTime: requested, endTime: page.endTime ?? requested, endOfStream: page.endOfStream };
+      requested = page.endTime ?? requested;
+      yield { live: comments, deleted: [], checkpoint, items: comments.length, position: page.endTime, endOfStream: page.endOfStream };
+    }
+  },
+  write: (db, items, _page, checkpoint) => applyTicketEventsPage(db, items, checkpoint),
+  deletable: 'comments',
 };
 
-export const STREAM_RUNNERS: Record<SyncStream, StreamRunner> = {
-  users,
-  organizations,
-  tickets,
-  ticket_events: ticketEvents,
+// Each plan's record type is its own: runStream hands a plan's pages back to the same plan's write.
+const PLANS = { users, organizations, tickets, ticket_events: ticketEvents } as unknown as Record<SyncStream, StreamPlan<unknown>>;
+
+const RESOURCE_OF: Record<SyncStream, SyncResource> = {
+  users: 'users',
+  organizations: 'organizations',
+  tickets: 'tickets',
+  ticket_events: 'ticket_events',
 };
+
+/**
+ * Fetches in this thread: the sync run in-process (tests, the crash child) and, through
+ * page-fetcher.ts, the fetching thread itself. Validation is sliced only when asked, for a thread
+ * that also has other work to turn to.
+ */
+export function localPages(transport: HelpdeskTransport, signal: AbortSignal, validateSlice?: number): PageSource {
+  return (stream, start, perPage) =>
+    PLANS[stream].fetch(transport, start, {
+      perPage,
+      signal,
+      ...(validateSlice !== undefined ? { validateSlice } : {}),
+    });
+}
+
+/** Export pages are validated in slices of this many items when fetched on the writer's own thread. */
+export const VALIDATE_SLICE = 100;
+
+/** Runs one export stream: from its stored position, each fetched page written (see drain). */
+export async function runStream(ctx: StreamContext, stream: SyncStream): Promise<void> {
+  const plan = PLANS[stream];
+  const resource = RESOURCE_OF[stream];
+  const source = ctx.pages(stream, plan.start(ctx), ctx.perPage);
+  await drain(ctx, stream === 'ticket_events' ? 'ticketEvents' : stream, source, (page) => ({
+    writes: pageSlices(
+      ctx.db,
+      {
+        items: page.live,
+        write: (items, checkpoint) => plan.write(ctx.db, items, page, { ...checkpoint, resource }),
+        deletions: { resource: plan.deletable, records: page.deleted },
+        checkpoint: page.checkpoint,
+      },
+      WRITE_SLICE,
+    ),
+    ack: { items: page.items, position: page.position, endOfStream: page.endOfStream, ids: idsOf(page.live as Array<{ id: number }>) },
+  }));
+}

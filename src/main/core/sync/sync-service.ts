@@ -20,7 +20,7 @@ import type { SubjectLook } from '../../../shared/schemas/subject-first';
 import { stmt } from '../db/sqlite';
 import { openLinkRegister } from '../subjects/links';
 import { runSubjectFirstLook } from './subject-first/look';
-import { runSyncInWorker } from './worker-host';
+import { runSyncInWorker, type WorkerRunOptions } from './worker-host';
 import type { SyncWorkerData, WorkerMemory } from './worker-protocol';
 import type { FillOptions, FillResult } from '../surfaces/side-conversation-fill';
 import { IndexFills } from './index-fill';
@@ -41,6 +41,7 @@ interface RunRecord {
   result: RunSyncResult | null;
   /** The thread that wrote this run's pages (the worker's threadId), for diagnostics and tests. */
   writerThreadId: number | null;
+  fetcherThreadId: number | null;
 }
 
 export interface SyncServiceOptions {
@@ -63,7 +64,7 @@ export interface SyncServiceOptions {
    */
   indexFill?: Partial<Pick<FillOptions, 'share' | 'perPass'>> | false;
   /** Benches: the sync worker's own heap every `everyMs` (the process RSS does not split by thread). */
-  workerMemory?: { everyMs: number; report: (usage: WorkerMemory) => void };
+  workerMemory?: { everyMs: number; report: (usage: WorkerMemory, thread: 'writer' | 'fetcher') => void };
 }
 
 const SHOWN_COUNTS = ['users', 'identities', 'organizations', 'tickets', 'participants', 'comments', 'attachments'] as const;
@@ -112,6 +113,7 @@ export class SyncService extends WorkspaceDomain<SyncServiceOptions> {
       streams,
       result: null,
       writerThreadId: null,
+      fetcherThreadId: null,
       done: Promise.resolve(null as unknown as RunSyncResult),
     };
     run.done = this.#execute(workspaceId, cache, client, run);
@@ -136,6 +138,7 @@ export class SyncService extends WorkspaceDomain<SyncServiceOptions> {
       });
       result = ran.result;
       run.writerThreadId = ran.threadId;
+      run.fetcherThreadId = ran.fetcherThreadId;
       // The worker died without filing its failure: the history must still show it.
       if (ran.threadId === null && result.error) this.#fileCrash(workspaceId, cache, run, ran.lastStream ?? SYNC_STREAMS[0], result.error);
     } catch (error) {
@@ -167,7 +170,7 @@ export class SyncService extends WorkspaceDomain<SyncServiceOptions> {
   }
 
   /** What the worker needs to open the same cache and reach the same account. Never logged. */
-  async #workerData(workspaceId: string, cache: Cache): Promise<SyncWorkerData> {
+  async #workerData(workspaceId: string, cache: Cache): Promise<WorkerRunOptions['data']> {
     const credentials = await this.s.workspaces.credentials(workspaceId);
     // The key exists: the cache was opened with it just before.
     const key = await getOrCreateDbKey(this.s.workspaces.secretStoreFor(workspaceId), workspaceId, cache.path);
@@ -208,6 +211,11 @@ export class SyncService extends WorkspaceDomain<SyncServiceOptions> {
   /** Diagnostics: which thread wrote the last run (null: none yet, or it died before saying). */
   writerThreadId(workspaceId: string): number | null {
     return this.#runs.get(workspaceId)?.writerThreadId ?? null;
+  }
+
+  /** Diagnostics: which thread fetched the last run's pages for the writer. */
+  fetcherThreadId(workspaceId: string): number | null {
+    return this.#runs.get(workspaceId)?.fetcherThreadId ?? null;
   }
 
   #onStreamEvent(workspaceId: string, run: RunRecord, event: StreamEvent): void {

@@ -1,24 +1,30 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker } from 'node:worker_threads';
 import type { SyncStream } from '../../../shared/contract/groups/sync';
 import type { ErrorInfo } from '../../../shared/errors';
 import type { RateLimitScheduler, RequestInfo } from '../helpdesk';
 import type { Logger } from '../log/logger';
 import type { RunSyncResult, StreamEvent } from './run-sync';
-import type { MainToWorker, MentionIndexRun, SyncWorkerData, WorkerMemory, WorkerToMain } from './worker-protocol';
+import { workerEntry } from './worker-entry';
+import type {
+  FetcherToMain,
+  MainToFetcher,
+  MainToWorker,
+  MentionIndexRun,
+  SchedulerOp,
+  SyncWorkerData,
+  WorkerMemory,
+  WorkerToMain,
+} from './worker-protocol';
 
 export interface WorkerRunOptions {
-  data: SyncWorkerData;
+  data: Omit<SyncWorkerData, 'fetcherPort' | 'reportRequests'>;
   /** The account's scheduler, shared with the main thread's client (subject refreshes). */
   scheduler: RateLimitScheduler;
   signal: AbortSignal;
   onEvent?: (event: StreamEvent) => void;
   onRequest?: (info: RequestInfo) => void;
-  /** The worker's own heap, every `data.reportMemoryEveryMs` (benches). */
-  onWorkerMemory?: (usage: WorkerMemory) => void;
+  /** Each sync thread's own heap, every `data.reportMemoryEveryMs` (benches). */
+  onWorkerMemory?: (usage: WorkerMemory, thread: 'writer' | 'fetcher') => void;
   log?: Logger;
 }
 
@@ -26,6 +32,8 @@ export interface WorkerRunResult {
   result: RunSyncResult;
   /** The thread that wrote (null when the worker died before saying). */
   threadId: number | null;
+  /** The thread that fetched the pages for it (null when none started, or the worker died before saying). */
+  fetcherThreadId: number | null;
   /** The stream that was running when the worker ended (to file a crash under). */
   lastStream: SyncStream | null;
   /** The mention index catch-up after the streams; null when it did not run (cancelled, failed to open). */
@@ -36,44 +44,22 @@ export interface WorkerRunResult {
 export const WORKER_CRASHED_MESSAGE = 'The sync stopped unexpectedly; the cache keeps every page committed before';
 
 /**
- * Where the worker's code is. From TypeScript sources (vitest, tsx) this module's URL ends in
- * `.ts`: the worker is the `.ts` file beside it, loaded through tsx. In the electron-vite bundle
- * this module sits in out/main/ or out/main/chunks/, and the worker is out/main/sync-worker.js.
- *
- * Why not `execArgv: ['--import', 'tsx']` for sources: on Node 20 a worker does not get the hooks
- * of an `--import` in its execArgv in time for its own entry ("Unknown file extension .ts"), so a
- * two-line bootstrap registers tsx's loader in the worker and then imports the entry.
- */
-export function syncWorkerEntry(moduleUrl: string = import.meta.url): { file: string | URL; eval: boolean } {
-  const here = fileURLToPath(moduleUrl);
-  if (here.endsWith('.ts')) {
-    const entry = pathToFileURL(join(dirname(here), 'sync-worker.ts')).href;
-    const tsx = pathToFileURL(tsxEsmApi(moduleUrl)).href;
-    const bootstrap = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
-    return { file: bootstrap, eval: true };
-  }
-  const candidates = [join(dirname(here), 'sync-worker.js'), join(dirname(dirname(here)), 'sync-worker.js')];
-  return { file: candidates.find((c) => existsSync(c)) ?? candidates[0]!, eval: false };
-}
-
-/** tsx's ESM API file (its CommonJS twin cannot register the ESM loader). */
-function tsxEsmApi(moduleUrl: string): string {
-  const manifest = createRequire(moduleUrl).resolve('tsx/package.json');
-  const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
-  const api = pkg.exports['./esm/api']?.import.default;
-  if (!api) throw new Error('tsx/esm/api not found');
-  return join(dirname(manifest), api);
-}
-
-/**
- * Runs one sync in a worker thread and relays what it says: progress events, the requests it sends
- * (tests), its log lines, and its rate-limit questions to the shared scheduler. Aborting `signal`
- * asks the worker to stop after the page it is on; the result then says 'cancelled'.
+ * Runs one sync in a worker thread and relays what it says: progress events and its log lines, and
+ * on the channel of its fetching thread (page-fetcher.ts) the requests that one sends (tests), its
+ * log lines and its rate-limit questions to the shared scheduler. Aborting `signal` asks the worker
+ * to stop after the page it is on; the result then says 'cancelled'.
  */
 export function runSyncInWorker(options: WorkerRunOptions): Promise<WorkerRunResult> {
-  const entry = syncWorkerEntry();
+  const entry = workerEntry('sync-worker');
+  const fetcherChannel = new MessageChannel();
+  const fetcherPort = fetcherChannel.port1;
   const worker = new Worker(entry.file, {
-    workerData: { ...options.data, reportRequests: options.onRequest !== undefined } satisfies SyncWorkerData,
+    workerData: {
+      ...options.data,
+      reportRequests: options.onRequest !== undefined,
+      fetcherPort: fetcherChannel.port2,
+    } satisfies SyncWorkerData,
+    transferList: [fetcherChannel.port2],
     eval: entry.eval,
     // The worker's own stdout/stderr would bypass the log (and its redaction).
     stdout: true,
@@ -90,6 +76,13 @@ export function runSyncInWorker(options: WorkerRunOptions): Promise<WorkerRunRes
     }
   };
   const acquires = new Map<number, AbortController>();
+  const answerFetcher = (message: MainToFetcher): void => {
+    try {
+      fetcherPort.postMessage(message);
+    } catch {
+      // The thread is gone; nothing waits for the answer.
+    }
+  };
   let lastStream: SyncStream | null = null;
   let crash: { name: string } | null = null;
 
@@ -105,6 +98,7 @@ export function runSyncInWorker(options: WorkerRunOptions): Promise<WorkerRunRes
       options.signal.removeEventListener('abort', onAbort);
       for (const c of acquires.values()) c.abort();
       acquires.clear();
+      fetcherPort.close();
       resolve(outcome);
     };
 
@@ -119,27 +113,44 @@ export function runSyncInWorker(options: WorkerRunOptions): Promise<WorkerRunRes
             post({ type: 'ack', seq: message.seq });
           }
           break;
-        case 'request':
-          options.onRequest?.({ ...message.info, url: new URL(message.info.url) });
-          break;
         case 'log':
           options.log?.[message.level](message.message);
           break;
         case 'memory':
-          options.onWorkerMemory?.(message.usage);
-          break;
-        case 'scheduler':
-          relayScheduler(message.call);
+          options.onWorkerMemory?.(message.usage, 'writer');
           break;
         case 'done':
-          settle({ result: message.result, threadId: message.threadId, lastStream, mentionIndex: message.mentionIndex });
+          settle({
+            result: message.result,
+            threadId: message.threadId,
+            fetcherThreadId: message.fetcherThreadId,
+            lastStream,
+            mentionIndex: message.mentionIndex,
+          });
           // Everything is committed and the worker's connection closed: nothing left to wait for.
           void worker.terminate();
           break;
       }
     });
 
-    const relayScheduler = (call: Extract<WorkerToMain, { type: 'scheduler' }>['call']): void => {
+    fetcherPort.on('message', (message: FetcherToMain) => {
+      switch (message.type) {
+        case 'request':
+          options.onRequest?.({ ...message.info, url: new URL(message.info.url) });
+          break;
+        case 'log':
+          options.log?.[message.level](message.message);
+          break;
+        case 'scheduler':
+          relayScheduler(message.call);
+          break;
+        case 'memory':
+          options.onWorkerMemory?.(message.usage, 'fetcher');
+          break;
+      }
+    });
+
+    const relayScheduler = (call: SchedulerOp): void => {
       const scheduler = options.scheduler;
       switch (call.op) {
         case 'acquire': {
@@ -147,10 +158,10 @@ export function runSyncInWorker(options: WorkerRunOptions): Promise<WorkerRunRes
           acquires.set(call.id, controller);
           scheduler.acquire({ export: call.export, signal: controller.signal }).then(
             () => {
-              if (acquires.delete(call.id)) post({ type: 'acquired', id: call.id });
+              if (acquires.delete(call.id)) answerFetcher({ type: 'acquired', id: call.id });
             },
             () => {
-              if (acquires.delete(call.id)) post({ type: 'acquire-failed', id: call.id });
+              if (acquires.delete(call.id)) answerFetcher({ type: 'acquire-failed', id: call.id });
             },
           );
           break;
@@ -186,7 +197,7 @@ export function runSyncInWorker(options: WorkerRunOptions): Promise<WorkerRunRes
         message: WORKER_CRASHED_MESSAGE,
         details: { reason: 'sync_worker_crashed', exitCode: code },
       };
-      settle({ result: { outcome: 'failed', streams: [], error }, threadId: null, lastStream, mentionIndex: null });
+      settle({ result: { outcome: 'failed', streams: [], error }, threadId: null, fetcherThreadId: null, lastStream, mentionIndex: null });
     });
   });
 }

@@ -18,7 +18,7 @@ const client = new ZendeskClient(
 );
 const result = await runSync({
   db: cache.db,
-  transport: client.transport,
+  source: { transport: client.transport },
   signal: new AbortController().signal,
   perPage: Number(perPage),
   onPage: (resource, page) => process.stdout.write(`ack ${resource} ${page.ids().join(',')}\n`),
