@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MessageChannel } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -50,6 +51,16 @@ async function all(pages: AsyncGenerator<FetchedPage<unknown>>): Promise<Array<F
   const out: Array<FetchedPage<unknown>> = [];
   for await (const page of pages) out.push(page);
   return out;
+}
+
+/** Each thread of this process and its nice value, from Linux's /proc (field 19 of a task's stat). */
+function threadNices(): Map<number, number> {
+  const nices = new Map<number, number>();
+  for (const tid of readdirSync('/proc/self/task')) {
+    const fields = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    nices.set(Number(tid), Number(fields[16]));
+  }
+  return nices;
 }
 
 describe('the fetching thread', () => {
@@ -110,5 +121,22 @@ describe('the fetching thread', () => {
     await pages.next();
     cancel.abort();
     await expect(all(pages)).rejects.toMatchObject({ code: 'cancelled' });
+  });
+
+  it('runs at a lower CPU priority than the thread that serves the UI, and no other thread is changed', async () => {
+    const before = process.platform === 'linux' ? threadNices() : null;
+    const { thread } = await start();
+    const pages = thread.pages('users', { startTime: 0 }, 5);
+    await pages.next();
+    if (before) {
+      // Linux: the fetching thread alone, by its own thread id; the process keeps its priority.
+      const mainNice = before.get(process.pid)!;
+      const now = threadNices();
+      const lowered = [...now].filter(([tid, nice]) => !before.has(tid) && nice === Math.min(19, mainNice + 10));
+      expect(lowered).toHaveLength(1);
+      expect(now.get(process.pid)).toBe(mainNice);
+      for (const [tid, nice] of before) if (now.has(tid)) expect(now.get(tid), `thread ${tid}`).toBe(nice);
+    }
+    expect((await all(pages)).at(-1)?.endOfStream).toBe(true);
   });
 });
