@@ -123,6 +123,19 @@ describe('the fetching thread', () => {
     await expect(all(pages)).rejects.toMatchObject({ code: 'cancelled' });
   });
 
+  it('a cancel while the thread waits for the writer to take its pages still ends the stream', async () => {
+    const { thread, cancel, requests } = await start();
+    const pages = thread.pages('users', { startTime: 0 }, 1);
+    await pages.next();
+    // Long enough for the thread to have handed over all it may and to be waiting for the writer.
+    await sleep(500);
+    const waiting = requests.length;
+    await sleep(200);
+    expect(requests.length).toBe(waiting);
+    cancel.abort();
+    await expect(all(pages)).rejects.toMatchObject({ code: 'cancelled' });
+  });
+
   it('runs at a lower CPU priority than the thread that serves the UI, and no other thread is changed', async () => {
     const before = process.platform === 'linux' ? threadNices() : null;
     const { thread } = await start();

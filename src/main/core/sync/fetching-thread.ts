@@ -16,6 +16,7 @@ export class FetchingThread {
   readonly #inbox: FetcherToWriter[] = [];
   #wake: (() => void) | null = null;
   #ended: ErrorInfo | null = null;
+  #cancelled = false;
 
   constructor(data: FetcherData, signal: AbortSignal) {
     const entry = workerEntry('page-fetcher');
@@ -43,7 +44,12 @@ export class FetchingThread {
       };
       this.#wake?.();
     });
-    const cancel = (): void => this.#post({ type: 'cancel' });
+    const cancel = (): void => {
+      // The writer stops waiting at once, whatever the fetching thread says or fails to say.
+      this.#cancelled = true;
+      this.#wake?.();
+      this.#post({ type: 'cancel' });
+    };
     if (signal.aborted) cancel();
     else signal.addEventListener('abort', cancel, { once: true });
   }
@@ -60,6 +66,7 @@ export class FetchingThread {
     for (;;) {
       const message = this.#inbox.shift();
       if (message) return message;
+      if (this.#cancelled) return { code: 'cancelled', message: 'Sync cancelled' };
       if (this.#ended) return this.#ended;
       await new Promise<void>((resolve) => (this.#wake = resolve));
       this.#wake = null;

@@ -74,22 +74,27 @@ async function fetchStream(message: Extract<WriterToFetcher, { type: 'start' }>)
   running = current;
   const signal = AbortSignal.any([everything.signal, current.stop.signal]);
   const pages = localPages(client.transport, signal)(message.stream, message.start, message.perPage);
+  let failure: unknown = null;
   try {
     for await (const page of pages) {
-      if (signal.aborted) return;
+      if (signal.aborted) break;
       if (handedOver++ === data.exitAfterPagesForTestsOnly) process.exit(3);
       toWriter({ type: 'page', run: current.run, page });
       current.ahead++;
       while (current.ahead >= FETCH_AHEAD && !signal.aborted) await new Promise<void>((resolve) => (current.wake = resolve));
-      if (signal.aborted) return;
+      if (signal.aborted) break;
     }
-    toWriter({ type: 'end', run: current.run });
   } catch (error) {
-    // A stopped stream's failure is nobody's: the writer has moved on.
-    if (!current.stop.signal.aborted) toWriter({ type: 'failed', run: current.run, error: toErrorInfo(error) });
+    failure = error;
   } finally {
     if (running === current) running = null;
   }
+  // A stopped stream's ending is nobody's: the writer has moved on. Every other ending is said,
+  // a cancel included, so that a writer waiting for its next page never waits for ever.
+  if (current.stop.signal.aborted) return;
+  if (everything.signal.aborted) toWriter({ type: 'failed', run: current.run, error: { code: 'cancelled', message: 'Sync cancelled' } });
+  else if (failure !== null) toWriter({ type: 'failed', run: current.run, error: toErrorInfo(failure) });
+  else toWriter({ type: 'end', run: current.run });
 }
 
 writer.on('message', (message: WriterToFetcher) => {
