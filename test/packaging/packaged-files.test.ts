@@ -7,7 +7,13 @@ import { ELECTRON_SQLITE_BINDING, assertElectronSqliteBuild } from '../../script
 import { packLinuxLayout, type PackedLayout } from './pack-layout';
 
 const projectDir = fileURLToPath(new URL('../../', import.meta.url)).replace(/\/$/, '');
-const BUILT = ['out/main/index.js', 'out/main/sync-worker.js', 'out/main/page-fetcher.js', 'out/preload/index.cjs', 'out/renderer/index.html'];
+const BUILT = [
+  'out/main/index.js',
+  'out/main/sync-worker.js',
+  'out/main/page-fetcher.js',
+  'out/preload/index.cjs',
+  'out/renderer/index.html',
+];
 
 /**
  * What the installers would contain, computed by electron-builder's own packaging of the built
