@@ -19,7 +19,12 @@ import {
 } from '../db';
 import { HelpdeskCancelledError, Identity, Organization, Ticket, TicketEvent, User } from '../helpdesk';
 import type { HelpdeskTransport } from '../helpdesk/transport';
-import { incrementalCursorPages, incrementalTimePages, type IncrementalCursorStart } from '../helpdesk/pagination';
+import {
+  incrementalCursorPages,
+  incrementalTimePages,
+  type IncrementalCursorStart,
+  type IncrementalTimePage,
+} from '../helpdesk/pagination';
 import { validate } from '../helpdesk/transport';
 import { PageTransaction, pageSlices } from './apply-page';
 import { readAhead } from './read-ahead';
@@ -314,6 +319,21 @@ const tickets: StreamPlan<TicketRecord> = {
   deletable: 'tickets',
 };
 
+/**
+ * Each page of a time export with the position stored with it: the start_time it was requested
+ * with and the end_time it returned (the next page's start).
+ */
+async function* withTimeCheckpoints<T>(
+  pages: AsyncGenerator<IncrementalTimePage<T>>,
+  start: StreamStart,
+): AsyncGenerator<{ page: IncrementalTimePage<T>; checkpoint: FetchedPage<T>['checkpoint'] }> {
+  let requested = start.startTime ?? 0;
+  for await (const page of pages) {
+    yield { page, checkpoint: { startTime: requested, endTime: page.endTime ?? requested, endOfStream: page.endOfStream } };
+    requested = page.endTime ?? requested;
+  }
+}
+
 const organizations: StreamPlan<OrganizationRecord> = {
   start: (ctx) => timeStart(ctx, 'organizations'),
   async *fetch(transport, start, options) {
@@ -326,11 +346,8 @@ const organizations: StreamPlan<OrganizationRecord> = {
       },
       timeFrom(start, options),
     );
-    let requested = start.startTime ?? 0;
-    for await (const page of pages) {
+    for await (const { page, checkpoint } of withTimeCheckpoints(pages, start)) {
       const { live, deleted } = splitOrganizations(page.items);
-      const checkpoint = { startTime: requested, endTime: page.endTime ?? requested, endOfStream: page.endOfStream };
-      requested = page.endTime ?? requested;
       yield { live, deleted, checkpoint, items: page.items.length, position: page.endTime, endOfStream: page.endOfStream };
     }
   },
@@ -355,16 +372,13 @@ const ticketEvents: StreamPlan<CommentRecord> = {
       },
       timeFrom(start, options),
     );
-    let requested = start.startTime ?? 0;
-    for await (const page of pages) {
+    for await (const { page, checkpoint } of withTimeCheckpoints(pages, start)) {
       // In id order: FTS5 flushes its pending index to a new segment whenever a document's rowid is
       // lower than the one before it in the transaction, and the export delivers comments by creation
       // time across tickets, so in arrival order a page's comments made a segment per ticket or so.
       // bench/sync.ts (medium, calls sent ahead): the ticket events' writes 36.5 s, 32.0 s sorted.
       // A stable sort: a comment twice in a page keeps its last version.
       const comments = commentsOf(page.items).sort((a, b) => a.id - b.id);
-      const checkpoint = { startTime: requested, endTime: page.endTime ?? requested, endOfStream: page.endOfStream };
-      requested = page.endTime ?? requested;
       yield { live: comments, deleted: [], checkpoint, items: comments.length, position: page.endTime, endOfStream: page.endOfStream };
     }
   },
@@ -374,13 +388,6 @@ const ticketEvents: StreamPlan<CommentRecord> = {
 
 // Each plan's record type is its own: runStream hands a plan's pages back to the same plan's write.
 const PLANS = { users, organizations, tickets, ticket_events: ticketEvents } as unknown as Record<SyncStream, StreamPlan<unknown>>;
-
-const RESOURCE_OF: Record<SyncStream, SyncResource> = {
-  users: 'users',
-  organizations: 'organizations',
-  tickets: 'tickets',
-  ticket_events: 'ticket_events',
-};
 
 /**
  * Fetches in this thread: the sync run in-process (tests, the crash child) and, through
@@ -402,7 +409,8 @@ export const VALIDATE_SLICE = 100;
 /** Runs one export stream: from its stored position, each fetched page written (see drain). */
 export async function runStream(ctx: StreamContext, stream: SyncStream): Promise<void> {
   const plan = PLANS[stream];
-  const resource = RESOURCE_OF[stream];
+  // Each stream stores its position under its own name.
+  const resource: SyncResource = stream;
   const source = ctx.pages(stream, plan.start(ctx), ctx.perPage);
   await drain(ctx, stream === 'ticket_events' ? 'ticketEvents' : stream, source, (page) => ({
     writes: pageSlices(
