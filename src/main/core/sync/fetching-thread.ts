@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { LetheError, type ErrorInfo } from '../../../shared/errors';
 import { FETCHER_CRASHED_MESSAGE, FETCHER_CRASHED_REASON } from './fetcher-crash';
 import type { FetchedPage, PageSource } from './streams';
-import { workerEntry } from './worker-entry';
+import { THREAD_HEAP_LIMITS, workerEntry } from './worker-entry';
 import type { FetcherData, FetcherToWriter, WriterToFetcher } from './worker-protocol';
 
 /**
@@ -24,6 +24,7 @@ export class FetchingThread {
       workerData: data satisfies FetcherData,
       transferList: [data.mainPort],
       eval: entry.eval,
+      resourceLimits: THREAD_HEAP_LIMITS['page-fetcher'],
       // Drained, never forwarded: nothing the thread prints may reach a terminal or a log unfiltered.
       stdout: true,
       stderr: true,

@@ -5,7 +5,7 @@ import { sqliteCode } from '../db/sqlite';
 import type { HelpdeskTransport } from '../helpdesk/transport';
 import { FETCHER_CRASHED_REASON } from './fetcher-crash';
 import { ProgressMeter } from './progress';
-import { localPages, runStream, VALIDATE_SLICE, type PageSource } from './streams';
+import { fetchedAhead, localPages, runStream, VALIDATE_SLICE, type PageSource } from './streams';
 
 export type StreamOutcome = 'done' | 'failed' | 'cancelled' | 'skipped';
 
@@ -96,7 +96,8 @@ export async function runSync(options: RunSyncOptions): Promise<RunSyncResult> {
   const streams = options.streams ?? SYNC_STREAMS;
   const result: RunSyncResult = { outcome: 'done', streams: [], error: null };
   // On this thread the writes wait while a page is validated, so validation is sliced for them.
-  const pages = 'pages' in options.source ? options.source.pages : localPages(options.source.transport, options.signal, VALIDATE_SLICE);
+  const pages =
+    'pages' in options.source ? options.source.pages : fetchedAhead(localPages(options.source.transport, options.signal, VALIDATE_SLICE));
   let stopped = false;
   for (const resource of streams) {
     if (stopped || options.signal.aborted) {

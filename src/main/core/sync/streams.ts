@@ -98,8 +98,17 @@ function idsOf(records: ReadonlyArray<{ id: number }>): () => number[] {
 
 /** Items per write slice: about 10-25 ms of writing, so a page that arrives meanwhile is taken in promptly. */
 const WRITE_SLICE = 250;
-/** Export pages fetched ahead of the one being written (see read-ahead.ts). */
+/** Export pages fetched ahead of the one being written, when the writer's thread fetches them (see read-ahead.ts). */
 const READ_AHEAD = 2;
+
+/**
+ * Pages of `source` fetched ahead of the writer. Only for a source on the writer's own thread: a
+ * fetching thread keeps its own pages ahead (page-fetcher.ts FETCH_AHEAD), and read ahead again
+ * here they would be held twice over (at 1M tickets, tens of megabytes of the writer's heap).
+ */
+export function fetchedAhead(source: PageSource): PageSource {
+  return (stream, start, perPage) => readAhead(source(stream, start, perPage), READ_AHEAD);
+}
 
 /** Resolves true when `pending` settles within `ms`, false otherwise. */
 async function settlesWithin(pending: Promise<unknown>, ms: number): Promise<boolean> {
@@ -128,12 +137,7 @@ async function settlesWithin(pending: Promise<unknown>, ms: number): Promise<boo
  * A stream that fails commits the whole pages it already wrote; a cancelled one does not, so the
  * stored position is exactly that of the last page reported.
  */
-async function drain<P>(
-  ctx: StreamContext,
-  resource: string,
-  source: AsyncGenerator<P>,
-  prepare: (page: P) => PreparedPage,
-): Promise<void> {
+async function drain<P>(ctx: StreamContext, resource: string, pages: AsyncGenerator<P>, prepare: (page: P) => PreparedPage): Promise<void> {
   const transaction = new PageTransaction(ctx.db);
   let written: PageAck[] = [];
   const commit = (): void => {
@@ -145,7 +149,6 @@ async function drain<P>(
     written = [];
     for (const ack of committed) ctx.onPage(ack);
   };
-  const pages = readAhead(source, READ_AHEAD);
   let next = pages.next();
   // Its failure surfaces when awaited; until then it must not go unhandled.
   next.catch(() => undefined);

@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8';
 import type { WorkerMemory } from './worker-protocol';
 
 /**
@@ -9,7 +10,7 @@ export function reportHeapEvery(everyMs: number | undefined, send: (usage: Worke
   if (!everyMs) return;
   const report = (): void => {
     const { heapUsed, heapTotal, external, arrayBuffers } = process.memoryUsage();
-    send({ heapUsed, heapTotal, external, arrayBuffers });
+    send({ heapUsed, heapTotal, heapLimit: getHeapStatistics().heap_size_limit, external, arrayBuffers });
   };
   report();
   setInterval(report, everyMs).unref();

@@ -4,7 +4,7 @@ import type { ErrorInfo } from '../../../shared/errors';
 import type { RateLimitScheduler, RequestInfo } from '../helpdesk';
 import type { Logger } from '../log/logger';
 import type { RunSyncResult, StreamEvent } from './run-sync';
-import { workerEntry } from './worker-entry';
+import { THREAD_HEAP_LIMITS, workerEntry } from './worker-entry';
 import type {
   FetcherToMain,
   MainToFetcher,
@@ -61,6 +61,7 @@ export function runSyncInWorker(options: WorkerRunOptions): Promise<WorkerRunRes
     } satisfies SyncWorkerData,
     transferList: [fetcherChannel.port2],
     eval: entry.eval,
+    resourceLimits: THREAD_HEAP_LIMITS['sync-worker'],
     // The worker's own stdout/stderr would bypass the log (and its redaction).
     stdout: true,
     stderr: true,

@@ -98,6 +98,8 @@ export type WorkerToMain =
 export interface WorkerMemory {
   heapUsed: number;
   heapTotal: number;
+  /** The most this thread's heap may grow to (worker-entry.ts THREAD_HEAP_LIMITS). */
+  heapLimit: number;
   external: number;
   arrayBuffers: number;
 }
