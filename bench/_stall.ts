@@ -12,8 +12,8 @@ export interface StallFigures {
   /** The worst delay seen by either measure. */
   maxMs: number;
   p99Ms: number;
-  /** The probe's worst drift, and what the thread did meanwhile (zero where schedstat is missing). */
-  worst: { driftMs: number; runQueueMs: number; onCpuMs: number };
+  /** The probe's worst drift, what the thread did meanwhile (zero where schedstat is missing), and when (seconds from the start). */
+  worst: { driftMs: number; runQueueMs: number; onCpuMs: number; atSeconds: number };
   /** The worst drift minus the time spent waiting for a CPU in it. */
   maxOwnMs: number;
 }
@@ -33,7 +33,8 @@ export function watchStalls(resolutionMs = 5): { stop(): StallFigures } {
   let maxDrift = 0;
   let expected = performance.now() + 10;
   let last = mainThreadSched();
-  let worst = { driftMs: 0, runQueueMs: 0, onCpuMs: 0 };
+  const started = performance.now();
+  let worst = { driftMs: 0, runQueueMs: 0, onCpuMs: 0, atSeconds: 0 };
   let maxOwnMs = 0;
   const probe = setInterval(() => {
     const now = performance.now();
@@ -42,7 +43,7 @@ export function watchStalls(resolutionMs = 5): { stop(): StallFigures } {
     if (sched && last) {
       const runQueueMs = (sched.runQueueNs - last.runQueueNs) / 1e6;
       const onCpuMs = (sched.onCpuNs - last.onCpuNs) / 1e6;
-      if (drift > worst.driftMs) worst = { driftMs: drift, runQueueMs, onCpuMs };
+      if (drift > worst.driftMs) worst = { driftMs: drift, runQueueMs, onCpuMs, atSeconds: Math.round((now - started) / 100) / 10 };
       maxOwnMs = Math.max(maxOwnMs, drift - runQueueMs);
     }
     last = sched;

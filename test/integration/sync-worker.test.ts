@@ -1,11 +1,13 @@
 import { threadId } from 'node:worker_threads';
-import { afterEach, describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { SyncStatus } from '../../src/shared/contract/groups/sync';
 import { readSyncState, type SqliteDb } from '../../src/main/core/db';
 import { RateLimitScheduler } from '../../src/main/core/helpdesk';
 import { SyncService } from '../../src/main/core/sync';
 import { createSyncHarness, pastHoldBack, type SyncHarness } from '../../src/main/core/sync/testing/harness';
 import { expectedCache } from '../../src/main/core/sync/testing/truth';
+import { THREAD_HEAP_LIMITS } from '../../src/main/core/sync/worker-entry';
 import type { WorkerMemory } from '../../src/main/core/sync/worker-protocol';
 
 let h: SyncHarness | undefined;
@@ -52,12 +54,51 @@ describe('the sync runs in a worker thread', () => {
   });
 });
 
-describe("the worker's memory report (benches)", () => {
-  it('posts its own heap while it runs when asked, and the run is unchanged', async () => {
-    const reports: WorkerMemory[] = [];
+/** Each thread of this process and its nice value, from Linux's /proc (field 19 of a task's stat). */
+function threadNices(): Map<number, number> {
+  const nices = new Map<number, number>();
+  for (const tid of readdirSync('/proc/self/task')) {
+    const fields = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    nices.set(Number(tid), Number(fields[16]));
+  }
+  return nices;
+}
+
+describe("the sync's threads yield the CPU to the one that serves the UI", () => {
+  it('the writer runs 5 below it and the fetching thread 10 below it; nothing else changes', async () => {
     h = await createSyncHarness({
       sim: { size: 'small', seed: 11, noLimits: true },
-      sync: { indexFill: false, workerMemory: { everyMs: 10, report: (usage) => reports.push(usage) } },
+      // Two exports a minute: the second page waits, so the threads are there to be looked at.
+      sync: {
+        perPage: 5,
+        indexFill: false,
+        transport: { scheduler: new RateLimitScheduler({ requestsPerMinute: 100_000, exportRequestsPerMinute: 2 }) },
+      },
+    });
+    const before = process.platform === 'linux' ? threadNices() : null;
+    await h.call('sync.start', { workspaceId: h.workspaceId });
+    // A committed page: the fetching thread has fetched it, so both threads have set their priority.
+    await vi.waitFor(() => expect(h!.events.some((e) => e.done > 0)).toBe(true), { timeout: 10_000 });
+    if (before) {
+      const mainNice = before.get(process.pid)!;
+      const now = threadNices();
+      const added = [...now].filter(([tid]) => !before.has(tid)).map(([, nice]) => nice);
+      // Linux: each by its own thread id; the process and the threads it had keep their priority.
+      expect(added.filter((nice) => nice === Math.min(19, mainNice + 5))).toHaveLength(1);
+      expect(added.filter((nice) => nice === Math.min(19, mainNice + 10))).toHaveLength(1);
+      for (const [tid, nice] of before) if (now.has(tid)) expect(now.get(tid), `thread ${tid}`).toBe(nice);
+    }
+    await h.call('sync.cancel', { workspaceId: h.workspaceId });
+    expect((await h.service.wait(h.workspaceId))?.outcome).toBe('cancelled');
+  });
+});
+
+describe("the worker's memory report (benches)", () => {
+  it("posts each thread's own heap while it runs when asked, and the run is unchanged", async () => {
+    const reports: Array<WorkerMemory & { thread: string }> = [];
+    h = await createSyncHarness({
+      sim: { size: 'small', seed: 11, noLimits: true },
+      sync: { indexFill: false, workerMemory: { everyMs: 10, report: (usage, thread) => reports.push({ ...usage, thread }) } },
     });
     pastHoldBack(h.sim);
 
@@ -67,10 +108,35 @@ describe("the worker's memory report (benches)", () => {
     expect(status.counts.comments).toBe(expectedCache(h.sim).comments);
     // One report as the worker starts, then one every 10 ms.
     expect(reports.length).toBeGreaterThan(0);
+    expect(new Set(reports.map((r) => r.thread))).toEqual(new Set(['writer', 'fetcher']));
     for (const usage of reports) {
       expect(usage.heapUsed).toBeGreaterThan(0);
       expect(usage.heapUsed).toBeLessThanOrEqual(usage.heapTotal);
+      expect(usage.heapTotal).toBeLessThanOrEqual(usage.heapLimit);
       expect(usage.arrayBuffers).toBeLessThanOrEqual(usage.external);
+    }
+  });
+
+  it("each thread's heap is bounded by its own limit, not by the machine's memory", async () => {
+    const limits = new Map<string, number>();
+    h = await createSyncHarness({
+      sim: { size: 'small', seed: 11, noLimits: true },
+      sync: { indexFill: false, workerMemory: { everyMs: 10, report: (usage, thread) => limits.set(thread, usage.heapLimit) } },
+    });
+    pastHoldBack(h.sim);
+
+    expect((await h.syncNow()).outcome).toBe('done');
+
+    // V8's limit is the old generation's plus one and a half young generations' (the semispaces and
+    // the new large-object space). Without resourceLimits it is sized from the machine's memory:
+    // 4 GB on a 24 GB machine.
+    const MB = 2 ** 20;
+    for (const [thread, name] of [
+      ['writer', 'sync-worker'],
+      ['fetcher', 'page-fetcher'],
+    ] as const) {
+      const { maxOldGenerationSizeMb = 0, maxYoungGenerationSizeMb = 0 } = THREAD_HEAP_LIMITS[name];
+      expect(limits.get(thread)).toBe((maxOldGenerationSizeMb + 1.5 * maxYoungGenerationSizeMb) * MB);
     }
   });
 });

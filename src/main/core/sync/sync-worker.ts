@@ -17,6 +17,7 @@ import { catchUpMentionIndex } from '../subjects/mention-index';
 import { FetchingThread } from './fetching-thread';
 import { relayedLogger } from './relayed-scheduler';
 import { reportHeapEvery } from './thread-memory';
+import { lowerThisThreadPriority } from './thread-priority';
 import { runSync, toErrorInfo, type RunSyncResult } from './run-sync';
 import type { MainToWorker, MentionIndexRun, SyncWorkerData, WorkerToMain } from './worker-protocol';
 
@@ -53,6 +54,14 @@ function mainCaughtUp(): Promise<void> | void {
 }
 
 const SYNC_WAL_AUTOCHECKPOINT_PAGES = 40_000;
+
+/**
+ * The writer yields the CPU to the thread that serves the UI, as the fetching thread does (which
+ * is lower still: it starts before this thread lowers itself, so it keeps its own +10 over the
+ * UI's). On two cores the writer, the fetching thread and whatever serves the helpdesk's pages
+ * (in the benches, the simulator) can all want a CPU at once.
+ */
+const WRITER_NICENESS = 5;
 
 /**
  * The subjects' mention index (which comments quote which e-mail or phone number) is derived from
@@ -118,6 +127,7 @@ async function main(): Promise<void> {
       controller.signal,
     );
     fetcherThreadId = fetcher.threadId;
+    lowerThisThreadPriority(WRITER_NICENESS);
     const db = cache.db;
     result = await runSync({
       db,
