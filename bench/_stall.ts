@@ -6,7 +6,7 @@
  * machine was busy" (2 shared cores run the writer, the simulator and this thread).
  */
 import { readFileSync } from 'node:fs';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { constants, monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 
 export interface StallFigures {
   /** The worst delay seen by either measure. */
@@ -16,7 +16,16 @@ export interface StallFigures {
   worst: { driftMs: number; runQueueMs: number; onCpuMs: number; atSeconds: number };
   /** The worst drift minus the time spent waiting for a CPU in it. */
   maxOwnMs: number;
+  /** The main thread's longest garbage collection (a pause of this thread's event loop), and when. */
+  longestGc: { ms: number; kind: string; atSeconds: number };
 }
+
+const GC_KINDS: Record<number, string> = {
+  [constants.NODE_PERFORMANCE_GC_MAJOR]: 'major',
+  [constants.NODE_PERFORMANCE_GC_MINOR]: 'minor',
+  [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental',
+  [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weak callbacks',
+};
 
 /** The main thread's time on a CPU and waiting in the run queue (ns), from /proc; null elsewhere. */
 function mainThreadSched(): { onCpuNs: number; runQueueNs: number } | null {
@@ -36,6 +45,19 @@ export function watchStalls(resolutionMs = 5): { stop(): StallFigures } {
   const started = performance.now();
   let worst = { driftMs: 0, runQueueMs: 0, onCpuMs: 0, atSeconds: 0 };
   let maxOwnMs = 0;
+  let longestGc = { ms: 0, kind: 'none', atSeconds: 0 };
+  const gcs = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      if (entry.duration <= longestGc.ms) continue;
+      const kind = (entry as unknown as { detail?: { kind?: number } }).detail?.kind ?? -1;
+      longestGc = {
+        ms: entry.duration,
+        kind: GC_KINDS[kind] ?? String(kind),
+        atSeconds: Math.round((entry.startTime - started) / 100) / 10,
+      };
+    }
+  });
+  gcs.observe({ entryTypes: ['gc'] });
   const probe = setInterval(() => {
     const now = performance.now();
     const drift = now - expected;
@@ -55,7 +77,8 @@ export function watchStalls(resolutionMs = 5): { stop(): StallFigures } {
     stop() {
       histogram.disable();
       clearInterval(probe);
-      return { maxMs: Math.max(histogram.max / 1e6, maxDrift), p99Ms: histogram.percentile(99) / 1e6, worst, maxOwnMs };
+      gcs.disconnect();
+      return { maxMs: Math.max(histogram.max / 1e6, maxDrift), p99Ms: histogram.percentile(99) / 1e6, worst, maxOwnMs, longestGc };
     },
   };
 }

@@ -144,6 +144,7 @@ export async function buildWorkspace(size: DatasetSize, dir: string): Promise<Ca
       sync_worst_stall_on_cpu_ms: round(stall.worst.onCpuMs),
       sync_max_stall_minus_run_queue_wait_ms: round(stall.maxOwnMs),
       sync_worst_stall_at_s: stall.worst.atSeconds,
+      sync_longest_main_gc: { ...stall.longestGc, ms: round(stall.longestGc.ms) },
       sync_path: 'SyncService: worker thread, no index fill; simulator in a child process',
       identities_s: round(identitySeconds),
       mention_index_s: round(mentionIndexSeconds),

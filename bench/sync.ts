@@ -36,7 +36,7 @@ import { RateLimitScheduler } from '../src/main/core/helpdesk';
 import { runSyncInWorker } from '../src/main/core/sync/worker-host';
 import { trackPeakMemory } from './_memory';
 import { startSimChild, type SimChild } from './_sim-child';
-import { watchStalls } from './_stall';
+import { watchStalls, type StallFigures } from './_stall';
 
 const size = process.argv[2] ?? 'medium';
 const KEY = '7e'.repeat(32);
@@ -50,7 +50,8 @@ interface RunFigures {
   mentionIndexSeconds: number;
   mentionIndexComments: number;
   /** The longest drift of the 10 ms probe, and what the thread did meanwhile (Linux schedstat). */
-  worstStall: { driftMs: number; runQueueMs: number; onCpuMs: number };
+  worstStall: StallFigures['worst'];
+  longestMainGc: StallFigures['longestGc'];
   /** The longest drift minus the time spent waiting for a CPU in it. */
   maxOwnStallMs: number;
   cpuSeconds: number;
@@ -113,6 +114,7 @@ async function syncOnce(sim: SimChild, cache: Cache, plain: boolean): Promise<Ru
     mentionIndexSeconds,
     mentionIndexComments: mentionIndex?.comments ?? 0,
     worstStall: stall.worst,
+    longestMainGc: stall.longestGc,
     maxOwnStallMs: stall.maxOwnMs,
     cpuSeconds: (used.user + used.system) / 1e6,
     simCpuSeconds: simCpuBefore === null ? null : (processCpuSeconds(sim.child.pid) ?? simCpuBefore) - simCpuBefore,
@@ -270,6 +272,8 @@ try {
     max_event_loop_stall_ms: +enc.maxStallMs.toFixed(1),
     worst_stall_main_thread_run_queue_ms: +enc.worstStall.runQueueMs.toFixed(1),
     worst_stall_main_thread_on_cpu_ms: +enc.worstStall.onCpuMs.toFixed(1),
+    worst_stall_at_s: enc.worstStall.atSeconds,
+    longest_main_thread_gc: { ...enc.longestMainGc, ms: +enc.longestMainGc.ms.toFixed(1) },
     max_stall_minus_run_queue_wait_ms: +enc.maxOwnStallMs.toFixed(1),
     p99_event_loop_delay_ms: +enc.p99StallMs.toFixed(1),
     peak_rss_mb: Math.round(enc.peakRssMb),
@@ -300,6 +304,9 @@ function round(f: RunFigures): Record<string, number> {
     maxStallMs: +f.maxStallMs.toFixed(1),
     worstStallRunQueueMs: +f.worstStall.runQueueMs.toFixed(1),
     worstStallOnCpuMs: +f.worstStall.onCpuMs.toFixed(1),
+    worstStallAtSeconds: f.worstStall.atSeconds,
+    longestMainGcMs: +f.longestMainGc.ms.toFixed(1),
+    longestMainGcAtSeconds: f.longestMainGc.atSeconds,
     maxOwnStallMs: +f.maxOwnStallMs.toFixed(1),
     p99StallMs: +f.p99StallMs.toFixed(1),
     peakRssMb: Math.round(f.peakRssMb),
