@@ -10,10 +10,10 @@ export type WorkerName = 'sync-worker' | 'page-fetcher';
 /**
  * Heap limits for the sync's threads. Their live data is a few export pages, but V8 sizes a
  * worker's heap from the machine's memory: on 24 GB it let each thread's heap grow to about four
- * times what it kept alive before collecting, and the two threads held 150 to 200 MB of heap
- * between them through a 1M-ticket sync (bench/scale.ts build; peak RSS 487 MB, target 500).
- * A limit at or under 512 MB also makes V8 grow the heap by at most about 1.4 times its live
- * data. The old generation's limit is a ceiling, not a budget: far above the largest page either
+ * times what it kept alive before collecting, and at the RSS peak of a 1M-ticket sync the two held
+ * 257 MB of heap between them, 191 MB of it in use (a probe of bench/scale.ts's build: peak RSS
+ * 487 MB, target 500; 377 MB with these limits). A limit at or under 512 MB also makes V8 grow the
+ * heap by at most about 1.4 times its live data. The old generation's limit is a ceiling, not a budget: far above the largest page either
  * thread holds (a 1,000-ticket page is a few MB of JSON), since a thread that reaches it dies, and
  * the sync stops there (resumable, nothing lost, but stopped). The young generation only sets how
  * often garbage is swept, nothing more.
