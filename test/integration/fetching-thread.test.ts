@@ -1,4 +1,3 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MessageChannel } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,6 +7,7 @@ import type { FetchedPage } from '../../src/main/core/sync/streams';
 import { pastHoldBack } from '../../src/main/core/sync/testing/harness';
 import { expectedCache } from '../../src/main/core/sync/testing/truth';
 import type { FetcherToMain, MainToFetcher } from '../../src/main/core/sync/worker-protocol';
+import { threadNices } from '../support/thread-nices';
 
 /**
  * The sync's fetching thread (page-fetcher.ts) on its own, driven the way the writer drives it
@@ -51,16 +51,6 @@ async function all(pages: AsyncGenerator<FetchedPage<unknown>>): Promise<Array<F
   const out: Array<FetchedPage<unknown>> = [];
   for await (const page of pages) out.push(page);
   return out;
-}
-
-/** Each thread of this process and its nice value, from Linux's /proc (field 19 of a task's stat). */
-function threadNices(): Map<number, number> {
-  const nices = new Map<number, number>();
-  for (const tid of readdirSync('/proc/self/task')) {
-    const fields = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    nices.set(Number(tid), Number(fields[16]));
-  }
-  return nices;
 }
 
 describe('the fetching thread', () => {

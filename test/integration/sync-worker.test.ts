@@ -1,5 +1,4 @@
 import { threadId } from 'node:worker_threads';
-import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { SyncStatus } from '../../src/shared/contract/groups/sync';
 import { readSyncState, type SqliteDb } from '../../src/main/core/db';
@@ -9,6 +8,7 @@ import { createSyncHarness, pastHoldBack, type SyncHarness } from '../../src/mai
 import { expectedCache } from '../../src/main/core/sync/testing/truth';
 import { THREAD_HEAP_LIMITS } from '../../src/main/core/sync/worker-entry';
 import type { WorkerMemory } from '../../src/main/core/sync/worker-protocol';
+import { threadNices } from '../support/thread-nices';
 
 let h: SyncHarness | undefined;
 afterEach(async () => {
@@ -53,16 +53,6 @@ describe('the sync runs in a worker thread', () => {
     expect(wal[0]?.log).toBe(0);
   });
 });
-
-/** Each thread of this process and its nice value, from Linux's /proc (field 19 of a task's stat). */
-function threadNices(): Map<number, number> {
-  const nices = new Map<number, number>();
-  for (const tid of readdirSync('/proc/self/task')) {
-    const fields = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    nices.set(Number(tid), Number(fields[16]));
-  }
-  return nices;
-}
 
 describe("the sync's threads yield the CPU to the one that serves the UI", () => {
   it('the writer runs 5 below it and the fetching thread 10 below it; nothing else changes', async () => {
