@@ -43,6 +43,7 @@ export function watchStalls(resolutionMs = 5): { stop(): StallFigures } {
   let expected = performance.now() + 10;
   let last = mainThreadSched();
   const started = performance.now();
+  const secondsFromStart = (at: number): number => Math.round((at - started) / 100) / 10;
   let worst = { driftMs: 0, runQueueMs: 0, onCpuMs: 0, atSeconds: 0 };
   let maxOwnMs = 0;
   let longestGc = { ms: 0, kind: 'none', atSeconds: 0 };
@@ -53,7 +54,7 @@ export function watchStalls(resolutionMs = 5): { stop(): StallFigures } {
       longestGc = {
         ms: entry.duration,
         kind: GC_KINDS[kind] ?? String(kind),
-        atSeconds: Math.round((entry.startTime - started) / 100) / 10,
+        atSeconds: secondsFromStart(entry.startTime),
       };
     }
   });
@@ -65,7 +66,7 @@ export function watchStalls(resolutionMs = 5): { stop(): StallFigures } {
     if (sched && last) {
       const runQueueMs = (sched.runQueueNs - last.runQueueNs) / 1e6;
       const onCpuMs = (sched.onCpuNs - last.onCpuNs) / 1e6;
-      if (drift > worst.driftMs) worst = { driftMs: drift, runQueueMs, onCpuMs, atSeconds: Math.round((now - started) / 100) / 10 };
+      if (drift > worst.driftMs) worst = { driftMs: drift, runQueueMs, onCpuMs, atSeconds: secondsFromStart(now) };
       maxOwnMs = Math.max(maxOwnMs, drift - runQueueMs);
     }
     last = sched;

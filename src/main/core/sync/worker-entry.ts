@@ -13,10 +13,10 @@ export type WorkerName = 'sync-worker' | 'page-fetcher';
  * times what it kept alive before collecting, and at the RSS peak of a 1M-ticket sync the two held
  * 257 MB of heap between them, 191 MB of it in use (a probe of bench/scale.ts's build: peak RSS
  * 487 MB, target 500; 377 MB with these limits). A limit at or under 512 MB also makes V8 grow the
- * heap by at most about 1.4 times its live data. The old generation's limit is a ceiling, not a budget: far above the largest page either
- * thread holds (a 1,000-ticket page is a few MB of JSON), since a thread that reaches it dies, and
- * the sync stops there (resumable, nothing lost, but stopped). The young generation only sets how
- * often garbage is swept, nothing more.
+ * heap by at most about 1.4 times its live data. The old generation's limit is a ceiling, not a
+ * budget: far above the largest page either thread holds (a 1,000-ticket page is a few MB of
+ * JSON), since a thread that reaches it dies, and the sync stops there (resumable, nothing lost,
+ * but stopped). The young generation only sets how often garbage is swept, nothing more.
  */
 export const THREAD_HEAP_LIMITS: Record<WorkerName, ResourceLimits> = {
   'sync-worker': { maxOldGenerationSizeMb: 512, maxYoungGenerationSizeMb: 32 },
