@@ -12,12 +12,28 @@ export interface StallFigures {
   /** The worst delay seen by either measure. */
   maxMs: number;
   p99Ms: number;
-  /** The probe's worst drift, what the thread did meanwhile (zero where schedstat is missing), and when (seconds from the start). */
-  worst: { driftMs: number; runQueueMs: number; onCpuMs: number; atSeconds: number };
+  /**
+   * The probe's worst drift, what the thread did meanwhile (zero where /proc is missing), and when
+   * (seconds from the start). Its time on a CPU is also split into user and kernel time (in clock
+   * ticks of 10 ms, so coarse) with the page faults it took: JavaScript or native code runs in user
+   * time; page faults, reclaim and system calls in kernel time.
+   */
+  worst: WorstWindow;
   /** The worst drift minus the time spent waiting for a CPU in it. */
   maxOwnMs: number;
   /** The main thread's longest garbage collection (a pause of this thread's event loop), and when. */
   longestGc: { ms: number; kind: string; atSeconds: number };
+}
+
+export interface WorstWindow {
+  driftMs: number;
+  runQueueMs: number;
+  onCpuMs: number;
+  userMs: number;
+  kernelMs: number;
+  minorFaults: number;
+  majorFaults: number;
+  atSeconds: number;
 }
 
 const GC_KINDS: Record<number, string> = {
@@ -27,11 +43,37 @@ const GC_KINDS: Record<number, string> = {
   [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weak callbacks',
 };
 
-/** The main thread's time on a CPU and waiting in the run queue (ns), from /proc; null elsewhere. */
-function mainThreadSched(): { onCpuNs: number; runQueueNs: number } | null {
+interface ThreadSched {
+  onCpuNs: number;
+  runQueueNs: number;
+  userTicks: number;
+  kernelTicks: number;
+  minorFaults: number;
+  majorFaults: number;
+}
+
+/** Linux's USER_HZ: /proc reports user and kernel time in hundredths of a second. */
+const TICK_MS = 10;
+
+/** The main thread's time on a CPU and waiting in the run queue (ns), its user and kernel ticks and page faults, from /proc; null elsewhere. */
+function mainThreadSched(): ThreadSched | null {
   try {
     const [onCpu, runQueue] = readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ').map(Number);
-    return onCpu !== undefined && runQueue !== undefined ? { onCpuNs: onCpu, runQueueNs: runQueue } : null;
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces): minflt is the 10th field of the line, majflt the 12th, utime and stime the 14th and 15th.
+    const f = stat
+      .slice(stat.lastIndexOf(')') + 2)
+      .split(' ')
+      .map(Number);
+    if (onCpu === undefined || runQueue === undefined) return null;
+    return {
+      onCpuNs: onCpu,
+      runQueueNs: runQueue,
+      minorFaults: f[7] ?? 0,
+      majorFaults: f[9] ?? 0,
+      userTicks: f[11] ?? 0,
+      kernelTicks: f[12] ?? 0,
+    };
   } catch {
     return null;
   }
@@ -44,7 +86,7 @@ export function watchStalls(resolutionMs = 5): { stop(): StallFigures } {
   let last = mainThreadSched();
   const started = performance.now();
   const secondsFromStart = (at: number): number => Math.round((at - started) / 100) / 10;
-  let worst = { driftMs: 0, runQueueMs: 0, onCpuMs: 0, atSeconds: 0 };
+  let worst: WorstWindow = { driftMs: 0, runQueueMs: 0, onCpuMs: 0, userMs: 0, kernelMs: 0, minorFaults: 0, majorFaults: 0, atSeconds: 0 };
   let maxOwnMs = 0;
   let longestGc = { ms: 0, kind: 'none', atSeconds: 0 };
   const gcs = new PerformanceObserver((list) => {
@@ -66,7 +108,18 @@ export function watchStalls(resolutionMs = 5): { stop(): StallFigures } {
     if (sched && last) {
       const runQueueMs = (sched.runQueueNs - last.runQueueNs) / 1e6;
       const onCpuMs = (sched.onCpuNs - last.onCpuNs) / 1e6;
-      if (drift > worst.driftMs) worst = { driftMs: drift, runQueueMs, onCpuMs, atSeconds: secondsFromStart(now) };
+      if (drift > worst.driftMs) {
+        worst = {
+          driftMs: drift,
+          runQueueMs,
+          onCpuMs,
+          userMs: (sched.userTicks - last.userTicks) * TICK_MS,
+          kernelMs: (sched.kernelTicks - last.kernelTicks) * TICK_MS,
+          minorFaults: sched.minorFaults - last.minorFaults,
+          majorFaults: sched.majorFaults - last.majorFaults,
+          atSeconds: secondsFromStart(now),
+        };
+      }
       maxOwnMs = Math.max(maxOwnMs, drift - runQueueMs);
     }
     last = sched;

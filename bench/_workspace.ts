@@ -142,6 +142,10 @@ export async function buildWorkspace(size: DatasetSize, dir: string): Promise<Ca
       // time blocked in the kernel; and the largest drift less its wait for a CPU.
       sync_worst_stall_run_queue_ms: round(stall.worst.runQueueMs),
       sync_worst_stall_on_cpu_ms: round(stall.worst.onCpuMs),
+      // The time on a CPU split into user and kernel time (10 ms ticks), and the page faults meanwhile.
+      sync_worst_stall_user_ms: stall.worst.userMs,
+      sync_worst_stall_kernel_ms: stall.worst.kernelMs,
+      sync_worst_stall_page_faults: { minor: stall.worst.minorFaults, major: stall.worst.majorFaults },
       sync_max_stall_minus_run_queue_wait_ms: round(stall.maxOwnMs),
       sync_worst_stall_at_s: stall.worst.atSeconds,
       sync_longest_main_gc: { ...stall.longestGc, ms: round(stall.longestGc.ms) },
