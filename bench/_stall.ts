@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { constants, monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
+import { procStatFields } from './_proc';
 
 export interface StallFigures {
   /** The worst delay seen by either measure. */
@@ -59,13 +60,8 @@ const TICK_MS = 10;
 function mainThreadSched(): ThreadSched | null {
   try {
     const [onCpu, runQueue] = readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ').map(Number);
-    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
-    // Fields after the command name (which may hold spaces): minflt is the 10th field of the line, majflt the 12th, utime and stime the 14th and 15th.
-    const f = stat
-      .slice(stat.lastIndexOf(')') + 2)
-      .split(' ')
-      .map(Number);
     if (onCpu === undefined || runQueue === undefined) return null;
+    const f = procStatFields(`/proc/self/task/${process.pid}/stat`);
     return {
       onCpuNs: onCpu,
       runQueueNs: runQueue,

@@ -26,7 +26,7 @@
  *
  *   npm run bench -- sync      (or: npx tsx bench/sync.ts [size])
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -35,6 +35,7 @@ import { Database } from '../src/main/core/db/sqlite';
 import { RateLimitScheduler } from '../src/main/core/helpdesk';
 import { runSyncInWorker } from '../src/main/core/sync/worker-host';
 import { trackPeakMemory } from './_memory';
+import { procStatFields } from './_proc';
 import { startSimChild, type SimChild } from './_sim-child';
 import { watchStalls, type StallFigures } from './_stall';
 
@@ -70,9 +71,9 @@ interface RunFigures {
 /** CPU seconds (user + system) a process has used, from /proc; null elsewhere. */
 function processCpuSeconds(pid: number | undefined): number | null {
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    // utime and stime are fields 14 and 15 of the line, in clock ticks (100 per second on Linux).
-    return (Number(fields[11]) + Number(fields[12])) / 100;
+    const fields = procStatFields(`/proc/${pid}/stat`);
+    // utime and stime, in clock ticks (100 per second on Linux).
+    return ((fields[11] ?? NaN) + (fields[12] ?? NaN)) / 100;
   } catch {
     return null;
   }
