@@ -45,11 +45,31 @@ export async function startConsole(options: { demo?: boolean } = {}): Promise<Co
   return { url, origin: parsed.origin, token, dataDir, process: child, stderr: () => stderr };
 }
 
-/** Stops the console; given the test's info, shows the server's log when the test failed. */
+const STOP_DEADLINE_MS = 15_000;
+
+/**
+ * Stops the console; given the test's info, shows the server's log when the test failed. A server
+ * that crashed earlier, or does not stop, fails here with its log rather than hanging the hook.
+ */
 export async function stopConsole(c: Console, testInfo?: TestInfo): Promise<void> {
+  // A server that already exited (a crash) would never emit 'exit' again: waiting would hang the hook.
+  const alreadyExited = c.process.exitCode !== null || c.process.signalCode !== null;
+  const exited = alreadyExited ? Promise.resolve(true) : new Promise<boolean>((r) => c.process.once('exit', () => r(true)));
   c.process.kill('SIGTERM');
-  await new Promise((r) => c.process.once('exit', r));
+  let timer: NodeJS.Timeout | undefined;
+  const stopped = await Promise.race([exited, new Promise<boolean>((r) => (timer = setTimeout(() => r(false), STOP_DEADLINE_MS)))]);
+  clearTimeout(timer);
+  if (!stopped) {
+    c.process.kill('SIGKILL');
+    await exited;
+  }
   await rm(c.dataDir, { recursive: true, force: true });
+  if (alreadyExited || !stopped) {
+    const what = alreadyExited
+      ? `had already exited (${c.process.exitCode ?? c.process.signalCode}) before the test ended`
+      : `did not stop within ${STOP_DEADLINE_MS} ms of SIGTERM`;
+    throw new Error(`lethe serve ${what}; its log:\n${c.stderr().slice(-4000)}`);
+  }
   // The server's log names what the page only shows as an error code (a keychain call's cause, say).
   if (testInfo && testInfo.status !== testInfo.expectedStatus && c.stderr().length > 0) {
     await testInfo.attach('lethe-serve.log', { body: c.stderr(), contentType: 'text/plain' });

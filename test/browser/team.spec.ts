@@ -22,8 +22,12 @@ test.beforeAll(async () => {
 test.afterAll(() => cluster?.destroy());
 // eslint-disable-next-line no-empty-pattern -- Playwright hooks take fixtures as the first argument
 test.afterEach(async ({}, testInfo) => {
-  for (const c of consoles) await stopConsole(c, testInfo);
+  const stopping = consoles;
   consoles = [];
+  // Every console is stopped even when one of them fails to; the first failure is reported.
+  const results = await Promise.allSettled(stopping.map((c) => stopConsole(c, testInfo)));
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
 });
 
 async function api(page: Page, c: Console, name: string, input: unknown): Promise<unknown> {

@@ -10,6 +10,7 @@ import { createTestCore, type TestCore } from '../support/core';
 import { createCore, type Core } from '../../src/main/core/create-core';
 import { TEAM_SCHEMA_VERSION } from '../../src/main/core/team/migrations';
 import { createMemoryLogger } from '../../src/main/core/log/logger';
+import { teamSessionFor } from '../../src/main/core/team/team-session';
 
 // Two machines (two cores, two data directories, two keychains) sharing one team database: the
 // first moves its local register into it, the second joins as another officer.
@@ -306,4 +307,34 @@ describe('team mode end to end', () => {
     // 8 before, and the status change of the live test.
     expect(await b.reg.must('audit.verify', {})).toMatchObject({ ok: true, count: 9 });
   });
+
+  it('closing while a team query hangs does not hang the app: it closes after the deadline, saying so', async () => {
+    const lines = (a.ctx.core.services.log as ReturnType<typeof createMemoryLogger>).lines;
+    const session = await teamSessionFor(a.ctx.core.services, a.ws);
+    if (!session) throw new Error('machine a is in team mode');
+    expect(lines.some((l) => l.includes('listening for changes on the team database'))).toBe(true);
+    // A query the server does not answer for a minute holds its connection checked out, so the
+    // pool's own end() would wait for it.
+    const hung = session.pool.withClient((client) => client.query('SELECT pg_sleep(60) AS hung')).catch((e: unknown) => e);
+    await expect.poll(() => activeSleeps(), { timeout: 10_000 }).toBe(1);
+    await a.ctx.core.close();
+    expect(lines.some((l) => l.includes('team database connections did not close within 3000 ms'))).toBe(true);
+    await cluster.admin(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(60) AS hung%' AND pid <> pg_backend_pid()",
+    );
+    expect(await hung).toBeInstanceOf(Error);
+  });
 });
+
+async function activeSleeps(): Promise<number> {
+  const client = new pg.Client({ connectionString: cluster.adminUrl(database) });
+  await client.connect();
+  try {
+    const r = await client.query<{ n: string }>(
+      "SELECT count(*) AS n FROM pg_stat_activity WHERE query LIKE '%pg_sleep(60) AS hung%' AND state = 'active' AND pid <> pg_backend_pid()",
+    );
+    return Number(r.rows[0]?.n ?? 0);
+  } finally {
+    await client.end();
+  }
+}

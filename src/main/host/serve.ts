@@ -44,9 +44,11 @@ export async function serve(options: ServeOptions): Promise<{ host: Host; token:
   const host = await startHost({ core, rendererDir: options.rendererDir, token, port: options.port, log });
   (options.announce ?? ((line) => process.stdout.write(`${line}\n`)))(`Lethe is serving at http://127.0.0.1:${host.port}/#token=${token}`);
   const stop = async (): Promise<void> => {
+    const started = Date.now();
     await host.close();
     await core.close();
     await demo.close();
+    log.info(`stopped in ${Date.now() - started} ms`);
   };
   return { host, token, stop };
 }

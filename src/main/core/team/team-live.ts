@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { z } from 'zod';
 import type { EventBus } from '../events/event-bus';
+import type { Logger } from '../log/logger';
 import { clientConfig, type TeamTarget } from './connection';
 
 /**
@@ -18,8 +19,16 @@ export interface LiveListener {
   close(): Promise<void>;
 }
 
-export function listenForChanges(workspaceId: string, target: TeamTarget, password: string | null, events: EventBus): LiveListener {
+export function listenForChanges(
+  workspaceId: string,
+  target: TeamTarget,
+  password: string | null,
+  events: EventBus,
+  log: Logger,
+): LiveListener {
   let closed = false;
+  // Said once per outage, not once per retry: the log names when live changes stopped and resumed.
+  let listening = false;
   let client: pg.Client | null = null;
   let timer: NodeJS.Timeout | null = null;
 
@@ -39,6 +48,8 @@ export function listenForChanges(workspaceId: string, target: TeamTarget, passwo
     c.on('error', () => undefined);
     c.on('end', () => {
       if (client === c) client = null;
+      if (listening && !closed) log.info("lost the team database's change feed; retrying every 3 s");
+      listening = false;
       retry();
     });
     c.on('notification', (n) => {
@@ -51,6 +62,10 @@ export function listenForChanges(workspaceId: string, target: TeamTarget, passwo
       await c.connect();
       await c.query('LISTEN lethe_requests');
       if (closed) await c.end();
+      else if (!listening) {
+        listening = true;
+        log.info('listening for changes on the team database');
+      }
     } catch {
       await c.end().catch(() => undefined);
       retry();

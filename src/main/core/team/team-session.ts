@@ -26,6 +26,21 @@ export interface TeamSession {
   schemaVersion: number;
 }
 
+const CLOSE_DEADLINE_MS = 3_000;
+
+async function settlesWithin(work: Promise<unknown>, ms: number): Promise<'settled' | 'late'> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), ms);
+    timer.unref();
+  });
+  try {
+    return await Promise.race([work.then(() => 'settled' as const), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 const sessions = new WeakMap<CoreServices, Map<string, Promise<TeamSession>>>();
 
 export async function readTeamKey(client: pg.ClientBase): Promise<Buffer> {
@@ -64,7 +79,12 @@ export async function teamSessionFor(s: CoreServices, workspaceId: string): Prom
     s.onClose(async () => {
       const open = [...created.values()];
       created.clear();
-      await Promise.all(open.map((p) => p.then((t) => t.pool.close()).catch(() => undefined)));
+      const closing = Promise.all(open.map((p) => p.then((t) => t.pool.close()).catch(() => undefined)));
+      // A connection stuck on an unanswering network must not keep the app from quitting: the
+      // process ends its sockets anyway, and nothing is written to the team database on close.
+      if ((await settlesWithin(closing, CLOSE_DEADLINE_MS)) === 'late') {
+        s.log.warn(`team database connections did not close within ${CLOSE_DEADLINE_MS} ms; left to the process's exit`);
+      }
     });
   }
   const key = `${workspaceId}|${sameTarget(entry.target)}`;
@@ -74,7 +94,7 @@ export async function teamSessionFor(s: CoreServices, workspaceId: string): Prom
     const password = await s.workspaces.secretStoreFor(workspaceId).get(teamPasswordAccount(workspaceId));
     if (password) registerSecret(password);
     const session = await connectTeam(workspaceId, entry, password);
-    const live = listenForChanges(workspaceId, entry.target, password, s.events);
+    const live = listenForChanges(workspaceId, entry.target, password, s.events, s.log.child('team'));
     const close = session.pool.close.bind(session.pool);
     // Closing the session's pool stops its listener too.
     session.pool.close = async () => {
