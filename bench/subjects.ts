@@ -26,7 +26,7 @@ import { createArchiveHandlers, createSubjectHandlers } from '../src/main/core/s
 import { mergeContract } from '../src/shared/contract/define';
 import { archiveOperations } from '../src/shared/contract/groups/archives';
 import { subjectOperations } from '../src/shared/contract/groups/subjects';
-import { Dataset } from '../src/sim/dataset';
+import { DATASET_ID_SCHEME, Dataset } from '../src/sim/dataset';
 import { copyBaseline, yazlWriter, zipStreamWriter } from './subjects-zip';
 import {
   BENCH_CACHE_ROOT,
@@ -52,7 +52,7 @@ const emit = (line: Record<string, unknown>): void => console.log(JSON.stringify
  * Each run works on its own copy, so the attachment paths and sizes the archive part writes never
  * leak into the next run.
  */
-const cacheDir = join(BENCH_CACHE_ROOT, `${size}-${SEED}-v${SCHEMA_VERSION}`);
+const cacheDir = join(BENCH_CACHE_ROOT, `${size}-${SEED}-ids${DATASET_ID_SCHEME}-v${SCHEMA_VERSION}`);
 
 async function readCacheMeta() {
   if (process.env.LETHE_BENCH_FRESH === '1') return null;

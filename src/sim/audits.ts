@@ -1,4 +1,4 @@
-import { isoSeconds as iso } from './dataset';
+import { HISTORY_SLOT, isoSeconds as iso } from './dataset';
 import { HttpError, idParam, notFound, paginate, type Ctx, type Router } from './http';
 import { hash } from './rng';
 import type { SimState } from './state';
@@ -20,8 +20,6 @@ import { SIM_STREAM } from './streams';
 const STREAM = SIM_STREAM.audits;
 /** Notifications of later comments (a stream of its own, so the draws above are unchanged). */
 const RECIPIENT_STREAM = SIM_STREAM.auditRecipients;
-/** The audit slot of the generated field change (comments use slots 0..62, see Dataset.auditId). */
-const HISTORY_SLOT = 63;
 export const MISUSED_FIELD = 360_002;
 
 type Value = string | number | boolean | null;
@@ -106,7 +104,7 @@ export function ticketAudits(state: SimState, ticketId: number): Audit[] | undef
   const audits: (Audit & { ms: number })[] = [];
   const comments = state.ticketComments(ticketId);
   sk.comments.forEach((c, j) => {
-    const id = ds.auditId(ti, j);
+    const id = ds.auditId(ti, j, sk);
     const comment = comments[j]!;
     const events: AuditEvent[] = [];
     if (j === 0) {
@@ -141,8 +139,8 @@ export function ticketAudits(state: SimState, ticketId: number): Audit[] | undef
     });
   });
   if (earlier !== null) {
-    const id = ds.auditId(ti, HISTORY_SLOT);
-    const ms = sk.createdMs + Math.floor((sk.updatedMs - sk.createdMs) / 2) + 1000;
+    const id = ds.auditId(ti, HISTORY_SLOT, sk);
+    const ms = ds.historyChangeMs(ti, sk);
     const current = base.custom_fields.find((f) => f.id === MISUSED_FIELD)?.value ?? null;
     audits.push({
       id,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Dataset } from './dataset';
+import { Dataset, ID, MAX_WRITTEN_REL } from './dataset';
 import { startSimulator } from './index';
-import { SimState } from './state';
+import { RUNTIME_ID, SimState } from './state';
 import { api } from './testing';
 
 const sample = (ds: Dataset) => {
@@ -101,6 +101,52 @@ describe('dataset generator', () => {
         c.attachments.forEach((_, k) => expect(ds.attachmentPosition(ds.attachmentId(ti, j, k))).toEqual([ti, j, k]));
       });
     }
+  });
+
+  it('numbers comments, attachments and audits as they were written: ascending with time to within a minute, strictly within a ticket', () => {
+    const ds = new Dataset(4, 'small');
+    const written: { ms: number; id: number; audit: number }[] = [];
+    for (let ti = 0; ti < ds.ticketCount; ti++) {
+      const sk = ds.ticketSkeleton(ti);
+      const ids = sk.comments.map((_, j) => ds.commentId(ti, j));
+      expect(ids).toEqual([...ids].sort((a, b) => a - b));
+      expect(new Set(ids).size).toBe(ids.length);
+      sk.comments.forEach((c, j) => {
+        expect(c.createdMs).toBe(ds.commentCreatedMs(ti, j));
+        written.push({ ms: c.createdMs, id: ds.commentId(ti, j), audit: ds.auditId(ti, j) });
+      });
+    }
+    written.sort((a, b) => a.ms - b.ms);
+    const MINUTE = 60_000;
+    let below = 0;
+    for (let k = 1; k < written.length; k++) {
+      const [prev, cur] = [written[k - 1]!, written[k]!];
+      if (cur.id < prev.id) {
+        below += 1;
+        // Only comments written within the same minute may arrive below the one before.
+        expect(Math.floor((cur.ms - ds.startMs) / MINUTE)).toBe(Math.floor((prev.ms - ds.startMs) / MINUTE));
+      }
+      expect(Math.sign(cur.audit - prev.audit)).toBe(Math.sign(cur.id - prev.id));
+    }
+    expect(below / written.length).toBeLessThan(0.01);
+    // An id of the right shape whose minute is not the comment's names nothing.
+    expect(ds.commentPosition(ds.commentId(3, 0) + 64 * ds.ticketCount)).toBeUndefined();
+    expect(ds.commentPosition(ID.comment - 1)).toBeUndefined();
+  });
+
+  it('keeps the id ranges of every size apart and within exact integers', () => {
+    expect(ID.comment + MAX_WRITTEN_REL).toBeLessThan(ID.attachment);
+    expect(ID.attachment + MAX_WRITTEN_REL * 4).toBeLessThan(ID.audit);
+    // Audit child events are numbered id * 8 + k; a running audit's, id * 10 + k.
+    expect((ID.audit + MAX_WRITTEN_REL) * 8 + 8).toBeLessThan(Number.MAX_SAFE_INTEGER);
+    expect(ID.comment + MAX_WRITTEN_REL).toBeLessThan(RUNTIME_ID.comment);
+    expect(ID.audit + MAX_WRITTEN_REL).toBeLessThan(RUNTIME_ID.event);
+    expect((RUNTIME_ID.event + 1_000_000) * 10 + 10).toBeLessThan(Number.MAX_SAFE_INTEGER);
+    const ds = new Dataset(1, 'large');
+    const last = ds.ticketCount - 1;
+    const j = ds.ticketSkeleton(last).comments.length - 1;
+    expect(ds.commentId(last, j) - ID.comment).toBeLessThan(MAX_WRITTEN_REL);
+    expect(ds.commentPosition(ds.commentId(last, j))).toEqual([last, j]);
   });
 
   it('derives the large size lazily: the last ticket and user exist without generating the others', async () => {

@@ -80,15 +80,31 @@ const SPAN_MS = 3 * 365 * DAY;
 export const ID = {
   user: 380_000_000_000,
   org: 360_000_000_000,
-  comment: 500_000_000_000,
-  attachment: 600_000_000_000,
+  // Comments, their attachments and audits are numbered by the minute they were written (see
+  // Dataset.writtenRel): each range holds every minute of a million tickets' 64 slots.
+  comment: 100_000_000_000_000,
+  attachment: 300_000_000_000_000,
   identity: 700_000_000_000,
-  audit: 800_000_000_000,
+  audit: 710_000_000_000_000,
   rating: 810_000_000_000,
   membership: 950_000_000_000,
   group: 370_000_000_000,
 } as const;
 const COMMENT_SLOTS = 64;
+const MINUTE = 60_000;
+/** Minutes from the dataset's start in which anything of a ticket can be written (the span, and a day). */
+const MINUTE_BUCKETS = Math.ceil((SPAN_MS + DAY) / MINUTE);
+/** Above every relative comment, attachment or audit id of any size (see Dataset.writtenRel). */
+export const MAX_WRITTEN_REL = MINUTE_BUCKETS * Math.max(...Object.values(SPECS).map((spec) => spec.tickets)) * COMMENT_SLOTS;
+
+/** The slot of a ticket's generated field change among its audits (comments use 0..62). */
+export const HISTORY_SLOT = 63;
+/**
+ * Bumped when generated ids change for the same seed and size, so a bench's synced workspace
+ * built from the old ids is not taken for the new ones. 2: comments, attachments and audits
+ * numbered by the minute they were written.
+ */
+export const DATASET_ID_SCHEME = 2;
 const ATTACHMENT_SLOTS = 4;
 const IDENTITY_SLOTS = 8;
 
@@ -149,7 +165,7 @@ export interface TicketHead {
 }
 
 /** A ticket's head with its comments drawn (the head counts them; the skeleton has them). */
-export interface TicketSkeleton extends Omit<TicketHead, 'commentCount'> {
+export interface TicketSkeleton extends TicketHead {
   comments: CommentSkeleton[];
 }
 
@@ -238,34 +254,76 @@ export class Dataset {
     const i = id - 1;
     return Number.isInteger(i) && i >= 0 && i < this.spec.tickets ? i : undefined;
   }
-  commentId(ti: number, j: number): number {
-    return ID.comment + ti * COMMENT_SLOTS + j;
+  /**
+   * Zendesk numbers comments, audits and attachments as they are written, so its time-ordered
+   * exports deliver them in nearly ascending id order. Generated ids follow that: the minute the
+   * thing was written, then its ticket and slot. They ascend with time to within a minute (and
+   * strictly within a ticket), and still invert to (ticket, slot) without a table.
+   */
+  private writtenRel(ti: number, slot: number, ms: number): number {
+    const minute = Math.floor((ms - this.startMs) / MINUTE);
+    if (!(minute >= 0 && minute < MINUTE_BUCKETS)) throw new Error(`ticket index ${ti} slot ${slot}: written outside the dataset's span`);
+    return (minute * this.spec.tickets + ti) * COMMENT_SLOTS + slot;
+  }
+  /** [minute, ticketIndex, slot] of a relative id, or undefined when it names no ticket. */
+  private relParts(rel: number): [number, number, number] | undefined {
+    if (!Number.isInteger(rel) || rel < 0) return undefined;
+    const slot = rel % COMMENT_SLOTS;
+    const q = Math.floor(rel / COMMENT_SLOTS);
+    const ti = q % this.spec.tickets;
+    const minute = Math.floor(q / this.spec.tickets);
+    return minute < MINUTE_BUCKETS ? [minute, ti, slot] : undefined;
+  }
+  /** When comment j of a ticket was written: needs only the ticket's head, so ids stay cheap. */
+  commentCreatedMs(ti: number, j: number, head: TicketHead = this.ticketHead(ti)): number {
+    // A skeleton already holds the times (the export asks for every comment's ids, page after page).
+    const known = (head as Partial<TicketSkeleton>).comments?.[j];
+    if (known) return known.createdMs;
+    if (j === 0) return head.createdMs;
+    const lifetime = head.updatedMs - head.createdMs;
+    const t = head.createdMs + Math.floor((lifetime * (j + new Rng(this.seed, S.comment, ti, j).next() * 0.9)) / head.commentCount);
+    return Math.min(t, head.updatedMs);
+  }
+  /** When a ticket's generated field change was made (its audit in HISTORY_SLOT). */
+  historyChangeMs(ti: number, head: TicketHead = this.ticketHead(ti)): number {
+    return head.createdMs + Math.floor((head.updatedMs - head.createdMs) / 2) + 1000;
+  }
+  private commentRel(ti: number, j: number, head?: TicketHead): number {
+    return this.writtenRel(ti, j, this.commentCreatedMs(ti, j, head));
+  }
+  private commentOfRel(rel: number): [number, number] | undefined {
+    const parts = this.relParts(rel);
+    if (!parts) return undefined;
+    const [, ti, j] = parts;
+    const head = this.ticketHead(ti);
+    if (j >= head.commentCount) return undefined;
+    // The minute must be the one comment j was written in: any other names no comment.
+    return this.commentRel(ti, j, head) === rel ? [ti, j] : undefined;
+  }
+  commentId(ti: number, j: number, head?: TicketHead): number {
+    return ID.comment + this.commentRel(ti, j, head);
   }
   /** [ticketIndex, commentIndex] of a generated comment id. */
   commentPosition(id: number): [number, number] | undefined {
-    const rel = id - ID.comment;
-    if (!Number.isInteger(rel) || rel < 0) return undefined;
-    const ti = Math.floor(rel / COMMENT_SLOTS);
-    const j = rel % COMMENT_SLOTS;
-    if (ti >= this.spec.tickets) return undefined;
-    return j < this.ticketHead(ti).commentCount ? [ti, j] : undefined;
+    return this.commentOfRel(id - ID.comment);
   }
-  attachmentId(ti: number, j: number, k: number): number {
-    return ID.attachment + (ti * COMMENT_SLOTS + j) * ATTACHMENT_SLOTS + k;
+  attachmentId(ti: number, j: number, k: number, head?: TicketHead): number {
+    return ID.attachment + this.commentRel(ti, j, head) * ATTACHMENT_SLOTS + k;
   }
   attachmentPosition(id: number): [number, number, number] | undefined {
     const rel = id - ID.attachment;
     if (!Number.isInteger(rel) || rel < 0) return undefined;
     const k = rel % ATTACHMENT_SLOTS;
-    const c = Math.floor(rel / ATTACHMENT_SLOTS);
-    const ti = Math.floor(c / COMMENT_SLOTS);
-    const j = c % COMMENT_SLOTS;
-    if (ti >= this.spec.tickets) return undefined;
+    const pos = this.commentOfRel(Math.floor(rel / ATTACHMENT_SLOTS));
+    if (!pos) return undefined;
+    const [ti, j] = pos;
     const comment = this.ticketSkeleton(ti).comments[j];
     return comment && k < comment.attachments.length ? [ti, j, k] : undefined;
   }
-  auditId(ti: number, j: number): number {
-    return ID.audit + ti * COMMENT_SLOTS + j;
+  /** The audit that wrote comment j, or (slot HISTORY_SLOT) the ticket's generated field change. */
+  auditId(ti: number, j: number, head: TicketHead = this.ticketHead(ti)): number {
+    const ms = j === HISTORY_SLOT ? this.historyChangeMs(ti, head) : this.commentCreatedMs(ti, j, head);
+    return ID.audit + this.writtenRel(ti, j, ms);
   }
 
   // ---- users -------------------------------------------------------------------------------
@@ -654,12 +712,13 @@ export class Dataset {
   }
 
   private commentSkeletons(ti: number, head: TicketHead): CommentSkeleton[] {
-    const { createdMs, updatedMs, submitter, assignee, requester, ccs, commentCount: count } = head;
-    const lifetime = updatedMs - createdMs;
+    const { updatedMs, submitter, assignee, requester, ccs, commentCount: count } = head;
     const comments: CommentSkeleton[] = [];
     for (let j = 0; j < count; j++) {
       const cr = new Rng(this.seed, S.comment, ti, j);
-      const t = j === 0 ? createdMs : createdMs + Math.floor((lifetime * (j + cr.next() * 0.9)) / count);
+      // The stream's first draw is the comment's time (commentCreatedMs), made there.
+      if (j > 0) cr.next();
+      const t = this.commentCreatedMs(ti, j, head);
       let author: number;
       if (j === 0) author = submitter;
       else {
@@ -762,14 +821,14 @@ export class Dataset {
       .map((p) => `<p dir="auto">${escapeHtml(p).replace(/\n/g, '<br>')}</p>`)
       .join('')}</div>`;
     return {
-      id: this.commentId(ti, j),
+      id: this.commentId(ti, j, sk),
       type: 'Comment',
       author_id: this.userId(c.author),
       body,
       html_body: html,
       plain_body: body,
       public: c.isPublic,
-      audit_id: this.auditId(ti, j),
+      audit_id: this.auditId(ti, j, sk),
       created_at: iso(c.createdMs),
       via: this.via(channel, c.author),
       metadata: {
@@ -794,7 +853,7 @@ export class Dataset {
             },
         custom: {},
       },
-      attachments: c.attachments.map((a, k) => this.baseAttachment(ti, j, k, a, c.author)),
+      attachments: c.attachments.map((a, k) => this.baseAttachment(ti, j, k, a, c.author, sk)),
     };
   }
 
@@ -805,11 +864,11 @@ export class Dataset {
     return `invoice_${lastAscii}_${author}.pdf`;
   }
 
-  private baseAttachment(ti: number, j: number, k: number, a: AttachmentSkeleton, author: number): AttachmentRecord {
+  private baseAttachment(ti: number, j: number, k: number, a: AttachmentSkeleton, author: number, head: TicketHead): AttachmentRecord {
     const bytes = this.attachmentBytes(ti, j, k);
     const png = a.kind === 'png';
     return {
-      id: this.attachmentId(ti, j, k),
+      id: this.attachmentId(ti, j, k, head),
       file_name: this.attachmentFileName(a, author, k),
       content_type: a.kind === 'text' ? 'text/plain' : png ? 'image/png' : 'application/pdf',
       size: bytes.length,

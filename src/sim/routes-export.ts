@@ -196,22 +196,22 @@ function baseEventRows(
         if (ts < startSec || c.createdMs > cutoffMs) return;
         rows.push({
           ts,
-          id: ds.auditId(ti, j),
+          id: ds.auditId(ti, j, sk),
           build: () => {
-            const cid = ds.commentId(ti, j);
+            const cid = ds.commentId(ti, j, sk);
             const comment = state.comments.get(cid) ?? ds.baseComment(ti, j, sk);
             const children: Record<string, unknown>[] = [];
             if (j === 0) {
               const purged = state.ticketDeleted.get(tid)?.purgedAtMs != null;
-              children.push({ id: ds.auditId(ti, j) * 2 + 1, event_type: 'Create', field_name: 'status', value: 'new' });
+              children.push({ id: ds.auditId(ti, j, sk) * 2 + 1, event_type: 'Create', field_name: 'status', value: 'new' });
               children.push({
-                id: ds.auditId(ti, j) * 2 + 2,
+                id: ds.auditId(ti, j, sk) * 2 + 2,
                 event_type: 'Create',
                 field_name: 'requester_id',
                 value: String(ds.userId(sk.requester)),
               });
               children.push({
-                id: ds.auditId(ti, j) * 2 + 3,
+                id: ds.auditId(ti, j, sk) * 2 + 3,
                 event_type: 'Create',
                 field_name: 'subject',
                 value: purged ? 'SCRUBBED' : (ds.baseSubject(ti) ?? ''),
@@ -219,7 +219,7 @@ function baseEventRows(
             }
             children.push(commentChild(comment, ctx, withBodies));
             return {
-              id: ds.auditId(ti, j),
+              id: ds.auditId(ti, j, sk),
               ticket_id: tid,
               timestamp: ts,
               created_at: iso(c.createdMs),

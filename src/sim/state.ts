@@ -120,6 +120,18 @@ export class ChangeLog {
 const PURGED_NAME = 'Permanently Deleted User';
 const clone = <T>(v: T): T => structuredClone(v);
 
+/**
+ * Where ids of things made while the simulator runs start. Comments and audits written now get ids
+ * above every generated one, as Zendesk's would; an audit's change events are numbered id * 10 + k
+ * (routes-export.ts), which must stay an exact integer.
+ */
+export const RUNTIME_ID = {
+  identity: 910_000_000_000,
+  comment: 250_000_000_000_000,
+  event: 850_000_000_000_000,
+  user: 940_000_000_000,
+} as const;
+
 export class SimState {
   readonly ds: Dataset;
   private clockOffsetMs = 0;
@@ -148,7 +160,7 @@ export class SimState {
   readonly requestLog: RequestLogEntry[] = [];
   readonly requestCounts = new Map<string, number>();
 
-  private nextId = { identity: 910_000_000_000, comment: 920_000_000_000, event: 930_000_000_000, user: 940_000_000_000 };
+  private nextId = { ...RUNTIME_ID };
   private emailIndex: Map<string, number[]> | null = null;
 
   constructor(ds: Dataset) {
@@ -500,7 +512,7 @@ export class SimState {
     if (i === undefined) return false;
     const head = this.ds.ticketHead(i);
     let touched = this.extraComments.has(ticketId);
-    for (let j = 0; j < head.commentCount && !touched; j++) touched = this.comments.has(this.ds.commentId(i, j));
+    for (let j = 0; j < head.commentCount && !touched; j++) touched = this.comments.has(this.ds.commentId(i, j, head));
     if (!touched) {
       const people = [head.submitter, head.requester, ...head.ccs, ...(head.assignee === null ? [] : [head.assignee])];
       const maybe =
@@ -521,7 +533,7 @@ export class SimState {
     const sk = this.ds.ticketSkeleton(i);
     const out: CommentRecord[] = [];
     for (let j = 0; j < sk.comments.length; j++) {
-      const id = this.ds.commentId(i, j);
+      const id = this.ds.commentId(i, j, sk);
       out.push(this.comments.get(id) ?? this.ds.baseComment(i, j, sk));
     }
     for (const id of this.extraComments.get(ticketId) ?? []) {
