@@ -265,15 +265,6 @@ export class Dataset {
     if (!(minute >= 0 && minute < MINUTE_BUCKETS)) throw new Error(`ticket index ${ti} slot ${slot}: written outside the dataset's span`);
     return (minute * this.spec.tickets + ti) * COMMENT_SLOTS + slot;
   }
-  /** [minute, ticketIndex, slot] of a relative id, or undefined when it names no ticket. */
-  private relParts(rel: number): [number, number, number] | undefined {
-    if (!Number.isInteger(rel) || rel < 0) return undefined;
-    const slot = rel % COMMENT_SLOTS;
-    const q = Math.floor(rel / COMMENT_SLOTS);
-    const ti = q % this.spec.tickets;
-    const minute = Math.floor(q / this.spec.tickets);
-    return minute < MINUTE_BUCKETS ? [minute, ti, slot] : undefined;
-  }
   /** When comment j of a ticket was written: needs only the ticket's head, so ids stay cheap. */
   commentCreatedMs(ti: number, j: number, head: TicketHead = this.ticketHead(ti)): number {
     // A skeleton already holds the times (the export asks for every comment's ids, page after page).
@@ -292,12 +283,12 @@ export class Dataset {
     return this.writtenRel(ti, j, this.commentCreatedMs(ti, j, head));
   }
   private commentOfRel(rel: number): [number, number] | undefined {
-    const parts = this.relParts(rel);
-    if (!parts) return undefined;
-    const [, ti, j] = parts;
+    if (!Number.isInteger(rel) || rel < 0) return undefined;
+    const j = rel % COMMENT_SLOTS;
+    const ti = Math.floor(rel / COMMENT_SLOTS) % this.spec.tickets;
     const head = this.ticketHead(ti);
     if (j >= head.commentCount) return undefined;
-    // The minute must be the one comment j was written in: any other names no comment.
+    // The rest of the id is the minute: it must be the one comment j was written in.
     return this.commentRel(ti, j, head) === rel ? [ti, j] : undefined;
   }
   commentId(ti: number, j: number, head?: TicketHead): number {
