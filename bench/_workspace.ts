@@ -23,7 +23,7 @@ import { updateMentionIndex } from '../src/main/core/subjects';
 import { RateLimitScheduler } from '../src/main/core/helpdesk';
 import { SyncService } from '../src/main/core/sync/sync-service';
 import type { DatasetSize } from '../src/sim';
-import type { Dataset } from '../src/sim/dataset';
+import { DATASET_ID_SCHEME, type Dataset } from '../src/sim/dataset';
 import { createTestCore } from '../test/support/core';
 import { trackPeakMemory } from './_memory';
 import { startSimChild } from './_sim-child';
@@ -32,6 +32,22 @@ import { watchStalls } from './_stall';
 export const BENCH_SEED = 11;
 export const SCHEMA_VERSION = latestVersion(MIGRATIONS);
 export const BENCH_CACHE_ROOT = join(tmpdir(), 'lethe-bench-cache');
+
+/**
+ * A kept workspace's folder under BENCH_CACHE_ROOT: `[scale-]<size>-<seed>-ids<id scheme>-v<schema>`,
+ * `scale-` for the `scale` bench's own builds. One seed and one id numbering of the simulator only:
+ * a workspace synced from other ids is never taken for this one.
+ */
+export function workspaceDirName(size: string, builtBy: 'subjects' | 'scale'): string {
+  return `${builtBy === 'scale' ? 'scale-' : ''}${size}-${BENCH_SEED}-ids${DATASET_ID_SCHEME}-v${SCHEMA_VERSION}`;
+}
+
+/** What a folder name says, or null when it is not a workspace of this seed and id numbering. */
+export function parseWorkspaceDirName(name: string): { size: string; builtBy: 'subjects' | 'scale'; schemaVersion: number } | null {
+  const m = /^(scale-)?(\w+)-(\d+)-ids(\d+)-v(\d+)$/.exec(name);
+  if (!m || Number(m[3]) !== BENCH_SEED || Number(m[4]) !== DATASET_ID_SCHEME) return null;
+  return { size: m[2]!, builtBy: m[1] ? 'scale' : 'subjects', schemaVersion: Number(m[5]) };
+}
 
 export const round = (n: number): number => Math.round(n * 100) / 100;
 export const p95 = (samples: number[]): number => {

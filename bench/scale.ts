@@ -35,7 +35,7 @@ import { mergeContract } from '../src/shared/contract/define';
 import { subjectOperations } from '../src/shared/contract/groups/subjects';
 import type { SubjectLook } from '../src/shared/schemas/subject-first';
 import { startSimulator, type DatasetSize } from '../src/sim';
-import { DATASET_ID_SCHEME, Dataset } from '../src/sim/dataset';
+import { Dataset } from '../src/sim/dataset';
 import {
   BENCH_CACHE_ROOT as root,
   BENCH_SEED as SEED,
@@ -43,11 +43,13 @@ import {
   loadAt,
   openWorkspaceCopy,
   p95,
+  parseWorkspaceDirName,
   readWorkspaceMeta,
   round,
   SCHEMA_VERSION,
   SEARCH_KINDS as KIND_NAMES,
   searchQueries,
+  workspaceDirName,
   type CacheMeta,
 } from './_workspace';
 
@@ -131,11 +133,11 @@ async function findCache(): Promise<{ dir: string; meta: CacheMeta } | null> {
   if (process.env.LETHE_BENCH_FRESH === '1') return null;
   const names = await readdir(root).catch(() => [] as string[]);
   const candidates = names
-    .map((name) => ({ name, m: /^(scale-)?(\w+)-(\d+)-ids(\d+)-v(\d+)$/.exec(name) }))
+    .map((name) => ({ name, w: parseWorkspaceDirName(name) }))
     .filter(
-      (c) => c.m && c.m[2] === size && Number(c.m[3]) === SEED && Number(c.m[4]) === DATASET_ID_SCHEME && Number(c.m[5]) <= SCHEMA_VERSION,
+      (c): c is { name: string; w: NonNullable<typeof c.w> } => c.w !== null && c.w.size === size && c.w.schemaVersion <= SCHEMA_VERSION,
     )
-    .sort((a, b) => Number(b.m![5]) - Number(a.m![5]) || Number(!!b.m![1]) - Number(!!a.m![1]));
+    .sort((a, b) => b.w.schemaVersion - a.w.schemaVersion || Number(b.w.builtBy === 'scale') - Number(a.w.builtBy === 'scale'));
   for (const c of candidates) {
     // No meta.json: an interrupted build.
     const meta = await readWorkspaceMeta(join(root, c.name));
@@ -145,7 +147,7 @@ async function findCache(): Promise<{ dir: string; meta: CacheMeta } | null> {
 }
 
 async function buildCache(): Promise<{ dir: string; meta: CacheMeta }> {
-  const dir = join(root, `scale-${size}-${SEED}-ids${DATASET_ID_SCHEME}-v${SCHEMA_VERSION}`);
+  const dir = join(root, workspaceDirName(size, 'scale'));
   return { dir, meta: await buildWorkspace(size, dir) };
 }
 

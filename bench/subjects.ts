@@ -26,7 +26,7 @@ import { createArchiveHandlers, createSubjectHandlers } from '../src/main/core/s
 import { mergeContract } from '../src/shared/contract/define';
 import { archiveOperations } from '../src/shared/contract/groups/archives';
 import { subjectOperations } from '../src/shared/contract/groups/subjects';
-import { DATASET_ID_SCHEME, Dataset } from '../src/sim/dataset';
+import { Dataset } from '../src/sim/dataset';
 import { copyBaseline, yazlWriter, zipStreamWriter } from './subjects-zip';
 import {
   BENCH_CACHE_ROOT,
@@ -38,6 +38,7 @@ import {
   round,
   SCHEMA_VERSION,
   searchQueries,
+  workspaceDirName,
 } from './_workspace';
 
 const size = (process.argv[2] ?? 'medium') as 'tiny' | 'small' | 'medium';
@@ -52,7 +53,7 @@ const emit = (line: Record<string, unknown>): void => console.log(JSON.stringify
  * Each run works on its own copy, so the attachment paths and sizes the archive part writes never
  * leak into the next run.
  */
-const cacheDir = join(BENCH_CACHE_ROOT, `${size}-${SEED}-ids${DATASET_ID_SCHEME}-v${SCHEMA_VERSION}`);
+const cacheDir = join(BENCH_CACHE_ROOT, workspaceDirName(size, 'subjects'));
 
 async function readCacheMeta() {
   if (process.env.LETHE_BENCH_FRESH === '1') return null;
